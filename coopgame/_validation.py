@@ -1,0 +1,139 @@
+"""Boundary checks shared by every public function.
+
+Each helper takes the *name of the calling function* and of the argument, so
+that errors read ``"shapley_value(): method must be one of [...]; got 'x'"``
+instead of surfacing as a numpy traceback from deep inside a kernel.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from coopgame._typing import SeedLike
+from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMethodError
+from coopgame.tolerances import DEFAULT_SEED
+
+__all__ = [
+    "as_float_array",
+    "as_readonly",
+    "check_method",
+    "check_positive_int",
+    "check_tol",
+    "check_probability_vector",
+    "check_players",
+    "make_rng",
+]
+
+
+def as_float_array(
+    value: ArrayLike,
+    *,
+    func: str,
+    name: str,
+    ndim: int | None = None,
+    shape: tuple[int | None, ...] | None = None,
+    error: type[Exception] = InvalidGameError,
+    allow_nan: bool = False,
+) -> np.ndarray:
+    """Copy ``value`` into a new float64 array after checking shape and finiteness.
+
+    ``shape`` may hold ``None`` for free axes. The result never aliases the input.
+    """
+    try:
+        arr = np.array(value, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as err:
+        raise error(f"{func}(): {name} must be an array of real numbers; got {_short(value)}") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise error(f"{func}(): {name} must be {ndim}-dimensional; got shape {arr.shape}")
+    if shape is not None:
+        if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+            want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+            raise error(f"{func}(): {name} must have shape {want}; got {arr.shape}")
+    if not allow_nan and not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        where = tuple(int(i) for i in bad) if arr.ndim else ()
+        raise error(
+            f"{func}(): {name} must contain only finite numbers; got {arr[tuple(bad)]!r} at index {where}"
+        )
+    return arr
+
+
+def as_readonly(arr: np.ndarray) -> np.ndarray:
+    """Mark ``arr`` read-only and return it (for arrays held by frozen objects)."""
+    arr.setflags(write=False)
+    return arr
+
+
+def check_method(method: Any, valid: Iterable[str], *, func: str) -> str:
+    """Return ``method`` if it is one of ``valid``, else raise :class:`UnknownMethodError`."""
+    options = sorted(valid)
+    if not isinstance(method, str) or method not in options:
+        raise UnknownMethodError(f"{func}(): method must be one of {options}; got {method!r}")
+    return method
+
+
+def check_positive_int(value: Any, *, func: str, name: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as ``int`` if it is an integer in ``[minimum, maximum]``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidParameterError(f"{func}(): {name} must be an integer; got {value!r}")
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = "" if maximum is None else f" and <= {maximum}"
+        raise InvalidParameterError(f"{func}(): {name} must be >= {minimum}{upper}; got {value}")
+    return value
+
+
+def check_tol(tol: Any, *, func: str, name: str = "tol") -> float:
+    """Return ``tol`` as a float if it is finite and non-negative."""
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not np.isfinite(tol) or tol < 0:
+        raise InvalidParameterError(f"{func}(): {name} must be a finite number >= 0; got {tol!r}")
+    return float(tol)
+
+
+def check_probability_vector(value: ArrayLike, *, func: str, name: str, size: int | None = None,
+                             tol: float = 1e-9) -> np.ndarray:
+    """Return ``value`` as a float vector on the probability simplex."""
+    arr = as_float_array(value, func=func, name=name, ndim=1, error=InvalidParameterError)
+    if size is not None and arr.shape[0] != size:
+        raise InvalidParameterError(f"{func}(): {name} must have length {size}; got {arr.shape[0]}")
+    if np.any(arr < -tol) or abs(arr.sum() - 1.0) > tol * max(1, arr.size):
+        raise InvalidParameterError(
+            f"{func}(): {name} must be non-negative and sum to 1; got {np.array2string(arr, precision=4)}"
+        )
+    return arr
+
+
+def check_players(players: Sequence[Any] | None, n_players: int, *, func: str) -> tuple[str, ...]:
+    """Default labels ``('1', ..., 'n')`` or validated, distinct string labels."""
+    if players is None:
+        return tuple(str(i + 1) for i in range(n_players))
+    if isinstance(players, str):
+        raise InvalidGameError(f"{func}(): players must be a sequence of labels, not one string; got {players!r}")
+    labels = tuple(str(p) for p in players)
+    if len(labels) != n_players:
+        raise InvalidGameError(f"{func}(): players must have {n_players} labels; got {len(labels)}")
+    if len(set(labels)) != len(labels):
+        dupes = sorted({p for p in labels if labels.count(p) > 1})
+        raise InvalidGameError(f"{func}(): player labels must be distinct; repeated {dupes}")
+    return labels
+
+
+def make_rng(seed: SeedLike, *, func: str) -> np.random.Generator:
+    """A numpy Generator from an int seed, a Generator, or ``None`` (:data:`DEFAULT_SEED`)."""
+    if seed is None:
+        return np.random.default_rng(DEFAULT_SEED)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and int(seed) >= 0:
+        return np.random.default_rng(int(seed))
+    raise InvalidParameterError(f"{func}(): seed must be a non-negative int or a numpy Generator; got {seed!r}")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,1 @@
+"""Point-valued cooperative solutions: Shapley and Banzhaf values, Harsanyi dividends, game properties."""

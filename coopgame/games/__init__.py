@@ -1,0 +1,1 @@
+"""Game representations: TU games (dense and structured), bimatrix and n-city games."""

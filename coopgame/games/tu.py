@@ -1,0 +1,361 @@
+"""Transferable-utility (TU) games stored densely, one value per coalition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from coopgame._bitmask import additive_values
+from coopgame._memory import ensure_dense_fits
+from coopgame._typing import CoalitionValues, FloatVector
+from coopgame._validation import as_float_array, as_readonly, check_players, check_positive_int
+from coopgame.errors import InvalidGameError
+from coopgame.tolerances import DEFAULT_TOL, payoff_scale
+
+__all__ = ["TUGame"]
+
+_FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds temporary memory
+
+
+class TUGame:
+    """A TU game as a dense vector of coalition values in bitmask order.
+
+    ``values[mask]`` is the worth v(S) of the coalition S whose members are the
+    set bits of ``mask``: bit ``i`` set iff player ``i`` belongs to S. The
+    empty coalition is worth zero.
+
+    Parameters
+    ----------
+    values : array_like, shape (2**n,)
+        Coalition values. Copied; the game's array is read-only.
+    players : sequence of str, optional
+        Player labels; default ``('1', ..., 'n')``.
+
+    Raises
+    ------
+    InvalidGameError
+        If ``values`` is not one-dimensional, its length is not a power of two
+        (at least 2), it holds NaN or infinities, or ``values[0] != 0``.
+    GameTooLargeError
+        Never from here (the array already exists); the ``from_*``
+        constructors refuse sizes that would not fit, before allocating.
+
+    See Also
+    --------
+    TUGame.from_dict, TUGame.from_function, TUGame.from_costs, TUGame.from_cost_function
+
+    Examples
+    --------
+    The glove game: player 1 owns a left glove, players 2 and 3 a right one;
+    a pair is worth 1.
+
+    >>> g = TUGame([0, 0, 0, 1, 0, 1, 0, 1], players=["L", "R1", "R2"])
+    >>> g.n_players, g.value(["L", "R2"]), g.grand_value
+    (3, 1.0, 1.0)
+    """
+
+    __slots__ = ("_values", "_players", "_n", "_standalone_costs")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, values: ArrayLike, players: Sequence[str] | None = None) -> None:
+        arr = as_float_array(values, func="TUGame", name="values", ndim=1)
+        size = arr.shape[0]
+        if size < 2 or size & (size - 1):
+            raise InvalidGameError(
+                f"TUGame(): values must have length 2**n for n >= 1 players (bitmask order); got length {size}"
+            )
+        n = size.bit_length() - 1
+        if arr[0] != 0.0:
+            raise InvalidGameError(f"TUGame(): the empty coalition must be worth 0 (values[0] == 0); got {arr[0]!r}")
+        self._values = as_readonly(arr)
+        self._players = check_players(players, n, func="TUGame")
+        self._n = n
+        self._standalone_costs: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_dict(cls, worths: Mapping[Any, float], players: Sequence[str] | None = None, *,
+                  n_players: int | None = None, fill: float | None = None) -> TUGame:
+        """Build a game from a mapping of coalitions to values.
+
+        Parameters
+        ----------
+        worths : mapping
+            Keys are coalitions: an iterable of player labels or indices
+            (``("A", "B")``, ``frozenset({0, 2})``, ``()`` for the empty one),
+            or a single label or index for a singleton. Values are worths.
+        players : sequence of str, optional
+            Labels; needed when keys use labels.
+        n_players : int, optional
+            Number of players when no labels are given.
+        fill : float, optional
+            Worth of every coalition missing from ``worths``. By default a
+            missing coalition is an error (the empty one is always 0).
+
+        Examples
+        --------
+        >>> g = TUGame.from_dict({"A": 1, "B": 1, ("A", "B"): 3}, players=["A", "B"])
+        >>> g.values.tolist()
+        [0.0, 1.0, 1.0, 3.0]
+        """
+        if players is None and n_players is None:
+            raise InvalidGameError("TUGame.from_dict(): give players (labels) or n_players")
+        n = len(players) if players is not None else check_positive_int(
+            n_players, func="TUGame.from_dict", name="n_players")
+        labels = check_players(players, n, func="TUGame.from_dict")
+        ensure_dense_fits(n, func="TUGame.from_dict")
+        index = {p: i for i, p in enumerate(labels)}
+        values = np.full(2**n, np.nan)
+        values[0] = 0.0
+        for key, worth in worths.items():
+            mask = _mask_of(key, index, n, func="TUGame.from_dict")
+            values[mask] = worth
+        missing = np.isnan(values)
+        if missing.any():
+            if fill is None:
+                first = int(np.flatnonzero(missing)[0])
+                raise InvalidGameError(
+                    f"TUGame.from_dict(): {int(missing.sum())} of {2**n} coalitions have no value "
+                    f"(first: {_members(first, labels)}); give them or pass fill="
+                )
+            values[missing] = fill
+        return cls(values, labels)
+
+    @classmethod
+    def from_function(cls, func: Callable[[np.ndarray], ArrayLike], players: Sequence[str] | None = None, *,
+                      n_players: int | None = None) -> TUGame:
+        """Build a game from a vectorised value function of coalition masks.
+
+        Parameters
+        ----------
+        func : callable
+            ``func(masks) -> values``: takes an ``int64`` array of bitmasks and
+            returns one worth per mask. It is called on chunks of at most
+            2**20 masks, so temporary memory stays bounded. ``func`` must give
+            0 for the empty coalition (mask 0).
+        players, n_players
+            Labels, or the number of players.
+
+        Examples
+        --------
+        A majority game on 3 players (any two win):
+
+        >>> from coopgame._bitmask import popcounts
+        >>> g = TUGame.from_function(lambda m: popcounts(3)[m] >= 2, n_players=3)
+        >>> g.values.tolist()
+        [0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0]
+        """
+        n = _count_players(players, n_players, func="TUGame.from_function")
+        ensure_dense_fits(n, func="TUGame.from_function")
+        values = _evaluate(func, n, name="TUGame.from_function")
+        return cls(values, check_players(players, n, func="TUGame.from_function"))
+
+    @classmethod
+    def from_costs(cls, costs: ArrayLike, players: Sequence[str] | None = None) -> TUGame:
+        """The savings game of a cost game: ``v(S) = sum_{i in S} C({i}) - C(S)``.
+
+        The game remembers the stand-alone costs, so allocations can be read
+        back as cost shares (``C({i}) - x_i``); see :meth:`cost_shares`.
+
+        Parameters
+        ----------
+        costs : array_like, shape (2**n,)
+            ``costs[mask]`` is the cost C(S) of serving coalition S alone;
+            ``costs[0]`` must be 0.
+
+        Examples
+        --------
+        Three towns sharing a wastewater plant (literature/03 §3.2):
+
+        >>> C = [0, 230, 160, 350, 230, 460, 365, 556]
+        >>> g = TUGame.from_costs(C, players=["town1", "town2", "town3"])
+        >>> g.values.tolist()
+        [0.0, 0.0, 0.0, 40.0, 0.0, 0.0, 25.0, 64.0]
+        """
+        cost = as_float_array(costs, func="TUGame.from_costs", name="costs", ndim=1)
+        size = cost.shape[0]
+        if size < 2 or size & (size - 1):
+            raise InvalidGameError(f"TUGame.from_costs(): costs must have length 2**n; got length {size}")
+        if cost[0] != 0.0:
+            raise InvalidGameError(f"TUGame.from_costs(): the empty coalition must cost 0; got {cost[0]!r}")
+        n = size.bit_length() - 1
+        standalone = cost[1 << np.arange(n)]
+        game = cls(additive_values(standalone) - cost, players)
+        game._standalone_costs = as_readonly(standalone.copy())
+        return game
+
+    @classmethod
+    def from_cost_function(cls, func: Callable[[np.ndarray], ArrayLike], players: Sequence[str] | None = None,
+                           *, n_players: int | None = None) -> TUGame:
+        """The savings game of a cost function given on masks (see :meth:`from_costs`).
+
+        Examples
+        --------
+        The airport game: a runway long enough for the largest plane in S.
+
+        >>> runway = np.array([8.0, 11.0, 13.0, 18.0])
+        >>> def cost(masks):
+        ...     member = (masks[:, None] >> np.arange(4)) & 1
+        ...     return (member * runway).max(axis=1)
+        >>> TUGame.from_cost_function(cost, n_players=4).standalone_costs.tolist()
+        [8.0, 11.0, 13.0, 18.0]
+        """
+        n = _count_players(players, n_players, func="TUGame.from_cost_function")
+        ensure_dense_fits(n, func="TUGame.from_cost_function", arrays=2)
+        return cls.from_costs(_evaluate(func, n, name="TUGame.from_cost_function"), players)
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def values(self) -> CoalitionValues:
+        """Read-only coalition values, ``values[mask] = v(S)``."""
+        return self._values
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        """Player labels."""
+        return self._players
+
+    @property
+    def n_players(self) -> int:
+        """Number of players n."""
+        return self._n
+
+    @property
+    def n_coalitions(self) -> int:
+        """``2**n``, including the empty coalition."""
+        return self._values.shape[0]
+
+    @property
+    def grand_value(self) -> float:
+        """v(N), the worth of the grand coalition."""
+        return float(self._values[-1])
+
+    @property
+    def singleton_values(self) -> FloatVector:
+        """v({i}) for each player."""
+        return self._values[1 << np.arange(self._n)]
+
+    @property
+    def standalone_costs(self) -> FloatVector | None:
+        """C({i}) when the game was built from costs, else ``None``."""
+        return self._standalone_costs
+
+    @property
+    def is_cost_game(self) -> bool:
+        """Whether the game is the savings game of a cost game."""
+        return self._standalone_costs is not None
+
+    @property
+    def total_cost(self) -> float | None:
+        """C(N) for a savings game built from costs, else ``None``."""
+        if self._standalone_costs is None:
+            return None
+        return float(self._standalone_costs.sum() - self.grand_value)
+
+    def cost_shares(self, allocation: ArrayLike) -> FloatVector:
+        """Convert a savings allocation into cost shares ``C({i}) - x_i``.
+
+        Raises
+        ------
+        InvalidGameError
+            If the game was not built from costs.
+        """
+        if self._standalone_costs is None:
+            raise InvalidGameError("TUGame.cost_shares(): the game was not built from costs (use from_costs)")
+        x = as_float_array(allocation, func="TUGame.cost_shares", name="allocation", shape=(self._n,))
+        return self._standalone_costs - x
+
+    def mask(self, coalition: Any) -> int:
+        """Bitmask of a coalition given by labels, indices or an int mask."""
+        if isinstance(coalition, (int, np.integer)) and not isinstance(coalition, bool) \
+                and str(coalition) not in self._players:
+            mask = int(coalition)
+            if not 0 <= mask < self.n_coalitions:
+                raise InvalidGameError(f"TUGame.mask(): mask must be in [0, {self.n_coalitions}); got {mask}")
+            return mask
+        return _mask_of(coalition, {p: i for i, p in enumerate(self._players)}, self._n, func="TUGame.mask")
+
+    def value(self, coalition: Any) -> float:
+        """v(S) for a coalition given by labels (``["A", "C"]``), indices or a mask."""
+        return float(self._values[self.mask(coalition)])
+
+    def members(self, mask: int) -> tuple[str, ...]:
+        """Labels of the members of coalition ``mask``."""
+        return _members(int(mask), self._players)
+
+    def is_efficient(self, allocation: ArrayLike, *, tol: float = DEFAULT_TOL) -> bool:
+        """Whether ``sum(allocation) == v(N)`` up to ``tol`` times the payoff scale."""
+        x = as_float_array(allocation, func="TUGame.is_efficient", name="allocation", shape=(self._n,))
+        return bool(abs(x.sum() - self.grand_value) <= tol * payoff_scale(self._values))
+
+    def excesses(self, allocation: ArrayLike) -> FloatVector:
+        """``e(S, x) = v(S) - x(S)`` for every coalition (dense, length 2**n)."""
+        x = as_float_array(allocation, func="TUGame.excesses", name="allocation", shape=(self._n,))
+        ensure_dense_fits(self._n, func="TUGame.excesses", arrays=2)
+        return self._values - additive_values(x)
+
+    def with_players(self, players: Sequence[str]) -> TUGame:
+        """The same game with new labels."""
+        game = TUGame(self._values, players)
+        game._standalone_costs = self._standalone_costs
+        return game
+
+    # ------------------------------------------------------------------ dunder
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TUGame):
+            return NotImplemented
+        return self._players == other._players and np.array_equal(self._values, other._values)
+
+    def __repr__(self) -> str:
+        kind = ", cost game" if self.is_cost_game else ""
+        return f"TUGame(n_players={self._n}, players={list(self._players)!r}{kind}, v(N)={self.grand_value:g})"
+
+
+def _count_players(players: Sequence[str] | None, n_players: int | None, *, func: str) -> int:
+    if players is not None:
+        return len(players)
+    if n_players is None:
+        raise InvalidGameError(f"{func}(): give players (labels) or n_players")
+    return check_positive_int(n_players, func=func, name="n_players")
+
+
+def _evaluate(func: Callable[[np.ndarray], ArrayLike], n: int, *, name: str) -> np.ndarray:
+    if not callable(func):
+        raise InvalidGameError(f"{name}(): func must be callable; got {type(func).__name__}")
+    size = 2**n
+    values = np.empty(size)
+    for start in range(0, size, _FUNCTION_CHUNK):
+        masks = np.arange(start, min(size, start + _FUNCTION_CHUNK), dtype=np.int64)
+        chunk = np.asarray(func(masks), dtype=np.float64)
+        if chunk.shape != masks.shape:
+            raise InvalidGameError(
+                f"{name}(): func must return one value per mask (shape {masks.shape}); got shape {chunk.shape}"
+            )
+        values[start:start + masks.shape[0]] = chunk
+    return values
+
+
+def _mask_of(key: Any, index: Mapping[str, int], n: int, *, func: str) -> int:
+    if isinstance(key, (str, int, np.integer)):
+        key = (key,)
+    if not isinstance(key, Iterable):
+        raise InvalidGameError(f"{func}(): a coalition must be an iterable of players; got {key!r}")
+    mask = 0
+    for member in key:
+        if isinstance(member, str) and member in index:
+            i = index[member]
+        elif isinstance(member, (int, np.integer)) and not isinstance(member, bool) and 0 <= int(member) < n:
+            i = int(member)
+        else:
+            raise InvalidGameError(f"{func}(): unknown player {member!r}; players are {list(index)}")
+        mask |= 1 << i
+    return mask
+
+
+def _members(mask: int, labels: Sequence[str]) -> tuple[str, ...]:
+    return tuple(p for i, p in enumerate(labels) if mask >> i & 1)
+
+

@@ -1,0 +1,49 @@
+"""Named numerical tolerances shared by the solvers.
+
+Every routine that compares floats takes a ``tol=`` keyword whose default is
+one of these constants. Tolerances are *relative*: they are multiplied by the
+payoff scale of the game at hand (see :func:`payoff_scale`), so a game in yuan
+and the same game in 亿元 give the same answers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["DEFAULT_TOL", "LP_TOL", "EQUILIBRIUM_TOL", "DYNAMICS_TOL", "DEFAULT_SEED", "payoff_scale"]
+
+DEFAULT_TOL: float = 1e-9
+"""Relative tolerance for equalities between payoffs (efficiency, core checks)."""
+
+LP_TOL: float = 1e-9
+"""Relative tolerance for deciding which LP constraints are tight."""
+
+EQUILIBRIUM_TOL: float = 1e-9
+"""Relative tolerance for best-response ties and regret in equilibrium computations."""
+
+DYNAMICS_TOL: float = 1e-9
+"""Absolute tolerance for rest points of evolutionary dynamics (shares live in [0, 1])."""
+
+DEFAULT_SEED: int = 20231122
+"""Seed used when a randomised routine is called without ``seed=``: same call, same answer."""
+
+
+def payoff_scale(*arrays: ArrayLike) -> float:
+    """Largest absolute entry over ``arrays``, floored at 1.
+
+    Multiply a relative tolerance by this to get an absolute one.
+
+    Examples
+    --------
+    >>> payoff_scale([1e6, -3.0], [[2.0]])
+    1000000.0
+    >>> payoff_scale([1e-3])
+    1.0
+    """
+    scale = 1.0
+    for a in arrays:
+        arr = np.asarray(a, dtype=float)
+        if arr.size:
+            scale = max(scale, float(np.max(np.abs(arr))))
+    return scale
