@@ -25,6 +25,8 @@ _PUBLIC: dict[str, str] = {
     # representations
     "TUGame": "coopgame.games.tu",
     "StructuredGame": "coopgame.games.structured",
+    "PairwiseGame": "coopgame.games.pairwise",
+    "GameClassification": "coopgame.games.pairwise",
     # cooperative values
     "shapley_value": "coopgame.cooperative.shapley",
     # results and errors

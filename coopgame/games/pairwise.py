@@ -1,0 +1,480 @@
+"""Bimatrix (two-player) games, with the two-city cooperation game of the literature.
+
+Convention for cooperation games: **action 0 is "cooperate" (C), action 1 is
+"defect / protect" (D)**, for both players. This is the row/column order of
+the Chinese two-city evolutionary models (MODELS.md BM1: rows and columns are
+(C, N)). The n-city model codes cooperation as ``x_i = 1``; its
+:meth:`~coopgame.games.ncity.NCityGame.to_pairwise` reorders to this
+convention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from coopgame._typing import FloatMatrix
+from coopgame._validation import as_float_array, as_readonly, check_players, check_tol
+from coopgame.errors import InvalidGameError, InvalidParameterError
+from coopgame.results import Result, Summary, format_number
+from coopgame.tolerances import DEFAULT_TOL, payoff_scale
+
+__all__ = ["PairwiseGame", "GameClassification", "COOPERATE", "DEFECT"]
+
+COOPERATE: int = 0
+"""Index of the cooperative action in a 2×2 cooperation game."""
+
+DEFECT: int = 1
+"""Index of the defecting (protecting) action in a 2×2 cooperation game."""
+
+_TWO_BY_TWO_ACTIONS = ("C", "D")
+
+
+class PairwiseGame:
+    """A two-player game in normal form: payoff matrices ``A`` (row) and ``B`` (column).
+
+    ``A[i, j]`` and ``B[i, j]`` are the payoffs of the row and the column
+    player when the row player plays action ``i`` and the column player
+    action ``j``. The object is immutable; its arrays are read-only copies.
+
+    Parameters
+    ----------
+    row_payoffs, col_payoffs : array_like, shape (m, n)
+        Payoff matrices of the row and the column player (``m, n >= 1``).
+    players : sequence of 2 str, optional
+        Player labels; default ``("1", "2")``.
+    actions : pair of sequences of str, optional
+        Action labels of the row and column player. Default for 2×2 games:
+        ``("C", "D")`` for both (action 0 cooperates); otherwise
+        ``("r1", ..., "rm")`` and ``("c1", ..., "cn")``.
+
+    Raises
+    ------
+    InvalidGameError
+        On matrices that are not 2-D, differ in shape, are empty or hold NaN or
+        infinities, or on labels of the wrong number.
+
+    See Also
+    --------
+    PairwiseGame.from_arrays, PairwiseGame.from_two_city,
+    coopgame.NCityGame.to_pairwise, coopgame.nash_equilibria
+
+    Examples
+    --------
+    The prisoner's dilemma:
+
+    >>> g = PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> g.shape, g.actions
+    ((2, 2), (('C', 'D'), ('C', 'D')))
+    >>> g.classify().name
+    "prisoner's dilemma"
+    """
+
+    __slots__ = ("_A", "_B", "_players", "_actions")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, row_payoffs: ArrayLike, col_payoffs: ArrayLike, players: Sequence[str] | None = None,
+                 actions: Sequence[Sequence[str]] | None = None) -> None:
+        func = "PairwiseGame"
+        A = as_float_array(row_payoffs, func=func, name="row_payoffs", ndim=2)
+        B = as_float_array(col_payoffs, func=func, name="col_payoffs", ndim=2)
+        if A.shape != B.shape:
+            raise InvalidGameError(f"{func}(): row_payoffs and col_payoffs must have the same shape; "
+                                   f"got {A.shape} and {B.shape}")
+        if 0 in A.shape:
+            raise InvalidGameError(f"{func}(): each player needs at least one action; got shape {A.shape}")
+        object.__setattr__(self, "_A", as_readonly(A))
+        object.__setattr__(self, "_B", as_readonly(B))
+        object.__setattr__(self, "_players", check_players(players, 2, func=func))
+        object.__setattr__(self, "_actions", _check_actions(actions, A.shape, func=func))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"PairwiseGame is immutable; cannot set {name!r}")
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_arrays(cls, A: ArrayLike, B: ArrayLike | None = None, players: Sequence[str] | None = None,
+                    actions: Sequence[Sequence[str]] | None = None) -> PairwiseGame:
+        """Build a game from the two payoff matrices.
+
+        Parameters
+        ----------
+        A, B : array_like, shape (m, n)
+            Row and column player's payoffs. ``B=None`` gives the zero-sum game
+            ``B = -A``.
+        players, actions
+            Labels, as in :class:`PairwiseGame`.
+
+        Examples
+        --------
+        Matching pennies (zero-sum):
+
+        >>> g = PairwiseGame.from_arrays([[1, -1], [-1, 1]])
+        >>> g.col_payoffs.tolist()
+        [[-1.0, 1.0], [1.0, -1.0]]
+        """
+        if B is None:
+            B = -as_float_array(A, func="PairwiseGame.from_arrays", name="A", ndim=2)
+        return cls(A, B, players=players, actions=actions)
+
+    @classmethod
+    def from_two_city(cls, *, cost: ArrayLike, synergy: float = 0.0, alpha: float = 0.5,
+                      free_ride_gain: ArrayLike = 0.0, lone_loss: ArrayLike = 0.0, reward: ArrayLike = 0.0,
+                      penalty: ArrayLike = 0.0, base: ArrayLike = 0.0, penalise_mutual_defection: bool = True,
+                      players: Sequence[str] = ("A", "B")) -> PairwiseGame:
+        """The two-city cooperation game with central incentives (MODELS.md BM1).
+
+        Each per-city argument is a scalar (same for both) or a pair
+        ``(city A, city B)``. Payoffs, with rows/columns ordered (C, D):
+
+        ========  ================================  ================================
+        profile   city A                            city B
+        ========  ================================  ================================
+        (C, C)    R_A + α ΔR − C_A + W_A            R_B + (1−α) ΔR − C_B + W_B
+        (C, D)    R_A − C_A − L_A + W_A             R_B + E_B − F_B
+        (D, C)    R_A + E_A − F_A                   R_B − C_B − L_B + W_B
+        (D, D)    R_A − F_A                         R_B − F_B
+        ========  ================================  ================================
+
+        Parameters
+        ----------
+        cost : float or pair
+            ``C_i > 0``, cost of cooperating (abatement, co-investment).
+        synergy : float, default 0
+            ``ΔR >= 0``, joint gain earned only under (C, C).
+        alpha : float, default 0.5
+            City A's share of ``ΔR`` (tax-sharing / fund split ratio), in [0, 1].
+        free_ride_gain : float or pair, default 0
+            ``E_i >= 0``, gain of a city that defects while the other cooperates.
+        lone_loss : float or pair, default 0
+            ``L_i >= 0``, loss of a lone cooperator (including being siphoned).
+        reward, penalty : float or pair, default 0
+            ``W_i >= 0`` central reward to cooperators, ``F_i >= 0`` penalty on defectors.
+        base : float or pair, default 0
+            ``R_i``, base revenue (cancels in every equilibrium concept).
+        penalise_mutual_defection : bool, default True
+            If False, the penalty is not levied under (D, D).
+        players : pair of str, default ("A", "B")
+
+        Examples
+        --------
+        The worked check of MODELS.md BM1 (ΔR = 6, α = 0.5, C = 4, E = 2, L = 1)
+        with reward 2 and penalty 1.5 is a stag hunt:
+
+        >>> g = PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2,
+        ...                                lone_loss=1, reward=2, penalty=1.5)
+        >>> g.row_payoffs.tolist()
+        [[1.0, -3.0], [0.5, -1.5]]
+        >>> g.classify().name
+        'stag hunt'
+        """
+        func = "PairwiseGame.from_two_city"
+        C = _pair(cost, func=func, name="cost", minimum=0.0, strict=True)
+        E = _pair(free_ride_gain, func=func, name="free_ride_gain", minimum=0.0)
+        L = _pair(lone_loss, func=func, name="lone_loss", minimum=0.0)
+        W = _pair(reward, func=func, name="reward", minimum=0.0)
+        F = _pair(penalty, func=func, name="penalty", minimum=0.0)
+        R = _pair(base, func=func, name="base")
+        dR = float(_pair(synergy, func=func, name="synergy", minimum=0.0)[0]) if np.ndim(synergy) == 0 else None
+        if dR is None:
+            raise InvalidParameterError(f"{func}(): synergy must be one number ΔR (split by alpha); got {synergy!r}")
+        a = _pair(alpha, func=func, name="alpha", minimum=0.0)[0]
+        if np.ndim(alpha) != 0 or a > 1.0:
+            raise InvalidParameterError(f"{func}(): alpha must be a number in [0, 1]; got {alpha!r}")
+        share = np.array([a * dR, (1.0 - a) * dR])
+        mutual_f = F if penalise_mutual_defection else np.zeros(2)
+        # own[i] is city i's payoff matrix indexed by (own action, other's action).
+        own = np.empty((2, 2, 2))
+        own[:, 0, 0] = R + share - C + W
+        own[:, 0, 1] = R - C - L + W
+        own[:, 1, 0] = R + E - F
+        own[:, 1, 1] = R - mutual_f
+        return cls(own[0], own[1].T, players=players)
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def row_payoffs(self) -> FloatMatrix:
+        """Row player's payoff matrix ``A`` (read-only)."""
+        return self._A
+
+    @property
+    def col_payoffs(self) -> FloatMatrix:
+        """Column player's payoff matrix ``B`` (read-only)."""
+        return self._B
+
+    A = row_payoffs
+    B = col_payoffs
+
+    @property
+    def players(self) -> tuple[str, str]:
+        """Labels of the row and the column player."""
+        return self._players  # type: ignore[return-value]
+
+    @property
+    def actions(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Action labels of the row and the column player."""
+        return self._actions
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(m, n)``: numbers of row and column actions."""
+        return self._A.shape  # type: ignore[return-value]
+
+    @property
+    def payoff_scale(self) -> float:
+        """Largest absolute payoff, floored at 1: relative tolerances are multiplied by it."""
+        return payoff_scale(self._A, self._B)
+
+    def transpose(self) -> PairwiseGame:
+        """The same game with the players' roles swapped (column player becomes row player)."""
+        return PairwiseGame(self._B.T, self._A.T, players=self._players[::-1], actions=self._actions[::-1])
+
+    # ------------------------------------------------------------------ payoffs
+    def expected_payoffs(self, x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
+        """Expected payoffs ``(x A y, x B y)`` of mixed strategies ``x`` (row) and ``y`` (column).
+
+        Examples
+        --------
+        >>> g = PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+        >>> g.expected_payoffs([0.5, 0.5], [1, 0])
+        (4.0, 1.5)
+        """
+        xv, yv = self._strategies(x, y, func="PairwiseGame.expected_payoffs")
+        return float(xv @ self._A @ yv), float(xv @ self._B @ yv)
+
+    def regret(self, x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
+        """How much each player could gain by a unilateral best response to the other's strategy.
+
+        Both are zero (up to rounding) exactly at a Nash equilibrium.
+
+        Examples
+        --------
+        >>> g = PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+        >>> g.regret([1, 0], [1, 0])
+        (2.0, 2.0)
+        """
+        xv, yv = self._strategies(x, y, func="PairwiseGame.regret")
+        ay = self._A @ yv
+        xb = xv @ self._B
+        return float(ay.max() - xv @ ay), float(xb.max() - xb @ yv)
+
+    def welfare(self) -> FloatMatrix:
+        """Utilitarian welfare ``A + B`` of every pure outcome."""
+        return self._A + self._B
+
+    def social_optimum(self, *, tol: float = DEFAULT_TOL) -> list[tuple[int, int]]:
+        """Pure outcomes ``(i, j)`` of maximal welfare (ties within ``tol`` × payoff scale).
+
+        Examples
+        --------
+        >>> PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]]).social_optimum()
+        [(0, 0)]
+        """
+        tol = check_tol(tol, func="PairwiseGame.social_optimum")
+        w = self.welfare()
+        best = np.argwhere(w >= w.max() - tol * self.payoff_scale)
+        return [(int(i), int(j)) for i, j in best]
+
+    def pareto_efficient(self, *, tol: float = DEFAULT_TOL) -> np.ndarray:
+        """Boolean matrix: is pure outcome ``(i, j)`` undominated among the pure outcomes?
+
+        An outcome is dominated when another gives both players at least as
+        much and one of them more than ``tol`` × payoff scale more.
+
+        Examples
+        --------
+        In the prisoner's dilemma only mutual defection is Pareto inefficient:
+
+        >>> PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]]).pareto_efficient().tolist()
+        [[True, True], [True, False]]
+        """
+        tol = check_tol(tol, func="PairwiseGame.pareto_efficient") * self.payoff_scale
+        a = self._A.ravel()
+        b = self._B.ravel()
+        weakly = (a[None, :] >= a[:, None] - tol) & (b[None, :] >= b[:, None] - tol)
+        strictly = (a[None, :] > a[:, None] + tol) | (b[None, :] > b[:, None] + tol)
+        dominated = (weakly & strictly).any(axis=1)
+        return ~dominated.reshape(self.shape)
+
+    def classify(self, *, tol: float = DEFAULT_TOL) -> GameClassification:
+        """Name a 2×2 game by its ordinal structure (prisoner's dilemma, stag hunt, ...).
+
+        Each player's payoffs are read from their own point of view, with the
+        usual letters for (own action, other's action): R = (C, C), S = (C, D),
+        T = (D, C), P = (D, D). Each player's *type* is then
+
+        ===========================  ====================================
+        type                         condition
+        ===========================  ====================================
+        harmony                      R > T and S > P (C dominant)
+        prisoner's dilemma           T > R and P > S and R > P
+        deadlock                     T > R and P > S and P >= R
+        stag hunt                    R > T and P > S and R > P
+        coordination                 R > T and P > S and P >= R
+        chicken                      T > R and S > P (anti-coordination)
+        tie                          R = T or S = P (within tolerance)
+        ===========================  ====================================
+
+        The game carries the common type's name when both players share it;
+        otherwise it is ``"asymmetric"``. The *regime* describes pure best
+        responses, the way the evolutionary literature does (MODELS.md §1.2):
+        ``cooperation-dominant``, ``defection-dominant``, ``dominance-solvable``
+        (one player has a dominant action, the other responds),
+        ``bistable`` (equilibria (C, C) and (D, D)), ``anti-coordination``
+        (equilibria (C, D) and (D, C)), ``cycling`` (no pure equilibrium) or
+        ``degenerate`` (a tie).
+
+        Raises
+        ------
+        InvalidGameError
+            If the game is not 2×2.
+
+        Examples
+        --------
+        >>> PairwiseGame([[3, 1], [4, 0]], [[3, 4], [1, 0]]).classify().name
+        'chicken'
+        """
+        func = "PairwiseGame.classify"
+        if self.shape != (2, 2):
+            raise InvalidGameError(f"{func}(): classification needs a 2x2 game; got shape {self.shape}")
+        tol = check_tol(tol, func=func) * self.payoff_scale
+        own_row = self._A
+        own_col = self._B.T  # indexed (own action, other's action)
+        types = (_player_type(own_row, tol), _player_type(own_col, tol))
+        # Sign of each player's incentive to cooperate against C and against D.
+        d_row = (own_row[0, 0] - own_row[1, 0], own_row[0, 1] - own_row[1, 1])
+        d_col = (own_col[0, 0] - own_col[1, 0], own_col[0, 1] - own_col[1, 1])
+        regime = _regime(d_row, d_col, tol)
+        name = types[0] if types[0] == types[1] and types[0] != "tie" else (
+            "degenerate" if "tie" in types else "asymmetric")
+        return GameClassification(name=name, row_type=types[0], col_type=types[1], regime=regime,
+                                  players=self._players, game=self)
+
+    # ------------------------------------------------------------------ helpers
+    def _strategies(self, x: ArrayLike, y: ArrayLike, *, func: str) -> tuple[np.ndarray, np.ndarray]:
+        m, n = self.shape
+        xv = as_float_array(x, func=func, name="x", shape=(m,), error=InvalidParameterError)
+        yv = as_float_array(y, func=func, name="y", shape=(n,), error=InvalidParameterError)
+        return xv, yv
+
+    def __repr__(self) -> str:
+        m, n = self.shape
+        return f"PairwiseGame({m}x{n}, players={self._players!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PairwiseGame):
+            return NotImplemented
+        return (self.shape == other.shape and np.array_equal(self._A, other._A)
+                and np.array_equal(self._B, other._B))
+
+
+@dataclass(frozen=True, eq=False)
+class GameClassification(Result):
+    """The ordinal class of a 2×2 game (see :meth:`PairwiseGame.classify`).
+
+    Attributes
+    ----------
+    name : str
+        Common type of both players (``"prisoner's dilemma"``, ``"stag hunt"``,
+        ``"chicken"``, ``"harmony"``, ``"deadlock"``, ``"coordination"``),
+        ``"asymmetric"`` when they differ, ``"degenerate"`` on ties.
+    row_type, col_type : str
+        Each player's own type.
+    regime : str
+        Pure best-response structure (``bistable``, ``cycling`` ...).
+    players : tuple of str
+    """
+
+    name: str
+    row_type: str
+    col_type: str
+    regime: str
+    players: tuple[str, ...] = ()
+    game: PairwiseGame | None = field(default=None, repr=False)
+
+    def summary(self) -> Summary:
+        """The class, each player's type and the regime."""
+        rows = []
+        if self.game is not None:
+            A, B = self.game.row_payoffs, self.game.col_payoffs
+            labels = self.game.actions
+            for i in range(2):
+                for j in range(2):
+                    rows.append((f"({labels[0][i]}, {labels[1][j]})", format_number(A[i, j]),
+                                 format_number(B[i, j])))
+        facts = (("class", self.name), (f"type of {self.players[0]}", self.row_type),
+                 (f"type of {self.players[1]}", self.col_type), ("regime", self.regime))
+        cols = ("outcome", self.players[0], self.players[1]) if rows else ()
+        return Summary(title="2x2 game classification", facts=facts, columns=cols, rows=tuple(rows))
+
+
+def _player_type(own: np.ndarray, tol: float) -> str:
+    R, S, T, P = own[0, 0], own[0, 1], own[1, 0], own[1, 1]
+    if abs(R - T) <= tol or abs(S - P) <= tol:
+        return "tie"
+    if R > T and S > P:
+        return "harmony"
+    if T > R and S > P:
+        return "chicken"
+    if T > R:  # and P > S: defection dominant
+        return "prisoner's dilemma" if R > P + tol else "deadlock"
+    return "stag hunt" if R > P + tol else "coordination"
+
+
+def _regime(d_row: tuple[float, float], d_col: tuple[float, float], tol: float) -> str:
+    if any(abs(d) <= tol for d in (*d_row, *d_col)):
+        return "degenerate"
+    row_dom = d_row[0] > 0 and d_row[1] > 0, d_row[0] < 0 and d_row[1] < 0
+    col_dom = d_col[0] > 0 and d_col[1] > 0, d_col[0] < 0 and d_col[1] < 0
+    if row_dom[0] and col_dom[0]:
+        return "cooperation-dominant"
+    if row_dom[1] and col_dom[1]:
+        return "defection-dominant"
+    if any(row_dom) or any(col_dom):
+        return "dominance-solvable"
+    row_coord = d_row[0] > 0  # cooperate against C, defect against D
+    col_coord = d_col[0] > 0
+    if row_coord and col_coord:
+        return "bistable"
+    if not row_coord and not col_coord:
+        return "anti-coordination"
+    return "cycling"
+
+
+def _pair(value: ArrayLike, *, func: str, name: str, minimum: float | None = None,
+          strict: bool = False) -> np.ndarray:
+    arr = as_float_array(value, func=func, name=name, error=InvalidParameterError)
+    if arr.ndim == 0:
+        arr = np.array([float(arr), float(arr)])
+    if arr.shape != (2,):
+        raise InvalidParameterError(f"{func}(): {name} must be a number or a pair (city A, city B); "
+                                    f"got shape {arr.shape}")
+    if minimum is not None and (np.any(arr <= minimum) if strict else np.any(arr < minimum)):
+        rel = ">" if strict else ">="
+        raise InvalidParameterError(f"{func}(): {name} must be {rel} {minimum:g}; got {arr.tolist()}")
+    return arr
+
+
+def _check_actions(actions: Sequence[Sequence[str]] | None, shape: tuple[int, ...], *,
+                   func: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    m, n = shape
+    if actions is None:
+        if (m, n) == (2, 2):
+            return _TWO_BY_TWO_ACTIONS, _TWO_BY_TWO_ACTIONS
+        return tuple(f"r{i + 1}" for i in range(m)), tuple(f"c{j + 1}" for j in range(n))
+    if isinstance(actions, str) or len(actions) != 2:
+        raise InvalidGameError(f"{func}(): actions must be a pair (row labels, column labels); got {actions!r}")
+    out = []
+    for labels, size, who in zip(actions, (m, n), ("row", "column")):
+        if isinstance(labels, str):
+            raise InvalidGameError(f"{func}(): {who} action labels must be a sequence; got {labels!r}")
+        labels = tuple(str(a) for a in labels)
+        if len(labels) != size or len(set(labels)) != size:
+            raise InvalidGameError(f"{func}(): the {who} player needs {size} distinct action labels; "
+                                   f"got {list(labels)}")
+        out.append(labels)
+    return out[0], out[1]
