@@ -27,6 +27,7 @@ _PUBLIC: dict[str, str] = {
     "StructuredGame": "coopgame.games.structured",
     "PairwiseGame": "coopgame.games.pairwise",
     "GameClassification": "coopgame.games.pairwise",
+    "NCityGame": "coopgame.games.ncity",
     # cooperative values
     "shapley_value": "coopgame.cooperative.shapley",
     # results and errors
