@@ -1,80 +1,166 @@
-"""The Shapley value of TU games."""
+"""The Shapley value of TU games: exact dense, structured closed forms, sampled."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
-from scipy.special import gammaln
 
-from coopgame._bitmask import popcounts
-from coopgame._validation import check_method
-from coopgame.errors import InvalidGameError
+from coopgame._typing import SeedLike
+from coopgame._validation import check_method, make_rng
+from coopgame.cooperative._dense_sums import member_sums, shapley_size_weights
+from coopgame.cooperative._dispatch import (
+    AUTO_EXACT_MAX,
+    AnyGame,
+    allocation_result,
+    check_game,
+    check_samples,
+    cost_term_values,
+    dense_values,
+    not_structured,
+)
+from coopgame.cooperative._evaluators import evaluator_for
+from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation, shapley_stratified
+from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.structured import StructuredGame
-from coopgame.games.tu import TUGame
 from coopgame.results import AllocationResult
 
-__all__ = ["shapley_value"]
+__all__ = ["shapley_value", "shapley_rows"]
 
-ShapleyMethod = Literal["exact", "structured"]
-_METHODS = ("auto", "exact", "structured")
+_METHODS = ("auto", "exact", "structured", "permutation", "stratified")
+_SAMPLERS = {"permutation": shapley_permutation, "stratified": shapley_stratified}
 
 
-def shapley_value(game: TUGame | StructuredGame, *, method: str = "auto") -> AllocationResult:
+def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAULT_SAMPLES,
+                  seed: SeedLike = None) -> AllocationResult:
     """The Shapley value: each player's average marginal contribution over all orders of arrival.
 
     Parameters
     ----------
-    game : TUGame or StructuredGame
-    method : {'auto', 'exact', 'structured'}
-        ``'exact'`` uses the dense values; ``'structured'`` the closed form of
-        a :class:`StructuredGame`; ``'auto'`` picks the structured closed form
-        when available.
+    game : TUGame, StructuredGame or ValueFunctionGame
+        A dense game, a structured one (additive + pairwise + cost terms), or
+        a value function of coalition masks.
+    method : {'auto', 'exact', 'structured', 'permutation', 'stratified'}
+        * ``'exact'``: from the 2**n values in O(2**n) time, one pass over
+          memory (a value-function or structured game is first evaluated
+          densely; refused with :class:`~coopgame.errors.GameTooLargeError`
+          when that would not fit).
+        * ``'structured'``: closed forms of a :class:`StructuredGame`:
+          ``a_i + ½ Σ_j (M_ij + M_ji)`` for the quadratic part,
+          Littlechild–Owen for :class:`AirportCost`; a cost term with no
+          closed form is enumerated exactly when n <= 20 and sampled by
+          permutations otherwise (the result's ``method`` says which).
+        * ``'permutation'``: Monte Carlo over random orders of arrival.
+        * ``'stratified'``: Monte Carlo stratified by coalition size.
+        * ``'auto'`` (default): ``'structured'`` for structured games,
+          ``'exact'`` for dense ones, and for value-function games ``'exact'``
+          up to 20 players, ``'permutation'`` above.
+    n_samples : int, default 2000
+        Sampled marginal contributions per player (orders for
+        ``'permutation'``; spread evenly over the n coalition sizes for
+        ``'stratified'``). Used only when something is sampled.
+    seed : int or numpy.random.Generator, optional
+        Randomness for sampling; ``None`` means a fixed default seed (same call, same answer).
 
     Returns
     -------
     AllocationResult
+        ``allocation`` (shape (n,)); ``standard_errors`` when sampled;
+        ``cost_shares`` for games built from costs.
+
+    Raises
+    ------
+    UnknownMethodError
+        If ``method`` is not one of the names above.
+    InvalidGameError
+        If ``game`` is not a game.
+    GameTooLargeError
+        If ``'exact'`` would need a dense array that does not fit in memory.
+
+    See Also
+    --------
+    shapley_values : many dense games of the same size in one call.
+    banzhaf_value
+
+    Notes
+    -----
+    Exact dense: ``φ_i = Σ_{S∋i} v(S) g(|S|) − c`` with ``g(s) = w(s−1) + w(s)``,
+    ``w(s) = s!(n−1−s)!/n!``; the member sums come from one blocked pass over
+    the array (see ``coopgame.cooperative._dense_sums``) and the constant ``c``
+    from efficiency, ``Σ_i φ_i = v(N)``.
 
     Examples
     --------
     The glove game: the owner of the scarce left glove gets 2/3.
 
+    >>> from coopgame import TUGame
     >>> g = TUGame([0, 0, 0, 1, 0, 1, 0, 1], players=["L", "R1", "R2"])
     >>> shapley_value(g).allocation.round(4).tolist()
     [0.6667, 0.1667, 0.1667]
+
+    Sampled, with standard errors:
+
+    >>> r = shapley_value(g, method="permutation", n_samples=4000, seed=1)
+    >>> bool(abs(r.allocation[0] - 2 / 3) < 3 * r.standard_errors[0])
+    True
     """
-    check_method(method, _METHODS, func="shapley_value")
-    if isinstance(game, StructuredGame):
-        if method == "exact":
-            game = game.to_tu()
+    func = "shapley_value"
+    check_method(method, _METHODS, func=func)
+    game = check_game(game, func=func)
+    n_samples = check_samples(n_samples, func=func)
+    n = game.n_players
+    if method == "auto":
+        if isinstance(game, StructuredGame):
+            method = "structured"
+        elif isinstance(game, ValueFunctionGame) and n > AUTO_EXACT_MAX:
+            method = "permutation"
         else:
-            m = game.pairwise
-            phi = game.additive + 0.5 * (m.sum(axis=1) + m.sum(axis=0))
-            return AllocationResult(phi, game.players, "shapley", "structured",
-                                    efficiency_gap=float(phi.sum() - game.grand_value))
-    if not isinstance(game, TUGame):
-        raise InvalidGameError(f"shapley_value(): game must be a TUGame or StructuredGame; got {type(game).__name__}")
+            method = "exact"
     if method == "structured":
-        raise InvalidGameError("shapley_value(): method='structured' needs a StructuredGame; got a dense TUGame")
-    phi = _shapley_dense(game.values, game.n_players)
-    cost = game.cost_shares(phi) if game.is_cost_game else None
-    return AllocationResult(phi, game.players, "shapley", "exact",
-                            efficiency_gap=float(phi.sum() - game.grand_value), cost_shares=cost)
+        if not isinstance(game, StructuredGame):
+            raise not_structured(func, game)
+        return _structured(game, n_samples, seed)
+    if method in _SAMPLERS:
+        rng = make_rng(seed, func=func)
+        estimate, errors = _SAMPLERS[method](evaluator_for(game, func=func), n_samples, rng)
+        return allocation_result(game, estimate, concept="shapley", method=method,
+                                 parameters={"n_samples": n_samples, "seed": seed}, standard_errors=errors)
+    values = dense_values(game, func=func)
+    phi = shapley_rows(values[None, :], n)[0]
+    return allocation_result(game, phi, concept="shapley", method="exact")
 
 
-def _shapley_dense(values: np.ndarray, n: int) -> np.ndarray:
-    # φ_i = Σ_{S∋i} v(S)[w(|S|-1) + w(|S|)] − Σ_S v(S) w(|S|), w(s) = s!(n-1-s)!/n!, w(n) = 0.
-    s = np.arange(n + 1)
-    w = np.zeros(n + 1)
-    w[:n] = np.exp(gammaln(s[:n] + 1) + gammaln(n - s[:n]) - gammaln(n + 1))
-    g = w.copy()
-    g[1:] += w[:-1]
-    sizes = popcounts(n)
-    c = values * g[sizes]
-    constant = float(values @ w[sizes])
-    phi = np.empty(n)
-    for i in range(n - 1, -1, -1):  # fold the top bit away: O(2^n) in total
-        halves = c.reshape(2, -1)
-        phi[i] = halves[1].sum()
-        c = halves[0] + halves[1]
-    return phi - constant
+def shapley_rows(values: np.ndarray, n: int) -> np.ndarray:
+    """Exact Shapley values of each row of a (B, 2**n) array, shape (B, n). Reads ``values`` only."""
+    _, g = shapley_size_weights(n)
+    sums, _ = member_sums(values, n, g)
+    constant = (sums.sum(axis=1) - values[:, -1]) / n  # efficiency fixes Σ_S v(S) w(|S|)
+    return sums - constant[:, None]
+
+
+def _structured(game: StructuredGame, n_samples: int, seed: SeedLike) -> AllocationResult:
+    func = "shapley_value"
+    m = game.pairwise
+    phi = game.additive + 0.5 * (m.sum(axis=1) + m.sum(axis=0))
+    paths = ["closed form (additive + pairwise)"]
+    variance = None
+    parameters: dict[str, object] = {}
+    rng = None
+    n = game.n_players
+    for term in game.cost_terms:
+        name = type(term).__name__
+        shares = term.shapley_cost_shares()
+        if shares is not None:
+            phi = phi - shares
+            paths.append(f"{name}: closed form")
+        elif n <= AUTO_EXACT_MAX:
+            phi = phi + shapley_rows(cost_term_values(term, func=func)[None, :], n)[0]
+            paths.append(f"{name}: exact dense")
+        else:
+            rng = rng or make_rng(seed, func=func)
+            estimate, errors = shapley_permutation(evaluator_for(term, func=func), n_samples, rng)
+            phi = phi + estimate
+            variance = errors**2 if variance is None else variance + errors**2
+            paths.append(f"{name}: permutation sampling")
+            parameters.update(n_samples=n_samples, seed=seed)
+    errors = None if variance is None else np.sqrt(variance)
+    return allocation_result(game, phi, concept="shapley", method="structured: " + "; ".join(paths),
+                             parameters=parameters, standard_errors=errors)

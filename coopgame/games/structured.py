@@ -1,11 +1,15 @@
-"""Structured TU games: additive + pairwise (+ cost) terms, never stored densely.
+"""Structured TU games: additive + pairwise + cost terms, never stored densely.
 
-The TU game of the n-city model is quadratic in membership (DESIGN §2.2):
+The TU game of the n-city model is quadratic in membership (DESIGN §2.2),
+possibly plus the cost of joint projects:
 
-    v(S) = Σ_{i∈S} a_i + Σ_{i,j∈S, i≠j} M_ij
+    v(S) = Σ_{i∈S} a_i + Σ_{i,j∈S, i≠j} M_ij − Σ_k C_k(S)
 
-so its Shapley value has the closed form ``φ_i = a_i + ½ Σ_j (M_ij + M_ji)``,
-exact at any n. The dense vector is produced only on request.
+Shapley is linear in ``v``, so each part is valued on its own: the quadratic
+part by the closed form ``φ_i = a_i + ½ Σ_j (M_ij + M_ji)`` (exact at any n),
+an airport cost term by the Littlechild–Owen formula, other cost terms by exact
+enumeration when n is small or by sampling otherwise. The dense vector is
+produced only on request (:meth:`StructuredGame.to_tu`).
 """
 
 from __future__ import annotations
@@ -22,11 +26,190 @@ from coopgame._validation import as_float_array, as_readonly, check_players
 from coopgame.errors import InvalidGameError
 from coopgame.games.tu import TUGame
 
-__all__ = ["StructuredGame"]
+__all__ = ["StructuredGame", "CostTerm", "AirportCost", "ScaleEconomyCost"]
+
+_CHUNK = 1 << 16  # coalitions per evaluation chunk: bounds temporary memory
+
+
+class CostTerm:
+    """Base class of the cost of a joint project, ``C(S)`` with ``C(∅) = 0``.
+
+    Subclasses implement :meth:`cost_of_members`; they may override
+    :meth:`cost_along_orders` with a faster prefix formula and
+    :meth:`shapley_cost_shares` / :meth:`banzhaf_cost_shares` with closed forms
+    (``None`` means there is none, and solvers fall back to enumeration or sampling).
+    """
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def n_players(self) -> int:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    def cost_of_members(self, member: np.ndarray) -> FloatVector:  # pragma: no cover - abstract
+        """``C(S)`` for each row of a boolean membership matrix of shape (K, n)."""
+        raise NotImplementedError
+
+    def cost_along_orders(self, orders: np.ndarray) -> FloatMatrix:
+        """``out[p, k] = C(first k players of order p)`` for k = 0..n, shape (P, n + 1)."""
+        n_orders, n = orders.shape
+        out = np.zeros((n_orders, n + 1))
+        member = np.zeros((n_orders, n), dtype=bool)
+        rows = np.arange(n_orders)
+        for k in range(n):  # n prefix steps, each vectorised over all orders
+            member[rows, orders[:, k]] = True
+            out[:, k + 1] = self.cost_of_members(member)
+        return out
+
+    @property
+    def standalone(self) -> FloatVector:
+        """``C({i})`` for every player."""
+        return self.cost_of_members(np.eye(self.n_players, dtype=bool))
+
+    def shapley_cost_shares(self) -> FloatVector | None:
+        """Closed-form Shapley cost shares, or ``None`` when there is none."""
+        return None
+
+    def banzhaf_cost_shares(self) -> FloatVector | None:
+        """Closed-form Banzhaf cost shares, or ``None`` when there is none."""
+        return None
+
+
+class AirportCost(CostTerm):
+    """``C(S) = max_{i∈S} c_i``: a facility sized for its most demanding member (Littlechild–Owen 1973).
+
+    Parameters
+    ----------
+    costs : array_like, shape (n,)
+        Non-negative cost of the facility each player needs alone.
+
+    Examples
+    --------
+    Runways for four aircraft types (literature/05 §5.4):
+
+    >>> AirportCost([8, 11, 13, 18]).shapley_cost_shares().tolist()
+    [2.0, 3.0, 4.0, 9.0]
+    """
+
+    __slots__ = ("_costs",)
+
+    def __init__(self, costs: ArrayLike) -> None:
+        c = as_float_array(costs, func="AirportCost", name="costs", ndim=1)
+        if c.size < 1 or np.any(c < 0):
+            raise InvalidGameError(f"AirportCost(): costs must be a non-empty vector of numbers >= 0; got {c.tolist()}")
+        self._costs = as_readonly(c)
+
+    @property
+    def costs(self) -> FloatVector:
+        """``c_i`` (read-only)."""
+        return self._costs
+
+    @property
+    def n_players(self) -> int:
+        return self._costs.shape[0]
+
+    def cost_of_members(self, member: np.ndarray) -> FloatVector:
+        return np.where(member, self._costs, 0.0).max(axis=1, initial=0.0)
+
+    def cost_along_orders(self, orders: np.ndarray) -> FloatMatrix:
+        out = np.zeros((orders.shape[0], orders.shape[1] + 1))
+        np.maximum.accumulate(self._costs[orders], axis=1, out=out[:, 1:])
+        return out
+
+    def _increments(self) -> tuple[np.ndarray, np.ndarray]:
+        # C = Σ_j (c_(j) − c_(j−1)) [S holds someone of rank ≥ j]: one term per cost step.
+        order = np.argsort(self._costs, kind="stable")
+        steps = np.diff(self._costs[order], prepend=0.0)
+        return order, steps
+
+    def shapley_cost_shares(self) -> FloatVector:
+        """Each cost step is split equally among the players who need it (Littlechild–Owen)."""
+        order, steps = self._increments()
+        n = self.n_players
+        shares = np.empty(n)
+        shares[order] = np.cumsum(steps / (n - np.arange(n)))
+        return shares
+
+    def banzhaf_cost_shares(self) -> FloatVector:
+        """A step needed by m players costs each of them ``step / 2**(m−1)`` (pivotal when the others are out)."""
+        order, steps = self._increments()
+        n = self.n_players
+        shares = np.empty(n)
+        shares[order] = np.cumsum(steps * np.exp2(-(n - 1 - np.arange(n))))
+        return shares
+
+    def __repr__(self) -> str:
+        return f"AirportCost(costs={self._costs.tolist()})"
+
+
+class ScaleEconomyCost(CostTerm):
+    """``C(S) = K (Σ_{i∈S} q_i)**θ``: a shared plant with scale economies (θ < 1) or diseconomies (θ > 1).
+
+    Parameters
+    ----------
+    quantities : array_like, shape (n,)
+        ``q_i >= 0``, each player's demand.
+    scale : float
+        ``K >= 0``, cost of one unit of capacity.
+    exponent : float
+        ``θ > 0``.
+
+    Examples
+    --------
+    >>> term = ScaleEconomyCost([1.0, 3.0], scale=10.0, exponent=0.5)
+    >>> term.cost_of_members(np.array([[True, False], [True, True]])).tolist()
+    [10.0, 20.0]
+    """
+
+    __slots__ = ("_q", "_scale", "_exponent")
+
+    def __init__(self, quantities: ArrayLike, *, scale: float, exponent: float) -> None:
+        q = as_float_array(quantities, func="ScaleEconomyCost", name="quantities", ndim=1)
+        if q.size < 1 or np.any(q < 0):
+            raise InvalidGameError(f"ScaleEconomyCost(): quantities must be a non-empty vector >= 0; got {q.tolist()}")
+        k = float(as_float_array(scale, func="ScaleEconomyCost", name="scale", ndim=0))
+        theta = float(as_float_array(exponent, func="ScaleEconomyCost", name="exponent", ndim=0))
+        if k < 0:
+            raise InvalidGameError(f"ScaleEconomyCost(): scale must be >= 0; got {k}")
+        if theta <= 0:
+            raise InvalidGameError(f"ScaleEconomyCost(): exponent must be > 0; got {theta}")
+        self._q = as_readonly(q)
+        self._scale = k
+        self._exponent = theta
+
+    @property
+    def quantities(self) -> FloatVector:
+        """``q_i`` (read-only)."""
+        return self._q
+
+    @property
+    def scale(self) -> float:
+        """``K``."""
+        return self._scale
+
+    @property
+    def exponent(self) -> float:
+        """``θ``."""
+        return self._exponent
+
+    @property
+    def n_players(self) -> int:
+        return self._q.shape[0]
+
+    def cost_of_members(self, member: np.ndarray) -> FloatVector:
+        return self._scale * (member.astype(np.float64) @ self._q) ** self._exponent
+
+    def cost_along_orders(self, orders: np.ndarray) -> FloatMatrix:
+        out = np.zeros((orders.shape[0], orders.shape[1] + 1))
+        np.cumsum(self._q[orders], axis=1, out=out[:, 1:])
+        return self._scale * out ** self._exponent
+
+    def __repr__(self) -> str:
+        return f"ScaleEconomyCost(n_players={self.n_players}, scale={self._scale:g}, exponent={self._exponent:g})"
 
 
 class StructuredGame:
-    """A TU game ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij`` kept in structured form.
+    """A TU game ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij − Σ_k C_k(S)`` kept in structured form.
 
     Parameters
     ----------
@@ -37,6 +220,9 @@ class StructuredGame:
         diagonal must be zero. Default: no pairwise terms.
     players : sequence of str, optional
         Labels.
+    costs : CostTerm or sequence of CostTerm, optional
+        Joint-project costs subtracted from the worth of every coalition.
+        For the savings game of a pure cost game use :meth:`from_costs`.
 
     Examples
     --------
@@ -47,11 +233,12 @@ class StructuredGame:
     [0.0, 1.0, 2.0, 5.0, 0.0, 1.0, 2.0, 5.0]
     """
 
-    __slots__ = ("_additive", "_pairwise", "_players")
+    __slots__ = ("_additive", "_pairwise", "_players", "_costs", "_standalone_costs")
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, additive: ArrayLike, pairwise: ArrayLike | None = None,
-                 players: Sequence[str] | None = None) -> None:
+                 players: Sequence[str] | None = None, *,
+                 costs: CostTerm | Sequence[CostTerm] = ()) -> None:
         a = as_float_array(additive, func="StructuredGame", name="additive", ndim=1)
         n = a.shape[0]
         if n < 1:
@@ -63,9 +250,39 @@ class StructuredGame:
             if np.any(np.diag(m) != 0):
                 raise InvalidGameError(
                     f"StructuredGame(): pairwise must have a zero diagonal; got {np.diag(m).tolist()}")
+        terms = (costs,) if isinstance(costs, CostTerm) else tuple(costs)
+        for term in terms:
+            if not isinstance(term, CostTerm):
+                raise InvalidGameError(f"StructuredGame(): costs must be CostTerm objects; got {type(term).__name__}")
+            if term.n_players != n:
+                raise InvalidGameError(
+                    f"StructuredGame(): every cost term must have {n} players; got {term!r}")
         self._additive = as_readonly(a)
         self._pairwise = as_readonly(m)
         self._players = check_players(players, n, func="StructuredGame")
+        self._costs = terms
+        self._standalone_costs: np.ndarray | None = None
+
+    @classmethod
+    def from_costs(cls, costs: CostTerm | Sequence[CostTerm], players: Sequence[str] | None = None) -> StructuredGame:
+        """The savings game ``v(S) = Σ_{i∈S} C({i}) − C(S)`` of a structured cost ``C = Σ_k C_k``.
+
+        Like :meth:`TUGame.from_costs`, the game remembers the stand-alone
+        costs, so solvers report cost shares ``C({i}) − x_i``.
+
+        Examples
+        --------
+        >>> g = StructuredGame.from_costs(AirportCost([8, 11, 13, 18]))
+        >>> g.standalone_costs.tolist(), g.grand_value
+        ([8.0, 11.0, 13.0, 18.0], 32.0)
+        """
+        terms = (costs,) if isinstance(costs, CostTerm) else tuple(costs)
+        if not terms:
+            raise InvalidGameError("StructuredGame.from_costs(): give at least one cost term")
+        standalone = sum(term.standalone for term in terms)
+        game = cls(standalone, None, players, costs=terms)
+        game._standalone_costs = as_readonly(np.array(standalone, dtype=np.float64))
+        return game
 
     @property
     def additive(self) -> FloatVector:
@@ -78,6 +295,11 @@ class StructuredGame:
         return self._pairwise
 
     @property
+    def cost_terms(self) -> tuple[CostTerm, ...]:
+        """The cost terms ``C_k`` subtracted from every coalition's worth."""
+        return self._costs
+
+    @property
     def players(self) -> tuple[str, ...]:
         """Player labels."""
         return self._players
@@ -88,18 +310,56 @@ class StructuredGame:
         return self._additive.shape[0]
 
     @property
+    def standalone_costs(self) -> FloatVector | None:
+        """``C({i})`` when built with :meth:`from_costs`, else ``None``."""
+        return self._standalone_costs
+
+    @property
+    def is_cost_game(self) -> bool:
+        """Whether the game is the savings game of a cost game."""
+        return self._standalone_costs is not None
+
+    def cost_shares(self, allocation: ArrayLike) -> FloatVector:
+        """Convert a savings allocation into cost shares ``C({i}) − x_i`` (games built by :meth:`from_costs`)."""
+        if self._standalone_costs is None:
+            raise InvalidGameError("StructuredGame.cost_shares(): the game was not built from costs (use from_costs)")
+        x = as_float_array(allocation, func="StructuredGame.cost_shares", name="allocation", shape=(self.n_players,))
+        return self._standalone_costs - x
+
+    @property
     def grand_value(self) -> float:
         """v(N)."""
-        return float(self._additive.sum() + self._pairwise.sum())
+        everyone = np.ones((1, self.n_players), dtype=bool)
+        return float(self._additive.sum() + self._pairwise.sum()
+                     - sum(float(t.cost_of_members(everyone)[0]) for t in self._costs))
+
+    def value_of_members(self, member: ArrayLike) -> FloatVector:
+        """v(S) for each row of a boolean membership matrix of shape (K, n) (any n)."""
+        m = np.asarray(member, dtype=bool)
+        x = m.astype(np.float64)
+        out = x @ self._additive + np.einsum("ki,ij,kj->k", x, self._pairwise, x)
+        for term in self._costs:
+            out -= term.cost_of_members(m)
+        return out
 
     def value_of_masks(self, masks: ArrayLike) -> FloatVector:
-        """v(S) for an array of bitmasks (works for any n up to 62, no dense vector)."""
+        """v(S) for an array of bitmasks (n up to 62; no dense vector)."""
         masks = np.asarray(masks, dtype=np.int64)
-        member = membership_matrix(masks, self.n_players).astype(np.float64)
-        return member @ self._additive + np.einsum("ki,ij,kj->k", member, self._pairwise, member)
+        if self.n_players > 62:
+            raise InvalidGameError(
+                f"StructuredGame.value_of_masks(): int64 masks hold at most 62 players; got {self.n_players} "
+                "(use value_of_members)")
+        flat = masks.ravel()
+        out = np.concatenate([self.value_of_members(membership_matrix(flat[k:k + _CHUNK], self.n_players))
+                              for k in range(0, max(flat.size, 1), _CHUNK)])[:flat.size]
+        return out.reshape(masks.shape)
+
+    def quadratic_part(self) -> StructuredGame:
+        """The same game without its cost terms."""
+        return StructuredGame(self._additive, self._pairwise, self._players)
 
     def to_tu(self) -> TUGame:
-        """The dense :class:`TUGame` (refused, before allocating, when it would not fit)."""
+        """The dense :class:`~coopgame.TUGame` (refused, before allocating, when it would not fit)."""
         n = self.n_players
         ensure_dense_fits(n, func="StructuredGame.to_tu", arrays=3)
         # v = additive part + Σ over ordered pairs, built by doubling over players.
@@ -109,8 +369,15 @@ class StructuredGame:
             link = self._pairwise[i, :i] + self._pairwise[:i, i]
             gain = self._additive[i] + additive_values(link)
             values = np.concatenate((values, values + gain))
-        return TUGame(values, self._players)
+        for term in self._costs:
+            for start in range(0, values.size, _CHUNK):
+                masks = np.arange(start, min(values.size, start + _CHUNK), dtype=np.int64)
+                values[start:start + masks.size] -= term.cost_of_members(membership_matrix(masks, n))
+        game = TUGame(values, self._players)
+        if self._standalone_costs is not None:
+            game._standalone_costs = self._standalone_costs
+        return game
 
     def __repr__(self) -> str:
-        return f"StructuredGame(n_players={self.n_players}, v(N)={self.grand_value:g})"
-
+        extra = f", costs={list(self._costs)!r}" if self._costs else ""
+        return f"StructuredGame(n_players={self.n_players}, v(N)={self.grand_value:g}{extra})"

@@ -1,0 +1,83 @@
+"""Shared plumbing of the value functions: game checks, dense materialisation, result assembly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from coopgame._bitmask import membership_matrix
+from coopgame._memory import ensure_dense_fits
+from coopgame._validation import check_positive_int
+from coopgame.errors import InvalidGameError, InvalidParameterError
+from coopgame.games.function_game import ValueFunctionGame
+from coopgame.games.structured import CostTerm, StructuredGame
+from coopgame.games.tu import TUGame
+from coopgame.results import AllocationResult
+
+__all__ = ["AnyGame", "check_game", "dense_values", "cost_term_values", "check_samples", "allocation_result",
+           "AUTO_EXACT_MAX"]
+
+AnyGame = TUGame | StructuredGame | ValueFunctionGame
+
+AUTO_EXACT_MAX: int = 20
+"""With ``method='auto'``, games known only through a function (value-function games, cost
+terms without a closed form) are enumerated exactly up to this many players, sampled above."""
+
+_CHUNK = 1 << 16
+
+
+def check_game(game: Any, *, func: str) -> AnyGame:
+    if not isinstance(game, (TUGame, StructuredGame, ValueFunctionGame)):
+        raise InvalidGameError(
+            f"{func}(): game must be a TUGame, StructuredGame or ValueFunctionGame; got {type(game).__name__}")
+    return game
+
+
+def check_samples(n_samples: Any, *, func: str) -> int:
+    return check_positive_int(n_samples, func=func, name="n_samples", minimum=2)
+
+
+def dense_values(game: AnyGame, *, func: str) -> np.ndarray:
+    """The read-only 2**n vector of any game (guarded: refused before allocating when it would not fit)."""
+    if isinstance(game, TUGame):
+        return game.values
+    ensure_dense_fits(game.n_players, func=func, arrays=2)
+    return game.to_tu().values
+
+
+def cost_term_values(term: CostTerm, *, func: str) -> np.ndarray:
+    """``−C(S)`` for every mask: the dense game of one cost term (guarded)."""
+    n = term.n_players
+    ensure_dense_fits(n, func=func, arrays=2)
+    out = np.empty(2**n)
+    for start in range(0, out.size, _CHUNK):
+        masks = np.arange(start, min(out.size, start + _CHUNK), dtype=np.int64)
+        out[start:start + masks.size] = -term.cost_of_members(membership_matrix(masks, n))
+    return out
+
+
+def grand_value(game: AnyGame) -> float:
+    return float(game.grand_value)
+
+
+def allocation_result(game: AnyGame, allocation: np.ndarray, *, concept: str, method: str,
+                      parameters: dict[str, Any] | None = None, standard_errors: np.ndarray | None = None,
+                      efficient: bool = True) -> AllocationResult:
+    """Assemble an :class:`AllocationResult`, with cost shares for games built from costs."""
+    allocation = np.asarray(allocation, dtype=np.float64)
+    allocation.setflags(write=False)
+    if standard_errors is not None:
+        standard_errors = np.asarray(standard_errors, dtype=np.float64)
+        standard_errors.setflags(write=False)
+    gap = float(allocation.sum() - game.grand_value)
+    cost = game.cost_shares(allocation) if getattr(game, "is_cost_game", False) else None
+    if cost is not None:
+        cost.setflags(write=False)
+    return AllocationResult(allocation, game.players, concept, method, dict(parameters or {}),
+                            efficiency_gap=gap, standard_errors=standard_errors, cost_shares=cost)
+
+
+def not_structured(func: str, game: AnyGame) -> InvalidParameterError:
+    return InvalidParameterError(
+        f"{func}(): method='structured' needs a StructuredGame; got a {type(game).__name__}")
