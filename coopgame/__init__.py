@@ -30,6 +30,9 @@ _PUBLIC: dict[str, str] = {
     "NCityGame": "coopgame.games.ncity",
     # cooperative values
     "shapley_value": "coopgame.cooperative.shapley",
+    # evolutionary dynamics
+    "replicator_dynamics": "coopgame.dynamics.replicator",
+    "TrajectoryResult": "coopgame.dynamics.replicator",
     # results and errors
     "Summary": "coopgame.results",
     "AllocationResult": "coopgame.results",

@@ -1,0 +1,1 @@
+"""Evolutionary dynamics: replicator equations, rest points, regimes, basins of attraction."""

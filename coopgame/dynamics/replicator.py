@@ -1,0 +1,406 @@
+"""Replicator dynamics of pairwise and n-city games, batched over initial states.
+
+The batched integrators run in coordinates in which the state space cannot be
+left: for populations with two actions the log-odds ``u = log(x / (1 - x))``
+(then ``du/dt = g(x)``, the payoff advantage of cooperating), for ``m``-action
+populations the log-shares ``w = log x`` (then ``dw_i/dt = (A y)_i - x·A y``).
+Mapping back (logistic function, softmax) lands on ``[0, 1]`` / the simplex by
+construction, so no projection is needed; faces stay invariant because a share
+of exactly 0 or 1 maps to ``∓inf`` and stays there. ``method="solve_ivp"``
+integrates the textbook equations in the original coordinates with scipy,
+which is the independent reference the batched methods are tested against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.special import expit, logit
+
+from coopgame._validation import as_float_array, as_readonly, check_method, check_positive_int, check_tol
+from coopgame.dynamics._integrators import dopri5, rk4
+from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
+from coopgame.errors import InvalidParameterError, SolverError
+from coopgame.results import Result, Summary, format_number
+
+__all__ = ["replicator_dynamics", "TrajectoryResult"]
+
+METHODS = ("dopri5", "rk4", "solve_ivp")
+_IVP_METHODS = ("RK45", "DOP853", "Radau", "BDF", "LSODA", "RK23")
+_SIMPLEX_TOL = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class TrajectoryResult(Result):
+    """Trajectories of the replicator dynamics from ``K`` initial states.
+
+    Attributes
+    ----------
+    states : ndarray, shape (K, T, dim)
+        State of each run at each output time. For games whose populations
+        have two actions (2×2 pairwise, n-city) ``dim`` is the number of
+        populations and entry ``p`` is the share of population ``p`` that
+        cooperates (plays action 0). For an ``m × n`` bimatrix game
+        ``dim = m + n``: the row population's mixed strategy, then the
+        column population's.
+    times : ndarray, shape (T,)
+        Output times (``[t0, t1]`` unless ``t_eval`` was given).
+    state_labels : tuple of str
+        Name of each state coordinate.
+    method : str
+    parameters : dict
+        ``t_span``, tolerances, step counts requested.
+    success : ndarray of bool, shape (K,)
+        Whether each run reached its last output time.
+    n_steps, n_rejected : ndarray of int, shape (K,)
+        Accepted and rejected steps of each run.
+    max_domain_violation : float
+        Largest distance by which a raw integrator state left ``[0, 1]`` /
+        the simplex before being clipped back (0 for the batched methods,
+        which cannot leave it).
+    """
+
+    states: np.ndarray
+    times: np.ndarray
+    state_labels: tuple[str, ...]
+    method: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    success: np.ndarray | None = None
+    n_steps: np.ndarray | None = None
+    n_rejected: np.ndarray | None = None
+    max_domain_violation: float = 0.0
+    game: Any = field(default=None, repr=False)
+
+    @property
+    def n_states(self) -> int:
+        """Number of initial states ``K``."""
+        return int(self.states.shape[0])
+
+    @property
+    def final_states(self) -> np.ndarray:
+        """States at the last output time, shape ``(K, dim)``."""
+        return self.states[:, -1, :]
+
+    @property
+    def initial_states(self) -> np.ndarray:
+        """States at the first output time, shape ``(K, dim)``."""
+        return self.states[:, 0, :]
+
+    def endpoint_classes(self, *, tol: float = 1e-3) -> list[str]:
+        """Name the pure profile each run ends within ``tol`` of (max-norm), else ``"interior"``."""
+        tol = check_tol(tol, func="TrajectoryResult.endpoint_classes")
+        final = self.final_states
+        if self.parameters.get("binary", True):
+            rounded = np.rint(final)
+            near = np.max(np.abs(final - rounded), axis=1) <= tol
+            names = ["(" + ", ".join(str(int(v)) for v in row) + ")" for row in rounded]
+        else:
+            m = int(self.parameters["row_actions"])
+            near = (final[:, :m].max(1) >= 1 - tol) & (final[:, m:].max(1) >= 1 - tol)
+            names = [f"({self.state_labels[int(r)]}, {self.state_labels[m + int(c)]})"
+                     for r, c in zip(final[:, :m].argmax(1), final[:, m:].argmax(1))]
+        return [n if ok else "interior" for n, ok in zip(names, near)]
+
+    def summary(self) -> Summary:
+        """Run facts and where the runs end (counts by pure profile)."""
+        classes = self.endpoint_classes()
+        labels, counts = np.unique(np.array(classes, dtype=object), return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        rows = tuple((str(labels[i]), str(int(counts[i])), f"{counts[i] / len(classes):.1%}") for i in order)
+        facts = [("method", self.method), ("initial states", str(self.n_states)),
+                 ("t_span", f"[{format_number(self.times[0])}, {format_number(self.times[-1])}]"),
+                 ("output times", str(self.times.size)),
+                 ("state", ", ".join(self.state_labels))]
+        if self.n_steps is not None:
+            facts.append(("steps per run (median)", format_number(float(np.median(self.n_steps)))))
+        if self.success is not None:
+            facts.append(("runs completed", f"{int(np.count_nonzero(self.success))}/{self.n_states}"))
+        notes = ["Endpoints within 1e-3 of a pure profile are counted at that profile; "
+                 "'interior' runs have not settled (cycles, slow saddles)."]
+        return Summary(title="Replicator dynamics", facts=tuple(facts), columns=("endpoint", "runs", "share"),
+                       rows=rows, notes=tuple(notes))
+
+
+def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, method: str = "dopri5",
+                        t_eval: ArrayLike | None = None, rtol: float = 1e-8, atol: float = 1e-10,
+                        n_steps: int = 1000, max_step: float = np.inf,
+                        ivp_method: str = "DOP853") -> TrajectoryResult:
+    """Integrate the replicator dynamics of ``game`` from one or many initial states.
+
+    Two-population dynamics for pairwise (bimatrix) games and n-population
+    dynamics for the n-city game, in which ``x_i`` is the share of city
+    ``i``'s departments that cooperate and each city's expected payoff is
+    multilinear in the shares:
+
+    .. math:: \\dot x_i = x_i (1 - x_i) \\, [U_i(C; x) - U_i(D; x)].
+
+    For an ``m × n`` bimatrix game the two populations follow
+    :math:`\\dot x_k = x_k ((A y)_k - x^T A y)` and
+    :math:`\\dot y_l = y_l ((B^T x)_l - x^T B y)`.
+
+    Parameters
+    ----------
+    game : PairwiseGame, (A, B) pair of arrays, or NCityGame
+        The game. A 2×2 game's state is ``(x, y)``, the shares of the row
+        and the column population that cooperate (action 0).
+    x0 : array_like, shape (dim,) or (K, dim)
+        Initial state(s). One row per initial state; ``dim`` is the number of
+        populations for two-action games and ``m + n`` (both mixed
+        strategies, stacked) for larger bimatrix games. Shares must lie in
+        ``[0, 1]``; mixed strategies on the simplex.
+    t_span : (float, float)
+        Start and end time, ``t0 < t1``.
+    method : {"dopri5", "rk4", "solve_ivp"}, default "dopri5"
+        ``"dopri5"``: batched Dormand-Prince 5(4) with per-state adaptive
+        steps and error control (``rtol``, ``atol``). ``"rk4"``: batched
+        classical RK4 with ``n_steps`` equal steps. ``"solve_ivp"``: one
+        :func:`scipy.integrate.solve_ivp` call per initial state on the
+        original equations (``ivp_method``, ``rtol``, ``atol``) -- for a single
+        high-accuracy trajectory or as a reference.
+    t_eval : array_like, optional
+        Times at which to store the state, within ``t_span``. Default: the two
+        ends only.
+    rtol, atol : float, default 1e-8, 1e-10
+        Relative and absolute local error tolerances (adaptive methods). The
+        batched method controls the error of the log-odds coordinates.
+    n_steps : int, default 1000
+        Number of equal steps for ``method="rk4"``.
+    max_step : float, default inf
+        Largest step the adaptive methods may take.
+    ivp_method : str, default "DOP853"
+        scipy integrator for ``method="solve_ivp"``.
+
+    Returns
+    -------
+    TrajectoryResult
+        ``states`` of shape ``(K, T, dim)``, ``times``, step counts, a summary
+        of where the runs end.
+
+    Raises
+    ------
+    InvalidGameError
+        If ``game`` is not a supported game.
+    InvalidParameterError
+        On initial states off ``[0, 1]`` / the simplex, a bad ``t_span`` or
+        ``t_eval``, or bad tolerances.
+    UnknownMethodError
+        If ``method`` is not one of the names above.
+
+    See Also
+    --------
+    rest_points : rest points, Jacobians and the Friedman table.
+    basin_share : share of initial states that reach full cooperation.
+
+    Notes
+    -----
+    The batched methods integrate ``u = log(x/(1-x))`` (two actions) or
+    ``w = log x`` (more actions) and map back with the logistic function or
+    softmax, so every stored state is exactly in ``[0, 1]`` or on the simplex
+    and a face (``x_i = 0`` or 1) is never left. Agreement with
+    ``method="solve_ivp"`` is checked in the test suite.
+
+    Examples
+    --------
+    The two-city stag hunt of MODELS.md BM1 (reward 2, penalty 1.5) has a
+    saddle at (0.75, 0.75): runs starting above it cooperate, runs below defect.
+
+    >>> import coopgame
+    >>> g = coopgame.PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2,
+    ...                                         lone_loss=1, reward=2, penalty=1.5)
+    >>> res = coopgame.replicator_dynamics(g, [[0.9, 0.9], [0.5, 0.9], [0.2, 0.3]], (0, 50))
+    >>> res.final_states.round(6).tolist()
+    [[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]]
+    >>> res.states.shape
+    (3, 2, 2)
+    """
+    func = "replicator_dynamics"
+    method = check_method(method, METHODS, func=func)
+    system = as_system(game, func=func)
+    t0, t1 = _check_span(t_span, func)
+    times, pick = _output_times(t_eval, t0, t1, func)
+    rtol = check_tol(rtol, func=func, name="rtol")
+    atol = check_tol(atol, func=func, name="atol")
+    if rtol <= 0 and atol <= 0:
+        raise InvalidParameterError(f"{func}(): rtol and atol cannot both be 0; got rtol={rtol}, atol={atol}")
+    n_steps = check_positive_int(n_steps, func=func, name="n_steps")
+    if not (isinstance(max_step, (int, float)) and max_step > 0):
+        raise InvalidParameterError(f"{func}(): max_step must be a positive number; got {max_step!r}")
+    states0 = _check_initial(system, x0, func)
+    binary = isinstance(system, BinarySystem)
+    params: dict[str, Any] = {"t_span": (t0, t1), "binary": binary}
+    if method == "rk4":
+        params["n_steps"] = n_steps
+    else:
+        params.update(rtol=rtol, atol=atol)
+    if method == "solve_ivp":
+        if ivp_method not in _IVP_METHODS:
+            raise InvalidParameterError(f"{func}(): ivp_method must be one of {list(_IVP_METHODS)}; "
+                                        f"got {ivp_method!r}")
+        params["ivp_method"] = ivp_method
+        out, nfev, success, violation = _solve_ivp(system, states0, times, rtol=rtol, atol=atol,
+                                                   max_step=max_step, ivp_method=ivp_method)
+        params["nfev"] = int(nfev.sum())
+        n_acc = n_rej = None
+    else:
+        z0 = _to_free_coordinates(system, states0)
+        f = _free_field(system)
+        with np.errstate(over="ignore"):
+            if method == "dopri5":
+                raw, stats = dopri5(f, z0, times, rtol=rtol, atol=atol, max_step=float(max_step))
+            else:
+                raw, stats = rk4(f, z0, times, n_steps=n_steps)
+        out = _from_free_coordinates(system, raw)  # (T, dim, K)
+        n_acc, n_rej, success, violation = stats.n_accepted, stats.n_rejected, stats.success, 0.0
+    if not binary:
+        params["row_actions"] = int(system.A.shape[0])
+    states = np.ascontiguousarray(np.transpose(out, (2, 0, 1))[:, pick, :])
+    return TrajectoryResult(states=as_readonly(states), times=as_readonly(times[pick].copy()),
+                            state_labels=_state_labels(system), method=method, parameters=params,
+                            success=as_readonly(np.asarray(success, dtype=bool)),
+                            n_steps=None if n_acc is None else as_readonly(np.asarray(n_acc)),
+                            n_rejected=None if n_rej is None else as_readonly(np.asarray(n_rej)),
+                            max_domain_violation=float(violation), game=game)
+
+
+# ---------------------------------------------------------------------------------------------- inputs
+def _check_span(t_span: Sequence[float], func: str) -> tuple[float, float]:
+    span = as_float_array(t_span, func=func, name="t_span", shape=(2,), error=InvalidParameterError)
+    t0, t1 = float(span[0]), float(span[1])
+    if not t1 > t0:
+        raise InvalidParameterError(f"{func}(): t_span must be (t0, t1) with t1 > t0; got ({t0}, {t1})")
+    return t0, t1
+
+
+def _output_times(t_eval: ArrayLike | None, t0: float, t1: float, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integration times (always starting at t0) and the indices of the requested outputs among them."""
+    if t_eval is None:
+        return np.array([t0, t1]), np.array([0, 1])
+    te = as_float_array(t_eval, func=func, name="t_eval", ndim=1, error=InvalidParameterError)
+    if te.size == 0 or np.any(np.diff(te) <= 0) or te[0] < t0 or te[-1] > t1:
+        raise InvalidParameterError(f"{func}(): t_eval must be strictly increasing and inside t_span "
+                                    f"[{t0}, {t1}]; got {np.array2string(te, threshold=6)}")
+    if te[0] > t0:
+        return np.concatenate([[t0], te]), np.arange(1, te.size + 1)
+    return te, np.arange(te.size)
+
+
+def _check_initial(system: BinarySystem | BimatrixSystem, x0: ArrayLike, func: str) -> np.ndarray:
+    """Initial states as ``(dim, K)``, validated."""
+    arr = as_float_array(x0, func=func, name="x0", error=InvalidParameterError)
+    dim = system.dim
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != dim or arr.shape[0] == 0:
+        raise InvalidParameterError(f"{func}(): x0 must have shape ({dim},) or (K, {dim}) for this game; "
+                                    f"got {np.shape(x0)}")
+    if np.any(arr < -_SIMPLEX_TOL) or np.any(arr > 1 + _SIMPLEX_TOL):
+        bad = arr[(arr < -_SIMPLEX_TOL) | (arr > 1 + _SIMPLEX_TOL)][0]
+        raise InvalidParameterError(f"{func}(): x0 entries must be shares in [0, 1]; got {bad!r}")
+    arr = np.clip(arr, 0.0, 1.0)
+    if isinstance(system, BimatrixSystem):
+        m = system.A.shape[0]
+        sums = np.stack([arr[:, :m].sum(1), arr[:, m:].sum(1)], axis=1)
+        if np.any(np.abs(sums - 1.0) > 1e-8 * dim):
+            k = int(np.argwhere(np.abs(sums - 1.0) > 1e-8 * dim)[0, 0])
+            raise InvalidParameterError(f"{func}(): each x0 row must hold two mixed strategies (first {m} "
+                                        f"entries and last {dim - m}) that each sum to 1; row {k} sums to "
+                                        f"{sums[k].tolist()}")
+        if np.any(arr[:, :m].max(1) <= 0) or np.any(arr[:, m:].max(1) <= 0):
+            raise InvalidParameterError(f"{func}(): mixed strategies in x0 must not be all zero")
+    return np.ascontiguousarray(arr.T)
+
+
+def _state_labels(system: BinarySystem | BimatrixSystem) -> tuple[str, ...]:
+    if isinstance(system, BinarySystem):
+        return tuple(f"x[{p}]" for p in system.labels)
+    actions = getattr(system.game, "actions", None)
+    m, n = system.A.shape
+    if actions is None:
+        actions = (tuple(f"r{i + 1}" for i in range(m)), tuple(f"c{j + 1}" for j in range(n)))
+    return tuple(f"{system.labels[0]}:{a}" for a in actions[0]) + tuple(f"{system.labels[1]}:{a}" for a in actions[1])
+
+
+# ---------------------------------------------------------------------------------------------- coordinates
+def _to_free_coordinates(system: BinarySystem | BimatrixSystem, z: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        if isinstance(system, BinarySystem):
+            return logit(z)
+        return np.log(z)
+
+
+def _softmax_blocks(w: np.ndarray, m: int) -> np.ndarray:
+    """Softmax of the row block ``w[:m]`` and the column block ``w[m:]`` along axis -2."""
+    out = np.empty_like(w)
+    for sl in (slice(0, m), slice(m, None)):
+        block = w[..., sl, :]
+        e = np.exp(block - block.max(axis=-2, keepdims=True))
+        out[..., sl, :] = e / e.sum(axis=-2, keepdims=True)
+    return out
+
+
+def _from_free_coordinates(system: BinarySystem | BimatrixSystem, raw: np.ndarray) -> np.ndarray:
+    if isinstance(system, BinarySystem):
+        return expit(raw)
+    return _softmax_blocks(raw, system.A.shape[0])
+
+
+def _free_field(system: BinarySystem | BimatrixSystem):
+    if isinstance(system, BinarySystem):
+        gains = system.gains
+
+        def f_binary(u: np.ndarray) -> np.ndarray:
+            # logistic function; exp overflows to inf for u < -709, giving the right limit 0
+            x = np.exp(-u)
+            x += 1.0
+            np.reciprocal(x, out=x)
+            return gains(x)
+
+        return f_binary
+    A, BT = system.A, np.ascontiguousarray(system.B.T)
+    m = A.shape[0]
+
+    def f_bimatrix(w: np.ndarray) -> np.ndarray:
+        z = _softmax_blocks(w, m)
+        x, y = z[:m], z[m:]
+        ay = A @ y
+        bx = BT @ x
+        return np.concatenate([ay - (x * ay).sum(0), bx - (y * bx).sum(0)])
+
+    return f_bimatrix
+
+
+# ---------------------------------------------------------------------------------------------- scipy path
+def _solve_ivp(system: BinarySystem | BimatrixSystem, states0: np.ndarray, times: np.ndarray, *, rtol: float,
+               atol: float, max_step: float, ivp_method: str):
+    from scipy.integrate import solve_ivp
+
+    dim, K = states0.shape
+    out = np.full((times.size, dim, K), np.nan)
+    n_acc = np.zeros(K, dtype=np.int64)
+    success = np.zeros(K, dtype=bool)
+    violation = 0.0
+
+    def rhs(_t: float, z: np.ndarray) -> np.ndarray:
+        return system.field(z[:, None])[:, 0]
+
+    for k in range(K):
+        sol = solve_ivp(rhs, (times[0], times[-1]), states0[:, k], method=ivp_method, t_eval=times,
+                        rtol=max(rtol, 1e-14), atol=atol, max_step=max_step)
+        if sol.status < 0:
+            raise SolverError(f"replicator_dynamics(): scipy solve_ivp ({ivp_method}) failed on initial "
+                              f"state {k}: {sol.message}")
+        z = sol.y
+        violation = max(violation, float(np.max(np.maximum(-z, z - 1.0), initial=0.0)))
+        z = np.clip(z, 0.0, 1.0)
+        if isinstance(system, BimatrixSystem):  # renormalise each mixed strategy after clipping
+            m = system.A.shape[0]
+            z[:m] /= z[:m].sum(0, keepdims=True)
+            z[m:] /= z[m:].sum(0, keepdims=True)
+        out[: z.shape[1], :, k] = z.T
+        n_acc[k] = int(sol.nfev)
+        success[k] = sol.status == 0
+    return out, n_acc, success, violation
