@@ -1,0 +1,141 @@
+"""Shapley and Banzhaf values of many dense games of the same size in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from coopgame._memory import ensure_dense_fits
+from coopgame._typing import FloatMatrix, FloatVector
+from coopgame._validation import check_method, check_players
+from coopgame.cooperative.banzhaf import banzhaf_rows
+from coopgame.cooperative.shapley import shapley_rows
+from coopgame.errors import InvalidGameError
+from coopgame.results import Result, Summary, format_number
+
+__all__ = ["shapley_values", "banzhaf_values", "BatchAllocationResult"]
+
+
+@dataclass(frozen=True, eq=False)
+class BatchAllocationResult(Result):
+    """One allocation per game of a batch.
+
+    Attributes
+    ----------
+    allocations : ndarray, shape (B, n)
+        Row b is the allocation of game b (read-only).
+    players : tuple of str
+    concept, method : str
+    parameters : dict
+    efficiency_gaps : ndarray, shape (B,)
+        ``allocations.sum(axis=1) − v_b(N)``.
+    """
+
+    allocations: FloatMatrix
+    players: tuple[str, ...]
+    concept: str
+    method: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    efficiency_gaps: FloatVector = field(default_factory=lambda: np.zeros(0))
+
+    def __len__(self) -> int:
+        return self.allocations.shape[0]
+
+    def summary(self) -> Summary:
+        """Per player: mean, minimum and maximum payoff over the batch."""
+        a = self.allocations
+        rows = tuple((p, format_number(a[:, i].mean()), format_number(a[:, i].min()), format_number(a[:, i].max()))
+                     for i, p in enumerate(self.players))
+        gap = float(np.abs(self.efficiency_gaps).max()) if self.efficiency_gaps.size else 0.0
+        return Summary(f"{self.concept.capitalize()} allocations of {a.shape[0]} games",
+                       facts=(("concept", self.concept), ("method", self.method), ("games", str(a.shape[0])),
+                              ("players", str(len(self.players))), ("max |efficiency gap|", f"{gap:.1e}")),
+                       columns=("player", "mean", "min", "max"), rows=rows)
+
+
+def shapley_values(values: ArrayLike, players: Sequence[str] | None = None, *,
+                   method: str = "exact") -> BatchAllocationResult:
+    """Exact Shapley values of a batch of dense games, shape (B, n), equal to calling :func:`shapley_value` on each.
+
+    Parameters
+    ----------
+    values : array_like, shape (B, 2**n)
+        Row b holds the coalition values of game b in bitmask order; column 0
+        must be zero. Read only (never modified, not copied when already float64).
+    players : sequence of str, optional
+        Labels shared by every game.
+    method : {'exact'}
+        Only the exact dense algorithm is batched.
+
+    Returns
+    -------
+    BatchAllocationResult
+
+    Examples
+    --------
+    Two glove games, with the left glove held by player 1 and by player 3:
+
+    >>> batch = [[0, 0, 0, 1, 0, 1, 0, 1], [0, 0, 0, 0, 0, 1, 1, 1]]
+    >>> shapley_values(batch).allocations.round(4).tolist()
+    [[0.6667, 0.1667, 0.1667], [0.1667, 0.1667, 0.6667]]
+    """
+    check_method(method, ("exact",), func="shapley_values")
+    v, n = _check_batch(values, func="shapley_values")
+    return _result(v, shapley_rows(v, n), players, "shapley", n)
+
+
+def banzhaf_values(values: ArrayLike, players: Sequence[str] | None = None, *,
+                   method: str = "exact") -> BatchAllocationResult:
+    """Exact Banzhaf values of a batch of dense games (see :func:`shapley_values`).
+
+    Examples
+    --------
+    >>> banzhaf_values([[0, 0, 0, 1, 0, 1, 0, 1]]).allocations.tolist()
+    [[0.75, 0.25, 0.25]]
+    """
+    check_method(method, ("exact",), func="banzhaf_values")
+    v, n = _check_batch(values, func="banzhaf_values")
+    return _result(v, banzhaf_rows(v, n), players, "banzhaf", n)
+
+
+def _check_batch(values: ArrayLike, *, func: str) -> tuple[np.ndarray, int]:
+    if isinstance(values, np.ndarray) and values.dtype == np.float64:
+        v = values
+    else:
+        try:
+            shape = np.shape(values)
+        except ValueError:
+            raise InvalidGameError(f"{func}(): values must be a (B, 2**n) array of numbers") from None
+        if len(shape) == 2 and shape[1] >= 2 and not shape[1] & (shape[1] - 1):
+            ensure_dense_fits(shape[1].bit_length() - 1, func=func, batch=shape[0])
+        try:
+            v = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidGameError(f"{func}(): values must be a (B, 2**n) array of real numbers") from None
+    if v.ndim != 2 or v.shape[0] < 1:
+        raise InvalidGameError(f"{func}(): values must be 2-dimensional, one game per row (B, 2**n); got shape {v.shape}")
+    size = v.shape[1]
+    if size < 2 or size & (size - 1):
+        raise InvalidGameError(f"{func}(): each game must have 2**n values (bitmask order); got length {size}")
+    bad = ~np.isfinite(v)
+    if bad.any():
+        b, k = np.argwhere(bad)[0]
+        raise InvalidGameError(f"{func}(): values must be finite; got {v[b, k]!r} in game {b} at coalition {k}")
+    if np.any(v[:, 0] != 0):
+        b = int(np.flatnonzero(v[:, 0] != 0)[0])
+        raise InvalidGameError(f"{func}(): the empty coalition must be worth 0 in every game; "
+                               f"got {v[b, 0]!r} in game {b}")
+    return v, size.bit_length() - 1
+
+
+def _result(v: np.ndarray, alloc: np.ndarray, players: Sequence[str] | None, concept: str,
+            n: int) -> BatchAllocationResult:
+    labels = check_players(players, n, func=f"{concept}_values")
+    alloc.setflags(write=False)
+    gaps = alloc.sum(axis=1) - v[:, -1]
+    gaps.setflags(write=False)
+    return BatchAllocationResult(alloc, labels, concept, "exact", {}, gaps)
