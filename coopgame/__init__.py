@@ -60,6 +60,14 @@ _PUBLIC: dict[str, str] = {
     # evolutionary dynamics
     "replicator_dynamics": "coopgame.dynamics.replicator",
     "TrajectoryResult": "coopgame.dynamics.replicator",
+    # model files and the catalogue
+    "load_model": "coopgame.catalog",
+    "list_models": "coopgame.catalog",
+    "validate_model_file": "coopgame.catalog",
+    "BuiltModel": "coopgame.catalog",
+    "ModelCatalog": "coopgame.catalog",
+    "ModelSpec": "coopgame.modelspec",
+    "Provenance": "coopgame.modelspec",
     # results and errors
     "Summary": "coopgame.results",
     "AllocationResult": "coopgame.results",

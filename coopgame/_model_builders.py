@@ -1,0 +1,567 @@
+"""Model kinds: which parameters each kind takes, and how its game objects are built.
+
+A kind is a small, documented recipe from parameters to the package's game
+objects (TUGame / StructuredGame, PairwiseGame, NCityGame) plus the policy
+data a sharing-rule analysis needs (weights for proportional rules, fund flows,
+contract schedules). The formulas follow MODELS.md (BM1–BM8) and DESIGN §2.1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from coopgame._bitmask import additive_values
+from coopgame._memory import ensure_dense_fits
+from coopgame.results import Summary, format_number
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coopgame.modelspec import ModelSpec
+
+__all__ = ["KINDS", "KindSpec", "ParamSpec", "BuiltModel", "build_model"]
+
+
+# ---------------------------------------------------------------------------------------------------- specs
+def _nonneg(v: np.ndarray) -> str:
+    return "" if np.all(v >= 0) else "non-negative numbers"
+
+
+def _positive(v: np.ndarray) -> str:
+    return "" if np.all(v > 0) else "positive numbers"
+
+
+def _unit(v: np.ndarray) -> str:
+    return "" if np.all((v >= 0) & (v <= 1)) else "numbers in [0, 1]"
+
+
+def _at_least_one(v: np.ndarray) -> str:
+    return "" if np.all(v >= 1) else "numbers >= 1 (a perception factor inflates perceived costs)"
+
+
+def _zero_diag_nonneg(v: np.ndarray) -> str:
+    if np.any(v < 0):
+        return "non-negative numbers"
+    diag = np.diagonal(v, axis1=-2, axis2=-1)
+    return "" if np.all(diag == 0) else "a matrix with a zero diagonal (no self-effects)"
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """Shape and range of one parameter of a kind; shape tokens: ``"n"``, ``"2**n"`` or an int."""
+
+    shape: tuple[Any, ...]
+    what: str
+    required: bool = True
+    layered: bool = False
+    check: Callable[[np.ndarray], str] | None = None
+
+    def shape_for(self, n: int) -> tuple[int, ...]:
+        return tuple(n if s == "n" else 2**n if s == "2**n" else int(s) for s in self.shape)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A model kind: its parameters, fixed player count (if any), layers allowed, builder."""
+
+    params: Mapping[str, ParamSpec]
+    build: Callable[[ModelSpec], BuiltModel]
+    doc: str
+    n_players: int | None = None
+    layered: bool = False
+
+
+class BuiltModel:
+    """The game objects of a model, ready for the solvers.
+
+    Attributes
+    ----------
+    spec : ModelSpec
+        The model they were built from.
+    tu : TUGame or StructuredGame or None
+        The cooperative game (coalition values ``v(S)``), when the model has one.
+        Dense games at large n are built on first access.
+    pairwise : PairwiseGame or None
+        The two-player normal-form game, when the model has one.
+    ncity : NCityGame or None
+        The n-city game, for ``ncity`` kinds.
+    weights : mapping of str to ndarray
+        Per-player weights for proportional sharing rules (contribution, GDP, ...).
+    initial : ndarray or None
+        Initial cooperation shares for evolutionary dynamics (a modeling choice).
+    tables : mapping of str to Summary
+        Contract schedules and fund flows computed from the rule in the model.
+    """
+
+    def __init__(self, spec: ModelSpec, *, tu: Any = None, tu_factory: Callable[[], Any] | None = None,
+                 pairwise: Any = None, ncity: Any = None, weights: Mapping[str, np.ndarray] | None = None,
+                 initial: np.ndarray | None = None, tables: Mapping[str, Summary] | None = None,
+                 values: Mapping[str, Any] | None = None) -> None:
+        self.spec = spec
+        self._tu = tu
+        self._tu_factory = tu_factory
+        self.pairwise = pairwise
+        self.ncity = ncity
+        self.weights = MappingProxyType(dict(weights or {}))
+        self.initial = initial
+        self.tables = MappingProxyType(dict(tables or {}))
+        self.values = MappingProxyType(dict(values or {}))
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        return self.spec.players
+
+    @property
+    def has_tu(self) -> bool:
+        """True when the model defines a cooperative game (without building a lazy one)."""
+        return self._tu is not None or self._tu_factory is not None
+
+    @property
+    def tu(self) -> Any:
+        if self._tu is None and self._tu_factory is not None:
+            self._tu = self._tu_factory()
+        return self._tu
+
+    def __repr__(self) -> str:
+        parts = [f"model={self.spec.slug!r}"]
+        if self.has_tu:
+            parts.append("tu")
+        if self.pairwise is not None:
+            parts.append("pairwise")
+        if self.ncity is not None:
+            parts.append("ncity")
+        return f"BuiltModel({', '.join(parts)})"
+
+
+def build_model(spec: ModelSpec) -> BuiltModel:
+    """Build the game objects of ``spec`` (see :class:`BuiltModel`)."""
+    return KINDS[spec.kind].build(spec)
+
+
+def _opt(spec: ModelSpec, name: str, default: Any) -> np.ndarray:
+    return spec.parameters[name].value if name in spec.parameters else np.asarray(default, dtype=np.float64)
+
+
+def _weights(spec: ModelSpec, names: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    chosen = list(names) + [w for w in spec.analysis.get("weights", []) if w not in names]
+    return {w: spec[w] for w in chosen if w in spec.parameters}
+
+
+def _rows(players: tuple[str, ...], *cols: np.ndarray) -> tuple[tuple[str, ...], ...]:
+    return tuple((p, *(format_number(float(c[i])) for c in cols)) for i, p in enumerate(players))
+
+
+# ---------------------------------------------------------------------------------------------------- cost games
+def _build_cost_game(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.tu import TUGame
+
+    game = TUGame.from_costs(spec["costs"], players=spec.players)
+    return BuiltModel(spec, tu=game, weights=_weights(spec))
+
+
+def _build_airport(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.tu import TUGame
+
+    runway = np.asarray(spec["costs"])
+    n = spec.n_players
+
+    def cost(masks: np.ndarray) -> np.ndarray:
+        # c(S) = max_{i in S} c_i: the facility is sized for its most demanding member
+        member = ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
+        return np.where(member, runway, 0.0).max(axis=1)
+
+    game = TUGame.from_cost_function(cost, players=spec.players)
+    return BuiltModel(spec, tu=game, weights=_weights(spec, ("costs",)))
+
+
+# ---------------------------------------------------------------------------------------------------- two-player games
+def _build_two_city(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.pairwise import PairwiseGame
+
+    game = PairwiseGame.from_two_city(
+        cost=spec["cost"], synergy=float(spec["synergy"]), alpha=float(spec["alpha"]),
+        free_ride_gain=spec["free_ride_gain"], lone_loss=spec["lone_loss"], reward=spec["reward"],
+        penalty=spec["penalty"], base=_opt(spec, "base", 0.0), players=spec.players)
+    initial = spec["initial"] if "initial" in spec.parameters else None
+    return BuiltModel(spec, pairwise=game, initial=initial)
+
+
+def _build_water_bet(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.pairwise import PairwiseGame
+
+    p = {k: float(v.value) for k, v in spec.parameters.items() if v.value.ndim == 0}
+    net_protect = p["cobenefit"] - p["protection_cost"]
+    # MODELS.md BM2, deterministic pass/fail: rows upstream (protect, neglect), columns downstream (honour, refuse)
+    A = [[net_protect + p["stake_to_upstream"] + p["subsidy"], net_protect],
+         [-p["penalty_upstream"] - p["stake_to_downstream"], -p["penalty_upstream"]]]
+    B = [[p["downstream_benefit"] - p["stake_to_upstream"], p["downstream_benefit"] - p["penalty_downstream"]],
+         [-p["downstream_loss"] + p["stake_to_downstream"], -p["downstream_loss"]]]
+    game = PairwiseGame(A, B, players=spec.players, actions=(("protect", "neglect"), ("honour", "refuse")))
+    return BuiltModel(spec, pairwise=game, initial=spec["initial"] if "initial" in spec.parameters else None)
+
+
+def graded_transfer(class_change: Any, index_change: Any, *, price_per_class: float, price_per_point: float,
+                    cap: float) -> np.ndarray:
+    """Downstream-to-upstream transfer of a graded water-quality contract (MODELS.md BM3).
+
+    ``T = price_per_class * k + clip(-price_per_point * dp, -cap, cap)`` with ``k`` the
+    number of classes better than the base class and ``dp`` the percentage-point
+    change of the pollutant index (negative = cleaner). Vectorized.
+
+    Examples
+    --------
+    >>> graded_transfer([1, 0, -1], [-10, 50, 0], price_per_class=0.6, price_per_point=0.01, cap=0.4).tolist()
+    [0.7, -0.4, -0.6]
+    """
+    k = np.asarray(class_change, dtype=np.float64)
+    dp = np.asarray(index_change, dtype=np.float64)
+    return price_per_class * k + np.clip(-price_per_point * dp, -cap, cap)
+
+
+def _build_graded_contract(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.pairwise import PairwiseGame
+
+    k, dp, effort = spec["class_change"], spec["index_change"], spec["effort_cost"]
+    t = graded_transfer(k, dp, price_per_class=float(spec["price_per_class"]),
+                        price_per_point=float(spec["price_per_point"]), cap=float(spec["cap"]))
+    value = float(spec["downstream_value_per_class"]) * k
+    reward = float(spec["renewal_reward"])
+    # rows: upstream effort (high, low); columns: downstream (renew the contract, exit)
+    A = np.column_stack([t - effort, -effort])
+    B = np.column_stack([value - t + reward, value])
+    game = PairwiseGame(A, B, players=spec.players, actions=(("high effort", "low effort"), ("renew", "exit")))
+    table = Summary(title="Contract transfer by upstream effort",
+                    columns=("effort", "classes better than base", "index change (pp)", "transfer D→U"),
+                    rows=tuple((lab, format_number(float(k[i])), format_number(float(dp[i])), format_number(float(t[i])))
+                               for i, lab in enumerate(("high", "low"))))
+    return BuiltModel(spec, pairwise=game, tables={"transfers": table}, values={"transfer": t})
+
+
+def relocation_schedule(pre_move_tax: Any, post_move_tax: Any, *, share: float, threshold: float,
+                        base_years: int = 3, extension_years: int = 2) -> dict[str, Any]:
+    """Out-region receipts under the 2015 Beijing–Tianjin–Hebei relocation tax-sharing rule.
+
+    Eligible iff the mean pre-move tax reaches ``threshold``; the out-region gets
+    ``share`` of each year's tax, capped in total at the pre-move total, for
+    ``base_years`` years, ``extension_years`` more if the cap is not yet reached.
+
+    Examples
+    --------
+    >>> s = relocation_schedule([0.3, 0.3, 0.3], [0.4, 0.4, 0.4, 0.4, 0.4], share=0.5, threshold=0.2)
+    >>> [round(x, 6) for x in s["out_region"].tolist()], s["cap_reached"]
+    ([0.2, 0.2, 0.2, 0.2, 0.1], True)
+    """
+    pre = np.asarray(pre_move_tax, dtype=np.float64)
+    post = np.asarray(post_move_tax, dtype=np.float64)
+    cap = float(pre.sum())
+    eligible = bool(pre.mean() >= threshold)
+    horizon = base_years + extension_years
+    out = np.zeros(post.shape[0])
+    if eligible:
+        # Receipts are the running sum of share * tax capped at the pre-move total: once the cap binds
+        # the increments are zero, so the 3-year period and the 2-year extension need no special case.
+        capped = np.minimum(np.cumsum(share * post[:horizon]), cap)
+        out[: capped.shape[0]] = np.diff(capped, prepend=0.0)
+    received = float(out.sum())
+    return {"eligible": eligible, "cap": cap, "out_region": out, "in_region": post - out,
+            "cap_reached": bool(eligible and received >= cap - 1e-12)}
+
+
+def _npv(stream: np.ndarray, rate: float) -> float:
+    years = np.arange(1, stream.shape[0] + 1)
+    return float(np.sum(stream / (1.0 + rate) ** years))
+
+
+def _build_relocation(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.pairwise import PairwiseGame
+
+    sched = relocation_schedule(spec["pre_move_tax"], spec["post_move_tax"], share=float(spec["share"]),
+                                threshold=float(spec["threshold"]), base_years=int(spec["base_years"]),
+                                extension_years=int(spec["extension_years"]))
+    r = float(spec["discount_rate"])
+    post = np.asarray(spec["post_move_tax"])
+    lost = _npv(np.full(post.shape[0], float(np.mean(spec["pre_move_tax"]))), r)
+    shared = _npv(sched["out_region"], r)
+    subsidy = 0.0 if sched["cap_reached"] or not sched["eligible"] else float(spec["central_subsidy"])
+    subsidy_pv = subsidy / (1.0 + r) ** post.shape[0]
+    relief, support, poach = float(spec["relief_benefit"]), float(spec["support_cost"]), float(spec["poaching_cost"])
+    kept = _npv(post, r)
+    # rows: out-region (lead the move, keep the firm); columns: in-region (support under the rule, poach outside it)
+    A = [[shared + subsidy_pv - lost + relief, -lost + relief],
+         [0.0, -lost]]
+    B = [[kept - shared - support, kept - poach],
+         [-support, kept - poach]]
+    game = PairwiseGame(A, B, players=spec.players, actions=(("lead", "keep"), ("support", "poach")))
+    years = np.arange(1, post.shape[0] + 1)
+    table = Summary(title="Relocated firm's tax by year after production starts",
+                    facts=(("eligible", str(sched["eligible"])), ("cap", format_number(sched["cap"])),
+                           ("cap reached", str(sched["cap_reached"]))),
+                    columns=("year", "tax", "out-region share", "in-region keeps"),
+                    rows=tuple((str(y), format_number(float(a)), format_number(float(b)), format_number(float(c)))
+                               for y, a, b, c in zip(years, post, sched["out_region"], sched["in_region"])))
+    return BuiltModel(spec, pairwise=game, tables={"schedule": table},
+                      values={"schedule": sched, "npv_out_region_share": shared, "npv_lost_base": lost})
+
+
+# ---------------------------------------------------------------------------------------------------- funds and rules
+def _build_fund(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.structured import StructuredGame
+
+    n = spec.n_players
+    additive = _opt(spec, "own_benefit", np.zeros(n)) - spec["cost"]
+    pairwise = _opt(spec, "spillover", np.zeros((n, n))) + _opt(spec, "synergy", np.zeros((n, n)))
+    game = StructuredGame(additive, pairwise, spec.players)
+    contrib = spec["contributions"]
+    tables = {}
+    weights = _weights(spec, ("contributions",))
+    if "allocations" in spec.parameters:
+        alloc = spec["allocations"]
+        weights.setdefault("allocations", alloc)
+        tables["fund_flows"] = Summary(
+            title="Fund flows under the negotiated rule (all sections pass)",
+            facts=(("fund", format_number(float(contrib.sum()))),),
+            columns=("party", "pays in", "receives", "net"),
+            rows=_rows(spec.players, contrib, alloc, alloc - contrib))
+    return BuiltModel(spec, tu=game, weights=weights, tables=tables)
+
+
+def _build_enclave(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.tu import TUGame
+
+    n = spec.n_players
+    inputs = np.stack([spec["land"], spec["capital"], spec["management"]])  # (3, n)
+    elasticity = spec["elasticities"]
+    tfp = float(spec["productivity"])
+
+    def revenue(masks: np.ndarray) -> np.ndarray:
+        # zone revenue of coalition S: Cobb–Douglas in the pooled land, capital and management of S
+        member = ((masks[:, None] >> np.arange(n)) & 1).astype(np.float64)
+        pooled = member @ inputs.T  # (masks, 3)
+        with np.errstate(divide="ignore"):
+            return tfp * np.prod(np.where(pooled > 0, pooled, 0.0) ** elasticity, axis=1)
+
+    game = TUGame.from_function(revenue, players=spec.players)
+    total = game.grand_value
+    baseline = spec["baseline"]
+    s = spec["increment_share"]
+    increment = max(0.0, total - float(baseline.sum()))
+    stock_increment = baseline + s * increment
+    rows = _rows(spec.players, baseline, stock_increment)
+    table = Summary(title="Stock/increment rule: each keeps its stock, the increment is split",
+                    facts=(("zone revenue v(N)", format_number(total)), ("increment", format_number(increment))),
+                    columns=("party", "stock (baseline)", "stock/increment share"), rows=rows)
+    return BuiltModel(spec, tu=game, weights=_weights(spec, ("capital", "land")), tables={"stock_increment": table},
+                      values={"stock_increment": stock_increment})
+
+
+def tax_base_pool(growth: Any, population: Any, fiscal_capacity: Any, *, pool_share: float,
+                  population_exponent: float = 1.0, capacity_exponent: float = 1.0) -> dict[str, np.ndarray]:
+    """Minneapolis–St Paul-type pooling of tax-base growth (MODELS.md BM8).
+
+    Each member pays ``pool_share * growth_i`` into the pool; the pool is
+    distributed by the need index ``pop_i**β * (FC_avg / FC_i)**γ`` with
+    ``FC_avg`` the population-weighted mean fiscal capacity.
+
+    Examples
+    --------
+    >>> r = tax_base_pool([10.0, 0.0], [1.0, 1.0], [2.0, 1.0], pool_share=0.4)
+    >>> r["contribution"].tolist(), [round(x, 4) for x in r["net"].tolist()]
+    ([4.0, 0.0], [-2.6667, 2.6667])
+    """
+    g = np.asarray(growth, dtype=np.float64)
+    pop = np.asarray(population, dtype=np.float64)
+    fc = np.asarray(fiscal_capacity, dtype=np.float64)
+    contribution = pool_share * g
+    fc_avg = float(np.sum(fc * pop) / pop.sum())
+    index = pop**population_exponent * (fc_avg / fc) ** capacity_exponent
+    distribution = contribution.sum() * index / index.sum()
+    return {"contribution": contribution, "need_index": index, "distribution": distribution,
+            "net": distribution - contribution}
+
+
+def _build_tax_base_pool(spec: ModelSpec) -> BuiltModel:
+    r = tax_base_pool(spec["growth"], spec["population"], spec["fiscal_capacity"],
+                      pool_share=float(spec["pool_share"]),
+                      population_exponent=float(_opt(spec, "population_exponent", 1.0)),
+                      capacity_exponent=float(_opt(spec, "capacity_exponent", 1.0)))
+    table = Summary(title="Tax-base pool: contributions, distribution and net position",
+                    facts=(("pool", format_number(float(r["contribution"].sum()))),),
+                    columns=("member", "pays in", "need index", "receives", "net"),
+                    rows=_rows(spec.players, r["contribution"], r["need_index"], r["distribution"], r["net"]))
+    weights = _weights(spec, ("population",))
+    weights["need_index"] = r["need_index"]
+    return BuiltModel(spec, weights=weights, tables={"pool": table}, values=r)
+
+
+# ---------------------------------------------------------------------------------------------------- n-city
+_NCITY_ARGS = ("cost", "base", "reward", "penalty", "spillover", "synergy", "siphon", "deadweight", "perception")
+
+
+def _ncity_game(spec: ModelSpec) -> Any:
+    from coopgame.games.ncity import NCityGame
+
+    kwargs = {k: spec[k] for k in _NCITY_ARGS if k in spec.parameters}
+    return NCityGame(players=spec.players, issues=spec.layers or None, **kwargs)
+
+
+def _build_ncity(spec: ModelSpec) -> BuiltModel:
+    game = _ncity_game(spec)
+    initial = spec["initial"] if "initial" in spec.parameters else None
+    pairwise = game.to_pairwise() if spec.n_players == 2 else None
+    return BuiltModel(spec, tu=game.tu_game(), ncity=game, pairwise=pairwise, initial=initial,
+                      weights=_weights(spec))
+
+
+def quadratic_dense(additive: np.ndarray, pairwise: np.ndarray) -> np.ndarray:
+    """All ``2**n`` values of ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij`` by doubling (no loop over coalitions).
+
+    Adding player k to every coalition of the first k players adds ``a_k`` plus
+    ``Σ_{j∈S} (M_kj + M_jk)``, itself an additive function of S.
+
+    Examples
+    --------
+    >>> quadratic_dense(np.array([1.0, 2.0]), np.array([[0.0, 1.0], [1.0, 0.0]])).tolist()
+    [0.0, 1.0, 2.0, 5.0]
+    """
+    out = np.zeros(1)
+    sym = pairwise + pairwise.T
+    for k in range(additive.shape[0]):
+        out = np.concatenate((out, out + (additive[k] + additive_values(sym[k, :k]))))
+    return out
+
+
+def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
+    from coopgame.games.tu import TUGame
+
+    game = _ncity_game(spec)
+    structured = game.tu_game()
+    n = spec.n_players
+    demand = spec["demand"]
+    scale, exponent = float(spec["infra_scale"]), float(spec["infra_exponent"])
+
+    def dense() -> TUGame:
+        # v(S) = quadratic city-model part + savings of one shared facility with scale economies
+        # K (Σ q)^θ, θ < 1 (DESIGN §2.1 cost games): no structure left, so 2**n values are stored.
+        ensure_dense_fits(n, func="BuiltModel.tu", arrays=4)
+        values = quadratic_dense(structured.additive, structured.pairwise)
+        values += additive_values(scale * demand**exponent)
+        values -= scale * additive_values(demand) ** exponent
+        return TUGame(values, spec.players)
+
+    initial = spec["initial"] if "initial" in spec.parameters else None
+    return BuiltModel(spec, tu_factory=dense, ncity=game, initial=initial, weights=_weights(spec),
+                      values={"structured_part": structured})
+
+
+# ---------------------------------------------------------------------------------------------------- registry
+_N = ("n",)
+_NN = ("n", "n")
+_S: tuple[Any, ...] = ()
+
+_NCITY_PARAMS: dict[str, ParamSpec] = {
+    "cost": ParamSpec(_N, "cost of cooperating c_i", layered=True, check=_nonneg),
+    "base": ParamSpec(_N, "base payoff b_i", required=False, layered=True),
+    "reward": ParamSpec(_N, "central reward W_i", required=False, layered=True, check=_nonneg),
+    "penalty": ParamSpec(_N, "central penalty F_i", required=False, layered=True, check=_nonneg),
+    "spillover": ParamSpec(_NN, "spillover matrix e_ij", required=False, layered=True, check=_zero_diag_nonneg),
+    "synergy": ParamSpec(_NN, "synergy matrix s_ij", required=False, layered=True, check=_zero_diag_nonneg),
+    "siphon": ParamSpec(_NN, "siphon matrix f_ij", required=False, layered=True, check=_zero_diag_nonneg),
+    "deadweight": ParamSpec(_S, "deadweight share δ", required=False, check=_unit),
+    "perception": ParamSpec(_N, "perception factor β_i", required=False, layered=True, check=_at_least_one),
+    "initial": ParamSpec(_N, "initial cooperation shares", required=False, layered=True, check=_unit),
+}
+
+KINDS: dict[str, KindSpec] = {
+    "cost_game": KindSpec(
+        {"costs": ParamSpec(("2**n",), "coalition costs C(S) in bitmask order", check=_nonneg),
+         "flows": ParamSpec(_N, "a per-player weight (e.g. flow) for proportional splits", required=False)},
+        _build_cost_game, "TU cost game from explicit coalition costs; savings game v(S) = Σ C({i}) − C(S)"),
+    "airport": KindSpec(
+        {"costs": ParamSpec(_N, "facility cost each player needs alone", check=_nonneg)},
+        _build_airport, "airport game: C(S) = max_{i∈S} c_i (Littlechild–Owen)"),
+    "two_city": KindSpec(
+        {"cost": ParamSpec((2,), "cost of cooperating C_i", check=_positive),
+         "synergy": ParamSpec(_S, "joint gain ΔR under (C, C)", check=_nonneg),
+         "alpha": ParamSpec(_S, "city A's share α of ΔR", check=_unit),
+         "free_ride_gain": ParamSpec((2,), "free-riding gain E_i", check=_nonneg),
+         "lone_loss": ParamSpec((2,), "lone cooperator's loss L_i", check=_nonneg),
+         "reward": ParamSpec((2,), "central reward W_i", check=_nonneg),
+         "penalty": ParamSpec((2,), "central penalty F_i", check=_nonneg),
+         "base": ParamSpec((2,), "base revenue R_i", required=False),
+         "initial": ParamSpec((2,), "initial cooperation shares", required=False, check=_unit)},
+        _build_two_city, "BM1 two-city cooperation with central incentives", n_players=2),
+    "water_bet": KindSpec(
+        {name: ParamSpec(_S, what, check=_nonneg) for name, what in (
+            ("protection_cost", "upstream protection and opportunity cost C_U"),
+            ("cobenefit", "upstream's own benefit of protection b_U"),
+            ("subsidy", "central subsidy S to the upstream"),
+            ("stake_to_upstream", "downstream pays M if the standard is met"),
+            ("stake_to_downstream", "upstream pays M' if it is missed"),
+            ("downstream_benefit", "downstream's benefit B_D of clean inflow"),
+            ("downstream_loss", "downstream's loss Ls_D if upstream neglects"),
+            ("penalty_upstream", "central penalty F_U"),
+            ("penalty_downstream", "central penalty F_D"))}
+        | {"initial": ParamSpec((2,), "initial shares", required=False, check=_unit)},
+        _build_water_bet, "BM2 upstream–downstream water-quality bet", n_players=2),
+    "graded_contract": KindSpec(
+        {"price_per_class": ParamSpec(_S, "transfer per water-quality class", check=_nonneg),
+         "price_per_point": ParamSpec(_S, "transfer per percentage point of the pollutant index", check=_nonneg),
+         "cap": ParamSpec(_S, "cap on the index part", check=_nonneg),
+         "class_change": ParamSpec((2,), "classes better than base under (high, low) effort"),
+         "index_change": ParamSpec((2,), "pollutant-index change (pp) under (high, low) effort"),
+         "effort_cost": ParamSpec((2,), "upstream cost of (high, low) effort", check=_nonneg),
+         "downstream_value_per_class": ParamSpec(_S, "downstream's value of one class of water quality",
+                                                 check=_nonneg),
+         "renewal_reward": ParamSpec(_S, "central reward to the downstream for keeping the contract", check=_nonneg)},
+        _build_graded_contract, "BM3 graded water-quality transfer in an effort/renewal game", n_players=2),
+    "relocation": KindSpec(
+        {"pre_move_tax": ParamSpec((3,), "the firm's shared taxes in the 3 years before moving", check=_nonneg),
+         "post_move_tax": ParamSpec((5,), "its shared taxes in years 1–5 after production starts", check=_nonneg),
+         "share": ParamSpec(_S, "out-region share of each year's tax", check=_unit),
+         "threshold": ParamSpec(_S, "eligibility: minimum mean pre-move tax", check=_nonneg),
+         "base_years": ParamSpec(_S, "sharing period", check=_positive),
+         "extension_years": ParamSpec(_S, "extension if the cap is not reached", check=_nonneg),
+         "discount_rate": ParamSpec(_S, "discount rate", check=_nonneg),
+         "central_subsidy": ParamSpec(_S, "one-off central subsidy if the cap is never reached", check=_nonneg),
+         "relief_benefit": ParamSpec(_S, "out-region's decongestion benefit of the move", check=_nonneg),
+         "support_cost": ParamSpec(_S, "in-region's cost of supporting the move (land, services)", check=_nonneg),
+         "poaching_cost": ParamSpec(_S, "in-region's cost of taking the firm outside the rule", check=_nonneg)},
+        _build_relocation, "BM5 relocation tax sharing: contract schedule and lead/support game", n_players=2),
+    "fund": KindSpec(
+        {"contributions": ParamSpec(_N, "what each member pays into the fund", check=_nonneg),
+         "allocations": ParamSpec(_N, "what the negotiated rule pays out to each", required=False, check=_nonneg),
+         "own_benefit": ParamSpec(_N, "what a member gains from its own participation", required=False),
+         "cost": ParamSpec(_N, "member's cost of taking part", check=_nonneg),
+         "spillover": ParamSpec(_NN, "benefit to i when j takes part", required=False, check=_zero_diag_nonneg),
+         "synergy": ParamSpec(_NN, "joint gain of i when i and j both take part", required=False,
+                              check=_zero_diag_nonneg)},
+        _build_fund, "cooperation fund: structured TU game of joint gains plus the negotiated pay-in/pay-out rule"),
+    "enclave": KindSpec(
+        {"land": ParamSpec(_N, "land brought to the zone", check=_nonneg),
+         "capital": ParamSpec(_N, "capital brought", check=_nonneg),
+         "management": ParamSpec(_N, "management / brand input", check=_nonneg),
+         "elasticities": ParamSpec((3,), "Cobb–Douglas exponents of land, capital, management", check=_nonneg),
+         "productivity": ParamSpec(_S, "scale factor of zone revenue", check=_positive),
+         "baseline": ParamSpec(_N, "each party's existing (stock) revenue", check=_nonneg),
+         "increment_share": ParamSpec(_N, "each party's share of the increment", check=_unit)},
+        _build_enclave, "BM6 co-built zone: Cobb–Douglas coalition revenue and the stock/increment split"),
+    "tax_base_pool": KindSpec(
+        {"growth": ParamSpec(_N, "growth of each member's tax base", check=_nonneg),
+         "population": ParamSpec(_N, "population", check=_positive),
+         "fiscal_capacity": ParamSpec(_N, "fiscal capacity per head", check=_positive),
+         "pool_share": ParamSpec(_S, "share of growth pooled", check=_unit),
+         "population_exponent": ParamSpec(_S, "exponent β on population", required=False),
+         "capacity_exponent": ParamSpec(_S, "exponent γ on relative capacity", required=False)},
+        _build_tax_base_pool, "BM8 metropolitan tax-base pool (Minneapolis–St Paul type)"),
+    "ncity": KindSpec(_NCITY_PARAMS, _build_ncity, "n-city cooperation game (DESIGN §2.1), optional issue layers",
+                      layered=True),
+    "ncity_dense": KindSpec(
+        {**_NCITY_PARAMS,
+         "demand": ParamSpec(_N, "each city's demand on a shared facility", check=_nonneg),
+         "infra_scale": ParamSpec(_S, "facility cost scale K", check=_nonneg),
+         "infra_exponent": ParamSpec(_S, "scale-economy exponent θ", check=_positive)},
+        _build_ncity_dense, "n-city game plus a shared facility with scale economies: dense TU game"),
+}

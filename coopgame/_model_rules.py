@@ -1,0 +1,105 @@
+"""Derivation rules a model file may use to compute a parameter from others.
+
+Each rule is a documented modeling device (DESIGN §2.1: "every derived
+default is a documented modeling choice"); a parameter computed by a rule is
+labelled ``derived`` in the provenance table, with the rule and its inputs,
+and each input carries its own provenance. All rules are vectorized.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["RULES", "Rule"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    inputs: tuple[str, ...]
+    doc: str
+    func: Callable[[Mapping[str, np.ndarray], Mapping[str, Any], tuple[str, ...]], np.ndarray]
+
+
+def _vector(x: np.ndarray, n: int, name: str) -> np.ndarray:
+    if x.shape != (n,):
+        raise ValueError(f"{name} must have one value per player (shape ({n},)); got shape {x.shape}")
+    return x
+
+
+def _scalar(x: np.ndarray, name: str) -> float:
+    if x.shape != ():
+        raise ValueError(f"{name} must be a single number; got shape {x.shape}")
+    return float(x)
+
+
+def _gravity(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
+    # Gravity without distances (no inter-city distance table is sourced): joint gains grow with both
+    # sizes; dividing by the group total keeps the pair terms in the unit of x.
+    x = _vector(args["x"], len(players), "x")
+    out = _scalar(args["scale"], "scale") * np.outer(x, x) / x.sum()
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
+def _proportional(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
+    return _scalar(args["rate"], "rate") * args["x"]
+
+
+def _ratio(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
+    den = args["den"]
+    if np.any(den == 0):
+        raise ValueError("den must be non-zero")
+    return args["num"] / den
+
+
+def _siphon_gap(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
+    # literature/04 F2/F3: the flow a stronger city i draws from a weaker j grows with the log development
+    # gap g = max(0, ln(y_i / y_j)) and with j's mobile base; only listed core cities siphon when given.
+    n = len(players)
+    y = _vector(args["y"], n, "y")
+    base = _vector(args["base"], n, "base")
+    if np.any(y <= 0):
+        raise ValueError("y must be positive")
+    gap = np.maximum(0.0, np.log(y[:, None] / y[None, :]))
+    out = _scalar(args["rate"], "rate") * gap * base[None, :]
+    cores = opts.get("cores")
+    if cores is not None:
+        unknown = [c for c in cores if c not in players]
+        if unknown:
+            raise ValueError(f"options.cores names unknown players {unknown}")
+        keep = np.isin(np.array(players), np.array(cores))
+        out[~keep, :] = 0.0
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
+def _fill(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
+    n = len(players)
+    v = _scalar(args["value"], "value")
+    shape = opts.get("shape", "vector")
+    if shape == "vector":
+        return np.full(n, v)
+    if shape == "matrix":
+        out = np.full((n, n), v)
+        np.fill_diagonal(out, 0.0)
+        return out
+    raise ValueError(f"options.shape must be 'vector' or 'matrix'; got {shape!r}")
+
+
+def _scale(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
+    return _scalar(args["factor"], "factor") * args["x"]
+
+
+RULES: dict[str, Rule] = {
+    "gravity": Rule(("x", "scale"), "m_ij = scale * x_i * x_j / sum(x), zero diagonal", _gravity),
+    "proportional": Rule(("x", "rate"), "out_i = rate * x_i", _proportional),
+    "ratio": Rule(("num", "den"), "out_i = num_i / den_i", _ratio),
+    "siphon_gap": Rule(("y", "base", "rate"),
+                       "f_ij = rate * max(0, ln(y_i / y_j)) * base_j (rows: options.cores only)", _siphon_gap),
+    "fill": Rule(("value",), "a constant vector, or matrix with zero diagonal (options.shape)", _fill),
+    "scale": Rule(("x", "factor"), "out = factor * x (any shape)", _scale),
+}

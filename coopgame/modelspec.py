@@ -1,0 +1,643 @@
+"""Typed model specifications read from TOML model files (schema version 1).
+
+A model file names a game ``kind``, its players and its parameters; every
+number carries its provenance: a seed fact (``source = "chishui.fund_total"``),
+a cell of a city table (``column = "gdp_100m_yuan"`` or
+``source = "table:<table>:<city>:<column>"``), a documented derivation from
+other parameters (``rule = "gravity"``), or an explicit
+``modeling_choice = "<why>"``. The schema is documented in
+``docs/model-files.md``.
+
+:func:`parse_model` turns the parsed TOML into a :class:`ModelSpec`, checking
+everything on the way; any problem is a :class:`~coopgame.errors.ModelSpecError`
+naming the file, the key path (``parameters.cost[1]``) and what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from coopgame._seeds import SeedStore, seed_store
+from coopgame.errors import ModelSpecError
+from coopgame.results import Result, Summary, format_number
+
+__all__ = ["SCHEMA_VERSION", "ModelSpec", "Parameter", "ProvenanceItem", "Provenance", "parse_model"]
+
+SCHEMA_VERSION = 1
+
+_TOP_KEYS = {"schema_version", "slug", "title", "kind", "description", "model_id", "unit",
+             "players", "layers", "parameters", "scenarios", "analysis"}
+_PARAM_KEYS = {"value", "unit", "description", "source", "column", "table", "modeling_choice", "based_on",
+               "rule", "inputs", "options"}
+_PROVENANCE_KEYS = ("source", "column", "modeling_choice", "rule")
+_REL_MATCH = 1e-9  # a cited number must equal its seed fact to this relative precision
+
+
+@dataclass(frozen=True)
+class ProvenanceItem:
+    """Where one number (or one array) of a model comes from.
+
+    ``label`` is one of ``"source"`` (a seed fact), ``"data"`` (a city-table
+    cell), ``"derived"`` (computed from other parameters by ``reference``) and
+    ``"modeling choice"`` (``detail`` says why).
+    """
+
+    parameter: str
+    index: str
+    value: Any
+    label: str
+    reference: str
+    detail: str
+
+
+@dataclass(frozen=True, eq=False)
+class Provenance(Result):
+    """The provenance table of a model: one item per parameter (or per element where cited element-wise)."""
+
+    items: tuple[ProvenanceItem, ...]
+    model: str
+    method: str = "model file"
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> Summary:
+        rows = tuple((it.parameter + it.index, _short_value(it.value), it.label,
+                      _clip(it.reference if it.label != "modeling choice" else it.detail, 70))
+                     for it in self.items)
+        counts = {lab: sum(it.label == lab for it in self.items)
+                  for lab in ("source", "data", "derived", "modeling choice")}
+        return Summary(
+            title=f"Where the numbers of model {self.model!r} come from",
+            facts=tuple((k, str(v)) for k, v in counts.items()),
+            columns=("parameter", "value", "basis", "reference / reason"),
+            rows=rows,
+            notes=("source = a fact in a seed record (seeds/); data = a cell of a 2023 city table (seeds/cities/); "
+                   "derived = computed from the parameters named; modeling choice = set by the model's author.",),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Parameter:
+    """One named parameter: a read-only float array and its provenance."""
+
+    name: str
+    value: np.ndarray
+    unit: str
+    description: str
+    provenance: tuple[ProvenanceItem, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ModelSpec:
+    """A validated model: players, kind, parameters with provenance, scenarios.
+
+    Build the game objects with :meth:`build`; list the origin of every number
+    with :meth:`provenance`; switch to a named scenario with :meth:`scenario`.
+
+    Examples
+    --------
+    >>> import coopgame
+    >>> spec = coopgame.load_model("default")
+    >>> spec.kind, spec.n_players
+    ('cost_game', 3)
+    >>> spec["costs"].tolist()
+    [0.0, 230.0, 160.0, 350.0, 230.0, 460.0, 365.0, 556.0]
+    >>> spec.provenance().items[0].reference
+    'wastewater_plant.coalition_costs'
+    """
+
+    slug: str
+    title: str
+    kind: str
+    players: tuple[str, ...]
+    parameters: Mapping[str, Parameter]
+    description: str = ""
+    model_id: str = ""
+    unit: str = ""
+    layers: tuple[str, ...] = ()
+    scenarios: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    analysis: Mapping[str, Any] = field(default_factory=dict)
+    path: Path | None = field(default=None, repr=False)
+    active_scenario: str = ""
+    _raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_players(self) -> int:
+        return len(self.players)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The value of parameter ``name`` (read-only array)."""
+        try:
+            return self.parameters[name].value
+        except KeyError:
+            raise KeyError(f"model {self.slug!r} has no parameter {name!r} "
+                           f"(parameters: {', '.join(self.parameters)})") from None
+
+    def provenance(self) -> Provenance:
+        """Each number of the model with its basis: source, data, derived or modeling choice."""
+        items = tuple(it for p in self.parameters.values() for it in p.provenance)
+        return Provenance(items=items, model=self.slug,
+                          parameters={"scenario": self.active_scenario} if self.active_scenario else {})
+
+    def cited_facts(self) -> tuple[str, ...]:
+        """Seed fact keys and table references this model cites (sorted, unique)."""
+        refs = {it.reference for p in self.parameters.values() for it in p.provenance
+                if it.label in ("source", "data")}
+        for p in self.parameters.values():
+            for it in p.provenance:
+                if it.label == "modeling choice" and it.reference:
+                    refs.update(r for r in it.reference.split(", ") if r)
+        return tuple(sorted(refs))
+
+    def scenario(self, name: str) -> ModelSpec:
+        """The model with scenario ``name``'s parameter overrides applied."""
+        if name not in self.scenarios:
+            raise ModelSpecError(f"ModelSpec.scenario(): model {self.slug!r} has no scenario {name!r}; "
+                                 f"scenarios: {', '.join(self.scenarios) or 'none'}")
+        raw = dict(self._raw)
+        params = dict(raw.get("parameters", {}))
+        params.update(self.scenarios[name].get("parameters", {}))
+        raw["parameters"] = params
+        spec = parse_model(raw, path=self.path, _scenario_path=f"scenarios[{name}]")
+        return replace(spec, active_scenario=name)
+
+    def with_values(self, **overrides: Any) -> ModelSpec:
+        """A copy with parameter values replaced (each labelled a modeling choice of the caller)."""
+        raw = dict(self._raw)
+        params = dict(raw.get("parameters", {}))
+        for name, value in overrides.items():
+            if name not in params:
+                raise ModelSpecError(f"ModelSpec.with_values(): model {self.slug!r} has no parameter {name!r}; "
+                                     f"parameters: {', '.join(params)}")
+            arr = np.asarray(value, dtype=np.float64)
+            params[name] = {"value": arr.tolist(), "unit": params[name].get("unit", ""),
+                            "modeling_choice": "value set by the caller (with_values)"}
+        raw["parameters"] = params
+        return replace(parse_model(raw, path=self.path), active_scenario=self.active_scenario)
+
+    def build(self) -> Any:
+        """The game objects of this model (a :class:`~coopgame.catalog.BuiltModel`)."""
+        from coopgame._model_builders import build_model
+
+        return build_model(self)
+
+    def describe(self) -> dict[str, Any]:
+        """One line of the catalogue: slug, title, kind, number of players, model id."""
+        return {"slug": self.slug, "title": self.title, "kind": self.kind,
+                "n_players": self.n_players, "model_id": self.model_id}
+
+    def summary(self) -> Summary:
+        facts = [("kind", self.kind), ("players", str(self.n_players))]
+        if self.model_id:
+            facts.append(("model", self.model_id))
+        if self.unit:
+            facts.append(("unit", self.unit))
+        if self.active_scenario:
+            facts.append(("scenario", self.active_scenario))
+        rows = tuple((p.name, _short_value(p.value), p.unit, _basis(p)) for p in self.parameters.values())
+        return Summary(title=self.title, facts=tuple(facts), columns=("parameter", "value", "unit", "basis"),
+                       rows=rows, notes=(" ".join(self.description.split()),) if self.description.strip() else ())
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
+
+
+# ---------------------------------------------------------------------------------------------------- parsing
+class _Ctx:
+    """Error context: the file and the function that reads it."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.where = str(path) if path is not None else "<model>"
+
+    def fail(self, key: str, expected: str, got: Any) -> ModelSpecError:
+        return ModelSpecError(f"load_model(): {self.where}: {key}: expected {expected}; got {_repr(got)}")
+
+
+def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: SeedStore | None = None,
+                _scenario_path: str = "") -> ModelSpec:
+    """Validate the parsed TOML of a model file and return its :class:`ModelSpec`."""
+    from coopgame._model_builders import KINDS
+
+    ctx = _Ctx(path)
+    store = store if store is not None else seed_store()
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise ctx.fail(key, f"a known top-level key ({', '.join(sorted(_TOP_KEYS))})", key)
+    version = _require(raw, "schema_version", ctx, int, "an integer")
+    if version != SCHEMA_VERSION:
+        raise ctx.fail("schema_version", f"{SCHEMA_VERSION}", version)
+    slug = _require(raw, "slug", ctx, str, "a string")
+    if not slug or not all(c.isalnum() or c == "_" for c in slug):
+        raise ctx.fail("slug", "letters, digits and underscores only", slug)
+    title = _require(raw, "title", ctx, str, "a string")
+    kind = _require(raw, "kind", ctx, str, "a string")
+    if kind not in KINDS:
+        raise ctx.fail("kind", f"one of {', '.join(sorted(KINDS))}", kind)
+    kind_spec = KINDS[kind]
+    players, table = _parse_players(raw, ctx, store)
+    n = len(players)
+    if kind_spec.n_players is not None and n != kind_spec.n_players:
+        raise ctx.fail("players.names", f"{kind_spec.n_players} players for kind {kind!r}", f"{n} players")
+    layers = tuple(_optional(raw, "layers", ctx, list, "a list of layer names", []))
+    if layers and not kind_spec.layered:
+        raise ctx.fail("layers", f"no layers for kind {kind!r}", list(layers))
+    if not all(isinstance(x, str) and x for x in layers):
+        raise ctx.fail("layers", "a list of non-empty strings", list(layers))
+    raw_params = _optional(raw, "parameters", ctx, dict, "a table of parameters", {})
+    resolver = _Resolver(raw_params, ctx, store, players, table, layers, kind_spec, _scenario_path)
+    for name in raw_params:
+        if name not in kind_spec.params:
+            raise ctx.fail(f"parameters.{name}",
+                           f"a parameter of kind {kind!r} ({', '.join(kind_spec.params)})", name)
+    parameters: dict[str, Parameter] = {}
+    for name, pspec in kind_spec.params.items():
+        if name in raw_params:
+            parameters[name] = resolver.resolve(name)
+        elif pspec.required:
+            raise ctx.fail(f"parameters.{name}", f"parameter {name!r} (required by kind {kind!r})", "nothing")
+    # helper parameters (rule inputs that are not kind parameters) are kept too
+    for name in resolver.done:
+        parameters.setdefault(name, resolver.done[name])
+    scenarios = _parse_scenarios(raw, ctx, raw_params, kind_spec)
+    analysis = _parse_analysis(raw, ctx, parameters, n)
+    return ModelSpec(slug=slug, title=title, kind=kind, players=players,
+                     parameters=MappingProxyType(parameters),
+                     description=_optional(raw, "description", ctx, str, "a string", ""),
+                     model_id=_optional(raw, "model_id", ctx, str, "a string", ""),
+                     unit=_optional(raw, "unit", ctx, str, "a string", ""),
+                     layers=layers, scenarios=MappingProxyType(scenarios),
+                     analysis=MappingProxyType(analysis), path=path, _raw=MappingProxyType(dict(raw)))
+
+
+def _parse_players(raw: Mapping[str, Any], ctx: _Ctx, store: SeedStore) -> tuple[tuple[str, ...], str]:
+    block = _require(raw, "players", ctx, dict, "a table with 'names' (and optionally 'table')")
+    for key in block:
+        if key not in ("names", "table", "description"):
+            raise ctx.fail(f"players.{key}", "one of names, table, description", key)
+    names = block.get("names")
+    if not isinstance(names, list) or not names:
+        raise ctx.fail("players.names", "a non-empty list of player names", names)
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or not name.strip():
+            raise ctx.fail(f"players.names[{i}]", "a non-empty string", name)
+    if len(set(names)) != len(names):
+        raise ctx.fail("players.names", "distinct names", names)
+    table = block.get("table", "")
+    if table:
+        if not isinstance(table, str):
+            raise ctx.fail("players.table", "the name of a city table", table)
+        try:
+            cities = store.table(table).cities
+        except KeyError as err:
+            raise ctx.fail("players.table", "a city table in seeds/cities", f"{table!r} ({err.args[0]})") from None
+        for i, name in enumerate(names):
+            if name not in cities:
+                raise ctx.fail(f"players.names[{i}]", f"a city of table {table!r} ({', '.join(cities)})", name)
+    return tuple(names), table
+
+
+def _parse_scenarios(raw: Mapping[str, Any], ctx: _Ctx, raw_params: Mapping[str, Any],
+                     kind_spec: Any) -> dict[str, Mapping[str, Any]]:
+    out: dict[str, Mapping[str, Any]] = {}
+    items = _optional(raw, "scenarios", ctx, list, "an array of tables [[scenarios]]", [])
+    for i, sc in enumerate(items):
+        if not isinstance(sc, dict):
+            raise ctx.fail(f"scenarios[{i}]", "a table", sc)
+        name = sc.get("name")
+        if not isinstance(name, str) or not name:
+            raise ctx.fail(f"scenarios[{i}].name", "a non-empty string", name)
+        if name in out:
+            raise ctx.fail(f"scenarios[{i}].name", "a name not used by another scenario", name)
+        for key in sc:
+            if key not in ("name", "description", "parameters"):
+                raise ctx.fail(f"scenarios[{i}].{key}", "one of name, description, parameters", key)
+        params = sc.get("parameters", {})
+        if not isinstance(params, dict):
+            raise ctx.fail(f"scenarios[{i}].parameters", "a table of parameter overrides", params)
+        for pname in params:
+            if pname not in kind_spec.params and pname not in raw_params:
+                raise ctx.fail(f"scenarios[{i}].parameters.{pname}", "a parameter of the model", pname)
+        out[name] = MappingProxyType({"description": sc.get("description", ""), "parameters": params})
+    return out
+
+
+def _parse_analysis(raw: Mapping[str, Any], ctx: _Ctx, parameters: Mapping[str, Parameter],
+                    n: int) -> dict[str, Any]:
+    analysis = dict(_optional(raw, "analysis", ctx, dict, "a table", {}))
+    weights = analysis.get("weights", [])
+    if not isinstance(weights, list) or not all(isinstance(w, str) for w in weights):
+        raise ctx.fail("analysis.weights", "a list of parameter names", weights)
+    for i, w in enumerate(weights):
+        if w not in parameters or parameters[w].value.shape != (n,):
+            raise ctx.fail(f"analysis.weights[{i}]", f"the name of a parameter with one value per player (n = {n})", w)
+    rules = analysis.get("rules", [])
+    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+        raise ctx.fail("analysis.rules", "a list of rule names", rules)
+    return analysis
+
+
+class _Resolver:
+    """Resolves parameters in dependency order, checking shape and provenance."""
+
+    def __init__(self, raw_params: Mapping[str, Any], ctx: _Ctx, store: SeedStore, players: tuple[str, ...],
+                 table: str, layers: tuple[str, ...], kind_spec: Any, scenario_path: str) -> None:
+        self.raw = raw_params
+        self.ctx = ctx
+        self.store = store
+        self.players = players
+        self.table = table
+        self.layers = layers
+        self.kind_spec = kind_spec
+        self.done: dict[str, Parameter] = {}
+        self.busy: set[str] = set()
+        self.scenario_path = scenario_path
+
+    def key(self, name: str) -> str:
+        return f"parameters.{name}"
+
+    def resolve(self, name: str) -> Parameter:
+        if name in self.done:
+            return self.done[name]
+        if name in self.busy:
+            raise self.ctx.fail(self.key(name) + ".inputs", "inputs without a cycle", f"a cycle through {name!r}")
+        if name not in self.raw:
+            raise self.ctx.fail(self.key(name), "a parameter defined in [parameters]", "nothing")
+        body = self.raw[name]
+        key = self.key(name)
+        if not isinstance(body, dict):
+            raise self.ctx.fail(key, "a table with 'value' and its provenance", body)
+        for k in body:
+            if k not in _PARAM_KEYS:
+                raise self.ctx.fail(f"{key}.{k}", f"one of {', '.join(sorted(_PARAM_KEYS))}", k)
+        given = [k for k in _PROVENANCE_KEYS if k in body]
+        if len(given) != 1:
+            raise self.ctx.fail(key, "exactly one of source, column, modeling_choice, rule "
+                                "(every number needs a source or a labelled modeling choice)",
+                                f"{', '.join(given) or 'none of them'}")
+        self.busy.add(name)
+        try:
+            how = given[0]
+            if how == "rule":
+                value, prov = self._rule(name, body)
+            elif how == "column":
+                value, prov = self._column(name, body)
+            elif how == "source":
+                value, prov = self._source(name, body)
+            else:
+                value, prov = self._choice(name, body)
+        finally:
+            self.busy.discard(name)
+        value = self._check_shape(name, value)
+        unit = body.get("unit", "")
+        if not isinstance(unit, str):
+            raise self.ctx.fail(f"{key}.unit", "a string", unit)
+        value.setflags(write=False)
+        param = Parameter(name=name, value=value, unit=unit, description=str(body.get("description", "")),
+                          provenance=prov)
+        self.done[name] = param
+        return param
+
+    # -- value forms
+    def _given_value(self, name: str, body: Mapping[str, Any], required: bool = True) -> np.ndarray | None:
+        if "value" not in body:
+            if required:
+                raise self.ctx.fail(self.key(name) + ".value", "a number or an array of numbers", "nothing")
+            return None
+        return self._numbers(self.key(name) + ".value", body["value"])
+
+    def _numbers(self, key: str, value: Any) -> np.ndarray:
+        bad = _first_non_number(value)
+        if bad is not None:
+            where, item = bad
+            raise self.ctx.fail(key + where, "a number", item)
+        try:
+            arr = np.array(value, dtype=np.float64)
+        except ValueError:
+            raise self.ctx.fail(key, "a rectangular array of numbers (rows of equal length)", value) from None
+        if not np.all(np.isfinite(arr)):
+            raise self.ctx.fail(key, "finite numbers", value)
+        return arr
+
+    def _choice(self, name: str, body: Mapping[str, Any]) -> tuple[np.ndarray, tuple[ProvenanceItem, ...]]:
+        key = self.key(name)
+        why = body["modeling_choice"]
+        if not isinstance(why, str) or len(why.strip()) < 8:
+            raise self.ctx.fail(key + ".modeling_choice", "a sentence saying why this value was chosen", why)
+        value = self._given_value(name, body)
+        based = body.get("based_on", [])
+        if not isinstance(based, list) or not all(isinstance(b, str) for b in based):
+            raise self.ctx.fail(key + ".based_on", "a list of seed fact keys", based)
+        for i, ref in enumerate(based):
+            try:
+                self._lookup(ref)
+            except KeyError as err:
+                raise self.ctx.fail(f"{key}.based_on[{i}]", "a seed fact key or table reference",
+                                    f"{ref!r} ({err.args[0]})") from None
+        return value, (ProvenanceItem(name, "", _plain(value), "modeling choice", ", ".join(based), why.strip()),)
+
+    def _lookup(self, ref: str) -> tuple[Any, str, str]:
+        """(value, label, detail) of a fact key or a table reference; KeyError if unknown."""
+        if ref.startswith("table:"):
+            value, src = self.store.table_cell(ref)
+            return value, "data", src
+        value, fact = self.store.fact_value(ref)
+        return value, "source", fact.statement
+
+    def _source(self, name: str, body: Mapping[str, Any]) -> tuple[np.ndarray, tuple[ProvenanceItem, ...]]:
+        key = self.key(name) + ".source"
+        refs = body["source"]
+        given = self._given_value(name, body, required=False)
+        if isinstance(refs, str):
+            try:
+                fact_value, label, detail = self._lookup(refs)
+            except KeyError as err:
+                raise self.ctx.fail(key, "a seed fact key ('record.fact') or 'table:<table>:<city>:<column>'",
+                                    f"{refs!r} ({err.args[0]})") from None
+            try:
+                fact_arr = np.asarray(fact_value, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise self.ctx.fail(key, "a fact whose value is numeric", f"{refs!r} = {fact_value!r}") from None
+            if given is None:
+                given = fact_arr
+            elif given.shape != fact_arr.shape or not np.allclose(given, fact_arr, rtol=_REL_MATCH, atol=0.0):
+                raise self.ctx.fail(self.key(name) + ".value", f"the value of {refs!r}, {_plain(fact_arr)}",
+                                    _plain(given))
+            return given, (ProvenanceItem(name, "", _plain(given), label, refs, detail),)
+        if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
+            raise self.ctx.fail(key, "a fact key, or a list of fact keys (one per element)", refs)
+        values, items = [], []
+        for i, ref in enumerate(refs):
+            try:
+                v, label, detail = self._lookup(ref)
+                v = float(v)
+            except KeyError as err:
+                raise self.ctx.fail(f"{key}[{i}]", "a seed fact key or table reference",
+                                    f"{ref!r} ({err.args[0]})") from None
+            except (TypeError, ValueError):
+                raise self.ctx.fail(f"{key}[{i}]", "a reference to a single number", ref) from None
+            values.append(v)
+            items.append(ProvenanceItem(name, f"[{i}]", v, label, ref, detail))
+        arr = np.array(values)
+        if given is not None:
+            if given.shape != arr.shape:
+                raise self.ctx.fail(self.key(name) + ".value", f"{len(refs)} numbers (one per source)",
+                                    f"shape {given.shape}")
+            for i in range(len(values)):
+                if not math.isclose(given[i], arr[i], rel_tol=_REL_MATCH):
+                    raise self.ctx.fail(f"{self.key(name)}.value[{i}]", f"the value of {refs[i]!r}, {arr[i]:g}",
+                                        given[i])
+        return arr, tuple(items)
+
+    def _column(self, name: str, body: Mapping[str, Any]) -> tuple[np.ndarray, tuple[ProvenanceItem, ...]]:
+        key = self.key(name)
+        column = body["column"]
+        table = body.get("table", self.table)
+        if not isinstance(table, str) or not table:
+            raise self.ctx.fail(key + ".table", "a city table (here or in players.table)", table)
+        try:
+            tab = self.store.table(table)
+        except KeyError as err:
+            raise self.ctx.fail(key + ".table", "a city table in seeds/cities", f"{table!r} ({err.args[0]})") from None
+        if not isinstance(column, str) or column not in tab.numbers:
+            raise self.ctx.fail(key + ".column", f"a numeric column of {table} ({', '.join(tab.numbers)})", column)
+        values, items = [], []
+        for i, city in enumerate(self.players):
+            try:
+                v = tab.value(city, column)
+            except KeyError as err:
+                raise self.ctx.fail(key + ".column", f"a value for every player in {table}",
+                                    f"{city!r}: {err.args[0]}") from None
+            values.append(v)
+            items.append(ProvenanceItem(name, f"[{city}]", v, "data", f"table:{table}:{city}:{column}",
+                                        tab.sources[column].get(city, "")))
+        arr = np.array(values)
+        given = self._given_value(name, body, required=False)
+        if given is not None and (given.shape != arr.shape or not np.allclose(given, arr, rtol=_REL_MATCH)):
+            raise self.ctx.fail(key + ".value", f"the values of column {column} in {table}, {arr.tolist()}",
+                                _plain(given))
+        return arr, tuple(items)
+
+    def _rule(self, name: str, body: Mapping[str, Any]) -> tuple[np.ndarray, tuple[ProvenanceItem, ...]]:
+        from coopgame._model_rules import RULES
+
+        key = self.key(name)
+        rule = body["rule"]
+        if rule not in RULES:
+            raise self.ctx.fail(key + ".rule", f"one of {', '.join(sorted(RULES))}", rule)
+        if "value" in body:
+            raise self.ctx.fail(key + ".value", "no value (a rule computes it)", body["value"])
+        spec = RULES[rule]
+        inputs = body.get("inputs", {})
+        if not isinstance(inputs, dict):
+            raise self.ctx.fail(key + ".inputs", "a table naming the rule's input parameters", inputs)
+        missing = [k for k in spec.inputs if k not in inputs]
+        extra = [k for k in inputs if k not in spec.inputs]
+        if missing or extra:
+            raise self.ctx.fail(key + ".inputs", f"exactly the inputs {', '.join(spec.inputs)} of rule {rule!r}",
+                                sorted(inputs))
+        args = {}
+        for k, pname in inputs.items():
+            if not isinstance(pname, str):
+                raise self.ctx.fail(f"{key}.inputs.{k}", "the name of another parameter", pname)
+            args[k] = self.resolve(pname).value
+        options = body.get("options", {})
+        if not isinstance(options, dict):
+            raise self.ctx.fail(key + ".options", "a table of rule options", options)
+        try:
+            value = np.asarray(spec.func(args, options, self.players), dtype=np.float64)
+        except (ValueError, KeyError, TypeError) as err:
+            raise self.ctx.fail(key, f"inputs rule {rule!r} can use ({spec.doc})", str(err)) from None
+        ref = f"{rule}({', '.join(f'{k}={v}' for k, v in inputs.items())})"
+        return value, (ProvenanceItem(name, "", _plain(value), "derived", ref, spec.doc),)
+
+    def _check_shape(self, name: str, value: np.ndarray) -> np.ndarray:
+        pspec = self.kind_spec.params.get(name)
+        if pspec is None:
+            return value
+        n = len(self.players)
+        expected = pspec.shape_for(n)
+        shapes = [expected]
+        if pspec.layered and self.layers:
+            shapes.append((len(self.layers), *expected))
+        if value.shape not in shapes:
+            want = " or ".join(_shape_text(s) for s in shapes)
+            raise self.ctx.fail(self.key(name), f"{pspec.what} of shape {want}", f"shape {_shape_text(value.shape)}")
+        if pspec.check is not None:
+            problem = pspec.check(value)
+            if problem:
+                raise self.ctx.fail(self.key(name), problem, _plain(value))
+        return np.array(value, dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+def _require(raw: Mapping[str, Any], key: str, ctx: _Ctx, typ: type, what: str) -> Any:
+    if key not in raw:
+        raise ctx.fail(key, what, "nothing (key missing)")
+    return _typed(raw[key], key, ctx, typ, what)
+
+
+def _optional(raw: Mapping[str, Any], key: str, ctx: _Ctx, typ: type, what: str, default: Any) -> Any:
+    if key not in raw:
+        return default
+    return _typed(raw[key], key, ctx, typ, what)
+
+
+def _typed(value: Any, key: str, ctx: _Ctx, typ: type, what: str) -> Any:
+    if typ is int and isinstance(value, bool):
+        raise ctx.fail(key, what, value)
+    if not isinstance(value, typ):
+        raise ctx.fail(key, what, value)
+    return value
+
+
+def _first_non_number(value: Any, where: str = "") -> tuple[str, Any] | None:
+    if isinstance(value, bool):
+        return where, value
+    if isinstance(value, (int, float)):
+        return None
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            bad = _first_non_number(v, f"{where}[{i}]")
+            if bad is not None:
+                return bad
+        return None
+    return where, value
+
+
+def _shape_text(shape: Sequence[int]) -> str:
+    return "scalar" if len(shape) == 0 else "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def _plain(value: Any) -> Any:
+    arr = np.asarray(value, dtype=np.float64)
+    return float(arr) if arr.ndim == 0 else arr.tolist()
+
+
+def _short_value(value: Any) -> str:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return format_number(float(arr))
+    if arr.size <= 6:
+        return "[" + ", ".join(format_number(float(v)) for v in arr.ravel()) + "]"
+    return f"array {_shape_text(arr.shape)}"
+
+
+def _basis(p: Parameter) -> str:
+    labels = sorted({it.label for it in p.provenance})
+    return "; ".join(labels)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
