@@ -1,7 +1,22 @@
-"""The ``coopgame`` command line.
+"""The ``coopgame`` command line: a thin layer over the public API.
 
-``coopgame`` with no arguments runs the showcase on the built-in default
-example. Results go to standard output, diagnostics to standard error.
+Commands
+--------
+``coopgame``
+    The showcase: the built-in default model (three towns sharing a
+    wastewater plant), solved and explained.
+``coopgame models [--json]``
+    The catalogue of built-in models.
+``coopgame solve MODEL [--scenario NAME] [--json] [--report FILE.html] [--plots DIR]``
+    Solve a built-in model (by slug) or a model file (by path) with every
+    concept that applies; print a summary with the provenance of every number.
+``coopgame sweep MODEL --grid NAME=START:STOP:NUM [--grid ...] [--json] [--report FILE.html] [--plots DIR]``
+    Evaluate the model over a grid of parameter values (vectorized; progress bar on standard error).
+``coopgame validate FILE``
+    Check a model file; print what it defines, or one error naming the file and the key.
+
+Results go to standard output, diagnostics (progress, "wrote FILE", errors)
+to standard error.
 
 Exit codes: 0 success, 1 invalid input or model, 2 usage error.
 """
@@ -9,59 +24,100 @@ Exit codes: 0 success, 1 invalid input or model, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from coopgame.errors import CoopgameError
 
-__all__ = ["main"]
+__all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE"]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 
-# Three towns sharing one wastewater plant (literature/03 §3.2, source S-C01):
-# stand-alone and joint costs in the source's money unit, bitmask order {}, {1}, {2}, {1,2}, {3}, {1,3}, {2,3}, {1,2,3}.
+_EPILOG = """\
+commands without arguments: `coopgame` runs the showcase on the built-in default model.
+exit codes: 0 success, 1 invalid input or model, 2 usage error.
+examples:
+  coopgame models
+  coopgame solve chengdu_chongqing --report cc.html --plots figures/
+  coopgame sweep two_city_coop --grid reward=0:4:41 --grid penalty=0:4:41 --report sweep.html
+  coopgame validate my_model.toml
+"""
+
+# Fallback data for the showcase when no model files are installed (source S-C01, literature/03 §3.2).
 _WASTEWATER_COSTS = (0.0, 230.0, 160.0, 350.0, 230.0, 460.0, 365.0, 556.0)
 _TOWNS = ("town 1", "town 2", "town 3")
 
 
-def showcase() -> str:
-    """The built-in worked example: Shapley cost shares of a shared wastewater plant."""
-    from coopgame.cooperative.shapley import shapley_value
-    from coopgame.games.tu import TUGame
-    from coopgame.results import Summary, format_number
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
 
-    game = TUGame.from_costs(_WASTEWATER_COSTS, players=_TOWNS)
-    result = shapley_value(game)
-    standalone = game.standalone_costs
-    rows = tuple(
-        (town, format_number(alone), format_number(share), format_number(saving))
-        for town, alone, share, saving in zip(_TOWNS, standalone, result.cost_shares, result.allocation)
-    )
-    table = Summary(
-        title="Three towns share one wastewater plant: who pays what (Shapley value)",
-        facts=(("source", "textbook example, literature/03 §3.2 [S-C01]; costs in the source's unit"),
-               ("joint cost C(N)", format_number(game.total_cost)),
-               ("cost if each builds alone", format_number(standalone.sum())),
-               ("saving to share v(N)", format_number(game.grand_value))),
-        columns=("town", "stand-alone cost", "Shapley cost share", "saving"),
-        rows=rows,
-        notes=("Each town pays less than building alone: the Shapley split is individually rational here.",),
-    )
-    return table.as_text()
+
+def showcase() -> str:
+    """The worked example shown by ``coopgame`` with no arguments: the built-in ``default`` model, solved."""
+    from coopgame.report import model_analysis
+
+    try:
+        from coopgame.catalog import load_model
+
+        target: Any = load_model("default")
+    except (ImportError, CoopgameError):  # a checkout without model files: the same example, embedded
+        from coopgame.games.tu import TUGame
+
+        target = TUGame.from_costs(_WASTEWATER_COSTS, players=_TOWNS)
+    analysis = model_analysis(target)
+    heading = f"coopgame showcase: {analysis.title if analysis.provenance is not None else 'three towns share one wastewater plant'}"
+    parts = [heading + "\n" + "#" * len(heading)]
+    if analysis.description:
+        parts.append(analysis.description)
+    parts.append(analysis.section("allocations").summary.as_text())
+    if analysis.provenance is not None:
+        parts.append(analysis.provenance.as_text())
+    parts.append("Next: `coopgame models` lists the built-in models; `coopgame solve SLUG` solves one;\n"
+                 "`coopgame solve SLUG --report report.html` writes a report with figures.")
+    return "\n\n".join(parts)
 
 
 def _parser() -> argparse.ArgumentParser:
+    from coopgame import __version__
+
     parser = argparse.ArgumentParser(
         prog="coopgame",
         description="Cooperation games between cities: equilibria, evolutionary dynamics, fair splits of a fund.",
-        epilog="With no command, runs the showcase on the built-in default example.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from coopgame import __version__
-
     parser.add_argument("--version", action="version", version=f"coopgame {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("models", help="list the built-in models")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("solve", help="solve a model with every concept that applies",
+                       description="Solve a built-in model (slug) or a model file (path).")
+    p.add_argument("model", metavar="MODEL", help="slug of a built-in model (see `coopgame models`) or a .toml path")
+    p.add_argument("--scenario", metavar="NAME", help="apply a named scenario of the model file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--report", metavar="FILE.html", type=Path, help="write a self-contained HTML report")
+    p.add_argument("--plots", metavar="DIR", type=Path, help="write the figures as PNG files into DIR")
+
+    p = sub.add_parser("sweep", help="evaluate a model over a grid of parameter values",
+                       description="Sweep model parameters over a grid; each --grid adds one axis.")
+    p.add_argument("model", metavar="MODEL", help="slug of a built-in model or a .toml path")
+    p.add_argument("--grid", metavar="NAME=START:STOP:NUM", action="append", required=True,
+                   help="a parameter and its values (numpy.linspace); repeat for more axes")
+    p.add_argument("--scenario", metavar="NAME", help="apply a named scenario first")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--report", metavar="FILE.html", type=Path, help="write an HTML report with the heat map")
+    p.add_argument("--plots", metavar="DIR", type=Path, help="write the heat map as a PNG file into DIR")
+    p.add_argument("--no-progress", action="store_true", help="do not show the progress bar on standard error")
+
+    p = sub.add_parser("validate", help="check a model file")
+    p.add_argument("file", metavar="FILE", type=Path, help="the .toml model file")
     return parser
 
 
@@ -70,17 +126,116 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as stop:  # argparse exits 2 on usage errors, 0 on --help
+    except SystemExit as stop:  # argparse exits 2 on usage errors, 0 on --help / --version
         return int(stop.code or 0)
     try:
         if args.command is None:
             print(showcase())
-            return EXIT_OK
+        elif args.command == "models":
+            _models(args)
+        elif args.command == "solve":
+            _solve(args)
+        elif args.command == "sweep":
+            _sweep(args)
+        elif args.command == "validate":
+            _validate(args)
     except CoopgameError as err:
-        print(f"coopgame: error: {err}", file=sys.stderr)
+        _err(f"coopgame: error: {err}")
         return EXIT_INVALID
-    parser.print_usage(sys.stderr)  # pragma: no cover - no other commands yet
-    return EXIT_USAGE
+    except ImportError as err:  # an optional extra (matplotlib) is needed for --report / --plots
+        _err(f"coopgame: error: {err}")
+        return EXIT_INVALID
+    except OSError as err:  # cannot write the report or the plots
+        _err(f"coopgame: error: {err}")
+        return EXIT_INVALID
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        _err("coopgame: interrupted")
+        return 130
+    return EXIT_OK
+
+
+def _dump(data: Any) -> None:
+    from coopgame.results import to_jsonable
+
+    print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
+
+
+def _models(args: argparse.Namespace) -> None:
+    from coopgame.catalog import list_models
+
+    catalog = list_models()
+    if args.json:
+        _dump(list(catalog.entries))
+    else:
+        print(catalog.summary().as_text())
+
+
+def _solve(args: argparse.Namespace) -> None:
+    from coopgame.catalog import load_model
+    from coopgame.report import model_analysis
+
+    spec = load_model(args.model)
+    _err(f"coopgame: solving {spec.slug} ({spec.kind}, {spec.n_players} players) ...")
+    analysis = model_analysis(spec, scenario=args.scenario, progress=True)
+    _err(f"coopgame: solved {spec.slug} in {analysis.elapsed:.2f} s")
+    if args.json:
+        _dump(analysis.to_dict())
+    else:
+        print(analysis.as_text())
+    _write_outputs(analysis, args.report, args.plots)
+
+
+def _sweep(args: argparse.Namespace) -> None:
+    from coopgame.catalog import load_model
+    from coopgame.report import SweepFigure, model_analysis
+    from coopgame.sweep import parameter_sweep, parse_grid_spec
+
+    grid = dict(parse_grid_spec(g) for g in args.grid)
+    spec = load_model(args.model)
+    if args.scenario:
+        spec = spec.scenario(args.scenario)
+    result = parameter_sweep(spec, grid, progress=not args.no_progress)
+    if args.json:
+        out = result.to_dict()
+        out["model"] = spec.slug
+        _dump(out)
+    else:
+        print(result.summary().as_text())
+    if args.report or args.plots:
+        analysis = model_analysis(spec)
+        _write_outputs(analysis, args.report, args.plots, extra=[SweepFigure(result)], sweep_only=True)
+
+
+def _write_outputs(analysis: Any, report: Path | None, plots: Path | None, *, extra: Sequence[Any] = (),
+                   sweep_only: bool = False) -> None:
+    from coopgame.report import write_plots, write_report
+
+    if report is not None:
+        path = write_report(analysis, report, extra=extra)
+        _err(f"coopgame: wrote report {path}")
+    if plots is not None:
+        if sweep_only:
+            from coopgame.plots import save_png
+
+            plots.mkdir(parents=True, exist_ok=True)
+            paths = [save_png(item.figure(), plots / f"{analysis.model}-sweep.png") for item in extra]
+        else:
+            paths = write_plots(analysis, plots)
+        for path in paths:
+            _err(f"coopgame: wrote figure {path}")
+
+
+def _validate(args: argparse.Namespace) -> None:
+    from coopgame.catalog import validate_model_file
+
+    spec = validate_model_file(args.file)
+    prov = spec.provenance()
+    counts: dict[str, int] = {}
+    for item in prov.items:
+        counts[item.label] = counts.get(item.label, 0) + 1
+    basis = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    print(f"{args.file}: valid model {spec.slug!r} ({spec.kind}, {spec.n_players} players, "
+          f"{len(spec.parameters)} parameters; numbers: {basis or 'none'})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,442 @@
+"""Section builders: one function per game kind, each calling the package's solvers.
+
+Solvers are looked up by public name when a section is built, so a solver
+that is missing from this installation is reported in ``skipped`` instead of
+breaking the whole report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from coopgame.errors import CoopgameError
+from coopgame.report.analysis import Section
+from coopgame.results import Summary, format_number, to_jsonable
+
+__all__ = ["pairwise_sections", "ncity_sections", "cooperative_sections", "result_section", "LP_MAX_PLAYERS"]
+
+LP_MAX_PLAYERS = 16
+"""Largest game for which ``solve`` runs the LP-based concepts (core, least core, nucleolus)."""
+
+BANZHAF_MAX_PLAYERS = 26
+"""Largest dense game for which ``solve`` computes the Banzhaf value."""
+
+
+def _solver(name: str) -> Callable[..., Any] | None:
+    """The public function ``coopgame.<name>``, or None when this installation lacks it."""
+    import coopgame
+
+    try:
+        return getattr(coopgame, name)
+    except (AttributeError, ImportError):
+        return None
+
+
+def _timed(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    out = func(*args, **kwargs)
+    return out, time.perf_counter() - start
+
+
+def _title(base: str, label: str) -> str:
+    return f"{base} ({label.replace('_', ' ')})" if label else base
+
+
+def result_section(obj: Any, *, key: str) -> list[Section]:
+    """A section from any result object with ``summary()`` and ``to_dict()``."""
+    return [Section(key=key, summary=obj.summary(), data=obj.to_dict())]
+
+
+# ---------------------------------------------------------------------------------------------- pairwise
+def pairwise_sections(game: Any, *, label: str, skipped: list[str], initial: Any = None) -> list[Section]:
+    """Payoff table and class, every Nash equilibrium, and the replicator dynamics of a 2×2 game."""
+    out = [_payoff_section(game, label)]
+    nash = _solver("nash_equilibria")
+    if nash is None:
+        skipped.append("Nash equilibria: coopgame.nash_equilibria is not available in this installation")
+    else:
+        res, dt = _timed(nash, game)
+        out.append(Section(key="equilibria", summary=res.summary(), data=res.to_dict(), elapsed=dt))
+    if game.shape == (2, 2):
+        out.append(_dynamics_section(game, label, skipped, initial))
+    else:
+        skipped.append(f"replicator phase portrait: drawn for 2x2 games only; this game is {game.shape}")
+    return out
+
+
+def _payoff_section(game: Any, label: str) -> Section:
+    A, B = game.row_payoffs, game.col_payoffs
+    acts = game.actions
+    rows = tuple((f"({acts[0][i]}, {acts[1][j]})", format_number(A[i, j]), format_number(B[i, j]),
+                  format_number(A[i, j] + B[i, j]))
+                 for i in range(A.shape[0]) for j in range(A.shape[1]))
+    facts = [("players", f"{game.players[0]} (row), {game.players[1]} (column)")]
+    data: dict[str, Any] = {"row_payoffs": A, "col_payoffs": B, "players": game.players}
+    if game.shape == (2, 2):
+        cls = game.classify()
+        facts += [("game class", cls.name), ("regime (pure best responses)", cls.regime)]
+        data["classification"] = cls.to_dict()
+    best = game.social_optimum()
+    facts.append(("welfare optimum", ", ".join(f"({acts[0][i]}, {acts[1][j]})" for i, j in best)))
+    summary = Summary(title=_title("The game: payoffs of each profile", label), facts=tuple(facts),
+                      columns=("profile (row, column)", game.players[0], game.players[1], "welfare"), rows=rows,
+                      notes=("Action C cooperates, D defects (protects its own interest).",)
+                      if game.shape == (2, 2) else ())
+    return Section(key="game", summary=summary, data=data)
+
+
+_CORNERS = ((1.0, 1.0), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0))
+_CORNER_NAMES = ("(C, C)", "(D, D)", "(C, D)", "(D, C)")
+
+
+def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = None) -> Section:
+    A, B = np.asarray(game.row_payoffs), np.asarray(game.col_payoffs)
+    start = time.perf_counter()
+    points = _rest_points(game, A, B, skipped)
+    k = 41
+    grid = np.linspace(0.0, 1.0, k)
+    x0 = np.stack(np.meshgrid(grid, grid), axis=-1).reshape(-1, 2)  # x along columns, y along rows
+    final = _integrate(game, x0, A, B, skipped)
+    dist = np.linalg.norm(final[:, None, :] - np.array(_CORNERS)[None], axis=2)
+    basin = np.where(dist.min(axis=1) < 1e-2, dist.argmin(axis=1), -1).reshape(k, k)
+    share_cc = float(np.mean(basin == 0))
+    start_state = None
+    if initial is not None and np.size(initial) == 2:
+        start_state = np.asarray(initial, dtype=float).reshape(1, 2)
+        end = _integrate(game, start_state, A, B, skipped)[0]
+        d = np.linalg.norm(np.array(_CORNERS) - end, axis=1)
+        dest = _CORNER_NAMES[int(d.argmin())] if d.min() < 1e-2 else \
+            f"({format_number(end[0])}, {format_number(end[1])}), no corner"
+    dt = time.perf_counter() - start
+    rows = tuple((f"({format_number(x)}, {format_number(y)})", lab, det, tr) for x, y, lab, det, tr in points)
+    facts = (("basin share of full cooperation (C, C)", f"{share_cc:.1%} of a {k}x{k} grid of initial states"),
+             ("integration", "t in [0, 50] from each grid point"))
+    if start_state is not None:
+        x0s, y0s = start_state[0]
+        facts += ((f"from the model's initial shares ({format_number(x0s)}, {format_number(y0s)})",
+                   f"converges to {dest}"),)
+    notes = ["x and y are the shares of each city's departments that cooperate.",
+             "An interior rest point of a 2x2 replicator system has trace 0: it is a saddle or a centre, "
+             "never asymptotically stable."]
+    summary = Summary(title=_title("Evolutionary dynamics (two-population replicator)", label), facts=facts,
+                      columns=("rest point (x, y)", "type", "det J", "tr J"), rows=rows, notes=tuple(notes))
+    rest = [(float(x), float(y), lab) for x, y, lab, _, _ in points]
+
+    def draw() -> Any:
+        from coopgame.plots import phase_portrait
+
+        return phase_portrait(A, B, basin=basin, basin_labels=_CORNER_NAMES, rest_points=rest,
+                              players=game.players, title=_title("Replicator phase portrait", label),
+                              initial=None if start_state is None else tuple(start_state[0]))
+
+    return Section(key="dynamics", summary=summary, elapsed=dt, figure=draw,
+                   caption="Replicator dynamics on the unit square: streamlines, rest points and basins of attraction.",
+                   data={"rest_points": [{"x": x, "y": y, "type": t, "det": d, "trace": tr}
+                                         for x, y, t, d, tr in points],
+                         "basin_share_full_cooperation": share_cc, "basin_grid": basin})
+
+
+def _rest_points(game: Any, A: np.ndarray, B: np.ndarray, skipped: list[str]) -> list[tuple]:
+    """Rest points with type, det and trace of the Jacobian (from coopgame.dynamics when present)."""
+    finder = _solver("rest_points")
+    if finder is not None:
+        try:
+            res = finder(game)
+            pts = getattr(res, "points", res)
+            out = []
+            for p in pts:
+                state = np.asarray(getattr(p, "state", getattr(p, "x", None)), dtype=float).ravel()
+                lab = str(getattr(p, "label", getattr(p, "kind", "")))
+                out.append((state[0], state[1], lab, format_number(getattr(p, "det", np.nan)),
+                            format_number(getattr(p, "trace", np.nan))))
+            return out
+        except (CoopgameError, TypeError, AttributeError, IndexError):
+            pass
+    # Closed form (MODELS.md §1): corners and the interior point of the 2×2 system.
+    a_a, b_a = A[0, 1] - A[1, 1], (A[0, 0] - A[1, 0]) - (A[0, 1] - A[1, 1])
+    a_b, b_b = B[1, 0] - B[1, 1], (B[0, 0] - B[0, 1]) - (B[1, 0] - B[1, 1])
+    cands = [(0.0, 0.0, a_a, a_b), (1.0, 0.0, -a_a, a_b + b_b), (0.0, 1.0, a_a + b_a, -a_b),
+             (1.0, 1.0, -(a_a + b_a), -(a_b + b_b))]
+    out = []
+    for x, y, l1, l2 in cands:
+        out.append((x, y, _label(l1, l2), format_number(l1 * l2), format_number(l1 + l2)))
+    if b_a != 0 and b_b != 0:
+        xs, ys = -a_b / b_b, -a_a / b_a
+        if 0 < xs < 1 and 0 < ys < 1:
+            det = -xs * (1 - xs) * ys * (1 - ys) * b_a * b_b
+            out.append((xs, ys, "saddle" if det < 0 else "centre", format_number(det), "0"))
+    return out
+
+
+def _label(l1: float, l2: float) -> str:
+    if l1 < 0 and l2 < 0:
+        return "ESS"
+    if l1 > 0 and l2 > 0:
+        return "source"
+    if l1 * l2 < 0:
+        return "saddle"
+    return "non-hyperbolic"
+
+
+def _integrate(game: Any, x0: np.ndarray, A: np.ndarray, B: np.ndarray, skipped: list[str]) -> np.ndarray:
+    """End states of the replicator dynamics from each initial state (batched)."""
+    solver = _solver("replicator_dynamics")
+    if solver is not None:
+        try:
+            res = solver(game, x0, (0.0, 50.0))
+            for name in ("final", "final_states", "end_states"):
+                if hasattr(res, name):
+                    return np.asarray(getattr(res, name), dtype=float).reshape(len(x0), 2)
+            states = np.asarray(getattr(res, "states", getattr(res, "trajectories")), dtype=float)
+            return states[..., -1, :].reshape(len(x0), 2) if states.shape[-2] != len(x0) else states[-1]
+        except (CoopgameError, TypeError, AttributeError, ValueError):
+            pass
+    from coopgame.plots import replicator_field
+
+    # Fallback: classical RK4 on the closed-form field, all initial states at once.
+    z = x0.copy()
+    h = 0.05
+    for _ in range(1000):
+        def f(s: np.ndarray) -> np.ndarray:
+            return np.stack(replicator_field(A, B, s[:, 0], s[:, 1]), axis=1)
+        k1 = f(z)
+        k2 = f(z + 0.5 * h * k1)
+        k3 = f(z + 0.5 * h * k2)
+        k4 = f(z + h * k3)
+        z = np.clip(z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4), 0.0, 1.0)
+    return z
+
+
+# ---------------------------------------------------------------------------------------------- n-city
+def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[str, Any]) -> list[Section]:
+    """Pure equilibria and welfare of the n-city game, then its cooperative game and fund analysis."""
+    out: list[Section] = []
+    if game.n_players == 2 and game.n_layers == 1:
+        initial = context.get("initial")
+        out += pairwise_sections(game.to_pairwise(), label=label, skipped=skipped,
+                                 initial=None if initial is None or np.size(initial) != 2 else initial)
+    else:
+        out.append(_ncity_equilibria(game, label, skipped))
+    status_quo = np.asarray(game.status_quo(), dtype=float)
+    ctx = dict(context)
+    ctx.setdefault("status_quo", status_quo)
+    out += cooperative_sections(game.tu_game(), label=label, skipped=skipped, context=ctx, progress=False)
+    return out
+
+
+def _ncity_equilibria(game: Any, label: str, skipped: list[str]) -> Section:
+    start = time.perf_counter()
+    finder = _solver("pure_equilibria")
+    res = None
+    if finder is not None:
+        try:
+            res = finder(game)
+        except CoopgameError as err:
+            skipped.append(f"pure equilibria of the n-city game: {err}")
+    opt, best = game.welfare_optimum()
+    dt = time.perf_counter() - start
+    if res is not None and hasattr(res, "summary"):
+        return Section(key="equilibria", summary=res.summary(), data=res.to_dict(), elapsed=dt)
+    if finder is None:
+        skipped.append("pure equilibria of the n-city game: coopgame.pure_equilibria is not available")
+    n = game.n_players
+    masks = np.atleast_1d(opt)
+    who = [", ".join(p for i, p in enumerate(game.players) if (int(m) >> i) & 1) or "none" for m in masks]
+    summary = Summary(title=_title("Welfare optimum of the n-city game", label),
+                      facts=(("cities", str(n)), ("welfare at the optimum", format_number(best)),
+                             ("cooperating at the optimum", "; ".join(who))))
+    return Section(key="welfare", summary=summary, data={"optimum_masks": masks, "welfare": best}, elapsed=dt)
+
+
+# ---------------------------------------------------------------------------------------------- cooperative
+def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: dict[str, Any],
+                         progress: bool) -> list[Section]:
+    """Point solutions side by side, core and least core, and the fund analysis when a status quo is known."""
+    from coopgame.games.structured import StructuredGame
+
+    n = game.n_players
+    allocs: dict[str, Any] = {}
+    times: dict[str, float] = {}
+    shapley = _solver("shapley_value")
+    res, times["shapley"] = _timed(shapley, game)
+    allocs["shapley"] = res
+    dense = None
+    if isinstance(game, StructuredGame):
+        if n <= LP_MAX_PLAYERS:
+            dense = game.to_tu()
+    else:
+        dense = game
+    banzhaf = _solver("banzhaf_value")
+    if banzhaf is None:
+        skipped.append("Banzhaf value: coopgame.banzhaf_value is not available in this installation")
+    elif dense is None and n > BANZHAF_MAX_PLAYERS:
+        skipped.append(f"Banzhaf value: n = {n} > {BANZHAF_MAX_PLAYERS}")
+    else:
+        try:
+            allocs["banzhaf"], times["banzhaf"] = _timed(banzhaf, dense if dense is not None else game)
+        except CoopgameError as err:
+            skipped.append(f"Banzhaf value: {err}")
+    core_res = least = None
+    if dense is None or n > LP_MAX_PLAYERS:
+        skipped.append(f"core, least core and nucleolus: n = {n} > {LP_MAX_PLAYERS} players "
+                       "(LP sizes grow as 2^n; call coopgame.nucleolus(game) directly to try)")
+    else:
+        for name in ("nucleolus", "least_core", "core"):
+            func = _solver(name)
+            if func is None:
+                skipped.append(f"{name.replace('_', ' ')}: coopgame.{name} is not available in this installation")
+                continue
+            try:
+                value, times[name] = _timed(func, dense)
+            except CoopgameError as err:
+                skipped.append(f"{name.replace('_', ' ')}: {err}")
+                continue
+            if name == "core":
+                core_res = value
+            else:
+                allocs[name] = value
+                if name == "least_core":
+                    least = value
+    out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context)]
+    if core_res is not None:
+        out.append(Section(key="core", summary=core_res.summary(), data=core_res.to_dict(),
+                           elapsed=times.get("core", 0.0)))
+    fund = _fund_section(dense if dense is not None else game, allocs, label, skipped, context)
+    if fund is not None:
+        out.append(fund)
+    return out
+
+
+_CONCEPT_NAMES = {"shapley": "Shapley", "banzhaf": "Banzhaf", "nucleolus": "nucleolus", "least_core": "least core"}
+
+
+def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: dict[str, float], core_res: Any,
+                        least: Any, label: str, context: dict[str, Any]) -> Section:
+    players = tuple(game.players)
+    is_cost = bool(getattr(game, "is_cost_game", False))
+    shap = allocs["shapley"]
+    grand = float(game.grand_value)
+    if is_cost:
+        alone = np.asarray(game.standalone_costs, dtype=float)
+        columns = ["city", "stand-alone cost"] + [f"{_CONCEPT_NAMES[k]} cost share" for k in allocs]
+        vectors = {k: np.asarray(r.cost_shares if r.cost_shares is not None else alone - r.allocation, dtype=float)
+                   for k, r in allocs.items()}
+    else:
+        alone = np.asarray(game.singleton_values if dense is not None else game.additive, dtype=float)
+        columns = ["city", "v({i}) alone"] + [_CONCEPT_NAMES[k] for k in allocs]
+        vectors = {k: np.asarray(r.allocation, dtype=float) for k, r in allocs.items()}
+    rows = tuple((p, format_number(alone[i]), *(format_number(v[i]) for v in vectors.values()))
+                 for i, p in enumerate(players))
+    facts = [("players", str(len(players))), ("v(N), the grand coalition's worth", format_number(grand))]
+    if is_cost:
+        facts.append(("joint cost C(N)", format_number(game.total_cost)))
+    method = shap.method
+    coalitions = f"2^{len(players)} = {2 ** len(players):,} coalitions" if method == "exact" else "closed form"
+    facts.append(("Shapley value", f"{method} ({coalitions}), {times['shapley']:.3f} s"))
+    for k in allocs:
+        if k != "shapley":
+            facts.append((f"{_CONCEPT_NAMES[k]} time", f"{times[k]:.3f} s"))
+    if least is not None:
+        facts.append(("least-core epsilon", format_number(least.epsilon)))
+    if core_res is not None:
+        facts.append(("core", "empty" if core_res.is_empty else "non-empty"))
+        if not core_res.is_empty:
+            inside = [_CONCEPT_NAMES[k] for k, r in allocs.items() if _contains(core_res, r.allocation)]
+            facts.append(("in the core", ", ".join(inside) or "none of these"))
+    notes = ["Cost shares: what each city pays of the joint cost." if is_cost else
+             "Payoffs: each city's share of the grand coalition's worth v(N)."]
+    if "banzhaf" in allocs:
+        notes.append("The Banzhaf value is not efficient: its entries need not add up to v(N).")
+    unit = context.get("unit")
+    if unit:
+        notes.append(f"Unit: {unit}.")
+    summary = Summary(title=_title("Allocation by solution concept", label), facts=tuple(facts),
+                      columns=tuple(columns), rows=rows, notes=tuple(notes))
+    data = {k: {"allocation": r.allocation, "method": r.method,
+                "cost_shares": r.cost_shares, "elapsed_seconds": times.get(k, 0.0)} for k, r in allocs.items()}
+    data["players"] = players
+    data["grand_value"] = grand
+    if least is not None:
+        data["least_core_epsilon"] = float(least.epsilon)
+    if core_res is not None:
+        data["core_is_empty"] = bool(core_res.is_empty)
+    shown = {(_CONCEPT_NAMES[k]): v for k, v in vectors.items()}
+    status_quo = context.get("status_quo") if not is_cost else None
+
+    def draw() -> Any:
+        from coopgame.plots import allocation_bars
+
+        return allocation_bars(players, shown, status_quo=status_quo,
+                               ylabel="cost share" if is_cost else "payoff" + (f" ({unit})" if unit else ""),
+                               title=_title("Allocation by solution concept", label))
+
+    return Section(key="allocations", summary=summary, data=data, elapsed=sum(times.values()), figure=draw,
+                   caption="Each city's " + ("cost share" if is_cost else "payoff") + " under each solution concept"
+                   + (" (black ticks: status quo without transfers)." if status_quo is not None else "."))
+
+
+def _contains(core_res: Any, x: np.ndarray) -> bool:
+    try:
+        return bool(core_res.contains(x))
+    except (CoopgameError, TypeError):
+        return False
+
+
+def _fund_section(game: Any, allocs: dict[str, Any], label: str, skipped: list[str],
+                  context: dict[str, Any]) -> Section | None:
+    """Compare sharing rules against the status quo with the policy layer's fund analysis."""
+    analysis = _solver("fund_analysis")
+    if analysis is None:
+        skipped.append("fund analysis: coopgame.fund_analysis is not available in this installation")
+        return None
+    kwargs: dict[str, Any] = {}
+    if "status_quo" in context:
+        kwargs["status_quo"] = context["status_quo"]
+    if "weights" in context:
+        kwargs["weights"] = context["weights"]
+    if "rules" in context:
+        kwargs["rules"] = context["rules"]
+    try:
+        res, dt = _timed(analysis, game, **kwargs)
+    except (CoopgameError, TypeError) as err:
+        skipped.append(f"fund analysis: {err}")
+        return None
+    players = tuple(game.players)
+    figure = None
+    net = _net_transfers(res)
+    if net is not None:
+        rule, vector = net
+        flows = [(str(a), str(b), float(v)) for a, b, v in getattr(res, "flows", ())] \
+            if _flow_triples(getattr(res, "flows", ())) else []
+
+        def figure() -> Any:
+            from coopgame.plots import fund_flows
+
+            return fund_flows(players, vector, flows=flows, unit=context.get("unit", ""),
+                              title=_title(f"Fund flows under the {rule} rule", label))
+
+    return Section(key="fund", summary=res.summary(), data=to_jsonable(res.to_dict()), elapsed=dt, figure=figure,
+                   caption="Net transfer of each city into (left) or out of (right) the fund.")
+
+
+def _net_transfers(res: Any) -> tuple[str, np.ndarray] | None:
+    net = getattr(res, "net_transfers", None)
+    if net is None:
+        return None
+    if isinstance(net, dict):
+        rule = next(iter(net))
+        return str(rule), np.asarray(net[rule], dtype=float)
+    arr = np.asarray(net, dtype=float)
+    rules = list(getattr(res, "rules", ()) or ["first"])
+    return (str(rules[0]), arr[0]) if arr.ndim == 2 else (str(rules[0]), arr)
+
+
+def _flow_triples(flows: Any) -> bool:
+    try:
+        return all(len(f) == 3 for f in flows)
+    except TypeError:
+        return False

@@ -1,0 +1,202 @@
+"""Solve a model with every concept that applies to its kind, collected as report sections.
+
+:func:`model_analysis` is what ``coopgame solve`` runs. It loads a model (a
+slug, a path, a :class:`~coopgame.modelspec.ModelSpec` or a game object),
+builds its games, and dispatches on their type:
+
+* a pairwise (bimatrix) game: its class, every Nash equilibrium, and for 2×2
+  games the replicator rest points, regime and basins of attraction;
+* an n-city game: pure equilibria, welfare optimum, price of anarchy, then
+  its cooperative game and the fund analysis against the status quo;
+* a TU game (dense or structured): Shapley, Banzhaf, nucleolus, least core and
+  core, side by side;
+* a fund of sharing rules: the rules compared, who pays whom.
+
+Each concept becomes a :class:`Section` (a printable table, JSON data, an
+optional figure, and how long it took). A concept whose solver is not
+available, or which does not apply at this size, is listed in ``skipped`` with
+the reason, never silently left out.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coopgame.errors import CoopgameError, InvalidParameterError
+from coopgame.results import Result, Summary, to_jsonable
+
+__all__ = ["Section", "ModelAnalysis", "model_analysis"]
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """One part of a model's analysis.
+
+    Attributes
+    ----------
+    key : str
+        Short identifier (``"allocations"``, ``"equilibria"`` ...), also the stem of the figure file.
+    summary : Summary
+        The table a reader sees.
+    data : dict
+        JSON-ready numbers behind the table.
+    elapsed : float
+        Seconds spent computing it.
+    figure : callable or None
+        Draws the section's figure (a matplotlib ``Figure``) on demand.
+    caption : str
+        What the figure shows.
+    """
+
+    key: str
+    summary: Summary
+    data: Mapping[str, Any] = field(default_factory=dict)
+    elapsed: float = 0.0
+    figure: Callable[[], Any] | None = field(default=None, repr=False)
+    caption: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class ModelAnalysis(Result):
+    """Everything ``coopgame solve`` computes for one model.
+
+    Attributes
+    ----------
+    sections : tuple of Section
+        The answers, in reading order.
+    model : str
+        The model's slug (or the game's class name for a bare game).
+    title : str
+    kind : str
+        The model kind from its file (``pairwise``, ``ncity``, ``cost_game`` ...).
+    method : str
+    parameters : dict
+        Scenario and options of the run.
+    provenance : Summary or None
+        Where every number of the model comes from.
+    skipped : tuple of str
+        Concepts not computed, each with the reason.
+    elapsed : float
+        Total wall time in seconds (loading, building, solving).
+    """
+
+    sections: tuple[Section, ...]
+    model: str
+    title: str
+    kind: str
+    method: str = "auto"
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    provenance: Summary | None = None
+    skipped: tuple[str, ...] = ()
+    elapsed: float = 0.0
+    description: str = ""
+
+    def section(self, key: str) -> Section:
+        """The section named ``key``."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(f"no section {key!r}; sections: {[s.key for s in self.sections]}")
+
+    def summary(self) -> Summary:
+        """The overview: model, kind, sections computed with their times, and what was skipped."""
+        rows = tuple((s.key, s.summary.title, f"{s.elapsed:.3f} s") for s in self.sections)
+        facts = [("model", self.model), ("kind", self.kind), ("total time", f"{self.elapsed:.3f} s")]
+        facts += [(k, str(v)) for k, v in self.parameters.items()]
+        return Summary(title=self.title, facts=tuple(facts), columns=("section", "contents", "time"), rows=rows,
+                       notes=tuple(f"skipped: {s}" for s in self.skipped))
+
+    def as_text(self) -> str:
+        """The full printed report: overview, every section, then the provenance table."""
+        parts = [self.summary().as_text()]
+        if self.description:
+            parts.append(self.description)
+        parts += [s.summary.as_text() for s in self.sections]
+        if self.provenance is not None:
+            parts.append(self.provenance.as_text())
+        return "\n\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "result": "ModelAnalysis",
+            "model": self.model,
+            "title": self.title,
+            "kind": self.kind,
+            "parameters": to_jsonable(self.parameters),
+            "elapsed_seconds": self.elapsed,
+            "sections": {s.key: {"title": s.summary.title, "elapsed_seconds": s.elapsed,
+                                 "data": to_jsonable(s.data), "table": s.summary.to_dict()}
+                         for s in self.sections},
+            "skipped": list(self.skipped),
+            "provenance": None if self.provenance is None else self.provenance.to_dict(),
+        }
+
+
+def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = False) -> ModelAnalysis:
+    """Solve a model with every concept that applies to it.
+
+    Parameters
+    ----------
+    model : str, path, ModelSpec or game
+        A built-in model's slug, a model file, a loaded model, or a game object
+        (``PairwiseGame``, ``NCityGame``, ``TUGame``, ``StructuredGame``).
+    scenario : str, optional
+        A named scenario of the model file.
+    progress : bool, default False
+        Show progress of long computations on standard error.
+
+    Returns
+    -------
+    ModelAnalysis
+
+    Examples
+    --------
+    >>> from coopgame import TUGame
+    >>> towns = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556], players=["t1", "t2", "t3"])
+    >>> res = model_analysis(towns)
+    >>> res.section("allocations").data["shapley"]["cost_shares"].round(2).tolist()
+    [210.33, 127.83, 217.83]
+    """
+    from coopgame.report import _dispatch
+
+    start = time.perf_counter()
+    spec = _load(model)
+    if spec is not None and scenario:
+        spec = spec.scenario(scenario)
+    elif scenario:
+        raise InvalidParameterError(f"model_analysis(): scenario needs a model file; got a {type(model).__name__}")
+    built = spec.build() if spec is not None else model
+    sections, skipped = _dispatch.sections_for(built, spec=spec, progress=progress)
+    provenance = None
+    if spec is not None:
+        provenance = spec.provenance().summary()
+    if spec is not None:
+        slug, title, kind = spec.slug, spec.title, spec.kind
+        description = getattr(spec, "description", "") or ""
+        params = {"scenario": spec.active_scenario} if getattr(spec, "active_scenario", "") else {}
+    else:
+        slug = title = type(model).__name__
+        kind, description, params = _dispatch.kind_of(model), "", {}
+    return ModelAnalysis(sections=tuple(sections), model=slug, title=title, kind=kind, parameters=params,
+                         provenance=provenance, skipped=tuple(skipped), elapsed=time.perf_counter() - start,
+                         description=description)
+
+
+def _load(model: Any) -> Any:
+    """A ModelSpec for slugs, paths and specs; ``None`` for bare games."""
+    if isinstance(model, (str, Path)):
+        try:
+            from coopgame.catalog import load_model
+        except ImportError as err:  # pragma: no cover - the loader ships with the package
+            raise CoopgameError(f"model_analysis(): the model loader is not available ({err})") from None
+        return load_model(model)
+    if hasattr(model, "build") and hasattr(model, "provenance"):
+        return model
+    return None

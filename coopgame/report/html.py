@@ -1,0 +1,183 @@
+"""Self-contained HTML reports: inline CSS, figures embedded as base64 PNG, no external requests.
+
+A report opens from a file or an e-mail attachment with nothing else beside
+it. Figures need matplotlib; without it the report still has every table and
+says which figures were left out.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coopgame.report.analysis import ModelAnalysis
+
+__all__ = ["render_html", "write_report", "write_plots", "SweepFigure"]
+
+_CSS = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC",sans-serif;
+color:#1d2430;background:#fff;max-width:1040px;margin:0 auto;padding:24px 28px 64px}
+h1{font-size:1.7em;margin:.2em 0 .1em}h2{font-size:1.25em;margin:2em 0 .4em;border-bottom:2px solid #d9e1ec;
+padding-bottom:.2em}h3{font-size:1.05em;margin:.6em 0}
+.meta{color:#556;margin:0 0 1em}.lead{background:#f4f7fb;border-left:4px solid #0072B2;padding:.6em 1em}
+nav ol{columns:2;margin:.4em 0 1em}
+table{border-collapse:collapse;margin:.6em 0 1em;font-variant-numeric:tabular-nums;font-size:.93em}
+th,td{border-bottom:1px solid #e3e8ef;padding:.28em .7em;text-align:right;vertical-align:top}
+th{background:#eef2f7;border-bottom:2px solid #c9d3e0}th:first-child,td:first-child{text-align:left}
+tbody tr:nth-child(even){background:#fafbfd}
+dl{display:grid;grid-template-columns:max-content auto;gap:.15em 1em;margin:.4em 0 .8em}
+dt{color:#556}dd{margin:0;font-weight:500}
+p.note{color:#445;font-size:.92em;margin:.3em 0}
+figure{margin:1em 0 1.6em}figure img{max-width:100%;height:auto;border:1px solid #e3e8ef}
+figcaption{color:#556;font-size:.9em}
+.skipped li{color:#7a4b00}footer{margin-top:3em;color:#778;font-size:.85em}
+"""
+
+
+def _img(png: bytes, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+
+
+def render_html(analysis: ModelAnalysis, *, figures: bool = True, extra: Sequence[Any] = ()) -> str:
+    """The report as one HTML document.
+
+    Parameters
+    ----------
+    analysis : ModelAnalysis
+    figures : bool, default True
+        Embed the figures (needs matplotlib; left out with a note otherwise).
+    extra : sequence
+        More results to append, each with ``summary()`` (and ``figure()`` to
+        embed one), e.g. a :class:`~coopgame.sweep.SweepResult` via :class:`SweepFigure`.
+
+    Returns
+    -------
+    str
+    """
+    from coopgame import __version__
+
+    esc = html.escape
+    missing_figures: list[str] = []
+    blocks: list[str] = []
+    toc: list[str] = []
+    for k, section in enumerate(analysis.sections, start=1):
+        anchor = f"s{k}-{esc(section.key)}"
+        toc.append(f'<li><a href="#{anchor}">{esc(section.summary.title)}</a></li>')
+        body = [f'<section id="{anchor}"><h2>{esc(section.summary.title)}</h2>',
+                _strip_heading(section.summary.as_html())]
+        if figures and section.figure is not None:
+            png = _draw(section.figure, missing_figures, section.key)
+            if png is not None:
+                body.append(f"<figure>{_img(png, section.caption or section.summary.title)}"
+                            f"<figcaption>{esc(section.caption)}</figcaption></figure>")
+        body.append(f'<p class="note">Computed in {section.elapsed:.3f} s.</p></section>')
+        blocks.append("".join(body))
+    for k, item in enumerate(extra, start=len(blocks) + 1):
+        summary = item.summary()
+        anchor = f"s{k}-extra"
+        toc.append(f'<li><a href="#{anchor}">{esc(summary.title)}</a></li>')
+        body = [f'<section id="{anchor}"><h2>{esc(summary.title)}</h2>', _strip_heading(summary.as_html())]
+        if figures and hasattr(item, "figure"):
+            png = _draw(item.figure, missing_figures, summary.title)
+            if png is not None:
+                body.append(f"<figure>{_img(png, summary.title)}<figcaption>{esc(summary.title)}</figcaption></figure>")
+        blocks.append("".join(body) + "</section>")
+    if analysis.provenance is not None:
+        toc.append('<li><a href="#provenance">Where the numbers come from</a></li>')
+        blocks.append('<section id="provenance"><h2>Where the numbers come from</h2>'
+                      + _strip_heading(analysis.provenance.as_html()) + "</section>")
+    skipped = list(analysis.skipped) + [f"figure {m}" for m in missing_figures]
+    if skipped:
+        blocks.append('<section id="skipped"><h2>Not computed</h2><ul class="skipped">'
+                      + "".join(f"<li>{esc(s)}</li>" for s in skipped) + "</ul></section>")
+    overview = _strip_heading(analysis.summary().as_html())
+    lead = f'<p class="lead">{esc(analysis.description)}</p>' if analysis.description else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(analysis.title)} - coopgame report</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{esc(analysis.title)}</h1>"
+        f'<p class="meta">model <code>{esc(analysis.model)}</code> &middot; kind {esc(analysis.kind)} &middot; '
+        f"solved in {analysis.elapsed:.3f} s by coopgame {esc(__version__)}</p>{lead}</header>"
+        f'<nav><h3>Contents</h3><ol>{"".join(toc)}</ol></nav>'
+        f'<section id="overview"><h2>Overview</h2>{overview}</section>'
+        + "".join(blocks)
+        + "<footer>Generated by coopgame. Tables list every number the model uses and its basis "
+        "(source record, data table, derivation or modeling choice).</footer></body></html>\n"
+    )
+
+
+def _strip_heading(fragment: str) -> str:
+    """Summary.as_html() starts with its own <h3> title; the report already shows it as <h2>."""
+    start = fragment.find("<h3>")
+    end = fragment.find("</h3>")
+    return fragment[:start] + fragment[end + 5:] if start != -1 and end != -1 else fragment
+
+
+def _draw(draw: Any, missing: list[str], name: str) -> bytes | None:
+    try:
+        fig = draw()
+    except ImportError as err:
+        missing.append(f"{name}: {err}")
+        return None
+    from coopgame.plots import figure_png
+
+    return figure_png(fig)
+
+
+class SweepFigure:
+    """Wrap a :class:`~coopgame.sweep.SweepResult` so a report shows its table and a heat map."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    def summary(self) -> Any:
+        return self.result.summary()
+
+    def figure(self) -> Any:
+        """Heat map of the sweep's headline outcome over its first two parameters (others at their first value)."""
+        from coopgame.plots import sweep_heatmap
+
+        res = self.result
+        names = list(res.grid)
+        key = res.headline
+        z = np.asarray(res.outputs[key], dtype=float)
+        z = z[(slice(None),) * min(2, z.ndim) + (0,) * max(0, len(names) - 2)] if len(names) > 2 else z
+        x_name = names[1] if len(names) > 1 else names[0]
+        y_name = names[0] if len(names) > 1 else ""
+        z2 = z if len(names) > 1 else z[None, :]
+        y_vals = res.grid[names[0]] if len(names) > 1 else np.array([0.0])
+        label = "long-run outcome of the replicator dynamics" if key == "outcome" else \
+            "smallest Shapley margin over stand-alone, min_i (phi_i - v({i}))"
+        return sweep_heatmap(res.grid[x_name], y_vals, z2, xlabel=x_name, ylabel=y_name or "-",
+                             zlabel=label, categories=res.categories.get(key), title=label)
+
+
+def write_report(analysis: ModelAnalysis, path: str | Path, *, extra: Sequence[Any] = ()) -> Path:
+    """Write :func:`render_html` to ``path`` (UTF-8) and return the path."""
+    path = Path(path)
+    path.write_text(render_html(analysis, extra=extra), encoding="utf-8")
+    return path
+
+
+def write_plots(analysis: ModelAnalysis, directory: str | Path, *, extra: Sequence[Any] = ()) -> list[Path]:
+    """Write each section's figure as ``<model>-<section>.png`` in ``directory``; return the paths."""
+    from coopgame.plots import save_png
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    stem = analysis.model.replace("/", "_")
+    for section in analysis.sections:
+        if section.figure is not None:
+            written.append(save_png(section.figure(), directory / f"{stem}-{section.key}.png"))
+    for k, item in enumerate(extra, start=1):
+        if hasattr(item, "figure"):
+            written.append(save_png(item.figure(), directory / f"{stem}-sweep{k if k > 1 else ''}.png"))
+    return written
