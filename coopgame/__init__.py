@@ -68,6 +68,12 @@ _PUBLIC: dict[str, str] = {
     "ModelCatalog": "coopgame.catalog",
     "ModelSpec": "coopgame.modelspec",
     "Provenance": "coopgame.modelspec",
+    # sweeps, reports and figures
+    "parameter_sweep": "coopgame.sweep",
+    "SweepResult": "coopgame.sweep",
+    "model_analysis": "coopgame.report.analysis",
+    "ModelAnalysis": "coopgame.report.analysis",
+    "plots": "coopgame.plots",
     # results and errors
     "Summary": "coopgame.results",
     "AllocationResult": "coopgame.results",
