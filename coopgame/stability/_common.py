@@ -1,0 +1,54 @@
+"""Helpers shared by the stability solvers: dense input, normalisation, coalition labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from coopgame._memory import ensure_dense_fits
+from coopgame._validation import as_float_array
+from coopgame.errors import InvalidGameError, InvalidParameterError
+from coopgame.games.structured import StructuredGame
+from coopgame.games.tu import TUGame
+from coopgame.tolerances import payoff_scale
+
+__all__ = ["as_dense_game", "game_scale", "coalition_labels", "as_allocation", "DOMAINS"]
+
+DOMAINS = ("imputations", "preimputations")
+"""Where the nucleolus-type solutions search: individually rational or merely efficient vectors."""
+
+
+def as_dense_game(game: object, *, func: str, arrays: float = 4.0) -> TUGame:
+    """The dense :class:`TUGame` behind ``game`` (a StructuredGame is expanded, if it fits)."""
+    if isinstance(game, StructuredGame):
+        return game.to_tu()
+    if not isinstance(game, TUGame):
+        raise InvalidGameError(f"{func}(): game must be a TUGame or StructuredGame; got {type(game).__name__}")
+    ensure_dense_fits(game.n_players, func=func, arrays=arrays)
+    return game
+
+
+def game_scale(game: TUGame) -> float:
+    """Payoff scale used to make tolerances relative (largest |v(S)|, at least 1)."""
+    return payoff_scale(game.values)
+
+
+def coalition_labels(mask: int, players: Sequence[str]) -> tuple[str, ...]:
+    """Member labels of coalition ``mask``."""
+    return tuple(p for i, p in enumerate(players) if (int(mask) >> i) & 1)
+
+
+def as_allocation(game: TUGame, allocation: ArrayLike | None, cost_shares: ArrayLike | None, *,
+                  func: str) -> np.ndarray:
+    """A payoff vector from either a payoff allocation or (for cost games) cost shares."""
+    if (allocation is None) == (cost_shares is None):
+        raise InvalidParameterError(f"{func}(): give exactly one of allocation= or cost_shares=")
+    n = game.n_players
+    if allocation is not None:
+        return as_float_array(allocation, func=func, name="allocation", shape=(n,), error=InvalidParameterError)
+    if not game.is_cost_game:
+        raise InvalidParameterError(f"{func}(): cost_shares= needs a game built with TUGame.from_costs")
+    y = as_float_array(cost_shares, func=func, name="cost_shares", shape=(n,), error=InvalidParameterError)
+    return np.asarray(game.standalone_costs) - y

@@ -1,0 +1,344 @@
+"""The nucleolus by sequential LPs with constraint generation.
+
+The nucleolus makes the largest excess ``e(S, x) = v(S) - x(S)`` as small as
+possible, then the second largest, and so on (Schmeidler 1969). The classic
+way to compute it is a sequence of LPs (Maschler, Peleg and Shapley 1979):
+
+stage k:  minimise t  subject to  e(S, x) <= t        for every free coalition S,
+                                  e(S, x) = t_j       for coalitions fixed at stage j < k,
+                                  x(N) = v(N)         (and x_i >= v({i}) on imputations).
+
+After each stage the coalitions whose LP dual is positive are tight in every
+optimal solution; they are fixed at the stage's level ``t_k``. A coalition
+whose indicator lies in the span of the fixed ones (and of N) has a constant
+excess from then on and leaves the problem. Each stage adds at least one
+independent row, so there are at most ``n - 1`` stages.
+
+Two things make large ``n`` cheap:
+
+* **Constraint generation.** No LP sees all ``2**n`` rows. Each stage starts
+  from the rows kept so far, solves, scans *all* excesses at the LP point with
+  one vectorised pass over the dense values, adds the most violated
+  coalitions, and repeats until nothing is violated. The LPs stay small
+  (tens to hundreds of rows).
+* **Span tests by linear algebra.** The fixed rows are kept as an orthonormal
+  basis. Which of the ``2**n`` coalitions fall in their span is decided with
+  two random vectors of the orthogonal complement (one vectorised pass each),
+  never by re-solving anything per coalition.
+
+Payoffs are divided by the game's payoff scale before they reach the solver,
+so tolerances mean the same thing in yuan and in 亿元.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from coopgame._bitmask import additive_values, membership_matrix
+from coopgame._typing import FloatVector, SeedLike
+from coopgame._validation import check_method, check_tol, make_rng
+from coopgame.errors import ConvergenceWarning, InvalidGameError, UnknownMethodError
+from coopgame.games.structured import StructuredGame
+from coopgame.games.tu import TUGame
+from coopgame.results import AllocationResult, Summary, format_number
+from coopgame.stability._common import DOMAINS, as_dense_game, coalition_labels, game_scale
+from coopgame.stability._lp import solve_lp
+from coopgame.stability.kohlberg import KohlbergCheck, kohlberg_check
+from coopgame.tolerances import LP_TOL
+
+__all__ = ["nucleolus", "NucleolusResult"]
+
+_METHODS = ("constraint-generation", "dense")
+_DUAL_TOL = 1e-9          # a shadow price above this marks a coalition tight in every optimum
+_SPAN_TOL = 1e-9          # |1_S · q| below this (q a unit vector orthogonal to the span) => S in span
+_T_FLOOR = -4.0           # artificial floor for t (normalised units); the optimum is always >= -1.5
+_TIE_FACTOR = 100.0       # Kohlberg ties: a little looser than the LP tolerance the point was built with
+
+
+@dataclass(frozen=True, eq=False)
+class NucleolusResult(AllocationResult):
+    """The nucleolus (or pre-nucleolus) with the certificate that it is one.
+
+    Attributes
+    ----------
+    allocation, players, concept, method, parameters, efficiency_gap, cost_shares
+        As in :class:`~coopgame.AllocationResult`; ``cost_shares`` is set for
+        games built from costs.
+    domain : str
+        ``'imputations'`` (the nucleolus) or ``'preimputations'`` (the pre-nucleolus).
+    stage_levels : ndarray
+        The largest excess fixed at each stage, decreasing; ``stage_levels[0]``
+        is the least-core value ε (on the domain).
+    stage_coalitions : tuple of tuple of tuple of str
+        The coalitions fixed at each stage (member labels).
+    kohlberg : KohlbergCheck
+        Kohlberg's criterion evaluated at ``allocation``; ``kohlberg.passed``
+        certifies the answer.
+    n_lps : int
+        Number of LPs solved (constraint-generation rounds included).
+    max_rows : int
+        Largest number of excess rows any LP held (``2**n - 2`` would be the dense LP).
+    """
+
+    domain: str = "imputations"
+    stage_levels: FloatVector = field(default_factory=lambda: np.zeros(0))
+    stage_coalitions: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    kohlberg: KohlbergCheck | None = None
+    n_lps: int = 0
+    max_rows: int = 0
+
+    @property
+    def verified(self) -> bool:
+        """Whether Kohlberg's criterion holds at the answer."""
+        return bool(self.kohlberg is not None and self.kohlberg.passed)
+
+    @property
+    def epsilon(self) -> float:
+        """The least-core value: the smallest achievable largest excess."""
+        return float(self.stage_levels[0]) if self.stage_levels.size else 0.0
+
+    def summary(self) -> Summary:
+        """Allocation table plus stages, LP count and the Kohlberg verdict."""
+        base = super().summary()
+        facts = base.facts + (("domain", self.domain), ("stages", str(len(self.stage_levels))),
+                              ("LPs solved", str(self.n_lps)), ("largest LP rows", str(self.max_rows)),
+                              ("least-core epsilon", format_number(self.epsilon)),
+                              ("Kohlberg criterion", "passed" if self.verified else "FAILED"))
+        notes = tuple(f"stage {k + 1}: excess {format_number(t)} fixed on "
+                      + ", ".join("{" + ",".join(c) + "}" for c in coal[:6]) + (" ..." if len(coal) > 6 else "")
+                      for k, (t, coal) in enumerate(zip(self.stage_levels, self.stage_coalitions)))
+        title = "Nucleolus" if self.domain == "imputations" else "Pre-nucleolus"
+        return Summary(title, facts, base.columns, base.rows, notes)
+
+
+def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
+              method: str = "constraint-generation", tol: float = LP_TOL, seed: SeedLike = None) -> NucleolusResult:
+    """The nucleolus: lexicographically smallest excesses, by sequential LPs.
+
+    Parameters
+    ----------
+    game : TUGame or StructuredGame
+        The game (a StructuredGame is expanded to dense values). For a game
+        built with :meth:`TUGame.from_costs` the result also gives cost shares.
+    domain : {'imputations', 'preimputations'}, default 'imputations'
+        ``'imputations'`` gives Schmeidler's nucleolus (``x_i >= v({i})``);
+        ``'preimputations'`` the pre-nucleolus (efficiency only). They agree
+        whenever the core is non-empty.
+    method : {'constraint-generation', 'dense'}, default 'constraint-generation'
+        ``'constraint-generation'`` keeps each LP small and scans all
+        excesses between solves; ``'dense'`` puts every coalition in every LP
+        (slow for large n; useful as a cross-check).
+    tol : float, default 1e-9
+        Relative tolerance (times the payoff scale) for violations and ties.
+    seed : int, Generator or None
+        Seed of the random vectors used in span tests (answers do not depend on it).
+
+    Returns
+    -------
+    NucleolusResult
+        ``allocation``, the stage levels, and ``kohlberg`` -- the certificate.
+
+    Raises
+    ------
+    InvalidGameError
+        If ``domain='imputations'`` and the imputation set is empty
+        (``Σ v({i}) > v(N)``); the pre-nucleolus still exists.
+
+    Examples
+    --------
+    Three towns sharing a wastewater plant (literature/03 §3.2): the nucleolus
+    saves (19.5, 32.5, 12), so the towns pay 210.5, 127.5 and 218.
+
+    >>> from coopgame import TUGame
+    >>> g = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556], players=["t1", "t2", "t3"])
+    >>> res = nucleolus(g)
+    >>> res.allocation.round(6).tolist(), res.cost_shares.round(6).tolist()
+    ([19.5, 32.5, 12.0], [210.5, 127.5, 218.0])
+    >>> res.verified, round(res.epsilon, 6)
+    (True, -12.0)
+    """
+    func = "nucleolus"
+    check_method(method, _METHODS, func=func)
+    if domain not in DOMAINS:
+        raise UnknownMethodError(f"{func}(): domain must be one of {list(DOMAINS)}; got {domain!r}")
+    tol = check_tol(tol, func=func)
+    rng = make_rng(seed, func=func)
+    dense = as_dense_game(game, func=func, arrays=6)
+    n = dense.n_players
+    scale = game_scale(dense)
+    v = np.asarray(dense.values) / scale
+    lower = v[1 << np.arange(n)] if domain == "imputations" else None
+    if lower is not None and lower.sum() > v[-1] + tol:
+        raise InvalidGameError(
+            f"{func}(): the imputation set is empty (sum of v({{i}}) = {lower.sum() * scale:g} exceeds "
+            f"v(N) = {v[-1] * scale:g}); use domain='preimputations' for the pre-nucleolus")
+    out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=rng, dense=(method == "dense"))
+    x = out.x * scale
+    check = kohlberg_check(v, out.x, lower=lower, tie_tol=max(tol, 1e-12) * _TIE_FACTOR, scale=scale,
+                           players=dense.players)
+    if not check.passed:
+        import warnings
+        warnings.warn(f"{func}(): Kohlberg's criterion failed at the computed point (see result.kohlberg); "
+                      "the game may be badly scaled or tol too tight", ConvergenceWarning, stacklevel=2)
+    params: dict[str, Any] = {"domain": domain, "tol": tol}
+    return NucleolusResult(
+        allocation=x, players=dense.players, concept="nucleolus" if lower is not None else "pre-nucleolus",
+        method=method, parameters=params, efficiency_gap=float(x.sum() - dense.grand_value),
+        cost_shares=dense.cost_shares(x) if dense.is_cost_game else None, domain=domain,
+        stage_levels=np.asarray(out.levels) * scale,
+        stage_coalitions=tuple(tuple(coalition_labels(m, dense.players) for m in masks) for masks in out.fixed),
+        kohlberg=check, n_lps=out.n_lps, max_rows=out.max_rows)
+
+
+@dataclass
+class _Outcome:
+    x: np.ndarray
+    levels: list[float]
+    fixed: list[list[int]]
+    n_lps: int
+    max_rows: int
+    bases: list[np.ndarray] = field(default_factory=list)   # span basis in force during each stage
+
+
+def _sequential_lp(v: np.ndarray, n: int, *, lower: np.ndarray | None, tol: float, rng: np.random.Generator,
+                   dense: bool) -> _Outcome:
+    """(Pre-)nucleolus of normalised values ``v`` by constraint generation.
+
+    Outer loop: compute the nucleolus of the problem restricted to a row set R
+    (closed under complements, so every stage LP is bounded), then scan all
+    coalitions at that point. A coalition S outside R violates stage j if it
+    was still free there (outside the span of the rows fixed before j) and its
+    excess exceeds the stage level t_j. No violator anywhere means the
+    restricted duals are optimal for the full stage LPs, so the point is the
+    nucleolus of the full game. Otherwise the worst violators join R.
+    Working with the restricted *nucleolus* rather than a vertex of the first
+    LP matters: that point is central, so few coalitions violate it.
+    """
+    full = (1 << n) - 1
+    if n == 1:
+        return _Outcome(np.array([v[full]]), [], [], 0, 0)
+    singles = 1 << np.arange(n, dtype=np.int64)
+    if dense:
+        rows = np.arange(1, full, dtype=np.int64)
+    else:
+        rows = np.unique(np.concatenate([singles, full ^ singles]))
+    batch = max(2 * n, 16)
+    n_lps = max_rows = 0
+    while True:
+        out = _restricted_nucleolus(v, n, rows, lower=lower)
+        n_lps += out.n_lps
+        max_rows = max(max_rows, rows.size)
+        if dense:
+            break
+        violators = _violators(v, n, out, rows, tol, rng, batch)
+        if violators.size == 0:
+            break
+        rows = np.union1d(rows, np.concatenate([violators, full ^ violators]))
+    out.n_lps, out.max_rows = n_lps, max_rows
+    return out
+
+
+def _restricted_nucleolus(v: np.ndarray, n: int, rows: np.ndarray, *, lower: np.ndarray | None) -> _Outcome:
+    """Sequential LPs over the coalitions in ``rows`` only (small, dense LPs)."""
+    full = (1 << n) - 1
+    basis = np.full((n, 1), 1.0 / np.sqrt(n))        # orthonormal basis of span{1_N, fixed rows}
+    eq_masks: list[int] = []                          # independent fixed rows: x(S) = v(S) - t_S
+    eq_rhs: list[float] = []
+    levels: list[float] = []
+    fixed: list[list[int]] = []
+    bases: list[np.ndarray] = []
+    bounds = [(None if lower is None else float(b), None) for b in (lower if lower is not None else np.zeros(n))]
+    bounds.append((_T_FLOOR, None))
+    member_all = membership_matrix(rows, n).astype(np.float64)
+    free = np.ones(rows.size, dtype=bool)
+    n_lps = 0
+    x = np.full(n, v[full] / n)
+    while basis.shape[1] < n:
+        idx = np.flatnonzero(free)
+        sol = _stage_lp(v, n, rows[idx], member_all[idx], eq_masks, eq_rhs, bounds)
+        n_lps += 1
+        x, t = sol.x[:n], sol.x[n]
+        duals = sol.duals_ub
+        tight = np.flatnonzero(duals > _DUAL_TOL)
+        if tight.size == 0:
+            tight = np.array([int(np.argmax(duals))])
+        tight = tight[np.argsort(-duals[tight], kind="stable")]
+        bases.append(basis)
+        levels.append(float(t))
+        fixed.append([int(m) for m in rows[idx[tight]]])
+        for k in idx[tight]:
+            vec = member_all[k]
+            resid = vec - basis @ (basis.T @ vec)
+            norm = float(np.linalg.norm(resid))
+            if norm > 1e-8:
+                basis = np.column_stack([basis, resid / norm])
+                eq_masks.append(int(rows[k]))
+                eq_rhs.append(float(v[rows[k]] - t))
+        # rows now in the span have constant excess: they leave the problem
+        resid = member_all[idx] - (member_all[idx] @ basis) @ basis.T
+        free[idx] = np.linalg.norm(resid, axis=1) > 1e-8
+    # Polish: with n independent equalities the point solves a square system.
+    a = membership_matrix(np.asarray([full] + eq_masks, dtype=np.int64), n).astype(np.float64)
+    b = np.asarray([v[full]] + eq_rhs)
+    polished = np.linalg.solve(a, b)
+    if np.max(np.abs(polished - x)) <= 1e-6:
+        x = polished
+    return _Outcome(x, levels, fixed, n_lps, rows.size, bases)
+
+
+def _violators(v: np.ndarray, n: int, out: _Outcome, rows: np.ndarray, tol: float, rng: np.random.Generator,
+               batch: int) -> np.ndarray:
+    """Coalitions outside ``rows`` whose excess at ``out.x`` breaks some stage; the worst ``batch`` per stage."""
+    full = (1 << n) - 1
+    excess = v - additive_values(out.x)
+    in_rows = np.zeros(full + 1, dtype=bool)
+    in_rows[rows] = True
+    in_rows[0] = in_rows[full] = True
+    candidates = np.flatnonzero(~in_rows)           # still-free coalitions not yet in R
+    found: list[np.ndarray] = []
+    for level, basis in zip(out.levels, out.bases):
+        if basis.shape[1] > 1:  # drop coalitions that entered the span before this stage
+            candidates = candidates[_outside(candidates, basis, n, rng)]
+        over = candidates[excess[candidates] > level + tol]
+        if over.size > batch:
+            over = over[np.argpartition(excess[over], -batch)[-batch:]]
+        found.append(over)
+        if candidates.size == 0:
+            break
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def _outside(masks: np.ndarray, basis: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Boolean per mask: is 1_S outside span(basis)?
+
+    Two random unit vectors q orthogonal to the span: 1_S lies in the span iff
+    1_S · q = 0 for every such q, and for a coalition outside it a random q
+    hits zero with probability 0. Evaluated for all masks at once.
+    """
+    outside = np.zeros(masks.size, dtype=bool)
+    for _ in range(2):
+        g = rng.standard_normal(n)
+        q = g - basis @ (basis.T @ g)
+        q /= np.linalg.norm(q)
+        if masks.size * 4 > (1 << n):   # many masks: one pass over all coalitions is cheaper
+            outside |= np.abs(additive_values(q)[masks]) > _SPAN_TOL
+        else:
+            outside |= np.abs(membership_matrix(masks, n) @ q) > _SPAN_TOL
+    return outside
+
+
+def _stage_lp(v: np.ndarray, n: int, rows: np.ndarray, member: np.ndarray, eq_masks: list[int],
+              eq_rhs: list[float], bounds: list[tuple[float | None, float | None]]):
+    """min t  s.t.  v(S) - x(S) <= t (S in rows),  fixed equalities,  x(N) = v(N)."""
+    a_ub = np.hstack([-member, -np.ones((rows.size, 1))])
+    b_ub = -v[rows]
+    full = (1 << n) - 1
+    eq = membership_matrix(np.asarray([full] + eq_masks, dtype=np.int64), n).astype(np.float64)
+    a_eq = np.hstack([eq, np.zeros((eq.shape[0], 1))])
+    b_eq = np.asarray([v[full]] + eq_rhs)
+    c = np.zeros(n + 1)
+    c[n] = 1.0
+    return solve_lp(c, a_ub=a_ub, b_ub=b_ub, a_eq=a_eq, b_eq=b_eq, bounds=bounds, func="nucleolus")
