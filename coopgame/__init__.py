@@ -57,6 +57,16 @@ _PUBLIC: dict[str, str] = {
     "check_superadditivity": "coopgame.cooperative.properties",
     "check_convexity": "coopgame.cooperative.properties",
     "PropertyCheck": "coopgame.cooperative.properties",
+    # stability: core, least core, nucleolus
+    "core": "coopgame.stability.coreset",
+    "least_core": "coopgame.stability.coreset",
+    "largest_core_violation": "coopgame.stability.coreset",
+    "CoreResult": "coopgame.stability.coreset",
+    "LeastCoreResult": "coopgame.stability.coreset",
+    "CoreViolation": "coopgame.stability.coreset",
+    "nucleolus": "coopgame.stability.lexicographic",
+    "NucleolusResult": "coopgame.stability.lexicographic",
+    "KohlbergCheck": "coopgame.stability.kohlberg",
     # evolutionary dynamics
     "replicator_dynamics": "coopgame.dynamics.replicator",
     "TrajectoryResult": "coopgame.dynamics.replicator",
