@@ -70,6 +70,16 @@ _PUBLIC: dict[str, str] = {
     # evolutionary dynamics
     "replicator_dynamics": "coopgame.dynamics.replicator",
     "TrajectoryResult": "coopgame.dynamics.replicator",
+    "rest_points": "coopgame.dynamics.rest_points",
+    "RestPoint": "coopgame.dynamics.rest_points",
+    "RestPointsResult": "coopgame.dynamics.rest_points",
+    "evolutionary_regime": "coopgame.dynamics.regimes",
+    "RegimeResult": "coopgame.dynamics.regimes",
+    "basin_share": "coopgame.dynamics.basins",
+    "BasinResult": "coopgame.dynamics.basins",
+    "bm1_preset": "coopgame.dynamics.presets",
+    "xinan_preset": "coopgame.dynamics.presets",
+    "EvolutionaryPreset": "coopgame.dynamics.presets",
     # model files and the catalogue
     "load_model": "coopgame.catalog",
     "list_models": "coopgame.catalog",
