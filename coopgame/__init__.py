@@ -70,9 +70,9 @@ _PUBLIC: dict[str, str] = {
     # evolutionary dynamics
     "replicator_dynamics": "coopgame.dynamics.replicator",
     "TrajectoryResult": "coopgame.dynamics.replicator",
-    "rest_points": "coopgame.dynamics.rest_points",
-    "RestPoint": "coopgame.dynamics.rest_points",
-    "RestPointsResult": "coopgame.dynamics.rest_points",
+    "rest_points": "coopgame.dynamics.local_stability",
+    "RestPoint": "coopgame.dynamics.local_stability",
+    "RestPointsResult": "coopgame.dynamics.local_stability",
     "evolutionary_regime": "coopgame.dynamics.regimes",
     "RegimeResult": "coopgame.dynamics.regimes",
     "basin_share": "coopgame.dynamics.basins",

@@ -9,7 +9,7 @@ import numpy as np
 
 from coopgame._validation import check_tol
 from coopgame.dynamics._systems import BinarySystem, as_system
-from coopgame.dynamics.rest_points import RestPointsResult, rest_points
+from coopgame.dynamics.local_stability import RestPointsResult, rest_points
 from coopgame.errors import InvalidGameError
 from coopgame.results import Result, Summary
 from coopgame.tolerances import DYNAMICS_TOL
