@@ -170,7 +170,7 @@ def rest_points(game: Any, *, tol: float = DYNAMICS_TOL) -> RestPointsResult:
     ...                                         lone_loss=1, reward=2, penalty=1.5)
     >>> res = coopgame.rest_points(g)
     >>> [(p.name(), p.label) for p in res.points]
-    [('(0, 0)', 'ESS'), ('(1, 0)', 'saddle'), ('(0, 1)', 'saddle'), ('(1, 1)', 'ESS'), ('(0.75, 0.75)', 'saddle')]
+    [('(0, 0)', 'ESS'), ('(1, 0)', 'source'), ('(0, 1)', 'source'), ('(1, 1)', 'ESS'), ('(0.75, 0.75)', 'saddle')]
     >>> res.find([0.75, 0.75]).trace
     0.0
     """
