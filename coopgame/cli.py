@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sweep", help="evaluate a model over a grid of parameter values",
                        description="Sweep model parameters over a grid; each --grid adds one axis.")
     p.add_argument("model", metavar="MODEL", help="slug of a built-in model or a .toml path")
-    p.add_argument("--grid", metavar="NAME=START:STOP:NUM", action="append", required=True,
+    p.add_argument("--grid", metavar="NAME=START:STOP:NUM", action="append", required=True, type=_grid_arg,
                    help="a parameter and its values (numpy.linspace); repeat for more axes")
     p.add_argument("--scenario", metavar="NAME", help="apply a named scenario first")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -119,6 +119,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a model file")
     p.add_argument("file", metavar="FILE", type=Path, help="the .toml model file")
     return parser
+
+
+def _grid_arg(text: str) -> tuple[str, Any]:
+    """argparse type for --grid: a malformed grid is a usage error (exit 2)."""
+    from coopgame.sweep import parse_grid_spec
+
+    try:
+        return parse_grid_spec(text)
+    except CoopgameError as err:
+        raise argparse.ArgumentTypeError(str(err).replace("parse_grid_spec(): ", "")) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -188,9 +198,9 @@ def _solve(args: argparse.Namespace) -> None:
 def _sweep(args: argparse.Namespace) -> None:
     from coopgame.catalog import load_model
     from coopgame.report import SweepFigure, model_analysis
-    from coopgame.sweep import parameter_sweep, parse_grid_spec
+    from coopgame.sweep import parameter_sweep
 
-    grid = dict(parse_grid_spec(g) for g in args.grid)
+    grid = dict(args.grid)
     spec = load_model(args.model)
     if args.scenario:
         spec = spec.scenario(args.scenario)

@@ -144,18 +144,10 @@ def _rest_points(game: Any, A: np.ndarray, B: np.ndarray, skipped: list[str]) ->
     """Rest points with type, det and trace of the Jacobian (from coopgame.dynamics when present)."""
     finder = _solver("rest_points")
     if finder is not None:
-        try:
-            res = finder(game)
-            pts = getattr(res, "points", res)
-            out = []
-            for p in pts:
-                state = np.asarray(getattr(p, "state", getattr(p, "x", None)), dtype=float).ravel()
-                lab = str(getattr(p, "label", getattr(p, "kind", "")))
-                out.append((state[0], state[1], lab, format_number(getattr(p, "det", np.nan)),
-                            format_number(getattr(p, "trace", np.nan))))
-            return out
-        except (CoopgameError, TypeError, AttributeError, IndexError):
-            pass
+        res = finder(game)
+        return [(float(p.state[0]), float(p.state[1]), str(p.label), format_number(p.determinant),
+                 format_number(p.trace)) for p in res.points]
+    skipped.append("rest points from coopgame.rest_points: not available; the closed form of MODELS.md §1 was used")
     # Closed form (MODELS.md §1): corners and the interior point of the 2×2 system.
     a_a, b_a = A[0, 1] - A[1, 1], (A[0, 0] - A[1, 0]) - (A[0, 1] - A[1, 1])
     a_b, b_b = B[1, 0] - B[1, 1], (B[0, 0] - B[0, 1]) - (B[1, 0] - B[1, 1])
@@ -186,15 +178,8 @@ def _integrate(game: Any, x0: np.ndarray, A: np.ndarray, B: np.ndarray, skipped:
     """End states of the replicator dynamics from each initial state (batched)."""
     solver = _solver("replicator_dynamics")
     if solver is not None:
-        try:
-            res = solver(game, x0, (0.0, 50.0))
-            for name in ("final", "final_states", "end_states"):
-                if hasattr(res, name):
-                    return np.asarray(getattr(res, name), dtype=float).reshape(len(x0), 2)
-            states = np.asarray(getattr(res, "states", getattr(res, "trajectories")), dtype=float)
-            return states[..., -1, :].reshape(len(x0), 2) if states.shape[-2] != len(x0) else states[-1]
-        except (CoopgameError, TypeError, AttributeError, ValueError):
-            pass
+        return np.asarray(solver(game, x0, (0.0, 50.0)).states[:, -1, :], dtype=float)
+    skipped.append("replicator_dynamics: not available; basins from a fixed-step RK4 on the closed-form field")
     from coopgame.plots import replicator_field
 
     # Fallback: classical RK4 on the closed-form field, all initial states at once.
