@@ -163,17 +163,11 @@ def _build_cost_game(spec: ModelSpec) -> BuiltModel:
 
 
 def _build_airport(spec: ModelSpec) -> BuiltModel:
-    from coopgame.games.tu import TUGame
+    from coopgame.games.structured import AirportCost, StructuredGame
 
-    runway = np.asarray(spec["costs"])
-    n = spec.n_players
-
-    def cost(masks: np.ndarray) -> np.ndarray:
-        # c(S) = max_{i in S} c_i: the facility is sized for its most demanding member
-        member = ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
-        return np.where(member, runway, 0.0).max(axis=1)
-
-    game = TUGame.from_cost_function(cost, players=spec.players)
+    # C(S) = max_{i in S} c_i: the facility is sized for its most demanding member; kept structured
+    # (Littlechild–Owen closed form), never 2**n values.
+    game = StructuredGame.from_costs(AirportCost(spec["costs"]), players=spec.players)
     return BuiltModel(spec, tu=game, weights=_weights(spec, ("costs",)))
 
 

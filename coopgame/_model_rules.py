@@ -94,7 +94,27 @@ def _scale(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tup
     return _scalar(args["factor"], "factor") * args["x"]
 
 
+def _relocation_flow(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
+                     players: tuple[str, ...]) -> np.ndarray:
+    # Factors released by the cities in options.sources (base_j * rate) go to the other cities in
+    # proportion to their attractiveness x_i: f_ij = rate * base_j * x_i / sum_{k not a source} x_k.
+    n = len(players)
+    x = _vector(args["x"], n, "x")
+    base = _vector(args["base"], n, "base")
+    sources = opts.get("sources")
+    if not sources or any(s not in players for s in sources):
+        raise ValueError(f"options.sources must list players; got {sources!r}")
+    is_source = np.isin(np.array(players), np.array(sources))
+    weight = np.where(is_source, 0.0, x)
+    out = _scalar(args["rate"], "rate") * np.outer(weight / weight.sum(), np.where(is_source, base, 0.0))
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
 RULES: dict[str, Rule] = {
+    "relocation_flow": Rule(("x", "base", "rate"),
+                            "f_ij = rate * base_j * x_i / sum of x over non-sources, for j in options.sources",
+                            _relocation_flow),
     "gravity": Rule(("x", "scale"), "m_ij = scale * x_i * x_j / sum(x), zero diagonal", _gravity),
     "proportional": Rule(("x", "rate"), "out_i = rate * x_i", _proportional),
     "ratio": Rule(("num", "den"), "out_i = num_i / den_i", _ratio),

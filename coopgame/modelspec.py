@@ -251,10 +251,21 @@ def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: Seed
         raise ctx.fail("layers", "a list of non-empty strings", list(layers))
     raw_params = _optional(raw, "parameters", ctx, dict, "a table of parameters", {})
     resolver = _Resolver(raw_params, ctx, store, players, table, layers, kind_spec, _scenario_path)
+    # Helper parameters (not of the kind) are allowed when a rule or analysis.weights uses them;
+    # anything else is most likely a misspelt kind parameter.
+    used = {v for body in raw_params.values() if isinstance(body, dict) and isinstance(body.get("inputs"), dict)
+            for v in body["inputs"].values() if isinstance(v, str)}
+    analysis_raw = raw.get("analysis", {})
+    if isinstance(analysis_raw, dict) and isinstance(analysis_raw.get("weights"), list):
+        used.update(w for w in analysis_raw["weights"] if isinstance(w, str))
+    for name in raw_params:
+        if name not in kind_spec.params and name not in used:
+            raise ctx.fail(f"parameters.{name}",
+                           f"a parameter of kind {kind!r} ({', '.join(kind_spec.params)}) "
+                           "or a helper used as a rule input", name)
     for name in raw_params:
         if name not in kind_spec.params:
-            raise ctx.fail(f"parameters.{name}",
-                           f"a parameter of kind {kind!r} ({', '.join(kind_spec.params)})", name)
+            resolver.resolve(name)
     parameters: dict[str, Parameter] = {}
     for name, pspec in kind_spec.params.items():
         if name in raw_params:
