@@ -81,19 +81,24 @@ def member_sums(values: np.ndarray, n: int, g: np.ndarray) -> tuple[np.ndarray, 
     else O(n · 2**BLOCK_BITS) per game.
     """
     if n <= SMALL_BITS:
-        sizes = popcounts(n)
-        member = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(np.float64)
-        weight = g[sizes]
-        table = np.empty((2**n, n + 1))
-        table[:, :n] = member * weight[:, None]
-        table[:, n] = weight
-        out = values @ table
+        out = values @ _coefficient_table(n, tuple(g.tolist()))
         return out[:, :n], out[:, n]
     sums = np.empty((values.shape[0], n))
     totals = np.empty(values.shape[0])
     for k, row in enumerate(values):
         sums[k], totals[k] = _blocked_member_sums(row, n, g)
     return sums, totals
+
+
+@lru_cache(maxsize=32)
+def _coefficient_table(n: int, g: tuple[float, ...]) -> np.ndarray:
+    # table[S, i] = g(|S|) [i ∈ S]; last column g(|S|) for the total.
+    weight = np.asarray(g)[popcounts(n)]
+    table = np.empty((2**n, n + 1))
+    table[:, :n] = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1) * weight[:, None]
+    table[:, n] = weight
+    table.setflags(write=False)
+    return table
 
 
 def _blocked_member_sums(row: np.ndarray, n: int, g: np.ndarray) -> tuple[np.ndarray, float]:
