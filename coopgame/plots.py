@@ -151,7 +151,8 @@ def phase_portrait(
         colours = ["#dddddd"] + [PALETTE[i % len(PALETTE)] for i in range(k)]
         ax.imshow(grid + 1, origin="lower", extent=(0, 1, 0, 1), cmap=ListedColormap(colours),
                   vmin=0, vmax=k, alpha=0.28, interpolation="nearest", aspect="auto")
-        shown = sorted(set(int(v) for v in np.unique(grid)) - {-1})
+        # Attractors reached from at least 0.5% of the grid (a corner that is a source only "attracts" itself).
+        shown = [int(v) for v in np.unique(grid) if v >= 0 and np.mean(grid == v) >= 0.005]
         handles = [Patch(color=PALETTE[i % len(PALETTE)], alpha=0.45,
                          label=f"basin of {basin_labels[i] if i < len(basin_labels) else i}: "
                                f"{float(np.mean(grid == i)):.0%}") for i in shown]

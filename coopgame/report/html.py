@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,8 @@ padding-bottom:.2em}h3{font-size:1.05em;margin:.6em 0}
 .meta{color:#556;margin:0 0 1em}.lead{background:#f4f7fb;border-left:4px solid #0072B2;padding:.6em 1em}
 nav ol{columns:2;margin:.4em 0 1em}
 table{border-collapse:collapse;margin:.6em 0 1em;font-variant-numeric:tabular-nums;font-size:.93em}
-th,td{border-bottom:1px solid #e3e8ef;padding:.28em .7em;text-align:right;vertical-align:top}
-th{background:#eef2f7;border-bottom:2px solid #c9d3e0}th:first-child,td:first-child{text-align:left}
+th,td{border-bottom:1px solid #e3e8ef;padding:.28em .7em;text-align:left;vertical-align:top}
+th{background:#eef2f7;border-bottom:2px solid #c9d3e0}td.num{text-align:right;white-space:nowrap}
 tbody tr:nth-child(even){background:#fafbfd}
 dl{display:grid;grid-template-columns:max-content auto;gap:.15em 1em;margin:.4em 0 .8em}
 dt{color:#556}dd{margin:0;font-weight:500}
@@ -113,11 +114,16 @@ def render_html(analysis: ModelAnalysis, *, figures: bool = True, extra: Sequenc
     )
 
 
+_NUMBER_CELL = re.compile(r"<td>([-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?%?(?: s)?|nan|inf|-inf)</td>")
+
+
 def _strip_heading(fragment: str) -> str:
-    """Summary.as_html() starts with its own <h3> title; the report already shows it as <h2>."""
+    """Drop the fragment's own <h3> title (the report shows it as <h2>) and right-align numeric cells."""
     start = fragment.find("<h3>")
     end = fragment.find("</h3>")
-    return fragment[:start] + fragment[end + 5:] if start != -1 and end != -1 else fragment
+    if start != -1 and end != -1:
+        fragment = fragment[:start] + fragment[end + 5:]
+    return _NUMBER_CELL.sub(r'<td class="num">\1</td>', fragment)
 
 
 def _draw(draw: Any, missing: list[str], name: str) -> bytes | None:

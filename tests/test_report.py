@@ -1,0 +1,108 @@
+"""HTML reports: self-contained, and what a reader sees in a real browser (headless Chromium).
+
+The browser test skips, with the reason, where Chromium is not installed;
+CI (.ci/run) installs it.
+"""
+
+import base64
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from coopgame import PairwiseGame, TUGame
+from coopgame.report import SweepFigure, model_analysis, render_html, write_plots, write_report
+from coopgame.sweep import parameter_sweep
+
+pytest.importorskip("matplotlib")
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("headless Chromium is not installed (CI installs it with apt-get install chromium)")
+
+
+def _two_city(reward=2.0, penalty=1.5):
+    # MODELS.md BM1 worked check: dR = 6, alpha = 0.5, C = 4, E = 2, L = 1.
+    return PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2, lone_loss=1,
+                                      reward=reward, penalty=penalty, players=("Chengdu", "Chongqing"))
+
+
+@pytest.fixture(scope="module")
+def two_city_report(tmp_path_factory):
+    sweep = parameter_sweep(_two_city, {"reward": np.linspace(0, 3, 7), "penalty": np.linspace(0, 3, 7)})
+    path = tmp_path_factory.mktemp("report") / "two_city.html"
+    write_report(model_analysis("two_city_coop"), path, extra=[SweepFigure(sweep)])
+    return path
+
+
+def test_report_is_self_contained(two_city_report):
+    page = two_city_report.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<style>" in page
+    # no external resource of any kind: every src is inline data
+    assert re.findall(r'(?:src|href)="(?!data:|#)', page) == []
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert len(images) == 2  # phase portrait and sweep heat map
+    for data in images:
+        assert base64.b64decode(data)[:8] == PNG_SIGNATURE
+
+
+def test_report_without_figures_still_has_every_table():
+    towns = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556], players=["t1", "t2", "t3"])
+    page = render_html(model_analysis(towns), figures=False)
+    assert "<img" not in page
+    assert "210.3333" in page and "Allocation by solution concept" in page
+
+
+def test_write_plots_writes_one_png_per_figure(tmp_path):
+    paths = write_plots(model_analysis(_two_city()), tmp_path)
+    assert [p.name for p in paths] == ["PairwiseGame-dynamics.png"]
+    assert paths[0].read_bytes()[:8] == PNG_SIGNATURE
+
+
+_PROBE = """<script>
+window.addEventListener("load", () => {
+  const imgs = [...document.images];
+  const ok = imgs.filter(i => i.complete && i.naturalWidth > 100 && i.naturalHeight > 100);
+  document.body.setAttribute("data-images", imgs.length + "/" + ok.length);
+  const rows = [...document.querySelectorAll("table tr")].map(r => r.innerText.replace(/\\s+/g, " "));
+  document.body.setAttribute("data-visible-rows", rows.filter(t => t.length).length);
+});
+</script></body>"""
+
+
+def test_report_renders_in_headless_chromium(two_city_report, tmp_path):
+    chromium = _chromium()
+    probe = tmp_path / "probe.html"
+    probe.write_text(two_city_report.read_text(encoding="utf-8").replace("</body>", _PROBE), encoding="utf-8")
+    profile = tmp_path / "profile"
+    dom = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000",
+                          "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    # What a reader sees: the title, the tables with the worked check's values, decoded figures.
+    assert "<title>Two cities cooperate under central reward and penalty - coopgame report</title>" in html
+    assert 'data-images="2/2"' in html  # both figures decoded by the browser, with real sizes
+    rows = int(re.search(r'data-visible-rows="(\d+)"', html).group(1))
+    assert rows > 20
+    assert "stag hunt" in html
+    assert "(0.75, 0.75)" in html and "saddle" in html  # the interior rest point of MODELS.md BM1
+    assert "Where the numbers come from" in html and "modeling choice" in html
+    shot = tmp_path / "page.png"
+    subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1100,1400",
+                    f"--screenshot={shot}", two_city_report.as_uri()], capture_output=True, timeout=120, check=True)
+    from matplotlib.image import imread
+
+    pixels = imread(shot)[..., :3]
+    inked = np.mean(pixels.min(axis=2) < 0.9)  # share of pixels that are not (near) white
+    assert 0.03 < inked < 0.9  # a page with text and figures, not a blank or black screen
