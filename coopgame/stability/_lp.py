@@ -41,8 +41,11 @@ class LPSolution:
 
 def solve_lp(c: np.ndarray, *, a_ub: np.ndarray | None = None, b_ub: np.ndarray | None = None,
              a_eq: np.ndarray | None = None, b_eq: np.ndarray | None = None,
-             bounds: list[tuple[float | None, float | None]] | None = None, func: str) -> LPSolution:
+             bounds: list[tuple[float | None, float | None]] | None = None, func: str,
+             infeasible_ok: bool = False) -> LPSolution | None:
     """Minimise ``c @ x`` with scipy's HiGHS; raise :class:`SolverError` unless optimal.
+
+    With ``infeasible_ok=True`` an infeasible problem returns ``None`` instead.
 
     Examples
     --------
@@ -53,6 +56,8 @@ def solve_lp(c: np.ndarray, *, a_ub: np.ndarray | None = None, b_ub: np.ndarray 
     """
     res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
                   bounds=bounds if bounds is not None else (0, None), method="highs", options=HIGHS_OPTIONS)
+    if res.status == 2 and infeasible_ok:
+        return None
     if res.status != 0:
         raise SolverError(f"{func}(): the HiGHS LP solver stopped without an optimum "
                           f"({_STATUS.get(res.status, 'status ' + str(res.status))}: {res.message})")

@@ -172,5 +172,5 @@ def _balancing_margin(union: np.ndarray, n: int, zero_weight: np.ndarray) -> flo
     c = np.zeros(m + k + 2)
     c[m + k] = -1.0
     bounds = [(0.0, None)] * (m + k) + [(0.0, 1.0), (None, None)]
-    sol = solve_lp(c, a_eq=a_eq, b_eq=b_eq, bounds=bounds, func="kohlberg_check")
-    return max(0.0, -sol.objective)
+    sol = solve_lp(c, a_eq=a_eq, b_eq=b_eq, bounds=bounds, func="kohlberg_check", infeasible_ok=True)
+    return 0.0 if sol is None else max(0.0, -sol.objective)   # infeasible: not even weakly balanced

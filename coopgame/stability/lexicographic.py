@@ -341,4 +341,6 @@ def _stage_lp(v: np.ndarray, n: int, rows: np.ndarray, member: np.ndarray, eq_ma
     b_eq = np.asarray([v[full]] + eq_rhs)
     c = np.zeros(n + 1)
     c[n] = 1.0
-    return solve_lp(c, a_ub=a_ub, b_ub=b_ub, a_eq=a_eq, b_eq=b_eq, bounds=bounds, func="nucleolus")
+    sol = solve_lp(c, a_ub=a_ub, b_ub=b_ub, a_eq=a_eq, b_eq=b_eq, bounds=bounds, func="nucleolus")
+    assert sol is not None
+    return sol
