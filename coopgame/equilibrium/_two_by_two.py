@@ -1,0 +1,49 @@
+"""Closed form for every extreme equilibrium of a 2×2 game (scalar fast path).
+
+With ``a_j = A[0, j] − A[1, j]`` (row player's preference for action 0 against
+column j) and ``d_i = B[i, 0] − B[i, 1]`` (column player's against row i), the
+best-response polytope of each player has at most three non-zero vertices:
+the two pure strategies and, when the other player's preferences change sign
+strictly, the mix that makes them indifferent. Complementary pairs of these
+vertices are the extreme equilibria, in nine fixed *slots*:
+
+    0-3  pure (0,0), (0,1), (1,0), (1,1)
+    4-5  row pure 0 / 1, column mixed  (needs column tie d_i = 0)
+    6-7  row mixed, column pure 0 / 1  (needs row tie a_j = 0)
+    8    both mixed
+
+The batch solver vectorises exactly these formulas, so both agree bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["equilibria_2x2"]
+
+
+def equilibria_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
+    """Extreme equilibria of a 2×2 game in slot order, and whether it is degenerate."""
+    a00, a01, a10, a11 = A.ravel().tolist()
+    b00, b01, b10, b11 = B.ravel().tolist()
+    t = tol * max(1.0, abs(a00), abs(a01), abs(a10), abs(a11), abs(b00), abs(b01), abs(b10), abs(b11))
+    a0, a1 = a00 - a10, a01 - a11
+    d0, d1 = b00 - b01, b10 - b11
+    row_best = ((a0 >= -t, a0 <= t), (a1 >= -t, a1 <= t))     # [j][i]: is row action i best against j
+    col_best = ((d0 >= -t, d0 <= t), (d1 >= -t, d1 <= t))     # [i][j]: is column action j best against i
+    pure = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    out = [(pure[i], pure[j]) for i in (0, 1) for j in (0, 1) if row_best[j][i] and col_best[i][j]]
+    x_mix = (d0 > t and d1 < -t) or (d0 < -t and d1 > t)
+    y_mix = (a0 > t and a1 < -t) or (a0 < -t and a1 > t)
+    if y_mix:
+        q = a1 / (a1 - a0)
+        y = np.array([q, 1.0 - q])
+        out += [(pure[i], y) for i, d in ((0, d0), (1, d1)) if abs(d) <= t]
+    if x_mix:
+        p = d1 / (d1 - d0)
+        x = np.array([p, 1.0 - p])
+        out += [(x, pure[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
+        if y_mix:
+            out.append((x, y))
+    degenerate = abs(a0) <= t or abs(a1) <= t or abs(d0) <= t or abs(d1) <= t
+    return out, degenerate

@@ -1,0 +1,211 @@
+"""Nash equilibria of bimatrix games: every extreme equilibrium, degenerate games included."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import numpy as np
+
+from coopgame._validation import check_method, check_tol
+from coopgame.equilibrium._nashpy import NASHPY_METHODS, nashpy_equilibria
+from coopgame.equilibrium._two_by_two import equilibria_2x2
+from coopgame.equilibrium._vertex import extreme_equilibria, sort_equilibria
+from coopgame.errors import InvalidGameError
+from coopgame.games.ncity import NCityGame
+from coopgame.games.pairwise import PairwiseGame
+from coopgame.results import Result, Summary, format_number
+from coopgame.tolerances import EQUILIBRIUM_TOL, payoff_scale
+
+__all__ = ["nash_equilibria", "NashEquilibriaResult", "NASH_METHODS"]
+
+NASH_METHODS = ("vertex-enumeration", *NASHPY_METHODS)
+
+GameLike = Union[PairwiseGame, NCityGame, tuple]
+
+
+@dataclass(frozen=True, eq=False)
+class NashEquilibriaResult(Result):
+    """The Nash equilibria of a bimatrix game.
+
+    Attributes
+    ----------
+    equilibria : list of (ndarray, ndarray)
+        Mixed strategies ``(x, y)`` of the row and column player, one pair per
+        equilibrium. With the default method: every *extreme* equilibrium
+        (vertex of an equilibrium component), in canonical order (pure first).
+    method : str
+    parameters : dict
+        ``tol`` (relative to the payoff scale).
+    payoffs : ndarray, shape (k, 2)
+        Expected payoff of each player in each equilibrium.
+    regrets : ndarray, shape (k, 2)
+        Gain each player could get by deviating: the certificate (≈ 0).
+    degenerate : bool or None
+        Whether some strategy has more pure best responses than its support
+        size; then equilibria can form segments and polytopes whose extreme
+        points are listed. ``None`` when the method does not tell.
+    complete : bool
+        True when the method is guaranteed to list every extreme equilibrium.
+    players, actions
+        Labels copied from the game.
+    """
+
+    equilibria: list[tuple[np.ndarray, np.ndarray]]
+    method: str
+    parameters: Mapping[str, Any]
+    payoffs: np.ndarray
+    regrets: np.ndarray
+    degenerate: bool | None
+    complete: bool
+    players: tuple[str, ...] = ("1", "2")
+    actions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    game: PairwiseGame | None = field(default=None, repr=False)
+
+    @property
+    def max_regret(self) -> float:
+        """Largest regret over all equilibria and players (0 when there are none)."""
+        return float(self.regrets.max()) if self.regrets.size else 0.0
+
+    @property
+    def n_equilibria(self) -> int:
+        """Number of equilibria listed."""
+        return len(self.equilibria)
+
+    def pure(self) -> list[tuple[int, int]]:
+        """The pure equilibria among those listed, as action index pairs."""
+        return [(int(np.argmax(x)), int(np.argmax(y))) for x, y in self.equilibria
+                if x.max() == 1.0 and y.max() == 1.0]
+
+    def summary(self) -> Summary:
+        """One row per equilibrium: both strategies, payoffs and regret."""
+        p1, p2 = self.players
+
+        def strat(v: np.ndarray, labels: tuple[str, ...]) -> str:
+            return " ".join(f"{a}={p:.2f}" for a, p in zip(labels, v) if p > 0 or len(v) <= 3)
+
+        rows = tuple(
+            (f"#{k + 1}", strat(x, self.actions[0]), strat(y, self.actions[1]),
+             format_number(self.payoffs[k, 0]), format_number(self.payoffs[k, 1]),
+             f"{self.regrets[k].max():.1e}")
+            for k, (x, y) in enumerate(self.equilibria))
+        facts = [("method", self.method), ("equilibria", str(self.n_equilibria)),
+                 ("degenerate", "unknown" if self.degenerate is None else ("yes" if self.degenerate else "no")),
+                 ("complete", "yes (every extreme equilibrium)" if self.complete else "not guaranteed"),
+                 ("max regret", f"{self.max_regret:.1e}")]
+        facts += [(k, str(v)) for k, v in self.parameters.items()]
+        notes = ("Degenerate game: equilibria may form sets; their extreme points are listed.",) \
+            if self.degenerate else ()
+        return Summary(title="Nash equilibria", facts=tuple(facts),
+                       columns=("", f"{p1} plays", f"{p2} plays", f"payoff {p1}", f"payoff {p2}", "regret"),
+                       rows=rows, notes=notes)
+
+
+def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
+                    tol: float = EQUILIBRIUM_TOL) -> NashEquilibriaResult:
+    """Nash equilibria of a two-player game; by default every extreme equilibrium.
+
+    Parameters
+    ----------
+    game : PairwiseGame, two-city NCityGame or (A, B) pair
+        The bimatrix game (a two-city :class:`~coopgame.NCityGame` is
+        converted with ``to_pairwise()``, i.e. on perceived payoffs).
+    method : {"vertex-enumeration", "nashpy-support", "nashpy-vertex", "nashpy-lemke-howson"}
+        ``"vertex-enumeration"`` (default) lists every vertex pair of the two
+        best-response polytopes that is completely labelled: all extreme
+        equilibria, degenerate games included; 2×2 games use the equivalent
+        closed form. The ``nashpy-*`` methods call nashpy and are not complete.
+    tol : float, default 1e-9
+        Relative tolerance: payoff ties and regret are judged against
+        ``tol × payoff_scale`` (largest absolute payoff, at least 1).
+
+    Returns
+    -------
+    NashEquilibriaResult
+
+    Raises
+    ------
+    InvalidGameError
+        If ``game`` is not a two-player game.
+    UnknownMethodError
+        If ``method`` is not one of the names above.
+    GameTooLargeError
+        If the enumeration would need more than 3 million bases per player.
+
+    Examples
+    --------
+    Stag hunt from the two-city model: two pure equilibria and a mixed one.
+
+    >>> import coopgame
+    >>> g = coopgame.PairwiseGame.from_two_city(cost=4, synergy=6, free_ride_gain=2, lone_loss=1,
+    ...                                         reward=2, penalty=1.5)
+    >>> res = coopgame.nash_equilibria(g)
+    >>> [(x.tolist(), y.tolist()) for x, y in res.equilibria]
+    [([1.0, 0.0], [1.0, 0.0]), ([0.0, 1.0], [0.0, 1.0]), ([0.75, 0.25], [0.75, 0.25])]
+    >>> res.degenerate
+    False
+
+    A degenerate game: the column player is indifferent against row action 0,
+    so a whole segment of equilibria appears; its two extreme points are listed.
+
+    >>> res = coopgame.nash_equilibria(coopgame.PairwiseGame([[1, 1], [0, 2]], [[1, 1], [0, 2]]))
+    >>> len(res.equilibria), res.degenerate
+    (3, True)
+    """
+    func = "nash_equilibria"
+    A, B, pg = _bimatrix(game, func=func)
+    if method != "vertex-enumeration":
+        check_method(method, NASH_METHODS, func=func)
+    tol = check_tol(tol, func=func)
+    if method == "vertex-enumeration":
+        if A.shape == (2, 2):
+            eqs, degenerate = equilibria_2x2(A, B, tol)
+        else:
+            eqs, degenerate = extreme_equilibria(A, B, tol * payoff_scale(A, B))
+        complete = True
+    else:
+        eqs = sort_equilibria(nashpy_equilibria(A, B, method))
+        degenerate = None
+        complete = False
+    payoffs, regrets = _certificates(A, B, eqs)
+    return NashEquilibriaResult(
+        equilibria=eqs, method=method, parameters={"tol": tol}, payoffs=payoffs, regrets=regrets,
+        degenerate=degenerate, complete=complete,
+        players=pg.players if pg is not None else ("1", "2"),
+        actions=pg.actions if pg is not None else _default_actions(A.shape), game=pg)
+
+
+def _certificates(A: np.ndarray, B: np.ndarray, eqs: list) -> tuple[np.ndarray, np.ndarray]:
+    """Payoffs and regrets of each equilibrium (plain dot products: these games are small)."""
+    k = len(eqs)
+    payoffs = np.zeros((k, 2))
+    regrets = np.zeros((k, 2))
+    for e, (x, y) in enumerate(eqs):
+        ay = A.dot(y)
+        xb = x.dot(B)
+        u = float(x.dot(ay))
+        w = float(xb.dot(y))
+        payoffs[e] = u, w
+        regrets[e] = max(float(ay.max()) - u, 0.0), max(float(xb.max()) - w, 0.0)
+    return payoffs, regrets
+
+
+def _bimatrix(game: GameLike, *, func: str) -> tuple[np.ndarray, np.ndarray, PairwiseGame | None]:
+    if isinstance(game, PairwiseGame):
+        return game.row_payoffs, game.col_payoffs, game
+    if isinstance(game, NCityGame):
+        if game.n_players != 2:
+            raise InvalidGameError(f"{func}(): needs a two-player game; got an NCityGame with "
+                                   f"{game.n_players} cities (use coopgame.pure_equilibria)")
+        pg = game.to_pairwise()
+        return pg.row_payoffs, pg.col_payoffs, pg
+    if isinstance(game, tuple) and len(game) == 2:
+        pg = PairwiseGame(*game)
+        return pg.row_payoffs, pg.col_payoffs, pg
+    raise InvalidGameError(f"{func}(): game must be a PairwiseGame, a two-city NCityGame or an (A, B) pair; "
+                           f"got {type(game).__name__}")
+
+
+def _default_actions(shape: tuple[int, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(f"r{i + 1}" for i in range(shape[0])), tuple(f"c{j + 1}" for j in range(shape[1]))

@@ -1,0 +1,191 @@
+"""Pure-strategy Nash equilibria: bimatrix games and the n-city game over all 2^n profiles.
+
+For the n-city game a city's gain from cooperating is linear in the others'
+actions, ``g_i(x) = h_i + Σ_j S_ij x_j`` (see :mod:`coopgame.games.ncity`).
+Splitting a profile's bits into a low part (12 bits) and a high part, each
+gain is the sum of two table look-ups, ``T_i^lo[mask & 0xfff] + T_i^hi[mask >> 12]``,
+with tables built by doubling. Candidates are filtered city by city — a
+profile survives city i's test when ``x_i = 1 ⇒ g_i >= −tol`` and
+``x_i = 0 ⇒ g_i <= tol`` — in blocks of 2^20 profiles, so memory stays bounded
+and the work shrinks as candidates fail. No Python loop over profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import numpy as np
+
+from coopgame._validation import check_tol
+from coopgame.errors import GameTooLargeError, InvalidGameError
+from coopgame.games.ncity import NCityGame
+from coopgame.games.pairwise import PairwiseGame
+from coopgame.results import Result, Summary, format_number
+from coopgame.tolerances import EQUILIBRIUM_TOL
+
+__all__ = ["pure_equilibria", "PureEquilibriaResult", "ncity_equilibrium_masks", "MAX_EQUILIBRIA"]
+
+MAX_EQUILIBRIA: int = 20_000_000
+"""Refuse to list more equilibria than this (e.g. the product over many issue layers)."""
+
+_LOW_BITS = 12
+_BLOCK = 1 << 20
+_DENSE_PLAYERS = 5  # cities tested densely before candidates are compressed
+
+
+@dataclass(frozen=True, eq=False)
+class PureEquilibriaResult(Result):
+    """Pure Nash equilibria.
+
+    Attributes
+    ----------
+    profiles : ndarray of int64
+        Bimatrix game: shape (k, 2), the action indices (row, column).
+        n-city game: bitmasks (bit i set iff city i cooperates), shape (k,),
+        or (k, K) with K issue layers.
+    method : str
+    parameters : dict
+    payoffs : ndarray, shape (k, n_players)
+        True payoffs in each equilibrium.
+    welfare : ndarray, shape (k,)
+        Sum of the true payoffs.
+    players : tuple of str
+    """
+
+    profiles: np.ndarray
+    method: str
+    parameters: Mapping[str, Any]
+    payoffs: np.ndarray
+    welfare: np.ndarray
+    players: tuple[str, ...]
+    game: Any = field(default=None, repr=False)
+
+    @property
+    def n_equilibria(self) -> int:
+        """Number of pure equilibria (0 is an answer, not an error)."""
+        return int(self.profiles.shape[0])
+
+    def cooperators(self, k: int) -> tuple[str, ...]:
+        """Labels of the cities cooperating (on any issue) in equilibrium ``k`` of an n-city game."""
+        mask = int(np.bitwise_or.reduce(np.atleast_1d(self.profiles[k])))
+        return tuple(p for i, p in enumerate(self.players) if (mask >> i) & 1)
+
+    def summary(self) -> Summary:
+        """One row per equilibrium (at most 20 shown)."""
+        rows = []
+        pairwise = isinstance(self.game, PairwiseGame)
+        for k in range(min(self.n_equilibria, 20)):
+            if pairwise:
+                i, j = self.profiles[k]
+                label = f"({self.game.actions[0][i]}, {self.game.actions[1][j]})"
+            else:
+                coop = self.cooperators(k)
+                label = "cooperate: " + (", ".join(coop) if coop else "none")
+            rows.append((f"#{k + 1}", label, format_number(self.welfare[k])))
+        notes = (f"{self.n_equilibria - 20} more not shown.",) if self.n_equilibria > 20 else ()
+        if self.n_equilibria == 0:
+            notes = ("No pure-strategy equilibrium.",)
+        return Summary("Pure Nash equilibria", facts=(("method", self.method), ("equilibria", str(self.n_equilibria))),
+                       columns=("", "profile", "welfare"), rows=tuple(rows), notes=notes)
+
+
+def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILIBRIUM_TOL) -> PureEquilibriaResult:
+    """Every pure-strategy Nash equilibrium (weak: ties count as best responses).
+
+    Parameters
+    ----------
+    game : PairwiseGame or NCityGame
+        For an n-city game the decision (perceived) payoffs are used; the
+        result's ``payoffs`` and ``welfare`` are the true ones.
+    tol : float, default 1e-9
+        Relative tolerance for ties, times the game's payoff scale.
+
+    Returns
+    -------
+    PureEquilibriaResult
+
+    Raises
+    ------
+    GameTooLargeError
+        When more than :data:`MAX_EQUILIBRIA` would be listed.
+
+    Examples
+    --------
+    Three cities whose synergy makes cooperation pay once a partner joins:
+
+    >>> import numpy as np
+    >>> from coopgame import NCityGame
+    >>> g = NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)))
+    >>> pure_equilibria(g).profiles.tolist()    # nobody, or everybody
+    [0, 7]
+    """
+    func = "pure_equilibria"
+    tol = check_tol(tol, func=func)
+    if isinstance(game, PairwiseGame):
+        A, B = game.row_payoffs, game.col_payoffs
+        t = tol * game.payoff_scale
+        best = (A >= A.max(axis=0, keepdims=True) - t) & (B >= B.max(axis=1, keepdims=True) - t)
+        prof = np.argwhere(best).astype(np.int64)
+        pay = np.stack((A[best], B[best]), axis=1) if prof.size else np.zeros((0, 2))
+        return PureEquilibriaResult(profiles=prof, method="best-response masks", parameters={"tol": tol},
+                                    payoffs=pay, welfare=pay.sum(axis=1), players=game.players, game=game)
+    if not isinstance(game, NCityGame):
+        raise InvalidGameError(f"{func}(): game must be a PairwiseGame or an NCityGame; got {type(game).__name__}")
+    per_layer = [ncity_equilibrium_masks(h, S, tol * game.payoff_scale)
+                 for h, S in zip(*game.gain_terms(perceived=True))]
+    if game.n_layers == 1:
+        profiles = per_layer[0]
+    else:
+        total = int(np.prod([len(m) for m in per_layer], dtype=float))
+        if total > MAX_EQUILIBRIA:
+            raise GameTooLargeError(f"{func}(): the {game.n_layers} issue layers have {total:,} equilibrium "
+                                    f"combinations, more than {MAX_EQUILIBRIA:,}; analyse game.layer(k) separately")
+        grids = np.meshgrid(*per_layer, indexing="ij")
+        profiles = np.stack([g.ravel() for g in grids], axis=1).astype(np.int64)
+    payoffs = game.payoffs(profiles)
+    return PureEquilibriaResult(profiles=profiles, method="vectorised enumeration", parameters={"tol": tol},
+                                payoffs=payoffs, welfare=payoffs.sum(axis=1), players=game.players, game=game)
+
+
+def _doubling_tables(h: np.ndarray, S: np.ndarray, cols: range) -> np.ndarray:
+    """``T[i, mask] = h_i + Σ_{bit b of mask} S[i, cols[b]]`` for all masks over ``cols``."""
+    table = h[:, None].copy()
+    for j in cols:
+        table = np.concatenate((table, table + S[:, j:j + 1]), axis=1)
+    return table
+
+
+def ncity_equilibrium_masks(h: np.ndarray, S: np.ndarray, tol_abs: float) -> np.ndarray:
+    """Bitmasks x with ``x_i = 1 ⇒ g_i(x) >= −tol`` and ``x_i = 0 ⇒ g_i(x) <= tol``, ``g = h + S x``."""
+    n = h.shape[0]
+    low = min(n, _LOW_BITS)
+    t_low = _doubling_tables(h, S, range(low))                       # (n, 2**low)
+    t_high = _doubling_tables(np.zeros(n), S, range(low, n))          # (n, 2**(n-low))
+    low_mask = (1 << low) - 1
+    dtype = np.int32 if n <= 30 else np.int64
+    rows_per_block = max(1, _BLOCK >> low)
+    lo = np.arange(1 << low, dtype=dtype)
+    dense = min(low, _DENSE_PLAYERS)
+    lo_coop = [((lo >> i) & 1).astype(bool) for i in range(dense)]
+    found = []
+    for start in range(0, 1 << (n - low), rows_per_block):
+        hi = np.arange(start, min(start + rows_per_block, 1 << (n - low)), dtype=dtype)
+        # Dense phase: the first cities' tests as (hi, lo) outer sums, no gathers.
+        keep = np.ones((hi.shape[0], lo.shape[0]), dtype=bool)
+        for i in range(dense):
+            g = t_high[i][hi][:, None] + t_low[i][None, :]
+            keep &= np.where(lo_coop[i], g >= -tol_abs, g <= tol_abs)
+        r, c = np.nonzero(keep)
+        cand = (hi[r] << low) | lo[c]
+        # Filtering phase: the remaining cities on the surviving candidates.
+        for i in range(dense, n):
+            if not cand.size:
+                break
+            g = t_low[i].take(cand & low_mask) + t_high[i].take(cand >> low)
+            coop = ((cand >> i) & 1).astype(bool)
+            keep1 = np.where(coop, g >= -tol_abs, g <= tol_abs)
+            cand = cand[keep1]
+        found.append(cand.astype(np.int64))
+    return np.concatenate(found)

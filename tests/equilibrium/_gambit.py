@@ -1,0 +1,67 @@
+"""pygambit as the independent oracle: exact rational enumeration of extreme equilibria."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+gbt = pytest.importorskip("pygambit")
+
+
+def _exact(values: np.ndarray) -> list:
+    """Payoffs as exact fractions (floats are converted without rounding)."""
+    return [[Fraction(float(v)) for v in row] for row in values]
+
+
+def gambit_extreme_equilibria(A: np.ndarray, B: np.ndarray, rational: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Gambit's extreme equilibria; ``rational=False`` uses its floating-point enumeration (fast)."""
+    if rational:
+        game = gbt.Game.from_arrays(_exact(A), _exact(B))
+    else:
+        game = gbt.Game.from_arrays(np.asarray(A, dtype=float), np.asarray(B, dtype=float))
+    result = gbt.nash.enummixed_solve(game, rational=rational)
+    out = []
+    for eq in result.equilibria:
+        x, y = (np.array([float(Fraction(str(p))) for _, p in eq[pl]]) for pl in game.players)
+        # Gambit lists a degenerate vertex once per basis that reaches it: keep one copy.
+        if not any(np.array_equal(x, u) and np.array_equal(y, v) for u, v in out):
+            out.append((x, y))
+    return out
+
+
+def gambit_pure_equilibria(payoffs: np.ndarray, n: int) -> set[int]:
+    """Pure equilibria of an n-player 2-action game, as bitmasks; payoffs[mask, i] (action 1 = bit set)."""
+    shape = (2,) * n
+    arrays = []
+    for i in range(n):
+        table = np.empty(shape)
+        for mask in range(2**n):
+            table[tuple((mask >> p) & 1 for p in range(n))] = payoffs[mask, i]
+        arrays.append(table)
+    game = gbt.Game.from_arrays(*arrays)
+    result = gbt.nash.enumpure_solve(game)
+    found = set()
+    for eq in result.equilibria:
+        mask = 0
+        for p, player in enumerate(game.players):
+            probs = [float(Fraction(str(v))) for _, v in eq[player]]
+            if probs[1] == 1.0:
+                mask |= 1 << p
+        found.add(mask)
+    return found
+
+
+def same_equilibrium_sets(ours, theirs, atol: float = 1e-7) -> bool:
+    """Equal as sets (every equilibrium matched one-to-one within ``atol``)."""
+    if len(ours) != len(theirs):
+        return False
+    unmatched = list(range(len(theirs)))
+    for x, y in ours:
+        hit = next((k for k in unmatched if np.allclose(x, theirs[k][0], atol=atol)
+                    and np.allclose(y, theirs[k][1], atol=atol)), None)
+        if hit is None:
+            return False
+        unmatched.remove(hit)
+    return True
