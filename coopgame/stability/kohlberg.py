@@ -162,12 +162,16 @@ def _balancing_margin(union: np.ndarray, n: int, zero_weight: np.ndarray) -> flo
     """
     m = union.shape[0]
     k = zero_weight.shape[0]
-    member = sp.csr_matrix(membership_matrix(union, n).astype(np.float64).T)  # n × m
-    cover = np.asarray(member.sum(axis=1)).ravel()
-    mu = sp.csr_matrix((np.ones(k), (zero_weight, np.arange(k))), shape=(n, k))
-    top = sp.hstack([member, mu, sp.csr_matrix(cover[:, None]), sp.csr_matrix(-np.ones((n, 1)))])
-    bottom = sp.csr_matrix(np.concatenate([np.ones(m), np.zeros(k), [float(m), 0.0]])[None, :])
-    a_eq = sp.vstack([top, bottom]).tocsc()
+    member = membership_matrix(union, n).astype(np.float64).T          # n × m
+    cover = member.sum(axis=1)
+    mu = np.zeros((n, k))
+    mu[zero_weight, np.arange(k)] = 1.0
+    last = np.concatenate([np.ones(m), np.zeros(k), [float(m), 0.0]])[None, :]
+    if m * n <= 2_000_000:   # dense is faster for the usual small unions; sparse keeps huge ties in memory
+        a_eq = np.vstack([np.hstack([member, mu, cover[:, None], -np.ones((n, 1))]), last])
+    else:
+        a_eq = sp.vstack([sp.hstack([sp.csr_matrix(member), sp.csr_matrix(mu), sp.csr_matrix(cover[:, None]),
+                                     sp.csr_matrix(-np.ones((n, 1)))]), sp.csr_matrix(last)]).tocsc()
     b_eq = np.concatenate([np.zeros(n), [float(m)]])
     c = np.zeros(m + k + 2)
     c[m + k] = -1.0
