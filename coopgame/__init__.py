@@ -80,6 +80,13 @@ _PUBLIC: dict[str, str] = {
     "bm1_preset": "coopgame.dynamics.presets",
     "xinan_preset": "coopgame.dynamics.presets",
     "EvolutionaryPreset": "coopgame.dynamics.presets",
+    # symbolic (sympy is imported only when one of these is first used)
+    "SymbolicPairwiseGame": "coopgame.symbolic.games",
+    "ess_conditions": "coopgame.symbolic.conditions",
+    "is_ess": "coopgame.symbolic.conditions",
+    "ConditionResult": "coopgame.symbolic.conditions",
+    "design_inverses": "coopgame.symbolic.inverses",
+    "DesignInverseResult": "coopgame.symbolic.inverses",
     # model files and the catalogue
     "load_model": "coopgame.catalog",
     "list_models": "coopgame.catalog",
