@@ -1,0 +1,95 @@
+"""nash_equilibria: Gambit's exact extreme-equilibrium sets, zero regret, nashpy adapter."""
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
+
+from coopgame import NCityGame, PairwiseGame, nash_equilibria
+from coopgame.errors import InvalidGameError, UnknownMethodError
+from tests.equilibrium._gambit import gambit_extreme_equilibria, same_equilibrium_sets
+
+
+@pytest.mark.parametrize("m, n", [(2, 2), (2, 3), (3, 3), (3, 5), (4, 4), (5, 5), (6, 6), (8, 8)])
+def test_random_float_games_match_gambit(m, n):
+    rng = np.random.default_rng(100 * m + n)
+    for _ in range(4 if m < 6 else 1):
+        A, B = rng.normal(size=(m, n)), rng.normal(size=(m, n))
+        res = nash_equilibria(PairwiseGame(A, B))
+        assert same_equilibrium_sets(res.equilibria, gambit_extreme_equilibria(A, B, rational=(m <= 4)))
+        assert res.max_regret <= 1e-9 and res.complete
+
+
+@pytest.mark.parametrize("m, n", [(2, 2), (2, 3), (3, 2), (3, 3), (3, 4), (4, 4)])
+def test_small_integer_games_match_gambit_exactly(m, n):
+    """Payoffs in {-2..2}: most of these games are degenerate (ties everywhere)."""
+    rng = np.random.default_rng(7 * m + n)
+    degenerate = 0
+    for _ in range(40):
+        A = rng.integers(-2, 3, size=(m, n)).astype(float)
+        B = rng.integers(-2, 3, size=(m, n)).astype(float)
+        res = nash_equilibria(PairwiseGame(A, B))
+        assert same_equilibrium_sets(res.equilibria, gambit_extreme_equilibria(A, B)), (A, B)
+        assert res.max_regret <= 1e-12
+        degenerate += res.degenerate
+    assert degenerate >= 10  # the suite really exercises degenerate games
+
+
+def test_generic_enumeration_agrees_with_2x2_closed_form_on_degenerate_games():
+    from coopgame.equilibrium._vertex import extreme_equilibria
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        A = rng.integers(-1, 2, size=(2, 2)).astype(float)
+        B = rng.integers(-1, 2, size=(2, 2)).astype(float)
+        fast = nash_equilibria(PairwiseGame(A, B))
+        generic, degenerate = extreme_equilibria(A, B, 1e-9)
+        assert same_equilibrium_sets(fast.equilibria, generic) and degenerate == fast.degenerate
+
+
+def test_all_zero_game_lists_the_four_pure_corners():
+    res = nash_equilibria(PairwiseGame(np.zeros((2, 2)), np.zeros((2, 2))))
+    assert res.degenerate and res.pure() == [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
+def test_scale_invariance_of_tolerances():
+    A = np.array([[1.0, 1.0], [0.0, 2.0]])
+    small = nash_equilibria(PairwiseGame(A * 1e-6, A * 1e-6))
+    large = nash_equilibria(PairwiseGame(A * 1e6, A * 1e6))
+    assert small.n_equilibria == large.n_equilibria == 3
+
+
+@given(hnp.arrays(np.float64, (2, 3, 3), elements=st.integers(-3, 3).map(float)))
+def test_every_listed_profile_is_an_equilibrium(payoffs):
+    res = nash_equilibria(PairwiseGame(payoffs[0], payoffs[1]))
+    assert res.n_equilibria >= 1  # Nash: every finite game has one
+    for x, y in res.equilibria:
+        assert np.isclose(x.sum(), 1) and np.isclose(y.sum(), 1) and x.min() >= 0 and y.min() >= 0
+    assert res.max_regret <= 1e-9
+
+
+@pytest.mark.parametrize("method", ["nashpy-support", "nashpy-vertex", "nashpy-lemke-howson"])
+def test_nashpy_methods_find_equilibria_of_a_nondegenerate_game(method):
+    A = np.array([[3.0, 0.0], [2.0, 1.0]])
+    B = np.array([[2.0, 0.0], [1.0, 3.0]])
+    ours = nash_equilibria(PairwiseGame(A, B))
+    theirs = nash_equilibria(PairwiseGame(A, B), method=method)
+    assert theirs.max_regret <= 1e-9 and not theirs.complete and theirs.degenerate is None
+    for x, y in theirs.equilibria:
+        assert any(np.allclose(x, u) and np.allclose(y, v) for u, v in ours.equilibria)
+
+
+def test_two_city_ncity_game_is_accepted_and_summary_prints():
+    g = NCityGame(cost=4.0, synergy=[[0, 5.0], [5.0, 0]], players=["A", "B"])
+    res = nash_equilibria(g)
+    text = str(res)
+    assert "#1" in text and "C=1.00" in text and res.n_equilibria == 3
+    assert res.to_dict()["result"] == "NashEquilibriaResult"
+
+
+def test_bad_inputs():
+    with pytest.raises(UnknownMethodError, match="vertex-enumeration"):
+        nash_equilibria(PairwiseGame(np.eye(2), np.eye(2)), method="lemke")
+    with pytest.raises(InvalidGameError, match="two-player"):
+        nash_equilibria(NCityGame(cost=[1.0, 1.0, 1.0]))
+    with pytest.raises(InvalidGameError):
+        nash_equilibria(np.eye(2))
