@@ -79,15 +79,16 @@ class DesignInverseResult(Result):
 
         Keys of the answer: ``min_incentive[<player>]``, ``min_incentive_dominant[<player>]``,
         ``min_total_incentive``, ``lever_lower``, ``lever_upper``, ``extra_transfer``,
-        ``extra_transfer_bounded`` (those that exist).
+        ``extra_transfer_bounded`` (those that exist). Quantities that depend on the
+        lever are NaN when ``values`` leaves the lever out.
         """
         mapping = _numeric_mapping(self, values)
         out: dict[str, Any] = {}
         for p, e in self.min_incentive.items():
-            out[f"min_incentive[{p}]"] = _num(e, mapping)
+            out[f"min_incentive[{p}]"] = _num(e, mapping, self.lever)
         for p, e in self.min_incentive_dominant.items():
-            out[f"min_incentive_dominant[{p}]"] = _num(e, mapping)
-        out["min_total_incentive"] = _num(self.min_total_incentive, mapping)
+            out[f"min_incentive_dominant[{p}]"] = _num(e, mapping, self.lever)
+        out["min_total_incentive"] = _num(self.min_total_incentive, mapping, self.lever)
         if self.lever_interval is not None:
             out["lever_lower"] = _num(self.lever_interval[0], mapping)
             out["lever_upper"] = _num(self.lever_interval[1], mapping)
@@ -142,11 +143,13 @@ def _numeric_mapping(res: DesignInverseResult, values: dict[Any, Any]) -> dict[s
     return mapping
 
 
-def _num(expr: sp.Expr, mapping: dict[sp.Symbol, Any]) -> float:
+def _num(expr: sp.Expr, mapping: dict[sp.Symbol, Any], lever: sp.Symbol | None = None) -> float:
     val = sp.sympify(expr).subs(mapping)
     try:
         return float(val)
     except TypeError:
+        if lever is not None and val.free_symbols == {lever}:
+            return float("nan")  # depends on the lever, which was not given
         raise InvalidParameterError(f"DesignInverseResult.evaluate(): missing values for "
                                     f"{sorted(s.name for s in val.free_symbols)}") from None
 
