@@ -206,6 +206,13 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
                                  initial=None if initial is None or np.size(initial) != 2 else initial)
     else:
         out.append(_ncity_equilibria(game, label, skipped))
+        efficiency = _solver("price_of_anarchy")
+        if efficiency is not None:
+            try:
+                res, dt = _timed(efficiency, game)
+                out.append(Section(key="efficiency", summary=res.summary(), data=res.to_dict(), elapsed=dt))
+            except CoopgameError as err:
+                skipped.append(f"price of anarchy: {err}")
     status_quo = np.asarray(game.status_quo(), dtype=float)
     ctx = dict(context)
     ctx.setdefault("status_quo", status_quo)
@@ -311,17 +318,19 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
         vectors = {k: np.asarray(r.cost_shares if r.cost_shares is not None else alone - r.allocation, dtype=float)
                    for k, r in allocs.items()}
     else:
-        alone = np.asarray(game.singleton_values if dense is not None else game.additive, dtype=float)
+        alone = np.asarray(game.singleton_values if dense is game else
+                           game.value_of_masks(1 << np.arange(len(players), dtype=np.int64)), dtype=float)
         columns = ["city", "v({i}) alone"] + [_CONCEPT_NAMES[k] for k in allocs]
         vectors = {k: np.asarray(r.allocation, dtype=float) for k, r in allocs.items()}
     rows = tuple((p, format_number(alone[i]), *(format_number(v[i]) for v in vectors.values()))
                  for i, p in enumerate(players))
     facts = [("players", str(len(players))), ("v(N), the grand coalition's worth", format_number(grand))]
     if is_cost:
-        facts.append(("joint cost C(N)", format_number(game.total_cost)))
+        total_cost = getattr(game, "total_cost", None)
+        facts.append(("joint cost C(N)", format_number(alone.sum() - grand if total_cost is None else total_cost)))
     method = shap.method
-    coalitions = f"2^{len(players)} = {2 ** len(players):,} coalitions" if method == "exact" else "closed form"
-    facts.append(("Shapley value", f"{method} ({coalitions}), {times['shapley']:.3f} s"))
+    how = f"exact (2^{len(players)} = {2 ** len(players):,} coalitions)" if method == "exact" else method
+    facts.append(("Shapley value", f"{how}, {times['shapley']:.3f} s"))
     for k in allocs:
         if k != "shapley":
             facts.append((f"{_CONCEPT_NAMES[k]} time", f"{times[k]:.3f} s"))

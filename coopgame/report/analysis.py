@@ -185,7 +185,7 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
         slug = title = type(model).__name__
         kind, description, params = _dispatch.kind_of(model), "", {}
     return ModelAnalysis(sections=tuple(sections), model=slug, title=title, kind=kind, parameters=params,
-                         provenance=provenance, skipped=tuple(skipped), elapsed=time.perf_counter() - start,
+                         provenance=provenance, skipped=tuple(dict.fromkeys(skipped)), elapsed=time.perf_counter() - start,
                          description=description)
 
 
