@@ -1,0 +1,113 @@
+"""NCityGame: payoffs against the DESIGN §2.1 formula written out city by city, TU game, validation."""
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from coopgame import NCityGame
+from coopgame.errors import InvalidGameError, InvalidParameterError
+
+
+def _params(n, rng):
+    def mat():
+        m = rng.random((n, n))
+        np.fill_diagonal(m, 0.0)
+        return m
+    return dict(base=rng.normal(size=n), cost=rng.random(n), reward=rng.random(n), penalty=rng.random(n),
+                spillover=mat(), synergy=mat(), siphon=mat(), deadweight=0.3, perception=1 + rng.random(n))
+
+
+def _u(p, x, perceived):
+    """DESIGN §2.1 term by term, with plain Python loops."""
+    n = len(x)
+    beta = p["perception"] if perceived else np.ones(n)
+    out = []
+    for i in range(n):
+        v = p["base"][i] + x[i] * (p["reward"][i] - beta[i] * p["cost"][i]) - (1 - x[i]) * p["penalty"][i]
+        for j in range(n):
+            v += p["spillover"][i, j] * x[j] + x[i] * p["synergy"][i, j] * x[j]
+            v += (1 - p["deadweight"]) * p["siphon"][i, j] * x[j] - x[i] * beta[i] * p["siphon"][j, i]
+        out.append(v)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("perceived", [False, True])
+def test_payoff_table_matches_formula(perceived):
+    rng = np.random.default_rng(1)
+    p = _params(4, rng)
+    game = NCityGame(**p)
+    table = game.payoff_table(perceived=perceived)
+    ref = np.array([_u(p, [(m >> i) & 1 for i in range(4)], perceived) for m in range(16)])
+    np.testing.assert_allclose(table, ref, atol=1e-12)
+    np.testing.assert_allclose(game.welfare_table(), game.payoff_table().sum(axis=1), atol=1e-12)
+
+
+def test_payoff_gain_is_the_difference_of_expected_payoffs():
+    rng = np.random.default_rng(2)
+    game = NCityGame(**_params(5, rng))
+    x = rng.random((7, 5))
+    gain = game.payoff_gain(x)
+    for i in range(5):
+        on, off = x.copy(), x.copy()
+        on[:, i], off[:, i] = 1.0, 0.0
+        diff = game.expected_payoffs(on, perceived=True)[:, i] - game.expected_payoffs(off, perceived=True)[:, i]
+        np.testing.assert_allclose(gain[:, i], diff, atol=1e-12)
+
+
+def test_tu_game_equals_brute_force_members_cooperate_outsiders_protect():
+    rng = np.random.default_rng(3)
+    p = _params(5, rng)
+    game = NCityGame(**p)
+    values = game.tu_game().to_tu().values
+    for mask in range(32):
+        x = [(mask >> i) & 1 for i in range(5)]
+        u = _u(p, x, perceived=False)
+        assert np.isclose(values[mask], sum(u[i] for i in range(5) if x[i]))
+    np.testing.assert_allclose(game.status_quo(), _u(p, [1] * 5, perceived=False))
+
+
+def test_layers_sum_payoffs_and_separate():
+    rng = np.random.default_rng(4)
+    p1, p2 = _params(3, rng), _params(3, rng)
+    p2["deadweight"] = 0.1
+    stacked = {k: np.stack([p1[k], p2[k]]) for k in p1}
+    game = NCityGame(**stacked)
+    prof = np.array([[5, 2], [7, 0]])
+    expected = np.array([_u(p1, [(5 >> i) & 1 for i in range(3)], False) + _u(p2, [(2 >> i) & 1 for i in range(3)], False),
+                         _u(p1, [1, 1, 1], False) + _u(p2, [0, 0, 0], False)])
+    np.testing.assert_allclose(game.payoffs(prof), expected, atol=1e-12)
+    assert game.layer(1).n_layers == 1 and game.n_layers == 2
+    _, best = game.welfare_optimum()
+    assert np.isclose(best, game.layer(0).welfare_table().max() + game.layer(1).welfare_table().max())
+
+
+@given(st.integers(1, 6), st.integers(0, 2**31 - 1))
+def test_welfare_optimum_is_the_maximum(n, seed):
+    game = NCityGame(**_params(n, np.random.default_rng(seed)))
+    mask, w = game.welfare_optimum()
+    table = game.payoff_table().sum(axis=1)
+    assert np.isclose(w, table.max()) and np.isclose(table[int(mask)], w)
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(cost=[-1.0, 1.0]), "cost must be non-negative"),
+    (dict(cost=[1.0, 1.0], synergy=np.ones((2, 2))), "zero diagonal"),
+    (dict(cost=[1.0, 1.0], perception=0.5), "perception must be >= 1"),
+    (dict(cost=[1.0, 1.0], deadweight=1.5), "deadweight"),
+    (dict(cost=[1.0, 1.0], spillover=np.zeros((3, 3))), "spillover"),
+])
+def test_invalid_parameters(kwargs, fragment):
+    with pytest.raises(InvalidParameterError, match=fragment):
+        NCityGame(**kwargs)
+
+
+def test_guards_and_conversions():
+    game = NCityGame(cost=np.ones(3))
+    with pytest.raises(InvalidGameError, match="2 cities"):
+        game.to_pairwise()
+    with pytest.raises(InvalidParameterError, match=r"\[0, 1\]"):
+        game.payoff_gain([2.0, 0.0, 0.0])
+    with pytest.raises(AttributeError):
+        game.players = ("a",)
+    with pytest.raises(ValueError):
+        game.cost[0, 0] = 3.0
