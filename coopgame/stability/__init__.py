@@ -1,0 +1,1 @@
+"""Stability of allocations: core, least core, nucleolus (with Kohlberg's certificate)."""

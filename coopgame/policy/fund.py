@@ -1,0 +1,341 @@
+"""Fund analysis: compare sharing rules side by side against a status quo.
+
+The status quo is each city's payoff with everyone cooperating and no
+transfers (DESIGN §2.1); it adds up to ``v(N)``. A cooperation fund moves
+each city from there to the allocation a sharing rule prescribes. For every
+rule this module reports the allocation, each city's net transfer into (+)
+or out of (-) the fund, individual rationality, the largest core violation,
+the gap to the Shapley value, and who pays whom.
+
+"Who pays whom" is a flow decomposition of the net transfers: payers send
+money to receivers so that every net position is met. It is deterministic
+and uses at most ``payers + receivers - 1`` flows: first any payer and
+receiver whose amounts match exactly are paired, then the largest remaining
+payer pays the largest remaining receiver (ties by player order), and so on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from coopgame._typing import FloatVector
+from coopgame._validation import as_float_array, check_tol
+from coopgame.errors import InvalidParameterError
+from coopgame.games.structured import StructuredGame
+from coopgame.games.tu import TUGame
+from coopgame.policy.rules import SharingRule, ShapleyRule, as_rule
+from coopgame.results import Result, Summary, format_number
+from coopgame.stability._common import as_dense_game, game_scale
+from coopgame.stability.coreset import CoreViolation, largest_core_violation
+from coopgame.tolerances import DEFAULT_TOL
+
+__all__ = ["fund_analysis", "FundAnalysis", "RuleOutcome", "Flow", "payment_flows"]
+
+DEFAULT_RULES: tuple[str, ...] = ("shapley", "nucleolus", "equal")
+
+
+class Flow(NamedTuple):
+    """A payment from one player to another."""
+
+    payer: str
+    receiver: str
+    amount: float
+
+    def __str__(self) -> str:
+        return f"{self.payer} -> {self.receiver}: {format_number(self.amount)}"
+
+
+def payment_flows(net: ArrayLike, players: Sequence[str], *, tol: float = 0.0) -> tuple[Flow, ...]:
+    """Decompose net transfers (summing to 0) into payments from payers to receivers.
+
+    Parameters
+    ----------
+    net : array_like, shape (n,)
+        Net transfer per player: positive receives, negative pays.
+    players : sequence of str
+    tol : float
+        Absolute amount below which a position counts as zero.
+
+    Examples
+    --------
+    The Chishui fund when every section passes [S-R23]:
+
+    >>> [str(f) for f in payment_flows([0.4, -0.2, -0.2], ["Yunnan", "Guizhou", "Sichuan"], tol=1e-12)]
+    ['Guizhou -> Yunnan: 0.2', 'Sichuan -> Yunnan: 0.2']
+    """
+    t = as_float_array(net, func="payment_flows", name="net", ndim=1, error=InvalidParameterError)
+    if t.shape[0] != len(players):
+        raise InvalidParameterError(f"payment_flows(): net must have one entry per player ({len(players)}); "
+                                    f"got {t.shape[0]}")
+    if abs(t.sum()) > max(tol, 1e-9 * max(1.0, float(np.abs(t).max()))) * len(players):
+        raise InvalidParameterError(f"payment_flows(): net transfers must sum to 0; got sum {t.sum():g}")
+    owe = {i: -float(a) for i, a in enumerate(t) if a < -tol}
+    due = {i: float(a) for i, a in enumerate(t) if a > tol}
+    flows: list[tuple[int, int, float]] = []
+    for i in sorted(owe, key=lambda k: (-owe[k], k)):          # exact matches first: one flow settles two
+        match = [j for j in sorted(due, key=lambda k: (-due[k], k)) if abs(due[j] - owe[i]) <= tol]
+        if match:
+            j = match[0]
+            flows.append((i, j, owe[i]))
+            del due[j]
+            del owe[i]
+    while owe and due:
+        i = min(owe, key=lambda k: (-owe[k], k))
+        j = min(due, key=lambda k: (-due[k], k))
+        amount = min(owe[i], due[j])
+        flows.append((i, j, amount))
+        owe[i] -= amount
+        due[j] -= amount
+        if owe[i] <= tol:
+            del owe[i]
+        if due[j] <= tol:
+            del due[j]
+    flows.sort(key=lambda f: (f[1], f[0]))
+    return tuple(Flow(players[i], players[j], a) for i, j, a in flows)
+
+
+@dataclass(frozen=True, eq=False)
+class RuleOutcome(Result):
+    """What one sharing rule does to the cities.
+
+    Attributes
+    ----------
+    rule : str
+        The rule's label.
+    allocation : ndarray
+        Final payoff per city.
+    net_transfer : ndarray
+        ``allocation - status_quo``: + received from the fund, - paid into it.
+    individually_rational : bool
+        Every city gets at least its stand-alone worth ``v({i})``.
+    ir_shortfall : ndarray
+        ``max(0, v({i}) - allocation_i)`` per city.
+    core_violation : CoreViolation
+        The coalition that objects most, and by how much (``<= 0``: none objects).
+    in_core : bool
+    shapley_gap : ndarray
+        ``allocation - Shapley value`` per city.
+    flows : tuple of Flow
+        Who pays whom.
+    efficiency_gap : float
+        ``sum(allocation) - v(N)``; non-zero when a rule does not distribute exactly v(N).
+    cost_shares : ndarray or None
+        For cost games, each city's cost under the rule.
+    parameters : dict
+        The rule's parameters.
+    """
+
+    rule: str
+    allocation: FloatVector
+    net_transfer: FloatVector
+    individually_rational: bool
+    ir_shortfall: FloatVector
+    core_violation: CoreViolation
+    in_core: bool
+    shapley_gap: FloatVector
+    flows: tuple[Flow, ...]
+    efficiency_gap: float
+    cost_shares: FloatVector | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    players: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def max_shapley_gap(self) -> float:
+        """Largest |allocation - Shapley| over cities."""
+        return float(np.abs(self.shapley_gap).max()) if self.shapley_gap.size else 0.0
+
+    @property
+    def volume(self) -> float:
+        """Total money moved through the fund (sum of the positive net transfers)."""
+        return float(self.net_transfer[self.net_transfer > 0].sum())
+
+    def summary(self) -> Summary:
+        """Per-city allocation, transfer, IR shortfall and Shapley gap; flows as notes."""
+        cols = ["city", "allocation", "net transfer", "IR shortfall", "gap to Shapley"]
+        if self.cost_shares is not None:
+            cols.insert(2, "cost share")
+        rows = []
+        for i, p in enumerate(self.players):
+            row = [p, format_number(self.allocation[i]), format_number(self.net_transfer[i]),
+                   format_number(self.ir_shortfall[i]), format_number(self.shapley_gap[i])]
+            if self.cost_shares is not None:
+                row.insert(2, format_number(self.cost_shares[i]))
+            rows.append(tuple(row))
+        facts = (("individually rational", str(self.individually_rational)), ("in core", str(self.in_core)),
+                 ("largest core violation", str(self.core_violation)),
+                 ("efficiency gap", format_number(self.efficiency_gap)))
+        notes = tuple(str(f) for f in self.flows) or ("no transfers",)
+        return Summary(f"Rule: {self.rule}", facts, tuple(cols), tuple(rows), notes)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["core_violation"] = {"coalition": list(self.core_violation.coalition),
+                                 "amount": float(self.core_violation.amount)}
+        out["flows"] = [{"payer": f.payer, "receiver": f.receiver, "amount": f.amount} for f in self.flows]
+        out["by_city"] = dict(zip(self.players, self.allocation.tolist()))
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class FundAnalysis(Result):
+    """Sharing rules compared side by side for one game and status quo.
+
+    Attributes
+    ----------
+    outcomes : tuple of RuleOutcome
+        One per rule, in the order given.
+    players : tuple of str
+    status_quo : ndarray
+        Payoffs with everyone cooperating and no transfers.
+    shapley : ndarray
+        The Shapley value (the fairness reference).
+    core_is_empty : bool
+        When True no rule can be in the core; compare the violations instead.
+    parameters : dict
+    """
+
+    outcomes: tuple[RuleOutcome, ...]
+    players: tuple[str, ...]
+    status_quo: FloatVector
+    shapley: FloatVector
+    core_is_empty: bool
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, rule: str | int) -> RuleOutcome:
+        """The outcome of a rule, by label or position."""
+        if isinstance(rule, int):
+            return self.outcomes[rule]
+        for o in self.outcomes:
+            if o.rule == rule:
+                return o
+        raise KeyError(f"no rule {rule!r}; rules are {[o.rule for o in self.outcomes]}")
+
+    def summary(self) -> Summary:
+        """One row per rule: IR, core, largest violation, Shapley gap, money moved; flows as notes."""
+        rows = []
+        for o in self.outcomes:
+            short = [p for p, s in zip(self.players, o.ir_shortfall) if s > 0]
+            rows.append((o.rule, "yes" if o.individually_rational else "no: " + ", ".join(short),
+                         "yes" if o.in_core else "no", str(o.core_violation), format_number(o.max_shapley_gap),
+                         format_number(o.volume)))
+        notes = [f"{o.rule}: " + ("; ".join(str(f) for f in o.flows) if o.flows else "no transfers")
+                 for o in self.outcomes]
+        if self.core_is_empty:
+            notes.insert(0, "the core is empty: no split satisfies every coalition")
+        facts = (("cities", str(len(self.players))), ("v(N)", format_number(float(self.status_quo.sum()))),
+                 ("core", "empty" if self.core_is_empty else "non-empty"))
+        return Summary("Fund sharing rules compared", facts,
+                       ("rule", "individually rational", "in core", "largest core violation",
+                        "max gap to Shapley", "moved through fund"), tuple(rows), tuple(notes))
+
+    def allocation_table(self) -> Summary:
+        """Per-city table: status quo, Shapley, then each rule's allocation (net transfer)."""
+        cols = ("city", "status quo", "Shapley") + tuple(o.rule for o in self.outcomes)
+        rows = tuple((p, format_number(self.status_quo[i]), format_number(self.shapley[i]))
+                     + tuple(f"{format_number(o.allocation[i])} ({format_number(o.net_transfer[i])})"
+                             for o in self.outcomes)
+                     for i, p in enumerate(self.players))
+        return Summary("Allocations by rule (net transfer in brackets)", (), cols, rows)
+
+
+def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None = None,
+                  status_quo_costs: ArrayLike | None = None,
+                  rules: Sequence[SharingRule | str] | None = None, tol: float = DEFAULT_TOL) -> FundAnalysis:
+    """Compare sharing rules for a cooperation fund.
+
+    Parameters
+    ----------
+    game : TUGame or StructuredGame
+        The cooperative game (a StructuredGame is expanded to dense values).
+    status_quo : array_like, shape (n,)
+        Each city's payoff with everyone cooperating and no transfers; must
+        add up to ``v(N)``.
+    status_quo_costs : array_like, shape (n,), optional
+        For cost games, the status quo as cost shares instead (adding up to C(N)).
+    rules : sequence of SharingRule or str, optional
+        Default ``('shapley', 'nucleolus', 'equal')``. Strings name rules
+        without data (see :data:`coopgame.policy.rules.RULE_NAMES`).
+    tol : float, default 1e-9
+        Relative tolerance (times the payoff scale) for IR, core and flow tests.
+
+    Returns
+    -------
+    FundAnalysis
+
+    Examples
+    --------
+    Chishui-type fund on a three-province game whose status quo gives Yunnan
+    too little (numbers illustrative):
+
+    >>> from coopgame import TUGame
+    >>> from coopgame.policy.real_rules import PooledFundRule
+    >>> g = TUGame([0, 0.1, 0.5, 1.0, 0.4, 0.6, 1.2, 2.0], players=["Yunnan", "Guizhou", "Sichuan"])
+    >>> fa = fund_analysis(g, status_quo=[0.0, 1.1, 0.9], rules=["shapley", PooledFundRule.chishui()])
+    >>> fa["Chishui fund"].net_transfer.round(6).tolist()
+    [0.4, -0.2, -0.2]
+    >>> [str(f) for f in fa["Chishui fund"].flows]
+    ['Guizhou -> Yunnan: 0.2', 'Sichuan -> Yunnan: 0.2']
+    >>> fa["Chishui fund"].individually_rational
+    True
+    """
+    func = "fund_analysis"
+    tol = check_tol(tol, func=func)
+    dense = as_dense_game(game, func=func)
+    n = dense.n_players
+    scale = game_scale(dense)
+    slack = tol * scale
+    sq = _status_quo(dense, status_quo, status_quo_costs, slack, func=func)
+    chosen = [as_rule(r, func=func) for r in (DEFAULT_RULES if rules is None else rules)]
+    if not chosen:
+        raise InvalidParameterError(f"{func}(): rules must name at least one rule; got an empty sequence")
+    phi = ShapleyRule().allocate(dense, sq)
+    alone = np.asarray(dense.singleton_values, dtype=float)
+    empty = _core_is_empty(dense, tol)
+    outcomes = []
+    for rule in chosen:
+        x = np.asarray(rule.allocate(dense, sq.copy()), dtype=float)
+        if x.shape != (n,) or not np.all(np.isfinite(x)):
+            raise InvalidParameterError(f"{func}(): rule {rule.label!r} returned {x!r}; expected {n} finite payoffs")
+        net = x - sq
+        shortfall = np.maximum(0.0, alone - x)
+        shortfall[shortfall <= slack] = 0.0
+        violation = largest_core_violation(dense, x)
+        gap = float(x.sum() - dense.grand_value)
+        in_core = bool(abs(gap) <= slack and violation.amount <= slack)
+        # a rule that does not hand out exactly v(N) has no balanced flow decomposition
+        flows = payment_flows(net, dense.players, tol=slack) if abs(net.sum()) <= slack * n else ()
+        outcomes.append(RuleOutcome(rule.label, x, net, bool(not shortfall.any()), shortfall, violation, in_core,
+                                    x - phi, flows, gap, dense.cost_shares(x) if dense.is_cost_game else None,
+                                    rule.parameters(), dense.players))
+    return FundAnalysis(tuple(outcomes), dense.players, sq, phi, empty,
+                        {"tol": tol, "rules": [r.label for r in chosen]})
+
+
+def _status_quo(game: TUGame, status_quo: ArrayLike | None, costs: ArrayLike | None, slack: float, *,
+                func: str) -> np.ndarray:
+    n = game.n_players
+    if (status_quo is None) == (costs is None):
+        raise InvalidParameterError(f"{func}(): give exactly one of status_quo= (payoffs with everyone cooperating "
+                                    "and no transfers) or status_quo_costs=")
+    if status_quo is not None:
+        sq = as_float_array(status_quo, func=func, name="status_quo", shape=(n,), error=InvalidParameterError)
+    else:
+        if not game.is_cost_game:
+            raise InvalidParameterError(f"{func}(): status_quo_costs= needs a game built with TUGame.from_costs")
+        y = as_float_array(costs, func=func, name="status_quo_costs", shape=(n,), error=InvalidParameterError)
+        sq = np.asarray(game.standalone_costs) - y
+    if abs(sq.sum() - game.grand_value) > slack * max(1, n):
+        raise InvalidParameterError(f"{func}(): status_quo must add up to v(N) = {game.grand_value:g} (everyone "
+                                    f"cooperating, no transfers); got sum {sq.sum():g}")
+    return sq
+
+
+def _core_is_empty(game: TUGame, tol: float) -> bool:
+    from coopgame.stability.coreset import core
+    return core(game, tol=tol).is_empty
+

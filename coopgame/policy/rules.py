@@ -1,0 +1,219 @@
+"""Sharing rules for a cooperation fund: named objects with parameters.
+
+A rule turns a TU game and the status quo (each city's payoff with everyone
+cooperating and no transfers, DESIGN §2.1) into a final payoff vector. Two
+families:
+
+* **allocation rules** look at the game: Shapley, nucleolus, proportional to a
+  weight vector, equal split, and the enclave stock/increment split
+  (:class:`~coopgame.policy.real_rules.StockIncrementRule`);
+* **transfer rules** are contracts with their own data (contributions and
+  pass rates, tax paths, tax-base growth); the final payoff is the status quo
+  plus the contract's net transfers
+  (:mod:`coopgame.policy.real_rules`).
+
+Every rule has a short ``label`` for tables, ``parameters()`` for reports,
+and ``allocate(game, status_quo)``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from coopgame._validation import as_float_array, as_readonly
+from coopgame.errors import InvalidParameterError, UnknownMethodError
+from coopgame.games.tu import TUGame
+
+__all__ = ["SharingRule", "ShapleyRule", "NucleolusRule", "ProportionalRule", "EqualSplitRule", "as_rule",
+           "RULE_NAMES", "player_indices"]
+
+_OF = ("worth", "surplus")
+
+
+class SharingRule(ABC):
+    """Base class: ``allocate(game, status_quo) -> payoffs`` (length n, adding up to v(N))."""
+
+    kind: str = "allocation"
+
+    @property
+    @abstractmethod
+    def label(self) -> str:
+        """Short name for tables."""
+
+    @abstractmethod
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        """Final payoff of each player under this rule."""
+
+    def parameters(self) -> dict[str, Any]:
+        """The rule's parameters, JSON-ready."""
+        return {}
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class ShapleyRule(SharingRule):
+    """Split by the Shapley value (average marginal contribution).
+
+    Examples
+    --------
+    >>> g = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])
+    >>> ShapleyRule().allocate(g, np.zeros(3)).round(3).tolist()
+    [19.667, 32.167, 12.167]
+    """
+
+    @property
+    def label(self) -> str:
+        return "Shapley"
+
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        from coopgame.cooperative.shapley import shapley_value
+        return np.asarray(shapley_value(game).allocation, dtype=float)
+
+
+@dataclass(frozen=True)
+class NucleolusRule(SharingRule):
+    """Split by the nucleolus (lexicographically smallest complaints).
+
+    Examples
+    --------
+    >>> g = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])
+    >>> NucleolusRule().allocate(g, np.zeros(3)).round(6).tolist()
+    [19.5, 32.5, 12.0]
+    """
+
+    domain: str = "imputations"
+
+    @property
+    def label(self) -> str:
+        return "nucleolus" if self.domain == "imputations" else "pre-nucleolus"
+
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        from coopgame.stability.lexicographic import nucleolus
+        return np.asarray(nucleolus(game, domain=self.domain).allocation, dtype=float)
+
+    def parameters(self) -> dict[str, Any]:
+        return {"domain": self.domain}
+
+
+@dataclass(frozen=True, eq=False)
+class ProportionalRule(SharingRule):
+    """Split in proportion to a weight: GDP, budget revenue, population, contributions.
+
+    Parameters
+    ----------
+    weights : array_like, shape (n,)
+        Non-negative, not all zero.
+    basis : str
+        What the weights measure (used in the label), e.g. ``"GDP"``.
+    of : {'worth', 'surplus'}, default 'worth'
+        ``'worth'``: ``x_i = w_i / Σw · v(N)``. ``'surplus'``: each player
+        first gets ``v({i})`` and the surplus ``v(N) - Σ v({j})`` is split by
+        weight.
+
+    Examples
+    --------
+    >>> g = TUGame([0, 1, 1, 6])
+    >>> ProportionalRule([1, 2], basis="GDP").allocate(g, np.zeros(2)).tolist()
+    [2.0, 4.0]
+    >>> ProportionalRule([1, 2], of="surplus").allocate(g, np.zeros(2)).tolist()
+    [2.333333333333333, 3.6666666666666665]
+    """
+
+    weights: np.ndarray
+    basis: str = "weight"
+    of: str = "worth"
+
+    def __post_init__(self) -> None:
+        w = as_float_array(self.weights, func="ProportionalRule", name="weights", ndim=1,
+                           error=InvalidParameterError)
+        if np.any(w < 0) or w.sum() <= 0:
+            raise InvalidParameterError(f"ProportionalRule(): weights must be >= 0 and not all 0; got {w.tolist()}")
+        if self.of not in _OF:
+            raise InvalidParameterError(f"ProportionalRule(): of must be one of {list(_OF)}; got {self.of!r}")
+        object.__setattr__(self, "weights", as_readonly(w))
+
+    @property
+    def label(self) -> str:
+        return f"proportional to {self.basis}" + (" (surplus)" if self.of == "surplus" else "")
+
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        if self.weights.shape[0] != game.n_players:
+            raise InvalidParameterError(f"ProportionalRule.allocate(): weights must have one entry per player "
+                                        f"({game.n_players}); got {self.weights.shape[0]}")
+        share = self.weights / self.weights.sum()
+        return _split(game, share, self.of)
+
+    def parameters(self) -> dict[str, Any]:
+        return {"weights": self.weights.tolist(), "basis": self.basis, "of": self.of}
+
+
+@dataclass(frozen=True)
+class EqualSplitRule(SharingRule):
+    """Equal shares: ``v(N)/n`` each (``of='worth'``) or equal surplus division (``of='surplus'``).
+
+    Examples
+    --------
+    >>> EqualSplitRule().allocate(TUGame([0, 1, 1, 6]), np.zeros(2)).tolist()
+    [3.0, 3.0]
+    """
+
+    of: str = "worth"
+
+    def __post_init__(self) -> None:
+        if self.of not in _OF:
+            raise InvalidParameterError(f"EqualSplitRule(): of must be one of {list(_OF)}; got {self.of!r}")
+
+    @property
+    def label(self) -> str:
+        return "equal split" + (" of surplus" if self.of == "surplus" else "")
+
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        n = game.n_players
+        return _split(game, np.full(n, 1.0 / n), self.of)
+
+    def parameters(self) -> dict[str, Any]:
+        return {"of": self.of}
+
+
+def _split(game: TUGame, share: np.ndarray, of: str) -> np.ndarray:
+    if of == "worth":
+        return share * game.grand_value
+    alone = np.asarray(game.singleton_values, dtype=float)
+    return alone + share * (game.grand_value - alone.sum())
+
+
+_BY_NAME: dict[str, SharingRule] = {
+    "shapley": ShapleyRule(),
+    "nucleolus": NucleolusRule(),
+    "pre-nucleolus": NucleolusRule("preimputations"),
+    "equal": EqualSplitRule(),
+    "equal-surplus": EqualSplitRule("surplus"),
+}
+RULE_NAMES: tuple[str, ...] = tuple(sorted(_BY_NAME))
+"""Rules that can be named by a string (rules with data must be given as objects)."""
+
+
+def as_rule(rule: SharingRule | str, *, func: str) -> SharingRule:
+    """A rule object from an object or one of :data:`RULE_NAMES`."""
+    if isinstance(rule, SharingRule):
+        return rule
+    if isinstance(rule, str) and rule in _BY_NAME:
+        return _BY_NAME[rule]
+    raise UnknownMethodError(f"{func}(): a rule must be a SharingRule or one of {list(RULE_NAMES)}; got {rule!r}")
+
+
+def player_indices(parties: Sequence[str], players: Sequence[str], *, func: str) -> np.ndarray:
+    """Positions of a contract's parties among the game's players (by label)."""
+    index = {p: i for i, p in enumerate(players)}
+    missing = [p for p in parties if p not in index]
+    if missing:
+        raise InvalidParameterError(f"{func}(): parties {missing} are not players of the game; players are "
+                                    f"{list(players)}")
+    return np.array([index[p] for p in parties], dtype=np.int64)
