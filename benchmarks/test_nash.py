@@ -1,0 +1,49 @@
+"""Bimatrix equilibria: coopgame's complete enumeration and batch 2x2 solver, with nashpy per-game loops beside them."""
+
+import numpy as np
+import pytest
+
+from benchmarks.conftest import sizes
+from coopgame import PairwiseGame, batch_equilibria_2x2, nash_equilibria
+
+nashpy = pytest.importorskip("nashpy")
+
+
+def _games(m, count, seed=0):
+    rng = np.random.default_rng(seed + m)
+    return [PairwiseGame(rng.normal(size=(m, m)), rng.normal(size=(m, m))) for _ in range(count)]
+
+
+@pytest.mark.benchmark(group="nash-all-equilibria")
+@pytest.mark.parametrize("m", sizes([2, 3, 4, 5, 6, 8], [2, 4]))
+def test_nash_equilibria_coopgame(benchmark, m):
+    games = _games(m, 10)
+    results = benchmark(lambda: [nash_equilibria(g) for g in games])
+    assert all(r.n_equilibria >= 1 and r.max_regret <= 1e-9 for r in results)
+
+
+@pytest.mark.benchmark(group="nash-all-equilibria")
+@pytest.mark.parametrize("m", sizes([2, 3, 4, 5, 6], [2, 4]))
+def test_nash_equilibria_nashpy_support(benchmark, m):
+    games = [nashpy.Game(g.A, g.B) for g in _games(m, 10)]
+    results = benchmark(lambda: [list(g.support_enumeration()) for g in games])
+    assert all(len(r) >= 1 for r in results)
+
+
+@pytest.mark.benchmark(group="batch-2x2")
+@pytest.mark.parametrize("n_games", sizes([10**4, 10**6], [10**4]))
+def test_batch_2x2_coopgame(benchmark, n_games):
+    rng = np.random.default_rng(1)
+    A, B = rng.normal(size=(n_games, 2, 2)), rng.normal(size=(n_games, 2, 2))
+    res = benchmark(batch_equilibria_2x2, A, B)
+    benchmark.extra_info["games_per_second"] = n_games / benchmark.stats.stats.mean
+    assert res.n_games == n_games and res.counts.min() >= 1
+
+
+@pytest.mark.benchmark(group="batch-2x2")
+def test_batch_2x2_nashpy_loop(benchmark):
+    rng = np.random.default_rng(1)
+    games = [nashpy.Game(rng.normal(size=(2, 2)), rng.normal(size=(2, 2))) for _ in range(200)]
+    results = benchmark(lambda: [list(g.support_enumeration()) for g in games])
+    benchmark.extra_info["games_per_second"] = len(games) / benchmark.stats.stats.mean
+    assert all(len(r) >= 1 for r in results)
