@@ -32,7 +32,10 @@ class PropertyCheck(Result):
     parameters : dict
         ``tol``.
     worst_violation : float
-        Largest amount by which the defining inequality fails (<= 0 when it never fails).
+        Largest amount by which the checked inequality fails (0 when it never fails).
+        For superadditivity: over all disjoint pairs. For convexity: over the
+        equivalent local condition on pairs ``(S ∪ {i}, S ∪ {j})``, which decides
+        the property exactly but may be smaller than the worst general pair.
     witness : tuple of two tuples of str
         The coalitions ``(S, T)`` attaining it.
     """
@@ -116,8 +119,6 @@ def check_convexity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> PropertyCheck
                 hi, mid, lo = np.unravel_index(k, second.shape)
                 base = (int(hi) << (j + 1)) | (int(mid) << (i + 1)) | int(lo)
                 worst, where = float(-second.flat[k]), (base | 1 << i, base | 1 << j)
-    if n < 2:
-        worst = 0.0
     return _result(game, "convex", worst, where, tol, v)
 
 
@@ -162,6 +163,7 @@ def _result(game: AnyGame, prop: str, worst: float, where: tuple[int, int], tol:
     def members(mask: int) -> tuple[str, ...]:
         return tuple(p for i, p in enumerate(labels) if mask >> i & 1)
 
+    worst = max(worst, 0.0)  # no pair (n < 2) or no violation: nothing fails
     holds = bool(worst <= tol * payoff_scale(values))
     return PropertyCheck(holds, prop, "vectorised enumeration", {"tol": tol}, worst,
                          (members(where[0]), members(where[1])))
