@@ -98,7 +98,7 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
     start = time.perf_counter()
     points = _rest_points(game, A, B, skipped)
     k = 41
-    grid = np.linspace(0.0, 1.0, k)
+    grid = np.linspace(0.0, 1.0, k + 2)[1:-1]  # interior states: a population with no cooperators never gains any
     x0 = np.stack(np.meshgrid(grid, grid), axis=-1).reshape(-1, 2)  # x along columns, y along rows
     final = _integrate(game, x0, A, B, skipped)
     dist = np.linalg.norm(final[:, None, :] - np.array(_CORNERS)[None], axis=2)
@@ -200,10 +200,16 @@ def _integrate(game: Any, x0: np.ndarray, A: np.ndarray, B: np.ndarray, skipped:
 def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[str, Any]) -> list[Section]:
     """Pure equilibria and welfare of the n-city game, then its cooperative game and fund analysis."""
     out: list[Section] = []
+    initial = context.get("initial")
     if game.n_players == 2 and game.n_layers == 1:
-        initial = context.get("initial")
         out += pairwise_sections(game.to_pairwise(), label=label, skipped=skipped,
                                  initial=None if initial is None or np.size(initial) != 2 else initial)
+    elif game.n_players == 2:
+        # Issue layers do not interact: each issue is its own 2x2 game with its own dynamics.
+        starts = None if initial is None else np.asarray(initial, dtype=float).reshape(game.n_layers, 2)
+        for k, issue in enumerate(game.issues):
+            out += pairwise_sections(game.layer(k).to_pairwise(), label=f"issue: {issue}", skipped=skipped,
+                                     initial=None if starts is None else starts[k])
     else:
         out.append(_ncity_equilibria(game, label, skipped))
         efficiency = _solver("price_of_anarchy")
@@ -297,9 +303,7 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
     if core_res is not None:
         out.append(Section(key="core", summary=core_res.summary(), data=core_res.to_dict(),
                            elapsed=times.get("core", 0.0)))
-    fund = _fund_section(dense if dense is not None else game, allocs, label, skipped, context)
-    if fund is not None:
-        out.append(fund)
+    out += _fund_sections(dense if dense is not None else game, label, skipped, context)
     return out
 
 
@@ -380,57 +384,51 @@ def _contains(core_res: Any, x: np.ndarray) -> bool:
         return False
 
 
-def _fund_section(game: Any, allocs: dict[str, Any], label: str, skipped: list[str],
-                  context: dict[str, Any]) -> Section | None:
+def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str, Any]) -> list[Section]:
     """Compare sharing rules against the status quo with the policy layer's fund analysis."""
     analysis = _solver("fund_analysis")
     if analysis is None:
         skipped.append("fund analysis: coopgame.fund_analysis is not available in this installation")
-        return None
-    kwargs: dict[str, Any] = {}
-    if "status_quo" in context:
-        kwargs["status_quo"] = context["status_quo"]
-    if "weights" in context:
-        kwargs["weights"] = context["weights"]
-    if "rules" in context:
-        kwargs["rules"] = context["rules"]
+        return []
+    if "status_quo" not in context:
+        skipped.append("fund analysis: the model defines no status quo (payoffs with everyone cooperating and "
+                       "no transfers); see the allocation table instead")
+        return []
+    if game.n_players > LP_MAX_PLAYERS:
+        skipped.append(f"fund analysis: n = {game.n_players} > {LP_MAX_PLAYERS} players (core tests are LPs)")
+        return []
+    from coopgame.policy.rules import ProportionalRule
+
+    rules: list[Any] = ["shapley", "nucleolus", "equal"]
+    for name, weights in context.get("weights", {}).items():
+        try:
+            rules.append(ProportionalRule(np.asarray(weights, dtype=float), basis=name.replace("_", " ")))
+        except CoopgameError as err:
+            skipped.append(f"proportional rule by {name}: {err}")
     try:
-        res, dt = _timed(analysis, game, **kwargs)
-    except (CoopgameError, TypeError) as err:
+        res, dt = _timed(analysis, game, status_quo=context["status_quo"], rules=rules)
+    except CoopgameError as err:
         skipped.append(f"fund analysis: {err}")
-        return None
-    players = tuple(game.players)
-    figure = None
-    net = _net_transfers(res)
-    if net is not None:
-        rule, vector = net
-        flows = [(str(a), str(b), float(v)) for a, b, v in getattr(res, "flows", ())] \
-            if _flow_triples(getattr(res, "flows", ())) else []
+        return []
+    players = tuple(res.players)
+    outcome = res.outcomes[0]
+    flows = [(f.payer, f.receiver, float(f.amount)) for f in outcome.flows]
+    table = res.allocation_table()
+    table = Summary(title=_title(table.title, label), facts=(("status quo", "each city's payoff with everyone "
+                                                                   "cooperating and no transfers"),),
+                    columns=table.columns, rows=table.rows, notes=table.notes)
+    summary = res.summary()
+    merged = Summary(title=_title(summary.title, label), facts=summary.facts, columns=summary.columns,
+                     rows=summary.rows, notes=summary.notes)
 
-        def figure() -> Any:
-            from coopgame.plots import fund_flows
+    def figure() -> Any:
+        from coopgame.plots import fund_flows
 
-            return fund_flows(players, vector, flows=flows, unit=context.get("unit", ""),
-                              title=_title(f"Fund flows under the {rule} rule", label))
+        return fund_flows(players, outcome.net_transfer, flows=flows, unit=context.get("unit", ""),
+                          title=_title(f"Fund flows under the {outcome.rule} rule", label))
 
-    return Section(key="fund", summary=res.summary(), data=to_jsonable(res.to_dict()), elapsed=dt, figure=figure,
-                   caption="Net transfer of each city into (left) or out of (right) the fund.")
-
-
-def _net_transfers(res: Any) -> tuple[str, np.ndarray] | None:
-    net = getattr(res, "net_transfers", None)
-    if net is None:
-        return None
-    if isinstance(net, dict):
-        rule = next(iter(net))
-        return str(rule), np.asarray(net[rule], dtype=float)
-    arr = np.asarray(net, dtype=float)
-    rules = list(getattr(res, "rules", ()) or ["first"])
-    return (str(rules[0]), arr[0]) if arr.ndim == 2 else (str(rules[0]), arr)
-
-
-def _flow_triples(flows: Any) -> bool:
-    try:
-        return all(len(f) == 3 for f in flows)
-    except TypeError:
-        return False
+    data = to_jsonable(res.to_dict())
+    return [Section(key="fund", summary=merged, data=data, elapsed=dt, figure=figure,
+                    caption=f"Net transfer of each city under the {outcome.rule} rule, against its status quo "
+                            "(everyone cooperating, no transfers): left pays into the fund, right receives."),
+            Section(key="fund-allocations", summary=table, data=table.to_dict())]
