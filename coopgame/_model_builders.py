@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from coopgame._bitmask import additive_values
 from coopgame._memory import ensure_dense_fits
 from coopgame.results import Summary, format_number
 
@@ -409,6 +408,18 @@ def _build_ncity(spec: ModelSpec) -> BuiltModel:
                       weights=_weights(spec))
 
 
+def _additive_into(out: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``out[mask] = Σ_{i∈mask} w_i`` written into a preallocated buffer of length ``2**len(w)``.
+
+    Doubling in place: the second half of each prefix is the first half plus
+    the new weight, so no temporary arrays are created.
+    """
+    out[0] = 0.0
+    for j, w in enumerate(weights):
+        np.add(out[: 1 << j], w, out=out[1 << j: 2 << j])
+    return out
+
+
 def quadratic_dense(additive: np.ndarray, pairwise: np.ndarray) -> np.ndarray:
     """All ``2**n`` values of ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij`` by doubling (no loop over coalitions).
 
@@ -420,10 +431,16 @@ def quadratic_dense(additive: np.ndarray, pairwise: np.ndarray) -> np.ndarray:
     >>> quadratic_dense(np.array([1.0, 2.0]), np.array([[0.0, 1.0], [1.0, 0.0]])).tolist()
     [0.0, 1.0, 2.0, 5.0]
     """
-    out = np.zeros(1)
+    n = additive.shape[0]
     sym = pairwise + pairwise.T
-    for k in range(additive.shape[0]):
-        out = np.concatenate((out, out + (additive[k] + additive_values(sym[k, :k]))))
+    out = np.empty(1 << n)
+    out[0] = 0.0
+    scratch = np.empty(1 << max(n - 1, 0))
+    for k in range(n):
+        half = 1 << k
+        gain = _additive_into(scratch[:half], sym[k, :k])
+        gain += additive[k]
+        np.add(out[:half], gain, out=out[half: 2 * half])
     return out
 
 
@@ -441,8 +458,13 @@ def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
         # K (Σ q)^θ, θ < 1 (DESIGN §2.1 cost games): no structure left, so 2**n values are stored.
         ensure_dense_fits(n, func="BuiltModel.tu", arrays=4)
         values = quadratic_dense(structured.additive, structured.pairwise)
-        values += additive_values(scale * demand**exponent)
-        values -= scale * additive_values(demand) ** exponent
+        buffer = np.empty_like(values)
+        values += _additive_into(buffer, scale * demand**exponent)
+        _additive_into(buffer, demand)
+        np.power(buffer, exponent, out=buffer)
+        buffer *= scale
+        values -= buffer
+        del buffer
         return TUGame(values, spec.players)
 
     initial = spec["initial"] if "initial" in spec.parameters else None

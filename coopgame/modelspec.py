@@ -67,9 +67,20 @@ class Provenance(Result):
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
     def summary(self) -> Summary:
-        rows = tuple((it.parameter + it.index, _short_value(it.value), it.label,
-                      _clip(it.reference if it.label != "modeling choice" else it.detail, 70))
-                     for it in self.items)
+        rows = []
+        by_param: dict[str, list[ProvenanceItem]] = {}
+        for it in self.items:
+            by_param.setdefault(it.parameter, []).append(it)
+        for name, group in by_param.items():
+            if len(group) > 3 and all(it.label == "data" for it in group):
+                # one row per data column rather than one per city: "table:<t>:*:<column>"
+                parts = group[0].reference.split(":")
+                ref = f"table {parts[1]}, column {parts[3]} ({len(group)} cities)" if len(parts) == 4 else ""
+                rows.append((name, f"array ({len(group)})", "data", _clip(ref, 70)))
+                continue
+            rows += [(it.parameter + it.index, _short_value(it.value), it.label,
+                      _clip(it.reference if it.label != "modeling choice" else it.detail, 70)) for it in group]
+        rows = tuple(rows)
         counts = {lab: sum(it.label == lab for it in self.items)
                   for lab in ("source", "data", "derived", "modeling choice")}
         return Summary(
@@ -215,8 +226,9 @@ class _Ctx:
     def __init__(self, path: Path | None) -> None:
         self.where = str(path) if path is not None else "<model>"
 
-    def fail(self, key: str, expected: str, got: Any) -> ModelSpecError:
-        return ModelSpecError(f"load_model(): {self.where}: {key}: expected {expected}; got {_repr(got)}")
+    def fail(self, key: str, expected: str, got: Any, *, verbatim: bool = False) -> ModelSpecError:
+        shown = got if verbatim else _repr(got)
+        return ModelSpecError(f"load_model(): {self.where}: {key}: expected {expected}; got {shown}")
 
 
 def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: SeedStore | None = None,
@@ -271,7 +283,7 @@ def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: Seed
         if name in raw_params:
             parameters[name] = resolver.resolve(name)
         elif pspec.required:
-            raise ctx.fail(f"parameters.{name}", f"parameter {name!r} (required by kind {kind!r})", "nothing")
+            raise ctx.fail(f"parameters.{name}", f"parameter {name!r} (required by kind {kind!r})", "nothing", verbatim=True)
     # helper parameters (rule inputs that are not kind parameters) are kept too
     for name in resolver.done:
         parameters.setdefault(name, resolver.done[name])
@@ -378,7 +390,7 @@ class _Resolver:
         if name in self.busy:
             raise self.ctx.fail(self.key(name) + ".inputs", "inputs without a cycle", f"a cycle through {name!r}")
         if name not in self.raw:
-            raise self.ctx.fail(self.key(name), "a parameter defined in [parameters]", "nothing")
+            raise self.ctx.fail(self.key(name), "a parameter defined in [parameters]", "nothing", verbatim=True)
         body = self.raw[name]
         key = self.key(name)
         if not isinstance(body, dict):
@@ -390,7 +402,7 @@ class _Resolver:
         if len(given) != 1:
             raise self.ctx.fail(key, "exactly one of source, column, modeling_choice, rule "
                                 "(every number needs a source or a labelled modeling choice)",
-                                f"{', '.join(given) or 'none of them'}")
+                                ", ".join(given) or "none of them", verbatim=True)
         self.busy.add(name)
         try:
             how = given[0]
@@ -418,7 +430,7 @@ class _Resolver:
     def _given_value(self, name: str, body: Mapping[str, Any], required: bool = True) -> np.ndarray | None:
         if "value" not in body:
             if required:
-                raise self.ctx.fail(self.key(name) + ".value", "a number or an array of numbers", "nothing")
+                raise self.ctx.fail(self.key(name) + ".value", "a number or an array of numbers", "nothing", verbatim=True)
             return None
         return self._numbers(self.key(name) + ".value", body["value"])
 
