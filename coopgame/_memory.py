@@ -23,7 +23,8 @@ MAX_DENSE_PLAYERS: int = 40
 
 _ALTERNATIVES = (
     "use a structured game (coopgame.StructuredGame: additive + pairwise + cost terms, exact at any n) "
-    "or sampling (method='sampling' with a value function)"
+    "or sampling from a value function (coopgame.ValueFunctionGame with shapley_value(..., "
+    "method='permutation' or 'stratified') or banzhaf_value(..., method='sampling'))"
 )
 
 
