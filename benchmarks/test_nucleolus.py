@@ -15,8 +15,8 @@ the Kohlberg check; correctness is asserted after timing.
 
 import numpy as np
 import pytest
-from benchmarks.conftest import sizes
 
+from benchmarks.conftest import sizes
 from coopgame import nucleolus
 from coopgame.stability.generators import random_convex_game, random_game
 

@@ -28,13 +28,13 @@ from coopgame._validation import as_float_array, check_tol
 from coopgame.errors import InvalidParameterError
 from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
-from coopgame.policy.rules import SharingRule, ShapleyRule, as_rule
+from coopgame.policy.rules import ShapleyRule, SharingRule, as_rule
 from coopgame.results import Result, Summary, format_number
 from coopgame.stability._common import as_dense_game, game_scale
 from coopgame.stability.coreset import CoreViolation, largest_core_violation
 from coopgame.tolerances import DEFAULT_TOL
 
-__all__ = ["fund_analysis", "FundAnalysis", "RuleOutcome", "Flow", "payment_flows"]
+__all__ = ["Flow", "FundAnalysis", "RuleOutcome", "fund_analysis", "payment_flows"]
 
 DEFAULT_RULES: tuple[str, ...] = ("shapley", "nucleolus", "equal")
 

@@ -35,8 +35,15 @@ from coopgame.games.tu import TUGame
 from coopgame.policy.rules import SharingRule, player_indices
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["StockIncrementRule", "FundSection", "PooledFundRule", "FundSettlement", "TaxBasePoolRule",
-           "RelocationTaxRule", "RelocationSchedule"]
+__all__ = [
+    "FundSection",
+    "FundSettlement",
+    "PooledFundRule",
+    "RelocationSchedule",
+    "RelocationTaxRule",
+    "StockIncrementRule",
+    "TaxBasePoolRule",
+]
 
 
 def _vector(value: ArrayLike, *, func: str, name: str, size: int | None = None, nonneg: bool = True) -> np.ndarray:

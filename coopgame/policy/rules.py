@@ -29,8 +29,16 @@ from coopgame._validation import as_float_array, as_readonly
 from coopgame.errors import InvalidParameterError, UnknownMethodError
 from coopgame.games.tu import TUGame
 
-__all__ = ["SharingRule", "ShapleyRule", "NucleolusRule", "ProportionalRule", "EqualSplitRule", "as_rule",
-           "RULE_NAMES", "player_indices"]
+__all__ = [
+    "RULE_NAMES",
+    "EqualSplitRule",
+    "NucleolusRule",
+    "ProportionalRule",
+    "ShapleyRule",
+    "SharingRule",
+    "as_rule",
+    "player_indices",
+]
 
 _OF = ("worth", "surplus")
 

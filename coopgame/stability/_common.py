@@ -14,7 +14,7 @@ from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
 from coopgame.tolerances import payoff_scale
 
-__all__ = ["as_dense_game", "game_scale", "coalition_labels", "as_allocation", "DOMAINS"]
+__all__ = ["DOMAINS", "as_allocation", "as_dense_game", "coalition_labels", "game_scale"]
 
 DOMAINS = ("imputations", "preimputations")
 """Where the nucleolus-type solutions search: individually rational or merely efficient vectors."""

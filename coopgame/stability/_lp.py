@@ -17,7 +17,7 @@ from scipy.optimize import linprog
 
 from coopgame.errors import SolverError
 
-__all__ = ["LPSolution", "solve_lp", "HIGHS_OPTIONS"]
+__all__ = ["HIGHS_OPTIONS", "LPSolution", "solve_lp"]
 
 HIGHS_OPTIONS: dict[str, float] = {
     # The defaults (1e-7) are too loose for deciding which coalitions are tight; 1e-10 is

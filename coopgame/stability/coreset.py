@@ -34,7 +34,7 @@ from coopgame.stability._common import as_allocation, as_dense_game, coalition_l
 from coopgame.stability.lexicographic import NucleolusResult, nucleolus
 from coopgame.tolerances import DEFAULT_TOL, LP_TOL
 
-__all__ = ["core", "least_core", "CoreResult", "LeastCoreResult", "CoreViolation", "largest_core_violation"]
+__all__ = ["CoreResult", "CoreViolation", "LeastCoreResult", "core", "largest_core_violation", "least_core"]
 
 
 @dataclass(frozen=True)
@@ -197,8 +197,8 @@ class CoreResult(Result):
         facts = (("core", "EMPTY" if self.is_empty else "non-empty"), ("least-core epsilon", format_number(self.epsilon)),
                  ("point", "pre-nucleolus" + ("" if not self.is_empty else " (least core, not in the core)")),
                  ("method", self.method))
-        notes = ("epsilon is the smallest amount every coalition must give up for some efficient split to "
-                 "satisfy all of them; epsilon <= 0 means the core is non-empty",)
+        notes = (("epsilon is the smallest amount every coalition must give up for some efficient split to "
+                 "satisfy all of them; epsilon <= 0 means the core is non-empty"),)
         return Summary("Core", facts, ("player", "point"), rows, notes)
 
 

@@ -19,8 +19,6 @@ except the ties the structure forces.
 
 from __future__ import annotations
 
-import numpy as np
-
 from coopgame._bitmask import additive_values, popcounts
 from coopgame._memory import ensure_dense_fits
 from coopgame._typing import SeedLike

@@ -26,7 +26,7 @@ from coopgame._bitmask import additive_values, membership_matrix
 from coopgame.results import Result, Summary, format_number
 from coopgame.stability._lp import solve_lp
 
-__all__ = ["KohlbergLevel", "KohlbergCheck", "kohlberg_check"]
+__all__ = ["KohlbergCheck", "KohlbergLevel", "kohlberg_check"]
 
 BALANCE_TOL = 1e-7
 """Smallest average-normalised weight that counts as strictly positive."""
@@ -77,8 +77,8 @@ class KohlbergCheck(Result):
                                                     ("tie tolerance", f"{self.tie_tol:.1e}")),
                        columns=("level", "excess", "coalitions", "union rank", "balanced", "min weight"),
                        rows=rows,
-                       notes=("min weight: smallest balancing weight when the weights average 1; "
-                              "positive means balanced",))
+                       notes=(("min weight: smallest balancing weight when the weights average 1; "
+                              "positive means balanced"),))
 
 
 def kohlberg_check(values: np.ndarray, x: np.ndarray, *, lower: np.ndarray | None, tie_tol: float,

@@ -49,7 +49,7 @@ from coopgame.stability._lp import solve_lp
 from coopgame.stability.kohlberg import KohlbergCheck, kohlberg_check
 from coopgame.tolerances import LP_TOL
 
-__all__ = ["nucleolus", "NucleolusResult"]
+__all__ = ["NucleolusResult", "nucleolus"]
 
 _METHODS = ("constraint-generation", "dense")
 _DUAL_TOL = 1e-9          # a shadow price above this marks a coalition tight in every optimum
@@ -176,7 +176,7 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
             f"{func}(): the imputation set is empty (sum of v({{i}}) = {lower.sum() * scale:g} exceeds "
             f"v(N) = {v[-1] * scale:g}); use domain='preimputations' for the pre-nucleolus")
     out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=rng, dense=(method == "dense"))
-    x = out.x * scale
+    x = out.x * scale + 0.0   # + 0.0 turns -0.0 into 0.0
     check = kohlberg_check(v, out.x, lower=lower, tie_tol=max(tol, 1e-12) * _TIE_FACTOR, scale=scale,
                            players=dense.players)
     if not check.passed:

@@ -9,8 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopgame import (EqualSplitRule, NucleolusRule, PooledFundRule, ProportionalRule, RelocationTaxRule,
-                      StockIncrementRule, TUGame, fund_analysis, payment_flows, shapley_value)
+from coopgame import (
+    EqualSplitRule,
+    NucleolusRule,
+    PooledFundRule,
+    ProportionalRule,
+    RelocationTaxRule,
+    StockIncrementRule,
+    TUGame,
+    fund_analysis,
+    payment_flows,
+    shapley_value,
+)
 from coopgame.errors import InvalidParameterError, UnknownMethodError
 
 WASTEWATER = [0, 230, 160, 350, 230, 460, 365, 556]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coopgame import FundSection, PooledFundRule, RelocationTaxRule, StockIncrementRule, TaxBasePoolRule
+from coopgame import (
+    FundSection,
+    PooledFundRule,
+    RelocationTaxRule,
+    StockIncrementRule,
+    TaxBasePoolRule,
+)
 from coopgame.errors import InvalidParameterError
 
 

@@ -100,4 +100,4 @@ def permuted(values, perm) -> np.ndarray:
     return w
 
 
-__all__ = ["reference_nucleolus", "sorted_excesses", "core_is_nonempty", "permuted", "members"]
+__all__ = ["core_is_nonempty", "members", "permuted", "reference_nucleolus", "sorted_excesses"]

@@ -11,7 +11,12 @@ from coopgame import StructuredGame, TUGame, nucleolus
 from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMethodError
 from coopgame.stability.generators import random_convex_game, random_game
 from coopgame.stability.kohlberg import kohlberg_check
-from tests.stability.reference import core_is_nonempty, permuted, reference_nucleolus, sorted_excesses
+from tests.stability.reference import (
+    core_is_nonempty,
+    permuted,
+    reference_nucleolus,
+    sorted_excesses,
+)
 
 WASTEWATER = [0, 230, 160, 350, 230, 460, 365, 556]   # literature/03 §3.2 [S-C01]
 
