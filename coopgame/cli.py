@@ -111,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", metavar="NAME=START:STOP:NUM", action="append", required=True, type=_grid_arg,
                    help="a parameter and its values (numpy.linspace); repeat for more axes")
     p.add_argument("--scenario", metavar="NAME", help="apply a named scenario first")
+    p.add_argument("--issue", metavar="ISSUE", help="for models with issue layers: the issue to sweep")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--report", metavar="FILE.html", type=Path, help="write an HTML report with the heat map")
     p.add_argument("--plots", metavar="DIR", type=Path, help="write the heat map as a PNG file into DIR")
@@ -204,7 +205,10 @@ def _sweep(args: argparse.Namespace) -> None:
     spec = load_model(args.model)
     if args.scenario:
         spec = spec.scenario(args.scenario)
-    result = parameter_sweep(spec, grid, progress=not args.no_progress)
+    issue: str | int | None = args.issue
+    if issue is not None and issue.isdigit():
+        issue = int(issue)
+    result = parameter_sweep(spec, grid, progress=not args.no_progress, issue=issue)
     if args.json:
         out = result.to_dict()
         out["model"] = spec.slug

@@ -169,6 +169,7 @@ def parameter_sweep(
     *,
     progress: bool = False,
     chunk_size: int = 2048,
+    issue: str | int | None = None,
 ) -> SweepResult:
     """Evaluate a model's outcomes over the Cartesian grid of parameter values.
 
@@ -189,6 +190,9 @@ def parameter_sweep(
         Show a progress bar on standard error.
     chunk_size : int, default 2048
         Grid points built and evaluated per batch (bounds memory).
+    issue : str or int, optional
+        For an n-city game with issue layers: sweep this issue's game alone
+        (layers do not interact). Required when a two-city game has layers.
 
     Returns
     -------
@@ -227,7 +231,7 @@ def parameter_sweep(
     players: tuple[str, ...] = ()
     with Progress(total, "sweep", enabled=progress) as bar:
         for lo in range(0, total, chunk_size):
-            games = [_as_sweepable(build({k: float(v) for k, v in zip(names, row)}), names, row)
+            games = [_as_sweepable(_pick_issue(build({k: float(v) for k, v in zip(names, row)}), issue), names, row)
                      for row in flat[lo:lo + chunk_size]]
             chunk_kind = _kind_of(games[0])
             if kind is None:
@@ -237,8 +241,11 @@ def parameter_sweep(
     outputs = {k: np.concatenate([p[k] for p in pieces]).reshape(shape + pieces[0][k].shape[1:])
                for k in pieces[0]}
     categories = {"outcome": OUTCOMES} if kind == "pairwise" else {}
+    fixed: dict[str, Any] = {"chunk_size": chunk_size}
+    if issue is not None:
+        fixed["issue"] = issue
     return SweepResult(outputs=outputs, grid=axes, kind=kind or "", categories=categories, players=players,
-                       parameters={"chunk_size": chunk_size}, elapsed=time.perf_counter() - start)
+                       parameters=fixed, elapsed=time.perf_counter() - start)
 
 
 # ---------------------------------------------------------------------------------------------- building
@@ -284,6 +291,26 @@ def _unwrap(built: Any) -> Any:
     if getattr(built, "has_tu", False):
         return built.tu
     return built
+
+
+def _pick_issue(game: Any, issue: str | int | None) -> Any:
+    """One issue layer of a layered n-city game (or the game itself)."""
+    layers = getattr(game, "n_layers", 1)
+    if layers == 1 or not hasattr(game, "layer"):
+        if issue is not None and layers == 1 and hasattr(game, "layer"):
+            raise InvalidParameterError(f"parameter_sweep(): issue={issue!r} given but the game has no issue layers")
+        return game
+    if issue is None:
+        if game.n_players == 2:
+            raise InvalidParameterError("parameter_sweep(): this two-city game has issue layers; choose one with "
+                                        f"issue= (--issue): {', '.join(map(repr, game.issues))}")
+        return game
+    if isinstance(issue, str) and issue in game.issues:
+        return game.layer(game.issues.index(issue))
+    if isinstance(issue, int) and 0 <= issue < layers:
+        return game.layer(issue)
+    raise InvalidParameterError(f"parameter_sweep(): issue must be one of {list(game.issues)} or an index below "
+                                f"{layers}; got {issue!r}")
 
 
 def _as_sweepable(game: Any, names: Sequence[str], row: np.ndarray) -> Any:
