@@ -28,7 +28,7 @@ VERTICES = ((1, 1), (1, 0), (0, 1), (0, 0))
 
 def decide_negative(expr: sp.Expr, assumptions: Any = True) -> bool | None:
     """Is ``expr < 0``? ``True``/``False`` when the symbols' assumptions (plus ``assumptions``) decide, else None."""
-    expr = sp.simplify(expr)
+    expr = sp.expand(expr)
     if assumptions is True:
         if expr.is_negative:
             return True
@@ -159,8 +159,8 @@ def ess_conditions(game: SymbolicPairwiseGame) -> ConditionResult:
     eig = {v: _eigenvalues(game, v) for v in VERTICES}
     conds = {v: sp.And(*(as_inequality(-lam) for lam in eig[v])) for v in VERTICES}
     (a_A, b_A), (a_B, b_B) = game.gain_coefficients()
-    x_star, y_star = sp.simplify(-a_B / b_B), sp.simplify(-a_A / b_A)
-    det = sp.simplify(-x_star * (1 - x_star) * y_star * (1 - y_star) * b_A * b_B)
+    x_star, y_star = -a_B / b_B, -a_A / b_A
+    det = sp.factor(-x_star * (1 - x_star) * y_star * (1 - y_star) * b_A * b_B)
     return ConditionResult(conditions=conds, parameters={}, eigenvalues=eig, interior=(x_star, y_star),
                            interior_determinant=det, game=game)
 
