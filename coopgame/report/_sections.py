@@ -299,6 +299,7 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
                 allocs[name] = value
                 if name == "least_core":
                     least = value
+    _add_proportional(game, allocs, context)
     out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context)]
     if core_res is not None:
         out.append(Section(key="core", summary=core_res.summary(), data=core_res.to_dict(),
@@ -308,6 +309,33 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
 
 
 _CONCEPT_NAMES = {"shapley": "Shapley", "banzhaf": "Banzhaf", "nucleolus": "nucleolus", "least_core": "least core"}
+
+
+def _add_proportional(game: Any, allocs: dict[str, Any], context: dict[str, Any]) -> None:
+    """Proportional splits by each weight the model names (GDP, revenue, contributions, flows ...).
+
+    ``x_i = w_i / sum(w) * v(N)``; for cost games the joint cost is split so:
+    cost share ``w_i / sum(w) * C(N)``.
+    """
+    from coopgame.results import AllocationResult
+
+    players = tuple(game.players)
+    grand = float(game.grand_value)
+    is_cost = bool(getattr(game, "is_cost_game", False))
+    for name, weights in context.get("weights", {}).items():
+        w = np.asarray(weights, dtype=float)
+        if w.shape != (len(players),) or np.any(w < 0) or w.sum() <= 0:
+            continue
+        share = w / w.sum()
+        if is_cost:
+            alone = np.asarray(game.standalone_costs, dtype=float)
+            cost = share * (alone.sum() - grand)
+            result = AllocationResult(alone - cost, players, f"proportional to {name}", "closed form", cost_shares=cost)
+        else:
+            result = AllocationResult(share * grand, players, f"proportional to {name}", "closed form")
+        key = f"proportional to {name.replace('_', ' ')}"
+        _CONCEPT_NAMES.setdefault(key, f"prop. to {name.replace('_', ' ')}")
+        allocs[key] = result
 
 
 def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: dict[str, float], core_res: Any,
@@ -336,7 +364,7 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
     how = f"exact (2^{len(players)} = {2 ** len(players):,} coalitions)" if method == "exact" else method
     facts.append(("Shapley value", f"{how}, {times['shapley']:.3f} s"))
     for k in allocs:
-        if k != "shapley":
+        if k in times and k != "shapley":
             facts.append((f"{_CONCEPT_NAMES[k]} time", f"{times[k]:.3f} s"))
     if least is not None:
         facts.append(("least-core epsilon", format_number(least.epsilon)))
