@@ -297,7 +297,8 @@ def _violators(v: np.ndarray, n: int, out: _Outcome, rows: np.ndarray, tol: floa
     in_rows = np.zeros(full + 1, dtype=bool)
     in_rows[rows] = True
     in_rows[0] = in_rows[full] = True
-    candidates = np.flatnonzero(~in_rows)           # still-free coalitions not yet in R
+    # Levels decrease stage by stage, so a violator of any stage exceeds the last level.
+    candidates = np.flatnonzero(~in_rows & (excess > min(out.levels) + tol))
     found: list[np.ndarray] = []
     for level, basis in zip(out.levels, out.bases):
         if basis.shape[1] > 1:  # drop coalitions that entered the span before this stage

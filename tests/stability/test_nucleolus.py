@@ -217,3 +217,22 @@ def test_result_summary_and_dict():
     assert d["result"] == "NucleolusResult" and d["kohlberg"]["passed"] is True
     assert d["by_player"]["t1"] == pytest.approx(19.5)
     assert "Kohlberg criterion" in str(res.kohlberg)
+
+
+def _integer_synergy_game(n, seed):
+    """Convex game with many exact ties: v(S) = Σ_{i≠j∈S} M_ij, M_ij ∈ {0, 1, 2}."""
+    rng = np.random.default_rng(seed)
+    m = rng.integers(0, 3, (n, n)).astype(float)
+    np.fill_diagonal(m, 0.0)
+    return StructuredGame(np.zeros(n), m).to_tu()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_degenerate_integer_games_agree_with_slow_lp(seed):
+    g = _integer_synergy_game(6, seed)
+    np.testing.assert_allclose(nucleolus(g).allocation, reference_nucleolus(g.values), atol=1e-6)
+
+
+def test_degenerate_integer_game_verified_n14():
+    res = nucleolus(_integer_synergy_game(14, 7))
+    assert res.verified
