@@ -236,3 +236,18 @@ def test_degenerate_integer_games_agree_with_slow_lp(seed):
 def test_degenerate_integer_game_verified_n14():
     res = nucleolus(_integer_synergy_game(14, 7))
     assert res.verified
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_binding_imputation_bounds_agree_with_slow_lp(seed):
+    # Stand-alone values close to v(N)/n make the bounds x_i >= v({i}) bind, so the nucleolus and the
+    # pre-nucleolus part ways; both are checked against the slow formulation.
+    g = random_game(5, seed=seed)
+    v = np.array(g.values)
+    v[1 << np.arange(5)] = 0.7
+    nu = nucleolus(TUGame(v))
+    pre = nucleolus(TUGame(v), domain="preimputations")
+    np.testing.assert_allclose(nu.allocation, reference_nucleolus(v, imputations=True), atol=1e-6)
+    np.testing.assert_allclose(pre.allocation, reference_nucleolus(v, imputations=False), atol=1e-6)
+    assert nu.verified and pre.verified
+    assert np.all(nu.allocation >= 0.7 - 1e-9)
