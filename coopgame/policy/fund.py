@@ -234,9 +234,10 @@ class FundAnalysis(Result):
                         "max gap to Shapley", "moved through fund"), tuple(rows), tuple(notes))
 
     def allocation_table(self) -> Summary:
-        """Per-city table: status quo, Shapley, then each rule's allocation (net transfer)."""
-        cols = ("city", "status quo", "Shapley") + tuple(o.rule for o in self.outcomes)
-        rows = tuple((p, format_number(self.status_quo[i]), format_number(self.shapley[i]))
+        """Per-city table: status quo, Shapley (unless it is one of the rules), each rule's allocation."""
+        show_phi = all(o.rule != "Shapley" for o in self.outcomes)   # no duplicate Shapley column
+        cols = ("city", "status quo") + (("Shapley",) if show_phi else ()) + tuple(o.rule for o in self.outcomes)
+        rows = tuple((p, format_number(self.status_quo[i])) + ((format_number(self.shapley[i]),) if show_phi else ())
                      + tuple(f"{format_number(o.allocation[i])} ({format_number(o.net_transfer[i])})"
                              for o in self.outcomes)
                      for i, p in enumerate(self.players))

@@ -60,7 +60,10 @@ class CoreViolation:
     efficiency_gap: float
 
     def __str__(self) -> str:
-        return "{" + ", ".join(self.coalition) + f"}} by {format_number(self.amount)}"
+        members = "{" + ", ".join(self.coalition) + "}"
+        if self.amount > 0:
+            return f"{members} by {format_number(self.amount)}"
+        return f"none (tightest {members}, slack {format_number(-self.amount)})"
 
 
 def largest_core_violation(game: TUGame | StructuredGame, allocation: ArrayLike | None = None, *,

@@ -103,7 +103,7 @@ class NucleolusResult(AllocationResult):
     def summary(self) -> Summary:
         """Allocation table plus stages, LP count and the Kohlberg verdict."""
         base = super().summary()
-        facts = base.facts + (("domain", self.domain), ("stages", str(len(self.stage_levels))),
+        facts = base.facts + (("stages", str(len(self.stage_levels))),
                               ("LPs solved", str(self.n_lps)), ("largest LP rows", str(self.max_rows)),
                               ("least-core epsilon", format_number(self.epsilon)),
                               ("Kohlberg criterion", "passed" if self.verified else "FAILED"))
