@@ -26,7 +26,7 @@ from coopgame._validation import as_float_array
 from coopgame.errors import InvalidGameError
 from coopgame.tolerances import payoff_scale
 
-__all__ = ["BinarySystem", "BimatrixSystem", "as_system", "two_by_two_coefficients"]
+__all__ = ["BimatrixSystem", "BinarySystem", "as_system", "two_by_two_coefficients"]
 
 GainFunction = Callable[[np.ndarray], np.ndarray]
 

@@ -10,13 +10,19 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._typing import SeedLike
-from coopgame._validation import as_float_array, as_readonly, check_positive_int, check_tol, make_rng
+from coopgame._validation import (
+    as_float_array,
+    as_readonly,
+    check_positive_int,
+    check_tol,
+    make_rng,
+)
 from coopgame.dynamics._systems import BinarySystem, as_system
 from coopgame.dynamics.replicator import replicator_dynamics
 from coopgame.errors import InvalidParameterError
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["basin_share", "BasinResult", "MAX_GRID_POINTS"]
+__all__ = ["MAX_GRID_POINTS", "BasinResult", "basin_share"]
 
 MAX_GRID_POINTS = 250_000
 """Largest full grid of initial states; beyond it pass ``n_samples`` for random initial states."""
@@ -59,8 +65,8 @@ class BasinResult(Result):
                  ("basin share", f"{self.share:.2%}"), ("initial states", f"{total} ({self.method})")]
         facts += [(k, str(v)) for k, v in self.parameters.items() if k in ("points", "n_samples", "t_max", "tol")]
         return Summary(title="Basin of attraction", facts=tuple(facts), columns=("endpoint", "runs", "share"),
-                       rows=rows, notes=("A run counts for the target when its state at t_max is within tol of it "
-                                         "(max-norm).",))
+                       rows=rows, notes=(("A run counts for the target when its state at t_max is within tol of it "
+                                          "(max-norm)."),))
 
 
 def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41, n_samples: int | None = None,

@@ -33,7 +33,7 @@ from coopgame.errors import GameTooLargeError
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DYNAMICS_TOL
 
-__all__ = ["rest_points", "RestPoint", "RestPointsResult", "LABELS", "MAX_VERTEX_POPULATIONS"]
+__all__ = ["LABELS", "MAX_VERTEX_POPULATIONS", "RestPoint", "RestPointsResult", "rest_points"]
 
 LABELS = ("ESS", "saddle", "source", "centre", "non-hyperbolic")
 

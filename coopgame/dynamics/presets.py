@@ -16,7 +16,7 @@ from coopgame.errors import InvalidParameterError
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["EvolutionaryPreset", "bm1_preset", "xinan_preset", "xinan_payoffs", "XINAN_ROUNDS"]
+__all__ = ["XINAN_ROUNDS", "EvolutionaryPreset", "bm1_preset", "xinan_payoffs", "xinan_preset"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,7 +133,7 @@ def xinan_payoffs(*, b_U: float, C_U: float, S: float, M: float, M_prime: float,
     return A, B
 
 
-def xinan_preset(round: int = 1, year: int = 1, **overrides: float) -> EvolutionaryPreset:  # noqa: A002
+def xinan_preset(round: int = 1, year: int = 1, **overrides: float) -> EvolutionaryPreset:
     """The Xin'an River upstream-downstream bet in one of its three funded rounds.
 
     Parameters

@@ -14,7 +14,7 @@ from coopgame.errors import InvalidGameError
 from coopgame.results import Result, Summary
 from coopgame.tolerances import DYNAMICS_TOL
 
-__all__ = ["evolutionary_regime", "RegimeResult", "REGIMES"]
+__all__ = ["REGIMES", "RegimeResult", "evolutionary_regime"]
 
 REGIMES = {
     "cooperation dominant": "full cooperation is the only ESS: it attracts the interior",

@@ -21,13 +21,19 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit, logit
 
-from coopgame._validation import as_float_array, as_readonly, check_method, check_positive_int, check_tol
+from coopgame._validation import (
+    as_float_array,
+    as_readonly,
+    check_method,
+    check_positive_int,
+    check_tol,
+)
 from coopgame.dynamics._integrators import dopri5, rk4
 from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
 from coopgame.errors import InvalidParameterError, SolverError
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["replicator_dynamics", "TrajectoryResult"]
+__all__ = ["TrajectoryResult", "replicator_dynamics"]
 
 METHODS = ("dopri5", "rk4", "solve_ivp")
 _IVP_METHODS = ("RK45", "DOP853", "Radau", "BDF", "LSODA", "RK23")
@@ -119,8 +125,8 @@ class TrajectoryResult(Result):
             facts.append(("steps per run (median)", format_number(float(np.median(self.n_steps)))))
         if self.success is not None:
             facts.append(("runs completed", f"{int(np.count_nonzero(self.success))}/{self.n_states}"))
-        notes = ["Endpoints within 1e-3 of a pure profile are counted at that profile; "
-                 "'interior' runs have not settled (cycles, slow saddles)."]
+        notes = [("Endpoints within 1e-3 of a pure profile are counted at that profile; "
+                  "'interior' runs have not settled (cycles, slow saddles).")]
         return Summary(title="Replicator dynamics", facts=tuple(facts), columns=("endpoint", "runs", "share"),
                        rows=rows, notes=tuple(notes))
 

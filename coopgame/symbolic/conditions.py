@@ -20,7 +20,7 @@ from coopgame.errors import InvalidParameterError
 from coopgame.results import Result, Summary
 from coopgame.symbolic.games import SymbolicPairwiseGame
 
-__all__ = ["ess_conditions", "is_ess", "ConditionResult", "decide_negative", "VERTICES"]
+__all__ = ["VERTICES", "ConditionResult", "decide_negative", "ess_conditions", "is_ess"]
 
 VERTICES = ((1, 1), (1, 0), (0, 1), (0, 0))
 """Vertices as (row player cooperates, column player cooperates)."""

@@ -29,7 +29,7 @@ from coopgame.results import Result, Summary
 from coopgame.symbolic.conditions import decide_negative
 from coopgame.symbolic.games import SymbolicPairwiseGame
 
-__all__ = ["design_inverses", "DesignInverseResult"]
+__all__ = ["DesignInverseResult", "design_inverses"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,8 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from coopgame import (NCityGame, PairwiseGame, basin_share, evolutionary_regime, replicator_dynamics,
-                      rest_points)
+from coopgame import (
+    NCityGame,
+    PairwiseGame,
+    basin_share,
+    evolutionary_regime,
+    replicator_dynamics,
+    rest_points,
+)
 from coopgame.errors import InvalidGameError
 from tests.dynamics.reference_models import worked, xinan_matrices
 
@@ -125,7 +131,7 @@ def test_xinan_without_downstream_penalty_cycles():
     A, B = xinan_matrices(b_U=0, C_U=4, S=3, M=1, Mp=1, F_U=0, F_D=0, B_D=5, Ls_D=3)
     reg = evolutionary_regime((A, B))
     assert reg.regime == "cycling" and reg.ess == ()
-    centre = [p for p in reg.rest_points.points if p.kind == "interior"][0]
+    centre = next(p for p in reg.rest_points.points if p.kind == "interior")
     assert centre.label == "centre"
     # numerically: a trajectory keeps circling the centre, never settling at a corner
     res = replicator_dynamics((A, B), [0.3, 0.3], (0, 200), t_eval=np.linspace(0, 200, 2001))

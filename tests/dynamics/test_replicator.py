@@ -12,7 +12,7 @@ from coopgame.dynamics import _integrators
 from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMethodError
 from tests.dynamics.reference_models import worked, xinan_matrices
 
-REF = dict(method="solve_ivp", rtol=1e-12, atol=1e-14)
+REF = {"method": "solve_ivp", "rtol": 1e-12, "atol": 1e-14}
 
 
 def field_2x2(A, B):
@@ -167,16 +167,16 @@ def test_result_summary_and_dict():
 
 
 @pytest.mark.parametrize("kwargs, err", [
-    (dict(x0=[0.5, 1.5]), InvalidParameterError),
-    (dict(x0=[0.5, 0.5, 0.5]), InvalidParameterError),
-    (dict(t_span=(5, 1)), InvalidParameterError),
-    (dict(t_eval=[0, 60]), InvalidParameterError),
-    (dict(method="euler"), UnknownMethodError),
-    (dict(rtol=-1.0), InvalidParameterError),
+    ({"x0": [0.5, 1.5]}, InvalidParameterError),
+    ({"x0": [0.5, 0.5, 0.5]}, InvalidParameterError),
+    ({"t_span": (5, 1)}, InvalidParameterError),
+    ({"t_eval": [0, 60]}, InvalidParameterError),
+    ({"method": "euler"}, UnknownMethodError),
+    ({"rtol": -1.0}, InvalidParameterError),
 ])
 def test_bad_input_raises_typed_errors(kwargs, err):
     A, B = worked(2.0, 1.5)
-    args = dict(x0=[0.5, 0.5], t_span=(0, 50))
+    args = {"x0": [0.5, 0.5], "t_span": (0, 50)}
     args.update(kwargs)
     with pytest.raises(err, match="replicator_dynamics"):
         replicator_dynamics((A, B), args.pop("x0"), args.pop("t_span"), **args)

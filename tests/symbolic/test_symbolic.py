@@ -4,8 +4,16 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from coopgame import (PairwiseGame, SymbolicPairwiseGame, bm1_preset, design_inverses, ess_conditions, is_ess,
-                      rest_points, xinan_preset)
+from coopgame import (
+    PairwiseGame,
+    SymbolicPairwiseGame,
+    bm1_preset,
+    design_inverses,
+    ess_conditions,
+    is_ess,
+    rest_points,
+    xinan_preset,
+)
 from coopgame.errors import InvalidParameterError
 
 VERTICES = [(1, 1), (1, 0), (0, 1), (0, 0)]
@@ -99,8 +107,8 @@ def test_three_valued_predicates():
     assert is_ess(g0, (0, 0)) is True
     assert is_ess(g0, (1, 1)) is None
     # full cooperation with an explicit assumption that decides it
-    dR, al, C_A, E_A = (sp.Symbol(n, positive=True) if n in ("Delta_R", "C_A") else sp.Symbol(n, nonnegative=True)
-                        for n in ("Delta_R", "alpha", "C_A", "E_A"))
+    dR, C_A = sp.Symbol("Delta_R", positive=True), sp.Symbol("C_A", positive=True)
+    E_A = sp.Symbol("E_A", nonnegative=True)
     g1 = SymbolicPairwiseGame.two_city(C_B=1, E_B=0, W_B=0, F_B=2, W_A=0, F_A=0, alpha=sp.Rational(1, 2))
     # B's side: dR/2 + 2 > 1 always holds; A's side: dR/2 > C_A + E_A needs an assumption
     assert is_ess(g1, (1, 1)) is None
