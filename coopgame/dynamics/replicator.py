@@ -13,6 +13,7 @@ which is the independent reference the batched methods are tested against.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ from coopgame._validation import (
 )
 from coopgame.dynamics._integrators import dopri5, rk4
 from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
-from coopgame.errors import InvalidParameterError, SolverError
+from coopgame.errors import ConvergenceWarning, InvalidParameterError, SolverError
 from coopgame.results import Result, Summary, format_number
 
 __all__ = ["TrajectoryResult", "replicator_dynamics"]
@@ -263,6 +264,10 @@ def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, me
         n_acc, n_rej, success, violation = stats.n_accepted, stats.n_rejected, stats.success, 0.0
     if not binary:
         params["row_actions"] = int(system.A.shape[0])
+    if not np.all(success):
+        warnings.warn(f"{func}(): {int(np.size(success) - np.count_nonzero(success))} of {np.size(success)} runs "
+                      f"stopped before t1 (step-size underflow or iteration cap); their later states are NaN",
+                      ConvergenceWarning, stacklevel=2)
     states = np.ascontiguousarray(np.transpose(out, (2, 0, 1))[:, pick, :])
     return TrajectoryResult(states=as_readonly(states), times=as_readonly(times[pick].copy()),
                             state_labels=_state_labels(system), method=method, parameters=params,
