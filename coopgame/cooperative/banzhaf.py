@@ -13,17 +13,17 @@ from coopgame.cooperative._dispatch import (
     allocation_result,
     check_game,
     check_samples,
-    cost_term_values,
     dense_values,
     not_structured,
 )
 from coopgame.cooperative._evaluators import evaluator_for
+from coopgame.cooperative._structured_path import structured_value
 from coopgame.cooperative.sampling import DEFAULT_SAMPLES, banzhaf_sampling
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.structured import StructuredGame
 from coopgame.results import AllocationResult
 
-__all__ = ["banzhaf_value", "banzhaf_rows"]
+__all__ = ["banzhaf_rows", "banzhaf_value"]
 
 _METHODS = ("auto", "exact", "structured", "sampling")
 
@@ -104,30 +104,5 @@ def banzhaf_rows(values: np.ndarray, n: int) -> np.ndarray:
 
 
 def _structured(game: StructuredGame, n_samples: int, seed: SeedLike) -> AllocationResult:
-    func = "banzhaf_value"
-    m = game.pairwise
-    beta = game.additive + 0.5 * (m.sum(axis=1) + m.sum(axis=0))
-    paths = ["closed form (additive + pairwise)"]
-    variance = None
-    parameters: dict[str, object] = {}
-    rng = None
-    n = game.n_players
-    for term in game.cost_terms:
-        name = type(term).__name__
-        shares = term.banzhaf_cost_shares()
-        if shares is not None:
-            beta = beta - shares
-            paths.append(f"{name}: closed form")
-        elif n <= AUTO_EXACT_MAX:
-            beta = beta + banzhaf_rows(cost_term_values(term, func=func)[None, :], n)[0]
-            paths.append(f"{name}: exact dense")
-        else:
-            rng = rng or make_rng(seed, func=func)
-            estimate, errors = banzhaf_sampling(evaluator_for(term, func=func), n_samples, rng)
-            beta = beta + estimate
-            variance = errors**2 if variance is None else variance + errors**2
-            paths.append(f"{name}: sampling")
-            parameters.update(n_samples=n_samples, seed=seed)
-    errors = None if variance is None else np.sqrt(variance)
-    return allocation_result(game, beta, concept="banzhaf", method="structured: " + "; ".join(paths),
-                             parameters=parameters, standard_errors=errors)
+    return structured_value(game, concept="banzhaf", closed_form="banzhaf_cost_shares", exact_rows=banzhaf_rows,
+                            sampler=banzhaf_sampling, sampler_name="sampling", n_samples=n_samples, seed=seed)

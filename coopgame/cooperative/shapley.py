@@ -13,17 +13,17 @@ from coopgame.cooperative._dispatch import (
     allocation_result,
     check_game,
     check_samples,
-    cost_term_values,
     dense_values,
     not_structured,
 )
 from coopgame.cooperative._evaluators import evaluator_for
+from coopgame.cooperative._structured_path import structured_value
 from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation, shapley_stratified
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.structured import StructuredGame
 from coopgame.results import AllocationResult
 
-__all__ = ["shapley_value", "shapley_rows"]
+__all__ = ["shapley_rows", "shapley_value"]
 
 _METHODS = ("auto", "exact", "structured", "permutation", "stratified")
 _SAMPLERS = {"permutation": shapley_permutation, "stratified": shapley_stratified}
@@ -137,30 +137,5 @@ def shapley_rows(values: np.ndarray, n: int) -> np.ndarray:
 
 
 def _structured(game: StructuredGame, n_samples: int, seed: SeedLike) -> AllocationResult:
-    func = "shapley_value"
-    m = game.pairwise
-    phi = game.additive + 0.5 * (m.sum(axis=1) + m.sum(axis=0))
-    paths = ["closed form (additive + pairwise)"]
-    variance = None
-    parameters: dict[str, object] = {}
-    rng = None
-    n = game.n_players
-    for term in game.cost_terms:
-        name = type(term).__name__
-        shares = term.shapley_cost_shares()
-        if shares is not None:
-            phi = phi - shares
-            paths.append(f"{name}: closed form")
-        elif n <= AUTO_EXACT_MAX:
-            phi = phi + shapley_rows(cost_term_values(term, func=func)[None, :], n)[0]
-            paths.append(f"{name}: exact dense")
-        else:
-            rng = rng or make_rng(seed, func=func)
-            estimate, errors = shapley_permutation(evaluator_for(term, func=func), n_samples, rng)
-            phi = phi + estimate
-            variance = errors**2 if variance is None else variance + errors**2
-            paths.append(f"{name}: permutation sampling")
-            parameters.update(n_samples=n_samples, seed=seed)
-    errors = None if variance is None else np.sqrt(variance)
-    return allocation_result(game, phi, concept="shapley", method="structured: " + "; ".join(paths),
-                             parameters=parameters, standard_errors=errors)
+    return structured_value(game, concept="shapley", closed_form="shapley_cost_shares", exact_rows=shapley_rows,
+                            sampler=shapley_permutation, sampler_name="permutation sampling", n_samples=n_samples, seed=seed)
