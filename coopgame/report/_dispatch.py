@@ -70,7 +70,7 @@ def sections_for(built: Any, *, spec: Any = None, progress: bool = False) -> tup
                 out += _sections.cooperative_sections(built.tu, label="", skipped=skipped, context=context,
                                                       progress=progress)
         for name, table in getattr(built, "tables", {}).items():
-            out.append(Section(key=str(name), summary=table, data=table.to_dict()))
+            out.append(_table_section(str(name), table, context))
         if not out:
             skipped.append("nothing to solve: the model built no game")
         return _unique_keys(out), skipped
@@ -104,6 +104,27 @@ def _context(built: Any, spec: Any) -> dict[str, Any]:
     if initial is not None:
         ctx["initial"] = initial
     return ctx
+
+
+def _table_section(key: str, table: Any, context: dict[str, Any]) -> Section:
+    """A contract or fund table from the model's rule; a fund-flows figure when it has a net column."""
+    columns = [c.lower() for c in table.columns]
+    net_col = next((j for j, c in enumerate(columns) if c == "net" or c.startswith("net ")), None)
+    figure = None
+    if net_col is not None and table.rows:
+        try:
+            players = [row[0] for row in table.rows]
+            net = [float(row[net_col]) for row in table.rows]
+        except ValueError:
+            net = None
+        if net is not None:
+            def figure() -> Any:
+                from coopgame.plots import fund_flows
+
+                return fund_flows(players, net, unit=context.get("unit", ""), title=table.title)
+    return Section(key=key, summary=table, data=table.to_dict(), figure=figure,
+                   caption="Net position of each member under the model's rule: left pays, right receives."
+                   if figure is not None else "")
 
 
 def _unique_keys(sections: list[Section]) -> list[Section]:
