@@ -47,3 +47,57 @@ def equilibria_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list[tuple
             out.append((x, y))
     degenerate = abs(a0) <= t or abs(a1) <= t or abs(d0) <= t or abs(d1) <= t
     return out, degenerate
+
+
+def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarray, np.ndarray, bool]:
+    """Same equilibria as :func:`equilibria_2x2`, plus payoffs and regrets, in plain floats.
+
+    A single-game call is dominated by numpy's per-call cost on tiny arrays, so
+    everything is computed on Python floats and packed into one array at the end.
+    """
+    a00, a01, a10, a11 = A.ravel().tolist()
+    b00, b01, b10, b11 = B.ravel().tolist()
+    t = tol * max(1.0, abs(a00), abs(a01), abs(a10), abs(a11), abs(b00), abs(b01), abs(b10), abs(b11))
+    a0, a1 = a00 - a10, a01 - a11
+    d0, d1 = b00 - b01, b10 - b11
+    ties = abs(a0) <= t or abs(a1) <= t or abs(d0) <= t or abs(d1) <= t
+    pure = ((1.0, 0.0), (0.0, 1.0))
+    out = []
+    if ties:
+        row_best = ((a0 >= -t, a0 <= t), (a1 >= -t, a1 <= t))
+        col_best = ((d0 >= -t, d0 <= t), (d1 >= -t, d1 <= t))
+        out = [(pure[i], pure[j]) for i in (0, 1) for j in (0, 1) if row_best[j][i] and col_best[i][j]]
+    else:  # no ties: (i, j) is an equilibrium iff both players strictly prefer it; slot order kept
+        if d0 > 0:
+            if a0 > 0:
+                out.append((pure[0], pure[0]))
+        elif a1 > 0:
+            out.append((pure[0], pure[1]))
+        if d1 > 0:
+            if a0 < 0:
+                out.append((pure[1], pure[0]))
+        elif a1 < 0:
+            out.append((pure[1], pure[1]))
+    x_mix = (d0 > t and d1 < -t) or (d0 < -t and d1 > t)
+    y_mix = (a0 > t and a1 < -t) or (a0 < -t and a1 > t)
+    if y_mix:
+        q = a1 / (a1 - a0)
+        y = (q, 1.0 - q)
+        out += [(pure[i], y) for i, d in ((0, d0), (1, d1)) if abs(d) <= t]
+    if x_mix:
+        p = d1 / (d1 - d0)
+        x = (p, 1.0 - p)
+        out += [(x, pure[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
+        if y_mix:
+            out.append((x, y))
+    rows = [x for x, _ in out] + [y for _, y in out]
+    for (x0, x1), (y0, y1) in out:
+        ay0, ay1 = a00 * y0 + a01 * y1, a10 * y0 + a11 * y1
+        bx0, bx1 = b00 * x0 + b10 * x1, b01 * x0 + b11 * x1
+        u, w = x0 * ay0 + x1 * ay1, bx0 * y0 + bx1 * y1
+        rows.append((u, w))
+        rows.append((max(max(ay0, ay1) - u, 0.0), max(max(bx0, bx1) - w, 0.0)))
+    k = len(out)
+    packed = np.array(rows)
+    eqs = [(packed[e], packed[k + e]) for e in range(k)]
+    return eqs, packed[2 * k::2], packed[2 * k + 1::2], ties

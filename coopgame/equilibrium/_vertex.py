@@ -7,8 +7,11 @@ the origin is their only zero-payoff vertex):
 
 A vertex is cut out by m (resp. n) independent tight constraints. Choosing a
 support S of size k (the coordinates left free) and k tight best-response
-constraints J, the vertex solves the k×k system ``B'[S, J]^T x_S = 1``; all
-such bases are solved at once, size by size, in batched numpy. A vertex is
+constraints J, the vertex solves the k×k system ``B'[S, J]^T x_S = 1``. Up to
+C(m+n, m) = 20,000 bases the systems are not solved one by one: every vertex
+coordinate and slack is a ratio of minors (:mod:`._minors`), so a table of all
+minors and one gather give them all; larger games solve the systems in
+batched LAPACK calls, size by size. A vertex is
 identified by its full set of tight constraints (its *labels*, a bitmask),
 which also merges the many bases of a degenerate vertex. (x, y) is an extreme
 equilibrium iff the labels of x and y together cover all m + n actions —
@@ -24,21 +27,23 @@ from math import comb
 
 import numpy as np
 
+from coopgame.equilibrium._minors import MAX_MINOR_BASES, minor_tables, signed_minors
 from coopgame.errors import GameTooLargeError
 
-__all__ = ["extreme_equilibria", "MAX_BASES"]
+__all__ = ["extreme_equilibria", "extreme_equilibrium_arrays", "MAX_BASES"]
 
 MAX_BASES: int = 3_000_000
 """Refuse games needing more than this many candidate bases per polytope (C(m+n, m))."""
 
 _SINGULAR = 1e-11  # |det| below this (entries in [1, 2]) is a singular basis: no vertex
+_STAGED = 2_000   # above this many bases, test x >= 0 before computing any slack
 
 
 def _subsets(size: int, k: int) -> np.ndarray:
     return np.array(list(combinations(range(size), k)), dtype=np.intp).reshape(-1, k)
 
 
-def _vertices(M: np.ndarray, span: float, tol_abs: float, prob_tol: float) -> tuple[np.ndarray, np.ndarray]:
+def _vertices_by_solve(M: np.ndarray, span: float, tol_abs: float, prob_tol: float) -> tuple[np.ndarray, np.ndarray]:
     """Vertices (non-zero) of {x >= 0 : M^T x <= 1} with their label bitmasks.
 
     ``M`` is (m, n) with entries in [1, 2]; ``span`` converts M-units back to
@@ -82,32 +87,115 @@ def _vertices(M: np.ndarray, span: float, tol_abs: float, prob_tol: float) -> tu
     return prob, labels
 
 
-def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol_abs: float,
-                       prob_tol: float = 1e-9) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
-    """All extreme equilibria of (A, B), in canonical order, and the degeneracy flag."""
+def _vertices_by_minors(Ms: np.ndarray, spans: np.ndarray, tol_abs: float,
+                        prob_tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Vertices of each stacked polytope {x >= 0 : M^T x <= 1} (``Ms``: (p, r, c), entries in [1, 2]).
+
+    Returns ``(poly, prob, tight, labels)`` over all feasible bases: which
+    polytope, the probability vector (exact zeros where x_i = 0), the tight
+    labels (x_i = 0 | column j tight) and their bitmask.
+    """
+    p, r, c = Ms.shape
+    t = minor_tables(r, c)
+    Mt = np.ones((p, r + 1, c))
+    Mt[:, :r] = Ms
+    D = signed_minors(Mt.reshape(p, -1), t)
+    thr = np.full(r + c, tol_abs)
+    thr[:r] = prob_tol
+    idx = t.basis_idx
+    with np.errstate(divide="ignore", invalid="ignore"):   # singular bases (det = 0) are masked
+        if idx.shape[0] > _STAGED:
+            # Probabilities first (few bases survive x >= 0), slacks only for the survivors.
+            head = np.take(D, idx[:, r + c], axis=1)                    # det
+            nums = np.take(D, idx[:, :r], axis=1)                       # x * det
+            tot = nums.sum(axis=-1)
+            prob = nums / tot[..., None]
+            ok = (prob >= -prob_tol).all(axis=-1) & (head * tot > 0) & (np.abs(head) > _SINGULAR)
+            poly, base = np.nonzero(ok)
+            slack = D[poly[:, None], idx[base, r:r + c]] * (spans[poly] / tot[poly, base])[:, None]
+            keep = (slack >= -tol_abs).all(axis=1)
+            poly, base = poly[keep], base[keep]
+            R = np.concatenate((prob[poly, base], slack[keep]), axis=1)
+        else:
+            V = np.take(D, idx, axis=1)                                  # (p, N, r + c + 1)
+            det = V[..., -1]
+            tot = V[..., :r].sum(axis=-1)                                # (sum of x) * det
+            scale = np.ones((p, 1, r + c))
+            scale[:, 0, r:] = spans[:, None]
+            R = V[..., :-1] * (scale / tot[..., None])     # probabilities | shortfalls in payoff units
+            ok = (R >= -thr).all(axis=-1) & (det * tot > 0) & (np.abs(det) > _SINGULAR)
+            poly, base = np.nonzero(ok)
+            R = R[poly, base]
+    tight = R <= thr
+    labels = tight @ (1 << np.arange(r + c, dtype=np.int64))
+    prob = np.where(tight[:, :r], 0.0, R[:, :r])
+    prob /= prob.sum(axis=1, keepdims=True)
+    return poly, prob, tight, labels
+
+
+def _minor_side(poly, prob, tight, labels, q, rows):
+    sel = poly == q
+    prob, tight, labels = prob[sel], tight[sel], labels[sel]
+    degenerate = bool((tight.sum(axis=1) > rows).any())
+    return prob, labels, degenerate
+
+
+def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol_abs: float,
+                               prob_tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, bool]:
+    """All extreme equilibria of (A, B) as stacked rows ``X``, ``Y`` in canonical order, and the degeneracy flag."""
     m, n = A.shape
     if comb(m + n, m) > MAX_BASES:
         raise GameTooLargeError(
             f"nash_equilibria(): enumerating every extreme equilibrium of a {m}x{n} game means checking "
             f"C({m + n}, {m}) = {comb(m + n, m):,} bases per player, beyond {MAX_BASES:,}; "
             "use method='nashpy-lemke-howson' for some equilibria")
-    span_b = max(float(B.max() - B.min()), tol_abs, 1e-300)
-    span_a = max(float(A.max() - A.min()), tol_abs, 1e-300)
-    Bn = 1.0 + (B - B.min()) / span_b
-    An = 1.0 + (A - A.min()) / span_a
-    xs, lx = _vertices(Bn, span_b, tol_abs, prob_tol)            # labels: rows zero | columns tight
-    ys, ly_raw = _vertices(An.T, span_a, tol_abs, prob_tol)      # labels: cols zero | rows tight
+    bmin, amin = B.min(), A.min()
+    span_b = max(float(B.max() - bmin), tol_abs, 1e-300)
+    span_a = max(float(A.max() - amin), tol_abs, 1e-300)
+    if comb(m + n, m) <= MAX_MINOR_BASES:
+        if m == n:      # both polytopes have the same shape: one stacked pass
+            Ms = np.stack((B - bmin, A.T - amin))
+            spans = np.array([span_b, span_a])
+            Ms /= spans[:, None, None]
+            Ms += 1.0
+            found = _vertices_by_minors(Ms, spans, tol_abs, prob_tol)
+            xs, lx, dx = _minor_side(*found, 0, m)
+            ys, ly_raw, dy = _minor_side(*found, 1, n)
+        else:
+            xs, lx, dx = _minor_side(*_vertices_by_minors(
+                (1.0 + (B - bmin) / span_b)[None], np.array([span_b]), tol_abs, prob_tol), 0, m)
+            ys, ly_raw, dy = _minor_side(*_vertices_by_minors(
+                (1.0 + (A.T - amin) / span_a)[None], np.array([span_a]), tol_abs, prob_tol), 0, n)
+        degenerate = dx or dy
+        if degenerate:  # a degenerate vertex is reached from several bases: keep one copy
+            lx, first = np.unique(lx, return_index=True)
+            xs = xs[first]
+            ly_raw, first = np.unique(ly_raw, return_index=True)
+            ys = ys[first]
+    else:
+        Bn = 1.0 + (B - bmin) / span_b
+        An = 1.0 + (A - amin) / span_a
+        xs, lx = _vertices_by_solve(Bn, span_b, tol_abs, prob_tol)            # labels: rows zero | columns tight
+        ys, ly_raw = _vertices_by_solve(An.T, span_a, tol_abs, prob_tol)      # labels: cols zero | rows tight
+        popx = np.array([bin(int(v)).count("1") for v in lx], dtype=int)
+        popy = np.array([bin(int(v)).count("1") for v in ly_raw], dtype=int)
+        degenerate = bool((popx > m).any() or (popy > n).any())
     # Re-express y's labels in x's numbering: row i tight -> i, column j zero -> m + j.
-    col_zero = ly_raw & ((1 << n) - 1)
-    row_tight = ly_raw >> n
-    ly = row_tight | (col_zero << m)
-    full = (1 << (m + n)) - 1
-    popx = np.array([bin(int(v)).count("1") for v in lx], dtype=int)
-    popy = np.array([bin(int(v)).count("1") for v in ly], dtype=int)
-    degenerate = bool((popx > m).any() or (popy > n).any())
-    i, j = np.nonzero((lx[:, None] | ly[None, :]) == full)
-    pairs = [(xs[a], ys[b]) for a, b in zip(i, j)]
-    return sort_equilibria(pairs), degenerate
+    ly = (ly_raw >> n) | ((ly_raw & ((1 << n) - 1)) << m)
+    i, j = np.nonzero((lx[:, None] | ly[None, :]) == (1 << (m + n)) - 1)
+    X, Y = xs[i], ys[j]
+    if X.shape[0] > 1:  # canonical order: total support size, then x, then y, each descending
+        keys = np.concatenate((-Y.T[::-1], -X.T[::-1], [(X > 0).sum(axis=1) + (Y > 0).sum(axis=1)]))
+        order = np.lexsort(keys)
+        X, Y = X[order], Y[order]
+    return X, Y, degenerate
+
+
+def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol_abs: float,
+                       prob_tol: float = 1e-9) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
+    """All extreme equilibria of (A, B), in canonical order, and the degeneracy flag."""
+    X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol_abs, prob_tol)
+    return list(zip(X, Y)), degenerate
 
 
 def sort_equilibria(pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:

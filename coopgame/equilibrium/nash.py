@@ -10,8 +10,8 @@ import numpy as np
 
 from coopgame._validation import check_method, check_tol
 from coopgame.equilibrium._nashpy import NASHPY_METHODS, nashpy_equilibria
-from coopgame.equilibrium._two_by_two import equilibria_2x2
-from coopgame.equilibrium._vertex import extreme_equilibria, sort_equilibria
+from coopgame.equilibrium._two_by_two import solve_2x2
+from coopgame.equilibrium._vertex import extreme_equilibrium_arrays, sort_equilibria
 from coopgame.errors import InvalidGameError
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
@@ -23,6 +23,8 @@ __all__ = ["nash_equilibria", "NashEquilibriaResult", "NASH_METHODS"]
 NASH_METHODS = ("vertex-enumeration", *NASHPY_METHODS)
 
 GameLike = Union[PairwiseGame, NCityGame, tuple]
+
+_INF = float("inf")
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,26 +156,50 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
     (3, True)
     """
     func = "nash_equilibria"
-    A, B, pg = _bimatrix(game, func=func)
+    if type(game) is PairwiseGame:   # already validated by its constructor
+        A, B, pg = game.row_payoffs, game.col_payoffs, game
+    else:
+        A, B, pg = _bimatrix(game, func=func)
     if method != "vertex-enumeration":
         check_method(method, NASH_METHODS, func=func)
-    tol = check_tol(tol, func=func)
+    if type(tol) is not float or not 0.0 <= tol < _INF:
+        tol = check_tol(tol, func=func)
     if method == "vertex-enumeration":
         if A.shape == (2, 2):
-            eqs, degenerate = equilibria_2x2(A, B, tol)
+            eqs, payoffs, regrets, degenerate = solve_2x2(A, B, tol)
         else:
-            eqs, degenerate = extreme_equilibria(A, B, tol * payoff_scale(A, B))
+            X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol * payoff_scale(A, B))
+            eqs = list(zip(X, Y))
+            payoffs, regrets = _certificates_arrays(A, B, X, Y)
         complete = True
     else:
         eqs = sort_equilibria(nashpy_equilibria(A, B, method))
         degenerate = None
         complete = False
-    payoffs, regrets = _certificates(A, B, eqs)
-    return NashEquilibriaResult(
+        payoffs, regrets = _certificates(A, B, eqs)
+    # Plain attribute fill: the frozen dataclass __init__ costs as much as a 2x2 solve.
+    res = object.__new__(NashEquilibriaResult)
+    res.__dict__.update(
         equilibria=eqs, method=method, parameters={"tol": tol}, payoffs=payoffs, regrets=regrets,
         degenerate=degenerate, complete=complete,
         players=pg.players if pg is not None else ("1", "2"),
         actions=pg.actions if pg is not None else _default_actions(A.shape), game=pg)
+    return res
+
+
+def _certificates_arrays(A: np.ndarray, B: np.ndarray, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Payoffs and regrets of equilibria stacked as rows of X and Y, recomputed from the payoffs."""
+    ay = Y @ A.T                      # row player's payoff of each action, per equilibrium
+    xb = X @ B                        # column player's
+    payoffs = np.empty((X.shape[0], 2))
+    payoffs[:, 0] = (X * ay).sum(axis=1)
+    payoffs[:, 1] = (xb * Y).sum(axis=1)
+    regrets = np.empty_like(payoffs)
+    regrets[:, 0] = ay.max(axis=1, initial=-np.inf)
+    regrets[:, 1] = xb.max(axis=1, initial=-np.inf)
+    regrets -= payoffs
+    np.maximum(regrets, 0.0, out=regrets)
+    return payoffs, regrets
 
 
 def _certificates(A: np.ndarray, B: np.ndarray, eqs: list) -> tuple[np.ndarray, np.ndarray]:
