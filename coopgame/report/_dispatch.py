@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Any
 
 from coopgame.report import _sections
@@ -58,7 +59,11 @@ def sections_for(built: Any, *, spec: Any = None, progress: bool = False) -> tup
         ncity = getattr(built, "ncity", None)
         if ncity is not None:
             out += _sections.ncity_sections(ncity, label="", skipped=skipped, context=context)
-            if built.has_tu and kind_of(built.tu) != "structured":
+            start = time.perf_counter()
+            tu = built.tu if built.has_tu else None  # a dense game at large n is built here, on first access
+            if tu is not None and kind_of(tu) == "tu":
+                context = dict(context, build_seconds=time.perf_counter() - start)
+            if tu is not None and kind_of(tu) != "structured":
                 # the model adds a non-quadratic term (a shared facility): solve its own dense game too
                 out += _sections.cooperative_sections(built.tu, label="with the shared facility", skipped=skipped,
                                                       context=context, progress=progress)
@@ -67,7 +72,11 @@ def sections_for(built: Any, *, spec: Any = None, progress: bool = False) -> tup
                 out += _sections.pairwise_sections(built.pairwise, label="", skipped=skipped,
                                                    initial=context.get("initial"))
             if built.has_tu:
-                out += _sections.cooperative_sections(built.tu, label="", skipped=skipped, context=context,
+                start = time.perf_counter()
+                tu = built.tu
+                if kind_of(tu) == "tu":
+                    context = dict(context, build_seconds=time.perf_counter() - start)
+                out += _sections.cooperative_sections(tu, label="", skipped=skipped, context=context,
                                                       progress=progress)
         for name, table in getattr(built, "tables", {}).items():
             out.append(_table_section(str(name), table, context))

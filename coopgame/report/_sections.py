@@ -362,6 +362,8 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
         facts.append(("joint cost C(N)", format_number(alone.sum() - grand if total_cost is None else total_cost)))
     method = shap.method
     how = f"exact (2^{len(players)} = {2 ** len(players):,} coalitions)" if method == "exact" else method
+    if "build_seconds" in context and dense is game:
+        facts.append(("coalition values", f"{2 ** len(players):,} computed in {context['build_seconds']:.3f} s"))
     facts.append(("Shapley value", f"{how}, {times['shapley']:.3f} s"))
     for k in allocs:
         if k in times and k != "shapley":
