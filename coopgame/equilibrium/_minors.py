@@ -41,10 +41,12 @@ class MinorTables:
     term_idx: np.ndarray | None
     term_sign: np.ndarray | None
     term_start: np.ndarray | None
-    # Laplace expansion by levels: (start, stop, entry_idx, child_idx, signs) for k >= 2
+    # Laplace expansion by levels, k >= 2: (start, stop, entry_idx, child_idx), both (k, N_k);
+    # entry_idx points into [flat, -flat] so the cofactor sign is folded in
     levels: tuple
-    # per basis: columns [x*det for r rows, slack*det for c columns, det], as indices into
-    # the signed table [D, -D, 0] (see ``signed_minors``)
+    # per basis, shape (r + c + 1, N): rows [x*det for r rows, slack*det for c columns, det],
+    # as indices into the signed table [D, -D, 0] (see ``signed_minors``); basis-minor layout
+    # keeps every reduction over a leading axis (contiguous, fast)
     basis_idx: np.ndarray
 
 
@@ -88,11 +90,12 @@ def minor_tables(r: int, c: int) -> MinorTables:
     else:
         for k in range(2, kmax + 1):
             keys = [(R, C) for R in rows[k] for C in cols[k]]
-            ent = [[R[0] * c + C[t] for t in range(k)] for R, C in keys]
+            size = (r + 1) * c            # offset of the negated copy of the entries
+            ent = [[R[0] * c + C[t] + (size if t % 2 else 0) for t in range(k)] for R, C in keys]
             child = [[index[(R[1:], C[:t] + C[t + 1:])] for t in range(k)] for R, C in keys]
             start = index[keys[0]]
-            levels.append((start, start + len(keys), np.array(ent, dtype=np.intp),
-                           np.array(child, dtype=np.intp), (-1.0) ** np.arange(k)))
+            levels.append((start, start + len(keys), np.array(ent, dtype=np.intp).T.copy(),
+                           np.array(child, dtype=np.intp).T.copy()))
     bidx, bsgn = [], []
     for k in range(1, min(r, c) + 1):
         for S in combinations(range(r), k):
@@ -116,7 +119,7 @@ def minor_tables(r: int, c: int) -> MinorTables:
     T = len(index)
     bidx_a, bsgn_a = np.array(bidx, dtype=np.intp), np.array(bsgn)
     signed = np.where(bsgn_a > 0, bidx_a, np.where(bsgn_a < 0, bidx_a + T, 2 * T))
-    return MinorTables(T, term_idx, term_sign, term_start, tuple(levels), signed.astype(np.intp))
+    return MinorTables(T, term_idx, term_sign, term_start, tuple(levels), signed.T.astype(np.intp).copy())
 
 
 def signed_minors(flat: np.ndarray, t: MinorTables) -> np.ndarray:
@@ -132,8 +135,9 @@ def signed_minors(flat: np.ndarray, t: MinorTables) -> np.ndarray:
         D[...] = np.add.reduceat(flat[:, t.term_idx].prod(axis=-1) * t.term_sign, t.term_start, axis=1)
     else:
         D[:, :size] = flat                # 1×1 minors are the entries, in the same order
-        for start, stop, ent, child, signs in t.levels:
-            D[:, start:stop] = (flat[:, ent] * D[:, child]) @ signs
+        both = np.concatenate((flat, -flat), axis=1)
+        for start, stop, ent, child in t.levels:   # expansion along each minor's first row
+            D[:, start:stop] = (np.take(both, ent, axis=1) * np.take(D, child, axis=1)).sum(axis=1)
     np.negative(D, out=out[:, T:2 * T])
     out[:, 2 * T] = 0.0
     return out

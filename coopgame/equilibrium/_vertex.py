@@ -100,32 +100,34 @@ def _vertices_by_minors(Ms: np.ndarray, spans: np.ndarray, tol_abs: float,
     Mt = np.ones((p, r + 1, c))
     Mt[:, :r] = Ms
     D = signed_minors(Mt.reshape(p, -1), t)
-    thr = np.full(r + c, tol_abs)
-    thr[:r] = prob_tol
-    idx = t.basis_idx
+    idx = t.basis_idx                                             # (r + c + 1, N)
     with np.errstate(divide="ignore", invalid="ignore"):   # singular bases (det = 0) are masked
-        if idx.shape[0] > _STAGED:
+        if idx.shape[1] > _STAGED:
             # Probabilities first (few bases survive x >= 0), slacks only for the survivors.
-            head = np.take(D, idx[:, r + c], axis=1)                    # det
-            nums = np.take(D, idx[:, :r], axis=1)                       # x * det
-            tot = nums.sum(axis=-1)
-            prob = nums / tot[..., None]
-            ok = (prob >= -prob_tol).all(axis=-1) & (head * tot > 0) & (np.abs(head) > _SINGULAR)
+            det = np.take(D, idx[r + c], axis=1)                        # (p, N)
+            nums = np.take(D, idx[:r], axis=1)                          # (p, r, N): x * det
+            tot = nums.sum(axis=1)
+            prob = nums / tot[:, None, :]
+            ok = (prob >= -prob_tol).all(axis=1) & (det * tot > 0) & (np.abs(det) > _SINGULAR)
             poly, base = np.nonzero(ok)
-            slack = D[poly[:, None], idx[base, r:r + c]] * (spans[poly] / tot[poly, base])[:, None]
+            slack = D[poly[:, None], idx[r:r + c, base].T] * (spans[poly] / tot[poly, base])[:, None]
             keep = (slack >= -tol_abs).all(axis=1)
             poly, base = poly[keep], base[keep]
-            R = np.concatenate((prob[poly, base], slack[keep]), axis=1)
+            R = np.concatenate((prob[poly, :, base], slack[keep]), axis=1)
         else:
-            V = np.take(D, idx, axis=1)                                  # (p, N, r + c + 1)
-            det = V[..., -1]
-            tot = V[..., :r].sum(axis=-1)                                # (sum of x) * det
-            scale = np.ones((p, 1, r + c))
-            scale[:, 0, r:] = spans[:, None]
-            R = V[..., :-1] * (scale / tot[..., None])     # probabilities | shortfalls in payoff units
-            ok = (R >= -thr).all(axis=-1) & (det * tot > 0) & (np.abs(det) > _SINGULAR)
+            V = np.take(D, idx, axis=1)                                  # (p, r + c + 1, N)
+            det = V[:, -1]
+            tot = V[:, :r].sum(axis=1)                                   # (sum of x) * det
+            scale = np.ones((p, r + c, 1))
+            scale[:, r:, 0] = spans[:, None]
+            R = V[:, :-1] * (scale / tot[:, None, :])       # probabilities | shortfalls in payoff units
+            thr = np.full((r + c, 1), tol_abs)
+            thr[:r] = prob_tol
+            ok = (R >= -thr).all(axis=1) & (det * tot > 0) & (np.abs(det) > _SINGULAR)
             poly, base = np.nonzero(ok)
-            R = R[poly, base]
+            R = R[poly, :, base]
+    thr = np.full(r + c, tol_abs)
+    thr[:r] = prob_tol
     tight = R <= thr
     labels = tight @ (1 << np.arange(r + c, dtype=np.int64))
     prob = np.where(tight[:, :r], 0.0, R[:, :r])
