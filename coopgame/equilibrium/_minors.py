@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations, permutations
+from itertools import combinations
 
 import numpy as np
 
@@ -29,18 +29,12 @@ __all__ = ["MinorTables", "minor_tables", "signed_minors", "MAX_MINOR_BASES"]
 MAX_MINOR_BASES: int = 20_000
 """Use the minor tables only up to this many bases (C(r+c, r)); table building is Python work."""
 
-_FULL_EXPANSION_TERMS = 5_000  # below this many permutation terms, expand every minor in one pass
-
 
 @dataclass(frozen=True)
 class MinorTables:
     """Gather indices for one shape (r, c); see the module docstring."""
 
     n_minors: int
-    # full expansion: D = reduceat(prod(flat[term_idx]) * term_sign, term_start)
-    term_idx: np.ndarray | None
-    term_sign: np.ndarray | None
-    term_start: np.ndarray | None
     # Laplace expansion by levels, k >= 2: (start, stop, entry_idx, child_idx), both (k, N_k);
     # entry_idx points into [flat, -flat] so the cofactor sign is folded in
     levels: tuple
@@ -48,16 +42,6 @@ class MinorTables:
     # as indices into the signed table [D, -D, 0] (see ``signed_minors``); basis-minor layout
     # keeps every reduction over a leading axis (contiguous, fast)
     basis_idx: np.ndarray
-
-
-def _parity(perm: tuple[int, ...]) -> int:
-    sign, seen = 1, list(perm)
-    for i in range(len(seen)):
-        while seen[i] != i:
-            j = seen[i]
-            seen[i], seen[j] = seen[j], seen[i]
-            sign = -sign
-    return sign
 
 
 @lru_cache(maxsize=64)
@@ -71,31 +55,15 @@ def minor_tables(r: int, c: int) -> MinorTables:
         for R in rows[k]:
             for C in cols[k]:
                 index[(R, C)] = len(index)
-    n_terms = sum(len(rows[k]) * len(cols[k]) * np.prod(range(1, k + 1)) for k in rows)
-    term_idx = term_sign = term_start = None
     levels: list = []
-    if n_terms <= _FULL_EXPANSION_TERMS:
-        pad = r * c                       # flat index of a 1.0 (the ones row): pads short products
-        perms = {k: [(p, _parity(p)) for p in permutations(range(k))] for k in rows}
-        ti, ts, starts = [], [], []
-        for (R, C) in index:              # insertion order = minor order
-            k = len(R)
-            starts.append(len(ti))
-            for p, s in perms[k]:
-                ti.append([R[i] * c + C[p[i]] for i in range(k)] + [pad] * (kmax - k))
-                ts.append(s)
-        term_idx = np.array(ti, dtype=np.intp)
-        term_sign = np.array(ts, dtype=float)
-        term_start = np.array(starts, dtype=np.intp)
-    else:
-        for k in range(2, kmax + 1):
-            keys = [(R, C) for R in rows[k] for C in cols[k]]
-            size = (r + 1) * c            # offset of the negated copy of the entries
-            ent = [[R[0] * c + C[t] + (size if t % 2 else 0) for t in range(k)] for R, C in keys]
-            child = [[index[(R[1:], C[:t] + C[t + 1:])] for t in range(k)] for R, C in keys]
-            start = index[keys[0]]
-            levels.append((start, start + len(keys), np.array(ent, dtype=np.intp).T.copy(),
-                           np.array(child, dtype=np.intp).T.copy()))
+    for k in range(2, kmax + 1):
+        keys = [(R, C) for R in rows[k] for C in cols[k]]
+        size = (r + 1) * c            # offset of the negated copy of the entries
+        ent = [[R[0] * c + C[t] + (size if t % 2 else 0) for t in range(k)] for R, C in keys]
+        child = [[index[(R[1:], C[:t] + C[t + 1:])] for t in range(k)] for R, C in keys]
+        start = index[keys[0]]
+        levels.append((start, start + len(keys), np.array(ent, dtype=np.intp).T.copy(),
+                       np.array(child, dtype=np.intp).T.copy()))
     bidx, bsgn = [], []
     for k in range(1, min(r, c) + 1):
         for S in combinations(range(r), k):
@@ -119,7 +87,7 @@ def minor_tables(r: int, c: int) -> MinorTables:
     T = len(index)
     bidx_a, bsgn_a = np.array(bidx, dtype=np.intp), np.array(bsgn)
     signed = np.where(bsgn_a > 0, bidx_a, np.where(bsgn_a < 0, bidx_a + T, 2 * T))
-    return MinorTables(T, term_idx, term_sign, term_start, tuple(levels), signed.T.astype(np.intp).copy())
+    return MinorTables(T, tuple(levels), signed.T.astype(np.intp).copy())
 
 
 def signed_minors(flat: np.ndarray, t: MinorTables) -> np.ndarray:
@@ -131,13 +99,10 @@ def signed_minors(flat: np.ndarray, t: MinorTables) -> np.ndarray:
     T = t.n_minors
     out = np.empty((p, 2 * T + 1))
     D = out[:, :T]
-    if t.term_idx is not None:
-        D[...] = np.add.reduceat(flat[:, t.term_idx].prod(axis=-1) * t.term_sign, t.term_start, axis=1)
-    else:
-        D[:, :size] = flat                # 1×1 minors are the entries, in the same order
-        both = np.concatenate((flat, -flat), axis=1)
-        for start, stop, ent, child in t.levels:   # expansion along each minor's first row
-            D[:, start:stop] = (np.take(both, ent, axis=1) * np.take(D, child, axis=1)).sum(axis=1)
+    D[:, :size] = flat                    # 1×1 minors are the entries, in the same order
+    both = np.concatenate((flat, -flat), axis=1)
+    for start, stop, ent, child in t.levels:   # Laplace expansion along each minor's first row
+        D[:, start:stop] = (np.take(both, ent, axis=1) * np.take(D, child, axis=1)).sum(axis=1)
     np.negative(D, out=out[:, T:2 * T])
     out[:, 2 * T] = 0.0
     return out
