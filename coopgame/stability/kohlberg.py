@@ -8,11 +8,13 @@ coalitions add up to the all-ones vector of the grand coalition. For the
 nucleolus (individually rational vectors) the singletons ``{i}`` with
 ``x_i = v({i})`` may join each union with weight zero or more.
 
-Each level is tested by one small LP (maximise the smallest weight; balanced
-iff it is positive) and by the rank of the union. Once a balanced union spans
-all of R^n, every later union is balanced too (add a large multiple of the
-balancing weights to any representation of a new coalition), so the check
-stops there.
+A level is tested by one small LP (maximise the smallest weight; balanced
+iff it is positive) only when it raises the rank of the union. If a union is
+balanced with strictly positive weights λ and a new coalition T lies in its
+span, say 1_T = Σ a_S 1_S, then λ - εa on the old coalitions and ε on T
+balance the larger union for small ε > 0. So levels that keep the rank
+inherit balancedness, at most n LPs are solved, and the check stops once the
+union spans all of R^n.
 """
 
 from __future__ import annotations
@@ -71,14 +73,16 @@ class KohlbergCheck(Result):
     def summary(self) -> Summary:
         """One row per excess level with its size, rank and balancedness margin."""
         rows = tuple((str(k + 1), format_number(lv.excess), str(lv.n_coalitions), str(lv.union_rank),
-                      "yes" if lv.balanced else "NO", format_number(lv.min_weight))
+                      "yes" if lv.balanced else "NO",
+                       "span" if np.isnan(lv.min_weight) else format_number(lv.min_weight))
                      for k, lv in enumerate(self.levels))
         return Summary("Kohlberg criterion", facts=(("passed", str(self.passed)), ("domain", self.domain),
                                                     ("tie tolerance", f"{self.tie_tol:.1e}")),
                        columns=("level", "excess", "coalitions", "union rank", "balanced", "min weight"),
                        rows=rows,
                        notes=(("min weight: smallest balancing weight when the weights average 1; "
-                              "positive means balanced"),))
+                              "positive means balanced; 'span' means inherited from the balanced union above, whose span "
+                              "already holds the new coalitions"),))
 
 
 def kohlberg_check(values: np.ndarray, x: np.ndarray, *, lower: np.ndarray | None, tie_tol: float,
@@ -134,6 +138,7 @@ def _scan_levels(d: np.ndarray, take: int, total: int, n: int, zero_weight: np.n
     sorted_d = d[order]
     levels: list[KohlbergLevel] = []
     gram = np.zeros((n, n))
+    rank = 0
     pos = 0
     while pos < order.shape[0]:
         level = sorted_d[pos]
@@ -144,10 +149,14 @@ def _scan_levels(d: np.ndarray, take: int, total: int, n: int, zero_weight: np.n
         members = membership_matrix(order[pos:end], n).astype(np.float64)
         gram += members.T @ members
         union = order[:end]
+        previous_rank = rank
         rank = int(np.linalg.matrix_rank(gram, tol=1e-9 * max(1.0, float(np.abs(gram).max()))))
-        min_weight = _balancing_margin(union, n, zero_weight)
-        levels.append(KohlbergLevel(float(level) * scale, end - pos, end, rank, min_weight > BALANCE_TOL,
-                                    min_weight))
+        if rank == previous_rank and levels and levels[-1].balanced:
+            min_weight = np.nan  # inherited: the new coalitions lie in the span of a balanced union
+        else:
+            min_weight = _balancing_margin(union, n, zero_weight)
+        levels.append(KohlbergLevel(float(level) * scale, end - pos, end, rank,
+                                    bool(np.isnan(min_weight) or min_weight > BALANCE_TOL), min_weight))
         if rank == n or min_weight <= BALANCE_TOL:
             break
         pos = end
