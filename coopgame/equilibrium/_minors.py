@@ -42,6 +42,8 @@ class MinorTables:
     # as indices into the signed table [D, -D, 0] (see ``signed_minors``); basis-minor layout
     # keeps every reduction over a leading axis (contiguous, fast)
     basis_idx: np.ndarray
+    # label bit of each of the r + c constraints
+    powers: np.ndarray
 
 
 @lru_cache(maxsize=64)
@@ -87,7 +89,8 @@ def minor_tables(r: int, c: int) -> MinorTables:
     T = len(index)
     bidx_a, bsgn_a = np.array(bidx, dtype=np.intp), np.array(bsgn)
     signed = np.where(bsgn_a > 0, bidx_a, np.where(bsgn_a < 0, bidx_a + T, 2 * T))
-    return MinorTables(T, tuple(levels), signed.T.astype(np.intp).copy())
+    return MinorTables(T, tuple(levels), signed.T.astype(np.intp).copy(),
+                       np.left_shift(1, np.arange(r + c, dtype=np.int64)))
 
 
 def signed_minors(flat: np.ndarray, t: MinorTables) -> np.ndarray:

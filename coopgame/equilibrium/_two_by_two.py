@@ -55,8 +55,8 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarra
     A single-game call is dominated by numpy's per-call cost on tiny arrays, so
     everything is computed on Python floats and packed into one array at the end.
     """
-    a00, a01, a10, a11 = A.ravel().tolist()
-    b00, b01, b10, b11 = B.ravel().tolist()
+    (a00, a01), (a10, a11) = A.tolist()
+    (b00, b01), (b10, b11) = B.tolist()
     t = tol * max(1.0, abs(a00), abs(a01), abs(a10), abs(a11), abs(b00), abs(b01), abs(b10), abs(b11))
     a0, a1 = a00 - a10, a01 - a11
     d0, d1 = b00 - b01, b10 - b11
@@ -90,14 +90,20 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarra
         out += [(x, pure[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
         if y_mix:
             out.append((x, y))
-    rows = [x for x, _ in out] + [y for _, y in out]
+    flat = []                      # rows: x per equilibrium, y per equilibrium, payoffs, regrets
+    for x, _ in out:
+        flat += x
+    for _, y in out:
+        flat += y
+    regrets = []
     for (x0, x1), (y0, y1) in out:
         ay0, ay1 = a00 * y0 + a01 * y1, a10 * y0 + a11 * y1
         bx0, bx1 = b00 * x0 + b10 * x1, b01 * x0 + b11 * x1
         u, w = x0 * ay0 + x1 * ay1, bx0 * y0 + bx1 * y1
-        rows.append((u, w))
-        rows.append((max(max(ay0, ay1) - u, 0.0), max(max(bx0, bx1) - w, 0.0)))
+        flat += (u, w)
+        regrets += (max(ay0 - u, ay1 - u, 0.0), max(bx0 - w, bx1 - w, 0.0))
     k = len(out)
-    packed = np.array(rows)
-    eqs = [(packed[e], packed[k + e]) for e in range(k)]
-    return eqs, packed[2 * k::2], packed[2 * k + 1::2], ties
+    packed = np.array(flat + regrets).reshape(-1, 2)
+    if k == 1:
+        return [(packed[0], packed[1])], packed[2:3], packed[3:], ties
+    return [(packed[e], packed[k + e]) for e in range(k)], packed[2 * k:3 * k], packed[3 * k:], ties

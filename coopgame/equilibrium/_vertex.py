@@ -87,18 +87,18 @@ def _vertices_by_solve(M: np.ndarray, span: float, tol_abs: float, prob_tol: flo
     return prob, labels
 
 
-def _vertices_by_minors(Ms: np.ndarray, spans: np.ndarray, tol_abs: float,
-                        prob_tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Vertices of each stacked polytope {x >= 0 : M^T x <= 1} (``Ms``: (p, r, c), entries in [1, 2]).
+def _vertices_by_minors(Mt: np.ndarray, thr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Vertices of each stacked polytope {x >= 0 : M^T x <= 1}.
 
-    Returns ``(poly, prob, tight, labels)`` over all feasible bases: which
-    polytope, the probability vector (exact zeros where x_i = 0), the tight
-    labels (x_i = 0 | column j tight) and their bitmask.
+    ``Mt``: (p, r + 1, c), rows ``M`` (entries in [1, 2]) then a row of ones.
+    ``thr``: (p, r + c, 1), tolerances for x_i / sum(x) (probability) and for the
+    slacks / sum(x) (M units). Returns over all feasible bases, polytope by
+    polytope: polytope index, probabilities (exact zeros where x_i = 0), label
+    bitmasks (x_i = 0 | column j tight), and the largest number of tight labels.
     """
-    p, r, c = Ms.shape
+    p, r1, c = Mt.shape
+    r = r1 - 1
     t = minor_tables(r, c)
-    Mt = np.ones((p, r + 1, c))
-    Mt[:, :r] = Ms
     D = signed_minors(Mt.reshape(p, -1), t)
     idx = t.basis_idx                                             # (r + c + 1, N)
     with np.errstate(divide="ignore", invalid="ignore"):   # singular bases (det = 0) are masked
@@ -107,68 +107,81 @@ def _vertices_by_minors(Ms: np.ndarray, spans: np.ndarray, tol_abs: float,
             det = np.take(D, idx[r + c], axis=1)                        # (p, N)
             nums = np.take(D, idx[:r], axis=1)                          # (p, r, N): x * det
             tot = nums.sum(axis=1)
-            prob = nums / tot[:, None, :]
-            ok = (prob >= -prob_tol).all(axis=1) & (det * tot > 0) & (np.abs(det) > _SINGULAR)
+            nums /= tot[:, None, :]
+            ok = (nums >= -thr[:, :r]).all(axis=1)
+            ok &= det * tot > 0
+            ok &= np.abs(det) > _SINGULAR
             poly, base = np.nonzero(ok)
-            slack = D[poly[:, None], idx[r:r + c, base].T] * (spans[poly] / tot[poly, base])[:, None]
-            keep = (slack >= -tol_abs).all(axis=1)
-            poly, base = poly[keep], base[keep]
-            R = np.concatenate((prob[poly, :, base], slack[keep]), axis=1)
+            R = np.concatenate((nums[poly, :, base], D[poly[:, None], idx[r:r + c, base].T] / tot[poly, base, None]),
+                               axis=1)
+            keep = (R[:, r:] >= -thr[poly, r:, 0]).all(axis=1)
+            poly, R = poly[keep], R[keep]
         else:
             V = np.take(D, idx, axis=1)                                  # (p, r + c + 1, N)
             det = V[:, -1]
             tot = V[:, :r].sum(axis=1)                                   # (sum of x) * det
-            scale = np.ones((p, r + c, 1))
-            scale[:, r:, 0] = spans[:, None]
-            R = V[:, :-1] * (scale / tot[:, None, :])       # probabilities | shortfalls in payoff units
-            thr = np.full((r + c, 1), tol_abs)
-            thr[:r] = prob_tol
-            ok = (R >= -thr).all(axis=1) & (det * tot > 0) & (np.abs(det) > _SINGULAR)
+            R = V[:, :-1] / tot[:, None, :]               # x / sum(x) | slack / sum(x)
+            ok = (R >= -thr).all(axis=1)
+            ok &= det * tot > 0
+            ok &= np.abs(det) > _SINGULAR
             poly, base = np.nonzero(ok)
             R = R[poly, :, base]
-    thr = np.full(r + c, tol_abs)
-    thr[:r] = prob_tol
-    tight = R <= thr
-    labels = tight @ (1 << np.arange(r + c, dtype=np.int64))
+    tight = R <= thr[poly, :, 0]
+    labels = tight @ t.powers
     prob = np.where(tight[:, :r], 0.0, R[:, :r])
     prob /= prob.sum(axis=1, keepdims=True)
-    return poly, prob, tight, labels
+    return poly, prob, labels, int(tight.sum(axis=1).max(initial=0))
 
 
-def _minor_side(poly, prob, tight, labels, q, rows):
-    sel = poly == q
-    prob, tight, labels = prob[sel], tight[sel], labels[sel]
-    degenerate = bool((tight.sum(axis=1) > rows).any())
-    return prob, labels, degenerate
+def _thresholds(r: int, c: int, prob_tol: float, slack_tols: list[float]) -> np.ndarray:
+    return np.array([[prob_tol] * r + [s] * c for s in slack_tols])[:, :, None]
 
 
-def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol_abs: float,
-                               prob_tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, bool]:
-    """All extreme equilibria of (A, B) as stacked rows ``X``, ``Y`` in canonical order, and the degeneracy flag."""
+def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol: float, prob_tol: float = 1e-9, *,
+                               relative: bool = False) -> tuple[np.ndarray, np.ndarray, bool]:
+    """All extreme equilibria of (A, B) as stacked rows ``X``, ``Y`` in canonical order, and the degeneracy flag.
+
+    ``tol`` is absolute, or relative to the payoff scale (largest absolute payoff, at least 1)
+    when ``relative``.
+    """
     m, n = A.shape
-    if comb(m + n, m) > MAX_BASES:
+    bases = comb(m + n, m)
+    if bases > MAX_BASES:
         raise GameTooLargeError(
             f"nash_equilibria(): enumerating every extreme equilibrium of a {m}x{n} game means checking "
-            f"C({m + n}, {m}) = {comb(m + n, m):,} bases per player, beyond {MAX_BASES:,}; "
+            f"C({m + n}, {m}) = {bases:,} bases per player, beyond {MAX_BASES:,}; "
             "use method='nashpy-lemke-howson' for some equilibria")
-    bmin, amin = B.min(), A.min()
-    span_b = max(float(B.max() - bmin), tol_abs, 1e-300)
-    span_a = max(float(A.max() - amin), tol_abs, 1e-300)
-    if comb(m + n, m) <= MAX_MINOR_BASES:
-        if m == n:      # both polytopes have the same shape: one stacked pass
-            Ms = np.stack((B - bmin, A.T - amin))
-            spans = np.array([span_b, span_a])
-            Ms /= spans[:, None, None]
-            Ms += 1.0
-            found = _vertices_by_minors(Ms, spans, tol_abs, prob_tol)
-            xs, lx, dx = _minor_side(*found, 0, m)
-            ys, ly_raw, dy = _minor_side(*found, 1, n)
+    square = m == n
+    X = np.array((B, A.T)) if square else None
+    if square:
+        (bmin, amin), (bmax, amax) = X.min(axis=(1, 2)).tolist(), X.max(axis=(1, 2)).tolist()
+    else:
+        bmin, amin, bmax, amax = float(B.min()), float(A.min()), float(B.max()), float(A.max())
+    tol_abs = tol * max(1.0, -bmin, bmax, -amin, amax) if relative else tol
+    span_b = max(bmax - bmin, tol_abs, 1e-300)
+    span_a = max(amax - amin, tol_abs, 1e-300)
+    if bases <= MAX_MINOR_BASES:
+        # Payoffs rescaled to [1, 2]; slack tolerances converted to those units.
+        if square:      # both polytopes have the same shape: one stacked pass
+            Mt = np.empty((2, m + 1, n))
+            Mt[:, m] = 1.0
+            body = Mt[:, :m]
+            np.subtract(X, np.array([[[bmin]], [[amin]]]), out=body)
+            body *= np.array([[[1.0 / span_b]], [[1.0 / span_a]]])
+            body += 1.0
+            poly, prob, labels, most = _vertices_by_minors(
+                Mt, _thresholds(m, n, prob_tol, [tol_abs / span_b, tol_abs / span_a]))
+            split = int(np.searchsorted(poly, 1))
+            xs, lx, ys, ly_raw = prob[:split], labels[:split], prob[split:], labels[split:]
+            degenerate = most > m
         else:
-            xs, lx, dx = _minor_side(*_vertices_by_minors(
-                (1.0 + (B - bmin) / span_b)[None], np.array([span_b]), tol_abs, prob_tol), 0, m)
-            ys, ly_raw, dy = _minor_side(*_vertices_by_minors(
-                (1.0 + (A.T - amin) / span_a)[None], np.array([span_a]), tol_abs, prob_tol), 0, n)
-        degenerate = dx or dy
+            Mt = np.ones((1, m + 1, n))
+            Mt[0, :m] = 1.0 + (B - bmin) / span_b
+            _, xs, lx, most_x = _vertices_by_minors(Mt, _thresholds(m, n, prob_tol, [tol_abs / span_b]))
+            Mt = np.ones((1, n + 1, m))
+            Mt[0, :n] = 1.0 + (A.T - amin) / span_a
+            _, ys, ly_raw, most_y = _vertices_by_minors(Mt, _thresholds(n, m, prob_tol, [tol_abs / span_a]))
+            degenerate = most_x > m or most_y > n
         if degenerate:  # a degenerate vertex is reached from several bases: keep one copy
             lx, first = np.unique(lx, return_index=True)
             xs = xs[first]
@@ -184,7 +197,7 @@ def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol_abs: float,
         degenerate = bool((popx > m).any() or (popy > n).any())
     # Re-express y's labels in x's numbering: row i tight -> i, column j zero -> m + j.
     ly = (ly_raw >> n) | ((ly_raw & ((1 << n) - 1)) << m)
-    i, j = np.nonzero((lx[:, None] | ly[None, :]) == (1 << (m + n)) - 1)
+    i, j = np.nonzero((lx[:, None] | ly) == (1 << (m + n)) - 1)
     X, Y = xs[i], ys[j]
     if X.shape[0] > 1:  # canonical order: total support size, then x, then y, each descending
         keys = np.concatenate((-Y.T[::-1], -X.T[::-1], [(X > 0).sum(axis=1) + (Y > 0).sum(axis=1)]))

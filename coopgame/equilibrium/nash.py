@@ -16,7 +16,7 @@ from coopgame.errors import InvalidGameError
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
-from coopgame.tolerances import EQUILIBRIUM_TOL, payoff_scale
+from coopgame.tolerances import EQUILIBRIUM_TOL
 
 __all__ = ["nash_equilibria", "NashEquilibriaResult", "NASH_METHODS"]
 
@@ -155,6 +155,16 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
     >>> len(res.equilibria), res.degenerate
     (3, True)
     """
+    if (type(game) is PairwiseGame and method == "vertex-enumeration" and type(tol) is float
+            and 0.0 <= tol < _INF and game.row_payoffs.shape == (2, 2)):
+        # Fast path for the commonest call: a 2x2 game is solved in a few microseconds,
+        # so even argument checks (the game was validated by its constructor) would dominate.
+        eqs, payoffs, regrets, degenerate = solve_2x2(game.row_payoffs, game.col_payoffs, tol)
+        res = object.__new__(NashEquilibriaResult)
+        res.__dict__.update(
+            equilibria=eqs, method=method, parameters={"tol": tol}, payoffs=payoffs, regrets=regrets,
+            degenerate=degenerate, complete=True, players=game.players, actions=game.actions, game=game)
+        return res
     func = "nash_equilibria"
     if type(game) is PairwiseGame:   # already validated by its constructor
         A, B, pg = game.row_payoffs, game.col_payoffs, game
@@ -168,7 +178,7 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         if A.shape == (2, 2):
             eqs, payoffs, regrets, degenerate = solve_2x2(A, B, tol)
         else:
-            X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol * payoff_scale(A, B))
+            X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol, relative=True)
             eqs = list(zip(X, Y))
             payoffs, regrets = _certificates_arrays(A, B, X, Y)
         complete = True
