@@ -49,6 +49,9 @@ def equilibria_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list[tuple
     return out, degenerate
 
 
+_PURE = ((1.0, 0.0), (0.0, 1.0))
+
+
 def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarray, np.ndarray, bool]:
     """Same equilibria as :func:`equilibria_2x2`, plus payoffs and regrets, in plain floats.
 
@@ -57,17 +60,30 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarra
     """
     (a00, a01), (a10, a11) = A.tolist()
     (b00, b01), (b10, b11) = B.tolist()
-    t = tol * max(1.0, abs(a00), abs(a01), abs(a10), abs(a11), abs(b00), abs(b01), abs(b10), abs(b11))
+    t = tol * max(1.0, a00, a01, a10, a11, b00, b01, b10, b11, -min(a00, a01, a10, a11, b00, b01, b10, b11))
     a0, a1 = a00 - a10, a01 - a11
     d0, d1 = b00 - b01, b10 - b11
-    ties = abs(a0) <= t or abs(a1) <= t or abs(d0) <= t or abs(d1) <= t
-    pure = ((1.0, 0.0), (0.0, 1.0))
-    out = []
-    if ties:
+    pure = _PURE
+    if -t <= a0 <= t or -t <= a1 <= t or -t <= d0 <= t or -t <= d1 <= t:
+        ties = True
         row_best = ((a0 >= -t, a0 <= t), (a1 >= -t, a1 <= t))
         col_best = ((d0 >= -t, d0 <= t), (d1 >= -t, d1 <= t))
         out = [(pure[i], pure[j]) for i in (0, 1) for j in (0, 1) if row_best[j][i] and col_best[i][j]]
+        x_mix = (d0 > t and d1 < -t) or (d0 < -t and d1 > t)
+        y_mix = (a0 > t and a1 < -t) or (a0 < -t and a1 > t)
+        if y_mix:
+            q = a1 / (a1 - a0)
+            y = (q, 1.0 - q)
+            out += [(pure[i], y) for i, d in ((0, d0), (1, d1)) if abs(d) <= t]
+        if x_mix:
+            p = d1 / (d1 - d0)
+            x = (p, 1.0 - p)
+            out += [(x, pure[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
+            if y_mix:
+                out.append((x, y))
     else:  # no ties: (i, j) is an equilibrium iff both players strictly prefer it; slot order kept
+        ties = False
+        out = []
         if d0 > 0:
             if a0 > 0:
                 out.append((pure[0], pure[0]))
@@ -78,18 +94,10 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarra
                 out.append((pure[1], pure[0]))
         elif a1 < 0:
             out.append((pure[1], pure[1]))
-    x_mix = (d0 > t and d1 < -t) or (d0 < -t and d1 > t)
-    y_mix = (a0 > t and a1 < -t) or (a0 < -t and a1 > t)
-    if y_mix:
-        q = a1 / (a1 - a0)
-        y = (q, 1.0 - q)
-        out += [(pure[i], y) for i, d in ((0, d0), (1, d1)) if abs(d) <= t]
-    if x_mix:
-        p = d1 / (d1 - d0)
-        x = (p, 1.0 - p)
-        out += [(x, pure[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
-        if y_mix:
-            out.append((x, y))
+        if (a0 > 0) is not (a1 > 0) and (d0 > 0) is not (d1 > 0):   # both indifference mixes exist
+            q = a1 / (a1 - a0)
+            p = d1 / (d1 - d0)
+            out.append(((p, 1.0 - p), (q, 1.0 - q)))
     flat = []                      # rows: x per equilibrium, y per equilibrium, payoffs, regrets
     for x, _ in out:
         flat += x
