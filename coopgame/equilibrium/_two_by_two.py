@@ -19,44 +19,25 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["equilibria_2x2"]
+__all__ = ["equilibria_2x2", "solve_2x2"]
 
 
 def equilibria_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
     """Extreme equilibria of a 2×2 game in slot order, and whether it is degenerate."""
-    a00, a01, a10, a11 = A.ravel().tolist()
-    b00, b01, b10, b11 = B.ravel().tolist()
-    t = tol * max(1.0, abs(a00), abs(a01), abs(a10), abs(a11), abs(b00), abs(b01), abs(b10), abs(b11))
-    a0, a1 = a00 - a10, a01 - a11
-    d0, d1 = b00 - b01, b10 - b11
-    row_best = ((a0 >= -t, a0 <= t), (a1 >= -t, a1 <= t))     # [j][i]: is row action i best against j
-    col_best = ((d0 >= -t, d0 <= t), (d1 >= -t, d1 <= t))     # [i][j]: is column action j best against i
-    pure = (np.array([1.0, 0.0]), np.array([0.0, 1.0]))
-    out = [(pure[i], pure[j]) for i in (0, 1) for j in (0, 1) if row_best[j][i] and col_best[i][j]]
-    x_mix = (d0 > t and d1 < -t) or (d0 < -t and d1 > t)
-    y_mix = (a0 > t and a1 < -t) or (a0 < -t and a1 > t)
-    if y_mix:
-        q = a1 / (a1 - a0)
-        y = np.array([q, 1.0 - q])
-        out += [(pure[i], y) for i, d in ((0, d0), (1, d1)) if abs(d) <= t]
-    if x_mix:
-        p = d1 / (d1 - d0)
-        x = np.array([p, 1.0 - p])
-        out += [(x, pure[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
-        if y_mix:
-            out.append((x, y))
-    degenerate = abs(a0) <= t or abs(a1) <= t or abs(d0) <= t or abs(d1) <= t
-    return out, degenerate
+    eqs, _, _, degenerate = solve_2x2(A, B, tol)
+    return eqs, degenerate
 
 
 _PURE = ((1.0, 0.0), (0.0, 1.0))
 
 
 def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarray, np.ndarray, bool]:
-    """Same equilibria as :func:`equilibria_2x2`, plus payoffs and regrets, in plain floats.
+    """Extreme equilibria of a 2×2 game in slot order, their payoffs and regrets, and the degeneracy flag.
 
     A single-game call is dominated by numpy's per-call cost on tiny arrays, so
-    everything is computed on Python floats and packed into one array at the end.
+    everything is computed on Python floats and packed into one array at the end
+    (strategies are views of it). Payoffs and regrets are recomputed from the
+    strategies, never assumed.
     """
     (a00, a01), (a10, a11) = A.tolist()
     (b00, b01), (b10, b11) = B.tolist()
@@ -86,18 +67,26 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarra
         out = []
         if d0 > 0:
             if a0 > 0:
-                out.append((pure[0], pure[0]))
+                out.append((0, 0))
         elif a1 > 0:
-            out.append((pure[0], pure[1]))
+            out.append((0, 1))
         if d1 > 0:
             if a0 < 0:
-                out.append((pure[1], pure[0]))
+                out.append((1, 0))
         elif a1 < 0:
-            out.append((pure[1], pure[1]))
+            out.append((1, 1))
         if (a0 > 0) is not (a1 > 0) and (d0 > 0) is not (d1 > 0):   # both indifference mixes exist
             q = a1 / (a1 - a0)
             p = d1 / (d1 - d0)
+            out = [(pure[i], pure[j]) for i, j in out]
             out.append(((p, 1.0 - p), (q, 1.0 - q)))
+        else:  # exactly one equilibrium, pure (i, j): its certificates are payoff entries
+            ((i, j),) = out
+            col = (a00, a10) if j == 0 else (a01, a11)
+            row = (b00, b01) if i == 0 else (b10, b11)
+            u, w = col[i], row[j]
+            packed = np.array((*pure[i], *pure[j], u, w, max(col) - u, max(row) - w)).reshape(4, 2)
+            return [(packed[0], packed[1])], packed[2:3], packed[3:], False
     flat = []                      # rows: x per equilibrium, y per equilibrium, payoffs, regrets
     for x, _ in out:
         flat += x
@@ -112,6 +101,4 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarra
         regrets += (max(ay0 - u, ay1 - u, 0.0), max(bx0 - w, bx1 - w, 0.0))
     k = len(out)
     packed = np.array(flat + regrets).reshape(-1, 2)
-    if k == 1:
-        return [(packed[0], packed[1])], packed[2:3], packed[3:], ties
     return [(packed[e], packed[k + e]) for e in range(k)], packed[2 * k:3 * k], packed[3 * k:], ties

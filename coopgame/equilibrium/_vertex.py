@@ -154,7 +154,8 @@ def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol: float, prob_to
     square = m == n
     X = np.array((B, A.T)) if square else None
     if square:
-        (bmin, amin), (bmax, amax) = X.min(axis=(1, 2)).tolist(), X.max(axis=(1, 2)).tolist()
+        flat = X.reshape(2, -1)
+        (bmin, amin), (bmax, amax) = np.minimum.reduce(flat, axis=1).tolist(), np.maximum.reduce(flat, axis=1).tolist()
     else:
         bmin, amin, bmax, amax = float(B.min()), float(A.min()), float(B.max()), float(A.max())
     tol_abs = tol * max(1.0, -bmin, bmax, -amin, amax) if relative else tol
@@ -166,8 +167,9 @@ def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol: float, prob_to
             Mt = np.empty((2, m + 1, n))
             Mt[:, m] = 1.0
             body = Mt[:, :m]
-            np.subtract(X, np.array([[[bmin]], [[amin]]]), out=body)
-            body *= np.array([[[1.0 / span_b]], [[1.0 / span_a]]])
+            shift = np.array([bmin, amin, 1.0 / span_b, 1.0 / span_a]).reshape(2, 2, 1, 1)
+            np.subtract(X, shift[0], out=body)
+            body *= shift[1]
             body += 1.0
             poly, prob, labels, most = _vertices_by_minors(
                 Mt, _thresholds(m, n, prob_tol, [tol_abs / span_b, tol_abs / span_a]))

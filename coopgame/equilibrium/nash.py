@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import mul
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -199,6 +200,19 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
 
 def _certificates_arrays(A: np.ndarray, B: np.ndarray, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Payoffs and regrets of equilibria stacked as rows of X and Y, recomputed from the payoffs."""
+    if A.size <= 25:   # small games: Python floats beat a dozen numpy calls on tiny arrays
+        rows, cols = A.tolist(), list(zip(*B.tolist()))
+        pays: list[float] = []
+        regs: list[float] = []
+        for x, y in zip(X.tolist(), Y.tolist()):
+            ay = [sum(map(mul, row, y)) for row in rows]
+            xb = [sum(map(mul, x, col)) for col in cols]
+            u, w = sum(map(mul, x, ay)), sum(map(mul, xb, y))
+            pays += (u, w)
+            regs += (max(max(ay) - u, 0.0), max(max(xb) - w, 0.0))
+        packed = np.array(pays + regs).reshape(-1, 2)
+        k = X.shape[0]
+        return packed[:k], packed[k:]
     ay = Y @ A.T                      # row player's payoff of each action, per equilibrium
     xb = X @ B                        # column player's
     payoffs = np.empty((X.shape[0], 2))
