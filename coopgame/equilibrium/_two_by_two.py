@@ -41,7 +41,7 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarra
     """
     (a00, a01), (a10, a11) = A.tolist()
     (b00, b01), (b10, b11) = B.tolist()
-    t = tol * max(1.0, a00, a01, a10, a11, b00, b01, b10, b11, -min(a00, a01, a10, a11, b00, b01, b10, b11))
+    t = tol * max(1.0, abs(a00), abs(a01), abs(a10), abs(a11), abs(b00), abs(b01), abs(b10), abs(b11))
     a0, a1 = a00 - a10, a01 - a11
     d0, d1 = b00 - b01, b10 - b11
     pure = _PURE
