@@ -24,7 +24,7 @@ from itertools import combinations
 
 import numpy as np
 
-__all__ = ["MinorTables", "minor_tables", "signed_minors", "MAX_MINOR_BASES"]
+__all__ = ["MAX_MINOR_BASES", "MinorTables", "minor_tables", "signed_minors"]
 
 MAX_MINOR_BASES: int = 20_000
 """Use the minor tables only up to this many bases (C(r+c, r)); table building is Python work."""

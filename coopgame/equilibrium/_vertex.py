@@ -30,7 +30,7 @@ import numpy as np
 from coopgame.equilibrium._minors import MAX_MINOR_BASES, minor_tables, signed_minors
 from coopgame.errors import GameTooLargeError
 
-__all__ = ["extreme_equilibria", "extreme_equilibrium_arrays", "MAX_BASES"]
+__all__ = ["MAX_BASES", "extreme_equilibria", "extreme_equilibrium_arrays"]
 
 MAX_BASES: int = 3_000_000
 """Refuse games needing more than this many candidate bases per polytope (C(m+n, m))."""

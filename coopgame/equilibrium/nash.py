@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import mul
 from dataclasses import dataclass, field
+from operator import mul
 from typing import Any, Union
 
 import numpy as np
@@ -19,7 +19,7 @@ from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import EQUILIBRIUM_TOL
 
-__all__ = ["nash_equilibria", "NashEquilibriaResult", "NASH_METHODS"]
+__all__ = ["NASH_METHODS", "NashEquilibriaResult", "nash_equilibria"]
 
 NASH_METHODS = ("vertex-enumeration", *NASHPY_METHODS)
 
