@@ -46,7 +46,7 @@ def as_float_array(
     """
     try:
         arr = np.array(value, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError):
         raise error(f"{func}(): {name} must be an array of real numbers; got {_short(value)}") from None
     if ndim is not None and arr.ndim != ndim:
         raise error(f"{func}(): {name} must be {ndim}-dimensional; got shape {arr.shape}")
