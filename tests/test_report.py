@@ -136,3 +136,25 @@ def test_every_built_in_model_solves_and_renders_a_report(slug, tmp_path):
     for data in images:
         assert base64.b64decode(data)[:8] == PNG_SIGNATURE
     assert "Where the numbers come from" in page
+
+
+def test_structured_game_gets_a_fund_analysis_against_its_status_quo():
+    from coopgame import AirportCost, StructuredGame
+
+    # a = (1, 2, 0), M_ab = 3, M_ba = 1, M_bc = 2: everyone in, no transfers -> a: 1 + 3, b: 2 + 1 + 2, c: 0.
+    game = StructuredGame([1.0, 2.0, 0.0], [[0, 3, 0], [1, 0, 2], [0, 0, 0]], ["a", "b", "c"])
+    res = model_analysis(game)
+    assert res.section("fund").data["status_quo"] == [4.0, 5.0, 0.0]
+    assert not any("status quo" in s for s in res.skipped)
+    # a cost game has no status quo to read off: skipped, with the reason
+    airport = model_analysis(StructuredGame.from_costs(AirportCost([8, 11, 13])))
+    assert any("no natural split" in s for s in airport.skipped)
+    assert "fund" not in [s.key for s in airport.sections]
+
+
+def test_nanjing_fund_runs_the_fund_analysis():
+    res = model_analysis("nanjing_fund")
+    fund = res.section("fund").data
+    assert len(fund["status_quo"]) == 8
+    assert sum(fund["status_quo"]) == pytest.approx(res.section("allocations").data["grand_value"], rel=1e-12)
+    assert not any("fund analysis" in s for s in res.skipped)

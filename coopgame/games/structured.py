@@ -333,6 +333,34 @@ class StructuredGame:
         return float(self._additive.sum() + self._pairwise.sum()
                      - sum(float(t.cost_of_members(everyone)[0]) for t in self._costs))
 
+    def status_quo(self) -> FloatVector:
+        """Each player's payoff with everyone cooperating and no transfers (DESIGN §2.1).
+
+        ``a_i + Σ_j M_ij``: ``M_ij`` is what i earns from pairing with j, so in
+        the grand coalition i keeps its own term and its row of the pairwise
+        matrix. The entries add up to ``v(N)``. This is the convention of
+        :meth:`NCityGame.tu_game` and of the ``fund`` model kind; a game built
+        with another convention must supply its status quo itself.
+
+        Raises
+        ------
+        InvalidGameError
+            When the game has cost terms: a joint cost ``C(N)`` has no natural
+            split among the players without a transfer rule, so there is no
+            status quo to read off the game.
+
+        Examples
+        --------
+        >>> g = StructuredGame([1.0, 2.0], [[0.0, 3.0], [1.0, 0.0]])
+        >>> g.status_quo().tolist(), g.grand_value
+        ([4.0, 3.0], 7.0)
+        """
+        if self._costs:
+            raise InvalidGameError(
+                "StructuredGame.status_quo(): defined only without cost terms (a joint cost has no natural "
+                f"split without a transfer rule); got {len(self._costs)} cost term(s)")
+        return as_readonly(self._additive + self._pairwise.sum(axis=1))
+
     def value_of_members(self, member: ArrayLike) -> FloatVector:
         """v(S) for each row of a boolean membership matrix of shape (K, n) (any n)."""
         m = np.asarray(member, dtype=bool)

@@ -299,6 +299,9 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
                 allocs[name] = value
                 if name == "least_core":
                     least = value
+    if "status_quo" not in context and isinstance(game, StructuredGame) and not game.cost_terms:
+        # a quadratic game carries its own status quo: a_i + Σ_j M_ij (everyone in, no transfers)
+        context = dict(context, status_quo=np.asarray(game.status_quo(), dtype=float))
     _add_proportional(game, allocs, context)
     out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context)]
     if core_res is not None:
@@ -421,8 +424,10 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
         skipped.append("fund analysis: coopgame.fund_analysis is not available in this installation")
         return []
     if "status_quo" not in context:
-        skipped.append("fund analysis: the model defines no status quo (payoffs with everyone cooperating and "
-                       "no transfers); see the allocation table instead")
+        why = ("its joint costs have no natural split without transfers" if getattr(game, "is_cost_game", False)
+               or getattr(game, "cost_terms", ()) else "the model defines none")
+        skipped.append(f"fund analysis: no status quo (payoffs with everyone cooperating and no transfers): {why}; "
+                       "see the allocation table instead")
         return []
     if game.n_players > LP_MAX_PLAYERS:
         skipped.append(f"fund analysis: n = {game.n_players} > {LP_MAX_PLAYERS} players (core tests are LPs)")

@@ -103,3 +103,36 @@ def test_bad_structured_input(build, fragment):
 def test_to_tu_refused_when_too_large():
     with pytest.raises(GameTooLargeError):
         StructuredGame(np.zeros(50)).to_tu()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_status_quo_adds_up_to_grand_value(seed):
+    g = _game(7, seed, costs=False)
+    sq = g.status_quo()
+    # v(N) read from the dense vector, an independent evaluation of the worth.
+    assert sq.sum() == pytest.approx(g.to_tu().values[-1], rel=1e-12, abs=1e-12)
+    assert not sq.flags.writeable
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_status_quo_equals_the_ncity_payoffs_with_everyone_cooperating(seed):
+    from coopgame import NCityGame
+
+    rng = np.random.default_rng(seed)
+    n = 6
+
+    def matrix():
+        return rng.uniform(0, 1, (n, n)) * (1 - np.eye(n))
+
+    city = NCityGame(cost=rng.uniform(0, 2, n), base=rng.normal(size=n), reward=rng.uniform(0, 1, n),
+                     penalty=rng.uniform(0, 1, n), spillover=matrix(), synergy=matrix(), siphon=matrix(),
+                     deadweight=0.3)
+    # NCityGame.status_quo evaluates the payoff formula u_i(1_N), not the structured game's terms.
+    assert np.allclose(city.tu_game().status_quo(), city.status_quo(), rtol=1e-12, atol=1e-12)
+
+
+def test_status_quo_refused_with_cost_terms():
+    with pytest.raises(InvalidGameError, match="cost term"):
+        _game(4, 0).status_quo()
+    with pytest.raises(InvalidGameError, match="cost term"):
+        StructuredGame.from_costs(AirportCost([8, 11, 13, 18])).status_quo()
