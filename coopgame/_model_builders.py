@@ -48,6 +48,14 @@ def _zero_diag_nonneg(v: np.ndarray) -> str:
     return "" if np.all(diag == 0) else "a matrix with a zero diagonal (no self-effects)"
 
 
+def _recipient_rows(v: np.ndarray) -> str:
+    problem = _zero_diag_nonneg(v)
+    if problem:
+        return problem
+    sums = v.sum(axis=-1)
+    return "" if np.all(np.isclose(sums, 0.0) | np.isclose(sums, 1.0)) else "rows summing to 1 (or 0: no section)"
+
+
 @dataclass(frozen=True)
 class ParamSpec:
     """Shape and range of one parameter of a kind; shape tokens: ``"n"``, ``"2**n"`` or an int."""
@@ -307,18 +315,51 @@ def _build_fund(spec: ModelSpec) -> BuiltModel:
     additive = _opt(spec, "own_benefit", np.zeros(n)) - spec["cost"]
     pairwise = _opt(spec, "spillover", np.zeros((n, n))) + _opt(spec, "synergy", np.zeros((n, n)))
     game = StructuredGame(additive, pairwise, spec.players)
-    contrib = spec["contributions"]
-    tables = {}
+    tables: dict[str, Summary] = {}
+    values: dict[str, Any] = {}
     weights = _weights(spec, ("contributions",))
     if "allocations" in spec.parameters:
-        alloc = spec["allocations"]
-        weights.setdefault("allocations", alloc)
+        weights.setdefault("allocations", spec["allocations"])
+        rule = pooled_fund_rule(spec)
+        settlement = rule.settle()
+        failed = [k for k, z in settlement.pass_rates.items() if z < 1]
+        base = settlement.summary()
         tables["fund_flows"] = Summary(
-            title="Fund flows under the negotiated rule (all sections pass)",
-            facts=(("fund", format_number(float(contrib.sum()))),),
-            columns=("party", "pays in", "receives", "net"),
-            rows=_rows(spec.players, contrib, alloc, alloc - contrib))
-    return BuiltModel(spec, tu=game, weights=weights, tables=tables)
+            title="Fund settlement under the negotiated rule (" + (
+                "all sections pass" if not failed else "failed: section " + ", section ".join(failed)) + ")",
+            facts=(("fund", format_number(rule.fund)),) + base.facts, columns=base.columns, rows=base.rows,
+            notes=("net = allocated - deducted + received - pays in; a failed section's deduction goes to the "
+                   "parties its recipients row names.",) if rule.sections else ())
+        values.update(fund_rule=rule, settlement=settlement)
+    return BuiltModel(spec, tu=game, weights=weights, tables=tables, values=values)
+
+
+def pooled_fund_rule(spec: ModelSpec) -> Any:
+    """The model's pay-in/pay-out rule as a :class:`~coopgame.policy.real_rules.PooledFundRule`.
+
+    The fund is the sum of the contributions; allocations are read as ratios
+    of it. Row i of the optional ``section_recipients`` matrix defines the
+    monitored section party i answers for (named "of <party>"): when it
+    fails (``section_pass[i] < 1``), a share ``1 - section_pass[i]`` of i's
+    allocation is deducted and paid out in the row's proportions. An all-zero
+    row means the party answers for no section.
+    """
+    from coopgame.policy.real_rules import FundSection, PooledFundRule
+
+    players = spec.players
+    contrib = spec["contributions"]
+    sections, rates = [], {}
+    if "section_recipients" in spec.parameters:
+        routing = spec["section_recipients"]
+        passed = _opt(spec, "section_pass", np.ones(len(players)))
+        for i, row in enumerate(routing):
+            if row.sum() > 0:
+                name = f"of {players[i]}"
+                sections.append(FundSection(name, players[i],
+                                            {players[j]: float(w) for j, w in enumerate(row) if w > 0}))
+                rates[name] = float(passed[i])
+    return PooledFundRule(players, contrib, spec["allocations"], fund=float(contrib.sum()), sections=tuple(sections),
+                          pass_rates=rates, name=f"{spec.title.split(':')[0]} negotiated rule")
 
 
 def _build_enclave(spec: ModelSpec) -> BuiltModel:
@@ -553,7 +594,11 @@ KINDS: dict[str, KindSpec] = {
          "cost": ParamSpec(_N, "member's cost of taking part", check=_nonneg),
          "spillover": ParamSpec(_NN, "benefit to i when j takes part", required=False, check=_zero_diag_nonneg),
          "synergy": ParamSpec(_NN, "joint gain of i when i and j both take part", required=False,
-                              check=_zero_diag_nonneg)},
+                              check=_zero_diag_nonneg),
+         "section_recipients": ParamSpec(_NN, "row i: who receives i's allocation when i's section fails",
+                                         required=False, check=_recipient_rows),
+         "section_pass": ParamSpec(_N, "pass rate of the section each party answers for (1 = passed)",
+                                   required=False, check=_unit)},
         _build_fund, "cooperation fund: structured TU game of joint gains plus the negotiated pay-in/pay-out rule"),
     "enclave": KindSpec(
         {"land": ParamSpec(_N, "land brought to the zone", check=_nonneg),

@@ -13,6 +13,7 @@ import pytest
 import coopgame
 from coopgame._model_builders import graded_transfer, quadratic_dense, relocation_schedule, tax_base_pool
 from coopgame._seeds import data_dir
+from coopgame.errors import ModelSpecError
 
 SLUGS = sorted(p.stem for p in data_dir("models").glob("*.toml"))
 LAZY = {"yrd26"}  # dense 2**26 game: built in its own test
@@ -111,6 +112,42 @@ def test_chishui_flows_reproduce_the_2019_payments():
     net = built.weights["allocations"] - built.weights["contributions"]
     np.testing.assert_allclose(net, [0.4, -0.2, -0.2])  # Guizhou and Sichuan each paid 0.2 to Yunnan [S-R23]
     assert built.tu.value_of_masks(np.array([0])).tolist() == [0.0]
+
+
+@pytest.mark.parametrize(("scenario", "expected"), [
+    # every section passes: Guizhou and Sichuan each pay 0.2 to Yunnan, the 2019 payments [S-R23]
+    ("all_sections_pass", [0.4, -0.2, -0.2]),
+    # Qingshuipu fails: Yunnan's 0.6 allocation is deducted and paid half each to Guizhou and Sichuan
+    # (literature/02 §2.5), so Yunnan 0.6 - 0.6 - 0.2, Guizhou 0.8 + 0.3 - 1.0, Sichuan 0.6 + 0.3 - 0.8.
+    ("qingshuipu_fails", [-0.2, 0.1, 0.1]),
+])
+def test_chishui_fund_settles_section_by_section(scenario, expected):
+    from coopgame.policy.real_rules import PooledFundRule
+
+    built = coopgame.load_model("pooled_basin_fund").scenario(scenario).build()
+    settlement = built.values["settlement"]
+    np.testing.assert_allclose(settlement.net, expected, atol=1e-12)
+    # the model's rule clears like the preset Chishui rule with the same section outcome
+    preset = PooledFundRule.chishui({"清水铺": 0.0} if scenario == "qingshuipu_fails" else None).settle()
+    np.testing.assert_allclose(settlement.net, preset.net, atol=1e-12)
+    table = built.tables["fund_flows"]
+    assert table.columns[-1] == "net" and [row[0] for row in table.rows] == ["Yunnan", "Guizhou", "Sichuan"]
+    assert ("failed" in table.title) == (scenario == "qingshuipu_fails")
+
+
+def test_chishui_solve_shows_the_settlement_and_compares_the_rule(capsys):
+    from coopgame.cli import main
+
+    assert main(["solve", "pooled_basin_fund", "--scenario", "qingshuipu_fails"]) == 0
+    out = capsys.readouterr().out
+    assert "Fund settlement under the negotiated rule (failed: section of Yunnan)" in out
+    assert "Chishui River negotiated rule" in out  # in the fund analysis beside Shapley and the nucleolus
+
+
+def test_fund_section_recipients_must_be_shares():
+    spec = coopgame.load_model("pooled_basin_fund")
+    with pytest.raises(ModelSpecError, match="section_recipients"):
+        spec.with_values(section_recipients=[[0, 0.5, 0.4], [0, 0, 1], [0, 0, 0]])
 
 
 def test_relocation_schedule_cap_and_extension():

@@ -109,6 +109,9 @@ def _context(built: Any, spec: Any) -> dict[str, Any]:
     weights = getattr(built, "weights", None)
     if weights:
         ctx["weights"] = dict(weights)
+    rule = getattr(built, "values", {}).get("fund_rule")
+    if rule is not None:
+        ctx["rules"] = [rule]  # the model's negotiated rule, compared with the textbook ones
     initial = getattr(built, "initial", None)
     if initial is not None:
         ctx["initial"] = initial

@@ -434,7 +434,7 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
         return []
     from coopgame.policy.rules import ProportionalRule
 
-    rules: list[Any] = ["shapley", "nucleolus", "equal"]
+    rules: list[Any] = ["shapley", "nucleolus", "equal", *context.get("rules", ())]
     for name, weights in context.get("weights", {}).items():
         try:
             rules.append(ProportionalRule(np.asarray(weights, dtype=float), basis=name.replace("_", " ")))
