@@ -18,13 +18,17 @@ Commands
 Results go to standard output, diagnostics (progress, "wrote FILE", errors)
 to standard error.
 
-Exit codes: 0 success, 1 invalid input or model, 2 usage error.
+Exit codes: 0 success, 1 invalid input or model, 2 usage error, 141 standard
+output closed by its reader before everything was written (``coopgame ... | head``):
+quietly, with the code a shell gives a program killed by SIGPIPE (128 + 13), as
+other Unix tools do, so ``set -o pipefail`` scripts see the usual value.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,11 +36,12 @@ from typing import Any
 
 from coopgame.errors import CoopgameError
 
-__all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE"]
+__all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "EXIT_BROKEN_PIPE"]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141
 
 _EPILOG = """\
 commands without arguments: `coopgame` runs the showcase on the built-in default model.
@@ -150,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _sweep(args)
         elif args.command == "validate":
             _validate(args)
+        sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
+    except BrokenPipeError:  # the reader went away (`| head`); before OSError, of which it is a subtype
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except CoopgameError as err:
         _err(f"coopgame: error: {err}")
         return EXIT_INVALID
@@ -163,6 +172,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err("coopgame: interrupted")
         return 130
     return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the final flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (captured output): nothing to flush
+        pass
 
 
 def _dump(data: Any) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import coopgame
-from coopgame.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
+from coopgame.cli import EXIT_BROKEN_PIPE, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
 from coopgame.sweep import OUTCOMES
 
 WASTEWATER_SHAPLEY_COSTS = [210.33, 127.83, 217.83]
@@ -183,3 +183,20 @@ def test_console_entry_point_separates_stdout_and_stderr(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "coopgame", "solve"], cwd=tmp_path, capture_output=True,
                          text=True, env=env, timeout=120)
     assert bad.returncode == EXIT_USAGE and bad.stdout == ""
+
+
+@pytest.mark.parametrize("argv", [["models"], ["solve", "default", "--json"]])
+def test_closed_stdout_exits_141_quietly(argv, tmp_path):
+    # `coopgame ... | head`, made deterministic: the reading end of the pipe is closed before the child writes.
+    root = Path(coopgame.__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "coopgame", *argv], cwd=tmp_path, stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == EXIT_BROKEN_PIPE == 141
+    assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr
+    assert "Exception ignored" not in proc.stderr
