@@ -158,3 +158,27 @@ def test_nanjing_fund_runs_the_fund_analysis():
     assert len(fund["status_quo"]) == 8
     assert sum(fund["status_quo"]) == pytest.approx(res.section("allocations").data["grand_value"], rel=1e-12)
     assert not any("fund analysis" in s for s in res.skipped)
+
+
+def test_lp_concepts_run_up_to_twenty_players_and_are_skipped_above():
+    from coopgame import StructuredGame
+    from coopgame.report._sections import LP_MAX_PLAYERS
+
+    assert LP_MAX_PLAYERS == 20
+
+    def game(n):
+        rng = np.random.default_rng(n)
+        return StructuredGame(rng.uniform(-1, 0, n), rng.uniform(0, 1, (n, n)) * (1 - np.eye(n)))
+
+    res = model_analysis(game(18))
+    assert "core" in [s.key for s in res.sections] and "nucleolus" in res.section("allocations").data
+    assert not any("core, least core" in s for s in res.skipped)
+    big = model_analysis(game(21))
+    assert any("n = 21 > 20" in s for s in big.skipped)
+    assert "core" not in [s.key for s in big.sections]
+
+
+def test_bare_dense_game_is_analysed_without_a_model():
+    # a TUGame's own `values` array must not be mistaken for a built model's side data
+    res = model_analysis(TUGame([0, 1, 1, 3], players=["a", "b"]))
+    np.testing.assert_allclose(res.section("allocations").data["shapley"]["allocation"], [1.5, 1.5])

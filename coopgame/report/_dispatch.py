@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from coopgame.report import _sections
@@ -109,7 +110,8 @@ def _context(built: Any, spec: Any) -> dict[str, Any]:
     weights = getattr(built, "weights", None)
     if weights:
         ctx["weights"] = dict(weights)
-    rule = getattr(built, "values", {}).get("fund_rule")
+    extra = getattr(built, "values", None)  # a BuiltModel's mapping; a TUGame's `values` is its array
+    rule = extra.get("fund_rule") if isinstance(extra, Mapping) else None
     if rule is not None:
         ctx["rules"] = [rule]  # the model's negotiated rule, compared with the textbook ones
     initial = getattr(built, "initial", None)

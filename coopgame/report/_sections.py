@@ -19,8 +19,13 @@ from coopgame.results import Summary, format_number, to_jsonable
 
 __all__ = ["pairwise_sections", "ncity_sections", "cooperative_sections", "result_section", "LP_MAX_PLAYERS"]
 
-LP_MAX_PLAYERS = 16
-"""Largest game for which ``solve`` runs the LP-based concepts (core, least core, nucleolus)."""
+LP_MAX_PLAYERS = 20
+"""Largest game for which ``solve`` runs the LP-based concepts (core, least core, nucleolus).
+
+Measured on the 2-core development machine: at n = 20 each of the three took at most
+0.16 s on random n-city games, 0.11 s on random convex games and 2.3 s (nucleolus)
+on random non-convex games; the dense game itself is 2**20 floats (8 MiB).
+"""
 
 BANZHAF_MAX_PLAYERS = 26
 """Largest dense game for which ``solve`` computes the Banzhaf value."""
