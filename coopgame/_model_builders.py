@@ -9,7 +9,7 @@ contract schedules). The formulas follow MODELS.md (BM1–BM8) and DESIGN §2.1.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
