@@ -35,6 +35,17 @@ _A61, _A62, _A63, _A64, _A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -
 _B1, _B3, _B4, _B5, _B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
 _E1, _E3, _E4, _E5, _E6, _E7 = (71 / 57600, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40)
 
+_TABLEAU = np.array([
+    [0, 0, 0, 0, 0],
+    [_A21, 0, 0, 0, 0],
+    [_A31, _A32, 0, 0, 0],
+    [_A41, _A42, _A43, 0, 0],
+    [_A51, _A52, _A53, _A54, 0],
+    [_A61, _A62, _A63, _A64, _A65],
+])
+_WEIGHTS = np.array([_B1, 0.0, _B3, _B4, _B5, _B6])
+_ERROR_WEIGHTS = np.array([_E1, 0.0, _E3, _E4, _E5, _E6, _E7])
+
 _SAFETY = 0.9
 _MIN_FACTOR = 0.2
 _MAX_FACTOR = 10.0
@@ -107,6 +118,7 @@ def dopri5(f: Field, z0: np.ndarray, times: np.ndarray, *, rtol: float, atol: fl
         h = np.full(K, float(first_step))
     h = np.minimum(h, max_step)
     live = np.ones(K, dtype=bool)  # working columns still integrating (others are parked)
+    stages = np.empty((7, dim, K))
     iterations = 0
     while ids.size:
         iterations += 1
@@ -116,14 +128,18 @@ def dopri5(f: Field, z0: np.ndarray, times: np.ndarray, *, rtol: float, atol: fl
         remaining = times[nxt] - t
         hit = h >= remaining - eps_t
         hs = np.where(hit, remaining, h)
-        k2 = f(y + hs * (_A21 * k1))
-        k3 = f(y + hs * (_A31 * k1 + _A32 * k2))
-        k4 = f(y + hs * (_A41 * k1 + _A42 * k2 + _A43 * k3))
-        k5 = f(y + hs * (_A51 * k1 + _A52 * k2 + _A53 * k3 + _A54 * k4))
-        k6 = f(y + hs * (_A61 * k1 + _A62 * k2 + _A63 * k3 + _A64 * k4 + _A65 * k5))
-        y_new = y + hs * (_B1 * k1 + _B3 * k3 + _B4 * k4 + _B5 * k5 + _B6 * k6)
-        k7 = f(y_new)
-        err = hs * (_E1 * k1 + _E3 * k3 + _E4 * k4 + _E5 * k5 + _E6 * k6 + _E7 * k7)
+        # Stage slopes stacked in one buffer: each stage's increment is one matrix-vector
+        # product with a tableau row instead of a chain of scaled additions (fewer numpy calls).
+        if stages.shape[2] != y.shape[1]:
+            stages = np.empty((7, dim, y.shape[1]))
+        flat = stages.reshape(7, -1)
+        stages[0] = k1
+        for s in range(1, 6):
+            stages[s] = f(y + hs * (_TABLEAU[s, :s] @ flat[:s]).reshape(y.shape))
+        y_new = y + hs * (_WEIGHTS @ flat[:6]).reshape(y.shape)
+        k7 = f(y_new)  # its own array: k1 may be kept for rejected states, so never a view of the buffer
+        stages[6] = k7
+        err = hs * (_ERROR_WEIGHTS @ flat).reshape(y.shape)
         ay = _finite_abs(y)
         scale = atol + rtol * np.maximum(ay, _finite_abs(y_new))
         ratio = err / scale
