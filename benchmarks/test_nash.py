@@ -25,9 +25,18 @@ def test_nash_equilibria_coopgame(benchmark, m):
 @pytest.mark.benchmark(group="nash-all-equilibria")
 @pytest.mark.parametrize("m", sizes([2, 3, 4, 5, 6], [2, 4]))
 def test_nash_equilibria_nashpy_support(benchmark, m):
-    games = [nashpy.Game(g.A, g.B) for g in _games(m, 10)]
-    results = benchmark(lambda: [list(g.support_enumeration()) for g in games])
-    assert all(len(r) >= 1 for r in results)
+    games = _games(m, 10)
+    backends = [nashpy.Game(g.A, g.B) for g in games]
+    results = benchmark(lambda: [list(g.support_enumeration()) for g in backends])
+    # nashpy's exact `prob >= 0` test can drop equilibria (DESIGN §2.3): what it finds must be
+    # among ours; how many it misses is recorded, not asserted.
+    missed = 0
+    for game, found in zip(games, results):
+        ours = nash_equilibria(game).equilibria
+        assert all(any(np.allclose(x, u, atol=1e-7) and np.allclose(y, v, atol=1e-7) for u, v in ours)
+                   for x, y in found)
+        missed += len(ours) - len(found)
+    benchmark.extra_info["equilibria_missed_by_nashpy"] = missed
 
 
 def _same_set(ours, theirs, atol=1e-7):
