@@ -16,7 +16,7 @@ from coopgame.games.tu import TUGame
 from coopgame.results import AllocationResult
 
 __all__ = ["AnyGame", "check_game", "dense_values", "cost_term_values", "check_samples", "allocation_result",
-           "AUTO_EXACT_MAX"]
+           "AUTO_EXACT_MAX", "resolve_method"]
 
 AnyGame = TUGame | StructuredGame | ValueFunctionGame
 
@@ -81,3 +81,22 @@ def allocation_result(game: AnyGame, allocation: np.ndarray, *, concept: str, me
 def not_structured(func: str, game: AnyGame) -> InvalidParameterError:
     return InvalidParameterError(
         f"{func}(): method='structured' needs a StructuredGame; got a {type(game).__name__}")
+
+
+def resolve_method(method: str, game: AnyGame, *, sampler: str, func: str) -> str:
+    """Turn ``'auto'`` into a concrete method and check that ``'structured'`` has a structured game.
+
+    ``'auto'`` takes the closed form of a :class:`StructuredGame`, samples a
+    :class:`ValueFunctionGame` above :data:`AUTO_EXACT_MAX` players (with
+    ``sampler``), and is exact otherwise.
+    """
+    if method == "auto":
+        if isinstance(game, StructuredGame):
+            return "structured"
+        if isinstance(game, ValueFunctionGame) and game.n_players > AUTO_EXACT_MAX:
+            return sampler
+        return "exact"
+    if method == "structured" and not isinstance(game, StructuredGame):
+        raise not_structured(func, game)
+    return method
+

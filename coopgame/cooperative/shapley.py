@@ -8,18 +8,16 @@ from coopgame._typing import SeedLike
 from coopgame._validation import check_method, make_rng
 from coopgame.cooperative._dense_sums import member_sums, shapley_size_weights
 from coopgame.cooperative._dispatch import (
-    AUTO_EXACT_MAX,
     AnyGame,
     allocation_result,
     check_game,
     check_samples,
     dense_values,
-    not_structured,
+    resolve_method,
 )
 from coopgame.cooperative._evaluators import evaluator_for
 from coopgame.cooperative._structured_path import structured_value
 from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation, shapley_stratified
-from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.structured import StructuredGame
 from coopgame.results import AllocationResult
 
@@ -107,16 +105,8 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
     game = check_game(game, func=func)
     n_samples = check_samples(n_samples, func=func)
     n = game.n_players
-    if method == "auto":
-        if isinstance(game, StructuredGame):
-            method = "structured"
-        elif isinstance(game, ValueFunctionGame) and n > AUTO_EXACT_MAX:
-            method = "permutation"
-        else:
-            method = "exact"
+    method = resolve_method(method, game, sampler="permutation", func=func)
     if method == "structured":
-        if not isinstance(game, StructuredGame):
-            raise not_structured(func, game)
         return _structured(game, n_samples, seed)
     if method in _SAMPLERS:
         rng = make_rng(seed, func=func)
