@@ -26,6 +26,18 @@ NASH_METHODS = ("vertex-enumeration", *NASHPY_METHODS)
 GameLike = Union[PairwiseGame, NCityGame, tuple]
 
 _INF = float("inf")
+_PROB_TOL = 1e-9   # a probability at most this is a zero label (both backends)
+
+_compiled = None   # coopgame.equilibrium._compiled, imported on first use (it imports numba)
+
+
+def _compiled_solver():
+    """The numba kernel, or None when numba is missing or disabled (COOPGAME_DISABLE_NUMBA=1)."""
+    global _compiled
+    if _compiled is None:
+        from coopgame.equilibrium import _compiled as module
+        _compiled = module
+    return _compiled.solver()
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,7 +52,9 @@ class NashEquilibriaResult(Result):
         (vertex of an equilibrium component), in canonical order (pure first).
     method : str
     parameters : dict
-        ``tol`` (relative to the payoff scale).
+        ``tol`` (relative to the payoff scale); with the default method also
+        ``backend``: ``"closed form"`` (2×2), ``"numba"`` (compiled kernel, used
+        when numba is installed) or ``"numpy"`` — the same algorithm and answers.
     payoffs : ndarray, shape (k, 2)
         Expected payoff of each player in each equilibrium.
     regrets : ndarray, shape (k, 2)
@@ -118,7 +132,8 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         ``"vertex-enumeration"`` (default) lists every vertex pair of the two
         best-response polytopes that is completely labelled: all extreme
         equilibria, degenerate games included; 2×2 games use the equivalent
-        closed form. The ``nashpy-*`` methods call nashpy and are not complete.
+        closed form, larger ones a numba-compiled kernel when numba is
+        installed (extra ``fast``; ``COOPGAME_DISABLE_NUMBA=1`` turns it off). The ``nashpy-*`` methods call nashpy and are not complete.
     tol : float, default 1e-9
         Relative tolerance: payoff ties and regret are judged against
         ``tol × payoff_scale`` (largest absolute payoff, at least 1).
@@ -163,8 +178,8 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         eqs, payoffs, regrets, degenerate = solve_2x2(game.row_payoffs, game.col_payoffs, tol)
         res = object.__new__(NashEquilibriaResult)
         res.__dict__.update(
-            equilibria=eqs, method=method, parameters={"tol": tol}, payoffs=payoffs, regrets=regrets,
-            degenerate=degenerate, complete=True, players=game.players, actions=game.actions, game=game)
+            equilibria=eqs, method=method, parameters={"tol": tol, "backend": "closed form"}, payoffs=payoffs,
+            regrets=regrets, degenerate=degenerate, complete=True, players=game.players, actions=game.actions, game=game)
         return res
     func = "nash_equilibria"
     if type(game) is PairwiseGame:   # already validated by its constructor
@@ -176,22 +191,34 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
     if type(tol) is not float or not 0.0 <= tol < _INF:
         tol = check_tol(tol, func=func)
     if method == "vertex-enumeration":
-        if A.shape == (2, 2):
+        m, n = A.shape
+        if m == 2 and n == 2:
             eqs, payoffs, regrets, degenerate = solve_2x2(A, B, tol)
+            parameters = {"tol": tol, "backend": "closed form"}
+        elif (compiled := _compiled_solver()) is not None and (tab_p := _compiled.packed_tables(m, n)) is not None:
+            if not (A.flags.c_contiguous and B.flags.c_contiguous):   # one compiled layout only
+                A, B = np.ascontiguousarray(A), np.ascontiguousarray(B)
+            out, degenerate = compiled(A, B, tol, _PROB_TOL, tab_p, _compiled.packed_tables(n, m))
+            mn = m + n
+            eqs = [(row[:m], row[m:mn]) for row in out]    # rows: x | y | payoffs | regrets
+            payoffs, regrets = out[:, mn:mn + 2], out[:, mn + 2:]
+            parameters = {"tol": tol, "backend": "numba"}
         else:
-            X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol, relative=True)
+            X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol, _PROB_TOL, relative=True)
             eqs = list(zip(X, Y))
             payoffs, regrets = _certificates_arrays(A, B, X, Y)
+            parameters = {"tol": tol, "backend": "numpy"}
         complete = True
     else:
         eqs = sort_equilibria(nashpy_equilibria(A, B, method))
+        parameters = {"tol": tol}
         degenerate = None
         complete = False
         payoffs, regrets = _certificates(A, B, eqs)
     # Plain attribute fill: the frozen dataclass __init__ costs as much as a 2x2 solve.
     res = object.__new__(NashEquilibriaResult)
     res.__dict__.update(
-        equilibria=eqs, method=method, parameters={"tol": tol}, payoffs=payoffs, regrets=regrets,
+        equilibria=eqs, method=method, parameters=parameters, payoffs=payoffs, regrets=regrets,
         degenerate=degenerate, complete=complete,
         players=pg.players if pg is not None else ("1", "2"),
         actions=pg.actions if pg is not None else _default_actions(A.shape), game=pg)

@@ -1,0 +1,84 @@
+"""The numba kernel gives exactly the numpy path's extreme equilibria, degeneracy flag and certificates."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from coopgame import PairwiseGame, nash_equilibria
+from coopgame.equilibrium import _compiled
+from tests.equilibrium._gambit import same_equilibrium_sets
+
+pytest.importorskip("numba")
+
+SHAPES = [(2, 3), (3, 2), (3, 3), (2, 5), (3, 4), (4, 3), (4, 4), (5, 5), (4, 6), (6, 6)]
+
+
+def _both_paths(game):
+    """(compiled, numpy) results of the default method on the same game."""
+    assert _compiled.ENABLED
+    fast = nash_equilibria(game)
+    _compiled.ENABLED = False
+    try:
+        slow = nash_equilibria(game)
+    finally:
+        _compiled.ENABLED = True
+    assert fast.parameters["backend"] == "numba" and slow.parameters["backend"] == "numpy"
+    return fast, slow
+
+
+def _assert_same(fast, slow):
+    assert fast.degenerate == slow.degenerate
+    assert same_equilibrium_sets(fast.equilibria, slow.equilibria, atol=1e-9)
+    # Both list the canonical order, so the certificates line up row by row.
+    for (x, y), (u, v) in zip(fast.equilibria, slow.equilibria):
+        assert np.allclose(x, u, rtol=0, atol=1e-9) and np.allclose(y, v, rtol=0, atol=1e-9)
+    scale = max(1.0, np.abs(fast.game.A).max(), np.abs(fast.game.B).max())
+    assert np.allclose(fast.payoffs, slow.payoffs, rtol=0, atol=1e-9 * scale)
+    assert np.allclose(fast.regrets, slow.regrets, rtol=0, atol=1e-9 * scale)
+
+
+@pytest.mark.parametrize("m, n", SHAPES)
+def test_compiled_equals_numpy_on_random_and_degenerate_games(m, n):
+    rng = np.random.default_rng(1000 * m + n)
+    count = {"float": 0, "degenerate": 0}
+    for trial in range(240):
+        kind = trial % 4
+        if kind == 0:       # generic float games
+            A, B = rng.normal(size=(m, n)), rng.normal(size=(m, n))
+        elif kind == 1:     # small integers: ties everywhere, mostly degenerate
+            A, B = (rng.integers(-2, 3, size=(2, m, n)) * 1.0)
+        elif kind == 2:     # 0/1 payoffs: heavily degenerate
+            A, B = (rng.integers(0, 2, size=(2, m, n)) * 1.0)
+        else:               # integer games at a large payoff scale (relative tolerances)
+            A, B = (rng.integers(-3, 4, size=(2, m, n)) * 1.0e6 + rng.integers(0, 2, size=(2, m, n)) * 0.25)
+        fast, slow = _both_paths(PairwiseGame(A, B))
+        _assert_same(fast, slow)
+        count["degenerate" if fast.degenerate else "float"] += 1
+    assert count["degenerate"] >= 40 and count["float"] >= 40   # both regimes really exercised
+
+
+def test_compiled_handles_column_major_input():
+    rng = np.random.default_rng(5)
+    A, B = rng.normal(size=(2, 4, 5))
+    f = nash_equilibria(PairwiseGame(np.asfortranarray(A), np.asfortranarray(B)))
+    c = nash_equilibria(PairwiseGame(A, B))
+    assert f.parameters["backend"] == "numba"
+    assert same_equilibrium_sets(f.equilibria, c.equilibria, atol=0.0)
+
+
+def test_shapes_outside_the_minor_tables_fall_back_to_numpy():
+    assert _compiled.packed_tables(9, 9) is None          # C(18, 9) bases: the batched-solve path
+    rng = np.random.default_rng(6)
+    res = nash_equilibria(PairwiseGame(*rng.normal(size=(2, 9, 9))))
+    assert res.parameters["backend"] == "numpy" and res.max_regret <= 1e-9
+
+
+def test_environment_variable_disables_the_kernel():
+    code = ("import numpy as np, coopgame; "
+            "print(coopgame.nash_equilibria(coopgame.PairwiseGame(np.eye(3), np.eye(3))).parameters['backend'])")
+    env = dict(os.environ, COOPGAME_DISABLE_NUMBA="1")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "numpy"
