@@ -18,6 +18,7 @@ def _games(m, count, seed=0):
 @pytest.mark.parametrize("m", sizes([2, 3, 4, 5, 6, 8], [2, 4]))
 def test_nash_equilibria_coopgame(benchmark, m):
     games = _games(m, 10)
+    nash_equilibria(games[0])  # load or compile the numba kernel (when installed) before timing
     results = benchmark(lambda: [nash_equilibria(g) for g in games])
     assert all(r.n_equilibria >= 1 and r.max_regret <= 1e-9 for r in results)
 
@@ -52,6 +53,7 @@ def _same_set(ours, theirs, atol=1e-7):
 @pytest.mark.parametrize("m", sizes([2, 3, 4, 6, 8], [2, 3]))
 def test_nash_equilibria_coopgame_vs_quantecon_ours(benchmark, m):
     games = _games(m, 20, seed=50)
+    nash_equilibria(games[0])  # load or compile the numba kernel (when installed) before timing
     results = benchmark(lambda: [nash_equilibria(g) for g in games])
     assert all(r.complete and r.n_equilibria % 2 == 1 and r.max_regret <= 1e-9 for r in results)
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from coopgame.equilibrium._minors import MAX_MINOR_BASES, minor_tables
 
-__all__ = ["ENABLED", "packed_tables", "solver"]
+__all__ = ["ENABLED", "packed_tables", "solver", "tables_for"]
 
 try:
     import numba
@@ -73,31 +73,36 @@ def packed_tables(r: int, c: int) -> np.ndarray | None:
     return packed
 
 
+@lru_cache(maxsize=64)
+def tables_for(m: int, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Packed tables of both best-response polytopes of an m×n game, or None outside the minor path."""
+    tab_p = packed_tables(m, n)
+    return None if tab_p is None else (tab_p, packed_tables(n, m))
+
+
 def _jit(func):
     """numba.njit with an on-disk cache (compiled once per machine); plain function without numba."""
     if numba is None:
         return func
     try:
-        return numba.njit(cache=True, nogil=True)(func)
+        return numba.njit(cache=True, nogil=True, error_model="numpy")(func)
     except RuntimeError:   # pragma: no cover - no writable cache location: compile per process
-        return numba.njit(nogil=True)(func)
-
-
-@_jit
-def _signed(D, v, T):
-    """Entry ``v`` of the signed table ``[D, -D, 0]`` without materialising it."""
-    if v < T:
-        return D[v]
-    if v < 2 * T:
-        return -D[v - T]
-    return 0.0
+        return numba.njit(nogil=True, error_model="numpy")(func)
 
 
 @_jit
 def _fill_minors(flat, tab, D):
-    """Every minor of the bordered matrix (``flat``: its (r+1)*c entries) into D, level by level."""
+    """The signed table ``[D, -D, 0]`` of every minor D of the bordered matrix (``flat``: its entries).
+
+    Minors by Laplace expansion along the first row, level by level, as in :mod:`._minors`.
+    The negated copies make every signed look-up a plain load (sign branches mispredict).
+    """
     size = flat.shape[0]
+    T = tab[2]
+    both = np.empty(2 * size)
     for q in range(size):
+        both[q] = flat[q]
+        both[size + q] = -flat[q]
         D[q] = flat[q]
     for lvl in range(tab[4]):
         h = _HEADER + 5 * lvl
@@ -106,16 +111,17 @@ def _fill_minors(flat, tab, D):
         for q in range(nk):
             acc = 0.0
             for t in range(k):
-                e = tab[eo + t * nk + q]
-                a = flat[e] if e < size else -flat[e - size]
-                acc += a * D[tab[co + t * nk + q]]
+                acc += both[tab[eo + t * nk + q]] * D[tab[co + t * nk + q]]
             D[start + q] = acc
+    for q in range(T):
+        D[T + q] = -D[q]
+    D[2 * T] = 0.0
 
 
 @_jit
 def _vertices(flat, tab, thr_p, thr_s, D):
     """Feasible bases of one polytope: probabilities (rows), label bitmasks, most tight labels."""
-    r, c, T, N, bo = tab[0], tab[1], tab[2], tab[3], tab[5]
+    r, c, N, bo = tab[0], tab[1], tab[3], tab[5]
     _fill_minors(flat, tab, D)
     w = r + c + 1
     cap = 64
@@ -126,17 +132,17 @@ def _vertices(flat, tab, thr_p, thr_s, D):
     most = 0
     for b in range(N):
         row = bo + b * w
-        det = _signed(D, tab[row + r + c], T)
+        det = D[tab[row + r + c]]
         if not abs(det) > _SINGULAR:
             continue
         tot = 0.0                          # (sum of x) * det, summed in row order like numpy
         for i in range(r):
-            tot += _signed(D, tab[row + i], T)
+            tot += D[tab[row + i]]
         if not det * tot > 0:
             continue
         ok = True
         for i in range(r):
-            v = _signed(D, tab[row + i], T) / tot
+            v = D[tab[row + i]] / tot
             if not v >= -thr_p:
                 ok = False
                 break
@@ -144,7 +150,7 @@ def _vertices(flat, tab, thr_p, thr_s, D):
         if not ok:
             continue
         for j in range(c):
-            v = _signed(D, tab[row + r + j], T) / tot
+            v = D[tab[row + r + j]] / tot
             if not v >= -thr_s:
                 ok = False
                 break
@@ -237,7 +243,7 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q):
             for j in range(n):
                 fp[i * n + j] = 1.0 + (B[i, j] - bmin) / span_b
                 fq[j * m + i] = 1.0 + (A[i, j] - amin) / span_a
-    D = np.empty(max(tab_p[2], tab_q[2]))
+    D = np.empty(2 * max(tab_p[2], tab_q[2]) + 1)
     xs, lx, most_x = _vertices(fp, tab_p, prob_tol, tol_abs / span_b, D)
     ys, ly_raw, most_y = _vertices(fq, tab_q, prob_tol, tol_abs / span_a, D)
     degenerate = most_x > m or most_y > n
@@ -254,17 +260,20 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q):
     for q in range(ky.shape[0]):
         v = ly_raw[ky[q]]
         ly[q] = (v >> n) | ((v & low) << m)
-    width = m + n + 4
-    out = np.empty((kx.shape[0] * ky.shape[0], width))
     k = 0
     for a in range(kx.shape[0]):
         la = lx[kx[a]]
         for b in range(ky.shape[0]):
+            k += la | ly[b] == full
+    out = np.empty((k, m + n + 4))
+    e = 0
+    for a in range(kx.shape[0]):
+        la = lx[kx[a]]
+        for b in range(ky.shape[0]):
             if la | ly[b] == full:
-                out[k, :m] = xs[kx[a]]
-                out[k, m:m + n] = ys[ky[b]]
-                k += 1
-    out = out[:k]
+                out[e, :m] = xs[kx[a]]
+                out[e, m:m + n] = ys[ky[b]]
+                e += 1
     for q in range(1, k):        # insertion sort (few equilibria), stable like lexsort
         p = q
         while p > 0 and _before(out, p, p - 1, m, n):

@@ -195,10 +195,10 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         if m == 2 and n == 2:
             eqs, payoffs, regrets, degenerate = solve_2x2(A, B, tol)
             parameters = {"tol": tol, "backend": "closed form"}
-        elif (compiled := _compiled_solver()) is not None and (tab_p := _compiled.packed_tables(m, n)) is not None:
+        elif (compiled := _compiled_solver()) is not None and (tabs := _compiled.tables_for(m, n)) is not None:
             if not (A.flags.c_contiguous and B.flags.c_contiguous):   # one compiled layout only
                 A, B = np.ascontiguousarray(A), np.ascontiguousarray(B)
-            out, degenerate = compiled(A, B, tol, _PROB_TOL, tab_p, _compiled.packed_tables(n, m))
+            out, degenerate = compiled(A, B, tol, _PROB_TOL, *tabs)
             mn = m + n
             eqs = [(row[:m], row[m:mn]) for row in out]    # rows: x | y | payoffs | regrets
             payoffs, regrets = out[:, mn:mn + 2], out[:, mn + 2:]
