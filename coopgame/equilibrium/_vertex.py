@@ -151,6 +151,10 @@ def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol: float, prob_to
             f"nash_equilibria(): enumerating every extreme equilibrium of a {m}x{n} game means checking "
             f"C({m + n}, {m}) = {bases:,} bases per player, beyond {MAX_BASES:,}; "
             "use method='nashpy-lemke-howson' for some equilibria")
+    if m + n > 62:   # labels are int64 bitmasks over the m + n actions
+        raise GameTooLargeError(
+            f"nash_equilibria(): complete enumeration supports at most 62 actions in all (labels are 64-bit "
+            f"masks); got a {m}x{n} game; use method='nashpy-lemke-howson' for some equilibria")
     square = m == n
     X = np.array((B, A.T)) if square else None
     if square:

@@ -82,3 +82,10 @@ def test_environment_variable_disables_the_kernel():
     env = dict(os.environ, COOPGAME_DISABLE_NUMBA="1")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "numpy"
+
+
+def test_games_with_more_than_62_actions_are_refused_clearly():
+    from coopgame.errors import GameTooLargeError
+    rng = np.random.default_rng(7)
+    with pytest.raises(GameTooLargeError, match="62 actions"):
+        nash_equilibria(PairwiseGame(*rng.normal(size=(2, 2, 70))))
