@@ -29,19 +29,29 @@ def equilibria_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list[tuple
 
 
 _PURE = ((1.0, 0.0), (0.0, 1.0))
+_UNIT = (np.array(_PURE[0]), np.array(_PURE[1]))
+for _e in _UNIT:  # shared by every result that plays a pure strategy, hence read-only
+    _e.setflags(write=False)
+del _e
 
 
-def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarray, np.ndarray, bool]:
+def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float,
+              entries: tuple[float, ...] | None = None) -> tuple[list, np.ndarray, np.ndarray, bool]:
     """Extreme equilibria of a 2×2 game in slot order, their payoffs and regrets, and the degeneracy flag.
+
+    ``entries`` is the game's ``(a00, a01, a10, a11, b00, b01, b10, b11, payoff scale)`` when the
+    caller has it already (a :class:`PairwiseGame` keeps it); otherwise it is read from A and B.
 
     A single-game call is dominated by numpy's per-call cost on tiny arrays, so
     everything is computed on Python floats and packed into one array at the end
-    (strategies are views of it). Payoffs and regrets are recomputed from the
-    strategies, never assumed.
+    (strategies are views of it, or shared read-only unit vectors for pure ones).
+    Payoffs and regrets are recomputed from the strategies, never assumed.
     """
-    (a00, a01), (a10, a11) = A.tolist()
-    (b00, b01), (b10, b11) = B.tolist()
-    t = tol * max(1.0, abs(a00), abs(a01), abs(a10), abs(a11), abs(b00), abs(b01), abs(b10), abs(b11))
+    if entries is None:
+        flat = (*A.ravel().tolist(), *B.ravel().tolist())
+        entries = (*flat, max(1.0, *map(abs, flat)))
+    a00, a01, a10, a11, b00, b01, b10, b11, scale = entries
+    t = tol * scale
     a0, a1 = a00 - a10, a01 - a11
     d0, d1 = b00 - b01, b10 - b11
     pure = _PURE
@@ -85,8 +95,8 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, np.ndarra
             col = (a00, a10) if j == 0 else (a01, a11)
             row = (b00, b01) if i == 0 else (b10, b11)
             u, w = col[i], row[j]
-            packed = np.array((*pure[i], *pure[j], u, w, max(col) - u, max(row) - w)).reshape(4, 2)
-            return [(packed[0], packed[1])], packed[2:3], packed[3:], False
+            packed = np.array((u, w, max(col) - u, max(row) - w)).reshape(2, 1, 2)
+            return [(_UNIT[i], _UNIT[j])], packed[0], packed[1], False
     flat = []                      # rows: x per equilibrium, y per equilibrium, payoffs, regrets
     for x, _ in out:
         flat += x

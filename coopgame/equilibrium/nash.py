@@ -172,10 +172,10 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
     (3, True)
     """
     if (type(game) is PairwiseGame and method == "vertex-enumeration" and type(tol) is float
-            and 0.0 <= tol < _INF and game.row_payoffs.shape == (2, 2)):
+            and 0.0 <= tol < _INF and game._entries_2x2 is not None):
         # Fast path for the commonest call: a 2x2 game is solved in a few microseconds,
         # so even argument checks (the game was validated by its constructor) would dominate.
-        eqs, payoffs, regrets, degenerate = solve_2x2(game.row_payoffs, game.col_payoffs, tol)
+        eqs, payoffs, regrets, degenerate = solve_2x2(game.row_payoffs, game.col_payoffs, tol, game._entries_2x2)
         res = object.__new__(NashEquilibriaResult)
         res.__dict__.update(
             equilibria=eqs, method=method, parameters={"tol": tol, "backend": "closed form"}, payoffs=payoffs,

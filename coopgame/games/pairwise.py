@@ -74,7 +74,7 @@ class PairwiseGame:
     "prisoner's dilemma"
     """
 
-    __slots__ = ("_A", "_B", "_players", "_actions")
+    __slots__ = ("_A", "_B", "_players", "_actions", "_entries_2x2")
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, row_payoffs: ArrayLike, col_payoffs: ArrayLike, players: Sequence[str] | None = None,
@@ -91,6 +91,11 @@ class PairwiseGame:
         object.__setattr__(self, "_B", as_readonly(B))
         object.__setattr__(self, "_players", check_players(players, 2, func=func))
         object.__setattr__(self, "_actions", _check_actions(actions, A.shape, func=func))
+        # The 2x2 equilibrium solver works on Python floats and the payoff scale; the game is
+        # immutable, so both are read once here: (a00, a01, a10, a11, b00, b01, b10, b11, scale).
+        entries = (*A.ravel().tolist(), *B.ravel().tolist()) if A.shape == (2, 2) else None
+        object.__setattr__(self, "_entries_2x2", None if entries is None else
+                           (*entries, max(1.0, *map(abs, entries))))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"PairwiseGame is immutable; cannot set {name!r}")
