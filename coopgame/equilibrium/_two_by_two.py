@@ -72,31 +72,29 @@ def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float,
             out += [(x, pure[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
             if y_mix:
                 out.append((x, y))
-    else:  # no ties: (i, j) is an equilibrium iff both players strictly prefer it; slot order kept
+    else:  # no ties
         ties = False
-        out = []
-        if d0 > 0:
-            if a0 > 0:
-                out.append((0, 0))
-        elif a1 > 0:
-            out.append((0, 1))
-        if d1 > 0:
-            if a0 < 0:
-                out.append((1, 0))
-        elif a1 < 0:
-            out.append((1, 1))
-        if (a0 > 0) is not (a1 > 0) and (d0 > 0) is not (d1 > 0):   # both indifference mixes exist
-            q = a1 / (a1 - a0)
-            p = d1 / (d1 - d0)
-            out = [(pure[i], pure[j]) for i, j in out]
-            out.append(((p, 1.0 - p), (q, 1.0 - q)))
-        else:  # exactly one equilibrium, pure (i, j): its certificates are payoff entries
-            ((i, j),) = out
+        row_dominant = (a0 > 0) is (a1 > 0)
+        if row_dominant or (d0 > 0) is (d1 > 0):
+            # A strictly dominant strategy: the unique equilibrium is it and the other's best reply.
+            if row_dominant:
+                i = 0 if a0 > 0 else 1
+                j = 0 if (d0 if i == 0 else d1) > 0 else 1
+            else:
+                j = 0 if d0 > 0 else 1
+                i = 0 if (a0 if j == 0 else a1) > 0 else 1
             col = (a00, a10) if j == 0 else (a01, a11)
             row = (b00, b01) if i == 0 else (b10, b11)
-            u, w = col[i], row[j]
+            u, w = col[i], row[j]   # its certificates are payoff entries
             packed = np.array((u, w, max(col) - u, max(row) - w)).reshape(2, 1, 2)
             return [(_UNIT[i], _UNIT[j])], packed[0], packed[1], False
+        # Neither player has a dominant strategy: the mixed point, plus the strict pure
+        # equilibria of a coordination game (none in a cycling game); slot order kept.
+        out = [(pure[i], pure[j]) for i, j in ((0, 0), (0, 1), (1, 0), (1, 1))
+               if ((a0 if j == 0 else a1) > 0) is (i == 0) and ((d0 if i == 0 else d1) > 0) is (j == 0)]
+        q = a1 / (a1 - a0)
+        p = d1 / (d1 - d0)
+        out.append(((p, 1.0 - p), (q, 1.0 - q)))
     flat = []                      # rows: x per equilibrium, y per equilibrium, payoffs, regrets
     for x, _ in out:
         flat += x
