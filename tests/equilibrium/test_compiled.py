@@ -12,6 +12,8 @@ from coopgame.equilibrium import _compiled
 from tests.equilibrium._gambit import same_equilibrium_sets
 
 pytest.importorskip("numba")
+if not _compiled.ENABLED:  # COOPGAME_DISABLE_NUMBA=1: the run checks the numpy path on its own
+    pytest.skip("the compiled kernel is switched off (COOPGAME_DISABLE_NUMBA)", allow_module_level=True)
 
 SHAPES = [(2, 3), (3, 2), (3, 3), (2, 5), (3, 4), (4, 3), (4, 4), (5, 5), (4, 6), (6, 6)]
 
