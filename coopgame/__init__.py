@@ -20,7 +20,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it. Keep sorted by module; tests/test_public_api.py checks it.
+# public name -> module that defines it, grouped by layer; tests/test_public_api.py checks that each resolves.
 _PUBLIC: dict[str, str] = {
     # representations
     "TUGame": "coopgame.games.tu",
