@@ -19,6 +19,7 @@ from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMeth
 from coopgame.tolerances import DEFAULT_SEED
 
 __all__ = [
+    "as_coalition_vector",
     "as_float_array",
     "as_readonly",
     "check_method",
@@ -61,6 +62,22 @@ def as_float_array(
             f"{func}(): {name} must contain only finite numbers; got {arr[tuple(bad)]!r} at index {where}"
         )
     return arr
+
+
+def as_coalition_vector(value: ArrayLike, *, func: str, name: str, empty: str) -> tuple[np.ndarray, int]:
+    """Copy a per-coalition vector (bitmask order) and return it with its number of players n.
+
+    The length must be ``2**n`` for some ``n >= 1`` and the empty coalition's entry zero;
+    ``empty`` completes the message "the empty coalition must ...", e.g. ``"be worth 0"``.
+    """
+    arr = as_float_array(value, func=func, name=name, ndim=1)
+    size = arr.shape[0]
+    if size < 2 or size & (size - 1):
+        raise InvalidGameError(
+            f"{func}(): {name} must have length 2**n for n >= 1 players (bitmask order); got length {size}")
+    if arr[0] != 0.0:
+        raise InvalidGameError(f"{func}(): the empty coalition must {empty} ({name}[0] == 0); got {arr[0]!r}")
+    return arr, size.bit_length() - 1
 
 
 def as_readonly(arr: np.ndarray) -> np.ndarray:

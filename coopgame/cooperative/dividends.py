@@ -11,9 +11,8 @@ from numpy.typing import ArrayLike
 
 from coopgame._memory import ensure_dense_fits
 from coopgame._typing import CoalitionValues
-from coopgame._validation import as_float_array, as_readonly, check_positive_int
+from coopgame._validation import as_coalition_vector, as_readonly
 from coopgame.cooperative._dispatch import AnyGame, check_game, dense_values
-from coopgame.errors import InvalidGameError
 from coopgame.games.tu import TUGame
 from coopgame.results import Result, Summary, format_number
 
@@ -93,13 +92,7 @@ def game_from_dividends(dividends: ArrayLike, players: Sequence[str] | None = No
     >>> game_from_dividends([0, 0, 0, 1, 0, 1, 0, -1]).values.tolist()
     [0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
     """
-    d = as_float_array(dividends, func="game_from_dividends", name="dividends", ndim=1)
-    size = d.shape[0]
-    if size < 2 or size & (size - 1):
-        raise InvalidGameError(f"game_from_dividends(): dividends must have length 2**n; got length {size}")
-    if d[0] != 0.0:
-        raise InvalidGameError(f"game_from_dividends(): the empty coalition's dividend must be 0; got {d[0]!r}")
-    n = check_positive_int(size.bit_length() - 1, func="game_from_dividends", name="n")
+    d, n = as_coalition_vector(dividends, func="game_from_dividends", name="dividends", empty="have dividend 0")
     _moebius_inplace(d, n, sign=1.0)
     return TUGame(d, players)
 

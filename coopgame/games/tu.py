@@ -11,7 +11,13 @@ from numpy.typing import ArrayLike
 from coopgame._bitmask import additive_values
 from coopgame._memory import ensure_dense_fits
 from coopgame._typing import CoalitionValues, FloatVector
-from coopgame._validation import as_float_array, as_readonly, check_players, check_positive_int
+from coopgame._validation import (
+    as_coalition_vector,
+    as_float_array,
+    as_readonly,
+    check_players,
+    check_positive_int,
+)
 from coopgame.errors import InvalidGameError
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
@@ -61,15 +67,7 @@ class TUGame:
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, values: ArrayLike, players: Sequence[str] | None = None) -> None:
-        arr = as_float_array(values, func="TUGame", name="values", ndim=1)
-        size = arr.shape[0]
-        if size < 2 or size & (size - 1):
-            raise InvalidGameError(
-                f"TUGame(): values must have length 2**n for n >= 1 players (bitmask order); got length {size}"
-            )
-        n = size.bit_length() - 1
-        if arr[0] != 0.0:
-            raise InvalidGameError(f"TUGame(): the empty coalition must be worth 0 (values[0] == 0); got {arr[0]!r}")
+        arr, n = as_coalition_vector(values, func="TUGame", name="values", empty="be worth 0")
         self._values = as_readonly(arr)
         self._players = check_players(players, n, func="TUGame")
         self._n = n
@@ -175,13 +173,7 @@ class TUGame:
         >>> g.values.tolist()
         [0.0, 0.0, 0.0, 40.0, 0.0, 0.0, 25.0, 64.0]
         """
-        cost = as_float_array(costs, func="TUGame.from_costs", name="costs", ndim=1)
-        size = cost.shape[0]
-        if size < 2 or size & (size - 1):
-            raise InvalidGameError(f"TUGame.from_costs(): costs must have length 2**n; got length {size}")
-        if cost[0] != 0.0:
-            raise InvalidGameError(f"TUGame.from_costs(): the empty coalition must cost 0; got {cost[0]!r}")
-        n = size.bit_length() - 1
+        cost, n = as_coalition_vector(costs, func="TUGame.from_costs", name="costs", empty="cost 0")
         standalone = cost[1 << np.arange(n)]
         game = cls(additive_values(standalone) - cost, players)
         game._standalone_costs = as_readonly(standalone.copy())
