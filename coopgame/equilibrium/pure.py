@@ -19,15 +19,21 @@ from typing import Any, Union
 import numpy as np
 
 from coopgame._validation import check_tol
+from coopgame._memory import ensure_dense_fits
 from coopgame.errors import GameTooLargeError, InvalidGameError
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import EQUILIBRIUM_TOL
 
-__all__ = ["pure_equilibria", "PureEquilibriaResult", "ncity_equilibrium_masks", "MAX_EQUILIBRIA"]
+__all__ = ["pure_equilibria", "PureEquilibriaResult", "ncity_equilibrium_masks", "MAX_EQUILIBRIA",
+           "MAX_ENUMERATION_PLAYERS"]
 
 MAX_EQUILIBRIA: int = 20_000_000
+
+MAX_ENUMERATION_PLAYERS: int = 32
+"""Most cities whose 2**n profiles :func:`pure_equilibria` scans (n = 24 takes about 0.2 s,
+so n = 32 about a minute); larger games are refused before any work is done."""
 """Refuse to list more equilibria than this (e.g. the product over many issue layers)."""
 
 _LOW_BITS = 12
@@ -109,7 +115,8 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILI
     Raises
     ------
     GameTooLargeError
-        When more than :data:`MAX_EQUILIBRIA` would be listed.
+        When more than :data:`MAX_EQUILIBRIA` would be listed, or an n-city game has more
+        than :data:`MAX_ENUMERATION_PLAYERS` cities (refused before any work is done).
 
     Examples
     --------
@@ -133,6 +140,13 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILI
                                     payoffs=pay, welfare=pay.sum(axis=1), players=game.players, game=game)
     if not isinstance(game, NCityGame):
         raise InvalidGameError(f"{func}(): game must be a PairwiseGame or an NCityGame; got {type(game).__name__}")
+    n = game.n_players
+    if n > MAX_ENUMERATION_PLAYERS:
+        raise GameTooLargeError(
+            f"{func}(): scanning all 2**{n} profiles of a {n}-city game is beyond the limit of "
+            f"{MAX_ENUMERATION_PLAYERS} cities (2**{MAX_ENUMERATION_PLAYERS} profiles, about a minute here); "
+            "use best_response_dynamics(game) from chosen profiles, or the cooperative game game.tu_game()")
+    ensure_dense_fits(n - min(n, _LOW_BITS), func=func, arrays=n + 1)  # the per-city table of high bits
     per_layer = [ncity_equilibrium_masks(h, S, tol * game.payoff_scale)
                  for h, S in zip(*game.gain_terms(perceived=True))]
     if game.n_layers == 1:

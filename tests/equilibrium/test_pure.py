@@ -85,3 +85,17 @@ def test_best_response_dynamics_ends_in_an_equilibrium_or_reports_a_cycle():
             path = best_response_dynamics(game, int(rng.integers(64)), method=method, seed=1)
             assert path.converged == (path.final_profile in eqs) or path.cycled
             assert all(bin(a ^ b).count("1") == 1 for a, b in zip(path.path[:-1], path.path[1:]))
+
+
+def test_too_many_cities_is_refused_before_any_work():
+    # 2**45 profiles would need terabytes for the per-city table and days of scanning.
+    import resource
+
+    from coopgame.equilibrium.pure import MAX_ENUMERATION_PLAYERS
+    from coopgame.errors import GameTooLargeError
+
+    game = NCityGame(cost=np.ones(45))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(GameTooLargeError, match=f"beyond the limit of {MAX_ENUMERATION_PLAYERS} cities"):
+        pure_equilibria(game)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000   # KiB: nothing large was allocated
