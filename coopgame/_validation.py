@@ -59,7 +59,7 @@ def as_float_array(
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = tuple(int(i) for i in bad) if arr.ndim else ()
         raise error(
-            f"{func}(): {name} must contain only finite numbers; got {arr[tuple(bad)]!r} at index {where}"
+            f"{func}(): {name} must contain only finite numbers; got {float(arr[tuple(bad)])!r} at index {where}"
         )
     return arr
 

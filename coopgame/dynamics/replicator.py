@@ -309,7 +309,7 @@ def _check_initial(system: BinarySystem | BimatrixSystem, x0: ArrayLike, func: s
         raise InvalidParameterError(f"{func}(): x0 must have shape ({dim},) or (K, {dim}) for this game; "
                                     f"got {np.shape(x0)}")
     if np.any(arr < -_SIMPLEX_TOL) or np.any(arr > 1 + _SIMPLEX_TOL):
-        bad = arr[(arr < -_SIMPLEX_TOL) | (arr > 1 + _SIMPLEX_TOL)][0]
+        bad = float(arr[(arr < -_SIMPLEX_TOL) | (arr > 1 + _SIMPLEX_TOL)][0])
         raise InvalidParameterError(f"{func}(): x0 entries must be shares in [0, 1]; got {bad!r}")
     arr = np.clip(arr, 0.0, 1.0)
     if isinstance(system, BimatrixSystem):
