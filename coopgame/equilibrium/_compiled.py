@@ -26,7 +26,7 @@ import numpy as np
 
 from coopgame.equilibrium._minors import MAX_MINOR_BASES, minor_tables
 
-__all__ = ["ENABLED", "packed_tables", "solver", "tables_for"]
+__all__ = ["ENABLED", "kernel", "packed_tables", "tables_for"]
 
 try:
     import numba
@@ -41,9 +41,12 @@ _HEADER = 6        # r, c, n_minors, n_bases, n_levels, offset of the basis tabl
 _SINGULAR = 1e-11  # as in _vertex: |det| below this (entries in [1, 2]) is a singular basis
 
 
-def solver():
-    """The compiled ``solve(A, B, tol, prob_tol, tab_p, tab_q)``, or None (numba missing or disabled)."""
-    return _solve if (numba is not None and ENABLED) else None
+def kernel():
+    """The compiled ``solve(A, B, tol, prob_tol, tab_p, tab_q)``, or None without numba.
+
+    Callers check :data:`ENABLED` on every call (tests switch it at run time).
+    """
+    return _solve if numba is not None else None
 
 
 @lru_cache(maxsize=64)

@@ -19,13 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["equilibria_2x2", "solve_2x2"]
-
-
-def equilibria_2x2(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
-    """Extreme equilibria of a 2×2 game in slot order, and whether it is degenerate."""
-    eqs, _, _, degenerate = solve_2x2(A, B, tol)
-    return eqs, degenerate
+__all__ = ["entries_2x2", "pack_certificates", "solve_2x2"]
 
 
 _PURE = ((1.0, 0.0), (0.0, 1.0))
@@ -35,78 +29,109 @@ for _e in _UNIT:  # shared by every result that plays a pure strategy, hence rea
 del _e
 
 
-def solve_2x2(A: np.ndarray, B: np.ndarray, tol: float,
-              entries: tuple[float, ...] | None = None) -> tuple[list, np.ndarray, np.ndarray, bool]:
-    """Extreme equilibria of a 2×2 game in slot order, their payoffs and regrets, and the degeneracy flag.
+def entries_2x2(A: np.ndarray, B: np.ndarray) -> tuple[float, ...]:
+    """``(a00, a01, a10, a11, b00, b01, b10, b11, payoff scale)`` of a 2×2 game, as Python floats."""
+    flat = (*A.ravel().tolist(), *B.ravel().tolist())
+    return (*flat, max(1.0, *map(abs, flat)))
 
-    ``entries`` is the game's ``(a00, a01, a10, a11, b00, b01, b10, b11, payoff scale)`` when the
-    caller has it already (a :class:`PairwiseGame` keeps it); otherwise it is read from A and B.
 
-    A single-game call is dominated by numpy's per-call cost on tiny arrays, so
-    everything is computed on Python floats and packed into one array at the end
-    (strategies are views of it, or shared read-only unit vectors for pure ones).
-    Payoffs and regrets are recomputed from the strategies, never assumed.
+def solve_2x2(entries: tuple[float, ...], tol: float) -> tuple[list, list[float], bool]:
+    """Extreme equilibria of a 2×2 game in slot order, their certificates, and the degeneracy flag.
+
+    ``entries`` is the game as :func:`entries_2x2` gives it (a :class:`PairwiseGame` keeps it).
+
+    The certificates come as one flat list of Python floats: both players' expected payoffs
+    in each equilibrium, then both regrets in each (``pack_certificates`` turns it into the
+    (k, 2) arrays). A single-game call is dominated by numpy's per-call cost on tiny arrays,
+    so everything is computed on Python floats; strategies are the shared read-only unit
+    vectors for pure ones and views of one small array for mixed ones. Payoffs and regrets
+    are recomputed from the strategies, never assumed: for a pure profile they are payoff
+    entries, for a mixed one the dot products.
     """
-    if entries is None:
-        flat = (*A.ravel().tolist(), *B.ravel().tolist())
-        entries = (*flat, max(1.0, *map(abs, flat)))
     a00, a01, a10, a11, b00, b01, b10, b11, scale = entries
     t = tol * scale
     a0, a1 = a00 - a10, a01 - a11
     d0, d1 = b00 - b01, b10 - b11
-    pure = _PURE
-    if -t <= a0 <= t or -t <= a1 <= t or -t <= d0 <= t or -t <= d1 <= t:
-        ties = True
-        row_best = ((a0 >= -t, a0 <= t), (a1 >= -t, a1 <= t))
-        col_best = ((d0 >= -t, d0 <= t), (d1 >= -t, d1 <= t))
-        out = [(pure[i], pure[j]) for i in (0, 1) for j in (0, 1) if row_best[j][i] and col_best[i][j]]
-        x_mix = (d0 > t and d1 < -t) or (d0 < -t and d1 > t)
-        y_mix = (a0 > t and a1 < -t) or (a0 < -t and a1 > t)
-        if y_mix:
-            q = a1 / (a1 - a0)
-            y = (q, 1.0 - q)
-            out += [(pure[i], y) for i, d in ((0, d0), (1, d1)) if abs(d) <= t]
-        if x_mix:
-            p = d1 / (d1 - d0)
-            x = (p, 1.0 - p)
-            out += [(x, pure[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
-            if y_mix:
-                out.append((x, y))
-    else:  # no ties
-        ties = False
-        row_dominant = (a0 > 0) is (a1 > 0)
-        if row_dominant or (d0 > 0) is (d1 > 0):
+    if (a0 > t or a0 < -t) and (a1 > t or a1 < -t) and (d0 > t or d0 < -t) and (d1 > t or d1 < -t):
+        # No ties (the generic case): best replies are unique.
+        r0, r1, c0, c1 = a0 > 0, a1 > 0, d0 > 0, d1 > 0
+        if r0 is r1 or c0 is c1:
             # A strictly dominant strategy: the unique equilibrium is it and the other's best reply.
-            if row_dominant:
-                i = 0 if a0 > 0 else 1
-                j = 0 if (d0 if i == 0 else d1) > 0 else 1
+            if r0 is r1:
+                i = 0 if r0 else 1
+                j = 0 if (c0 if i == 0 else c1) else 1
             else:
-                j = 0 if d0 > 0 else 1
-                i = 0 if (a0 if j == 0 else a1) > 0 else 1
-            col = (a00, a10) if j == 0 else (a01, a11)
-            row = (b00, b01) if i == 0 else (b10, b11)
-            u, w = col[i], row[j]   # its certificates are payoff entries
-            packed = np.array((u, w, max(col) - u, max(row) - w)).reshape(2, 1, 2)
-            return [(_UNIT[i], _UNIT[j])], packed[0], packed[1], False
-        # Neither player has a dominant strategy: the mixed point, plus the strict pure
-        # equilibria of a coordination game (none in a cycling game); slot order kept.
-        out = [(pure[i], pure[j]) for i, j in ((0, 0), (0, 1), (1, 0), (1, 1))
-               if ((a0 if j == 0 else a1) > 0) is (i == 0) and ((d0 if i == 0 else d1) > 0) is (j == 0)]
+                j = 0 if c0 else 1
+                i = 0 if (r0 if j == 0 else r1) else 1
+            col = (a00, a10) if j == 0 else (a01, a11)   # row player's payoffs against j
+            row = (b00, b01) if i == 0 else (b10, b11)   # column player's payoffs against i
+            u, w = col[i], row[j]
+            return [(_UNIT[i], _UNIT[j])], [u, w, max(col) - u, max(row) - w], False
+        # No dominant strategy: the mixed point, plus two strict pure equilibria when both
+        # players want to match (coordination) or both to differ (anti-coordination); none
+        # when one wants to match and the other to differ (cycling). Slot order kept.
         q = a1 / (a1 - a0)
         p = d1 / (d1 - d0)
-        out.append(((p, 1.0 - p), (q, 1.0 - q)))
-    flat = []                      # rows: x per equilibrium, y per equilibrium, payoffs, regrets
-    for x, _ in out:
-        flat += x
-    for _, y in out:
-        flat += y
-    regrets = []
-    for (x0, x1), (y0, y1) in out:
-        ay0, ay1 = a00 * y0 + a01 * y1, a10 * y0 + a11 * y1
-        bx0, bx1 = b00 * x0 + b10 * x1, b01 * x0 + b11 * x1
-        u, w = x0 * ay0 + x1 * ay1, bx0 * y0 + bx1 * y1
-        flat += (u, w)
-        regrets += (max(ay0 - u, ay1 - u, 0.0), max(bx0 - w, bx1 - w, 0.0))
-    k = len(out)
-    packed = np.array(flat + regrets).reshape(-1, 2)
-    return [(packed[e], packed[k + e]) for e in range(k)], packed[2 * k:3 * k], packed[3 * k:], ties
+        mixed = np.array((p, 1.0 - p, q, 1.0 - q))
+        x, y = mixed[:2], mixed[2:]
+        u, w, ru, rw = _mixed_certificates(entries, p, q)
+        if r0 is not c0:
+            return [(x, y)], [u, w, ru, rw], False
+        if r0:   # (0, 0) and (1, 1)
+            return ([(_UNIT[0], _UNIT[0]), (_UNIT[1], _UNIT[1]), (x, y)],
+                    [a00, b00, a11, b11, u, w, max(a00, a10) - a00, max(b00, b01) - b00,
+                     max(a01, a11) - a11, max(b10, b11) - b11, ru, rw], False)
+        return ([(_UNIT[0], _UNIT[1]), (_UNIT[1], _UNIT[0]), (x, y)],   # (0, 1) and (1, 0)
+                [a01, b01, a10, b10, u, w, max(a01, a11) - a01, max(b00, b01) - b01,
+                 max(a00, a10) - a10, max(b10, b11) - b10, ru, rw], False)
+    return _solve_with_ties(entries, t, a0, a1, d0, d1)
+
+
+def _solve_with_ties(entries: tuple[float, ...], t: float, a0: float, a1: float, d0: float,
+                     d1: float) -> tuple[list, list[float], bool]:
+    """The degenerate case: some payoff difference is within ``t`` of zero (a tie)."""
+    row_best = ((a0 >= -t, a0 <= t), (a1 >= -t, a1 <= t))   # row_best[j][i]: i is a best reply to j
+    col_best = ((d0 >= -t, d0 <= t), (d1 >= -t, d1 <= t))   # col_best[i][j]: j is a best reply to i
+    profiles: list[tuple[tuple[float, float], tuple[float, float]]] = [
+        (_PURE[i], _PURE[j]) for i in (0, 1) for j in (0, 1) if row_best[j][i] and col_best[i][j]]
+    x_mix = (d0 > t and d1 < -t) or (d0 < -t and d1 > t)
+    y_mix = (a0 > t and a1 < -t) or (a0 < -t and a1 > t)
+    if y_mix:
+        q = a1 / (a1 - a0)
+        y = (q, 1.0 - q)
+        profiles += [(_PURE[i], y) for i, d in ((0, d0), (1, d1)) if abs(d) <= t]
+    if x_mix:
+        p = d1 / (d1 - d0)
+        x = (p, 1.0 - p)
+        profiles += [(x, _PURE[j]) for j, a in ((0, a0), (1, a1)) if abs(a) <= t]
+        if y_mix:
+            profiles.append((x, y))
+    payoffs: list[float] = []
+    regrets: list[float] = []
+    for x, y in profiles:
+        cert = _mixed_certificates(entries, x[0], y[0], x, y)
+        payoffs += cert[:2]
+        regrets += cert[2:]
+    return [(_as_strategy(x), _as_strategy(y)) for x, y in profiles], payoffs + regrets, True
+
+
+def _as_strategy(s: tuple[float, float]) -> np.ndarray:
+    return _UNIT[0] if s == _PURE[0] else _UNIT[1] if s == _PURE[1] else np.array(s)
+
+
+def _mixed_certificates(entries: tuple[float, ...], p: float, q: float,
+                        x: tuple[float, float] | None = None, y: tuple[float, float] | None = None) -> list[float]:
+    """Payoffs and regrets ``[u, w, regret_row, regret_col]`` at x = (p, 1 − p), y = (q, 1 − q)."""
+    a00, a01, a10, a11, b00, b01, b10, b11, _ = entries
+    x0, x1 = x if x is not None else (p, 1.0 - p)
+    y0, y1 = y if y is not None else (q, 1.0 - q)
+    ay0, ay1 = a00 * y0 + a01 * y1, a10 * y0 + a11 * y1
+    bx0, bx1 = b00 * x0 + b10 * x1, b01 * x0 + b11 * x1
+    u, w = x0 * ay0 + x1 * ay1, bx0 * y0 + bx1 * y1
+    return [u, w, max(ay0 - u, ay1 - u, 0.0), max(bx0 - w, bx1 - w, 0.0)]
+
+
+def pack_certificates(certificates: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """The (k, 2) payoff and regret arrays from :func:`solve_2x2`'s flat certificate list."""
+    packed = np.array(certificates).reshape(2, -1, 2)
+    return packed[0], packed[1]

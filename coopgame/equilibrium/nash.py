@@ -11,7 +11,7 @@ import numpy as np
 
 from coopgame._validation import check_method, check_tol
 from coopgame.equilibrium._nashpy import NASHPY_METHODS, nashpy_equilibria
-from coopgame.equilibrium._two_by_two import solve_2x2
+from coopgame.equilibrium._two_by_two import entries_2x2, pack_certificates, solve_2x2
 from coopgame.equilibrium._vertex import extreme_equilibrium_arrays, sort_equilibria
 from coopgame.errors import InvalidGameError
 from coopgame.games.ncity import NCityGame
@@ -29,15 +29,27 @@ _INF = float("inf")
 _PROB_TOL = 1e-9   # a probability at most this is a zero label (both backends)
 
 _compiled = None   # coopgame.equilibrium._compiled, imported on first use (it imports numba)
+_kernels: dict[tuple[int, int], tuple | None] = {}   # shape -> (kernel, tables of P, tables of Q) or None
 
 
-def _compiled_solver():
-    """The numba kernel, or None when numba is missing or disabled (COOPGAME_DISABLE_NUMBA=1)."""
+def _compiled_kernel(shape: tuple[int, int]) -> tuple | None:
+    """``(kernel, tab_p, tab_q)`` for games of this shape, or None for the numpy path.
+
+    None when numba is missing or disabled (``COOPGAME_DISABLE_NUMBA=1``, or
+    ``_compiled.ENABLED = False`` at run time) or the shape is outside the minor tables.
+    Kept per shape because looking it up costs a fair part of a 3×3 solve.
+    """
     global _compiled
-    if _compiled is None:
-        from coopgame.equilibrium import _compiled as module
-        _compiled = module
-    return _compiled.solver()
+    try:
+        plan = _kernels[shape]
+    except KeyError:
+        if _compiled is None:
+            from coopgame.equilibrium import _compiled as module
+            _compiled = module
+        tables = _compiled.tables_for(*shape)
+        kernel = _compiled.kernel()
+        plan = _kernels[shape] = None if tables is None or kernel is None else (kernel, *tables)
+    return plan if plan is not None and _compiled.ENABLED else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,6 +91,18 @@ class NashEquilibriaResult(Result):
     players: tuple[str, ...] = ("1", "2")
     actions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     game: PairwiseGame | None = field(default=None, repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only when normal lookup fails. The 2×2 closed form leaves its certificates
+        # as Python floats (packing them costs as much as the solve); they become the
+        # ``payoffs`` and ``regrets`` arrays on first access, once.
+        if name in ("payoffs", "regrets"):
+            fields = self.__dict__
+            certificates = fields.get("_certificates")
+            if certificates is not None:
+                fields["payoffs"], fields["regrets"] = pack_certificates(certificates)
+                return fields[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def max_regret(self) -> float:
@@ -175,15 +199,16 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
             and 0.0 <= tol < _INF and game._entries_2x2 is not None):
         # Fast path for the commonest call: a 2x2 game is solved in a few microseconds,
         # so even argument checks (the game was validated by its constructor) would dominate.
-        eqs, payoffs, regrets, degenerate = solve_2x2(game.row_payoffs, game.col_payoffs, tol, game._entries_2x2)
+        eqs, certificates, degenerate = solve_2x2(game._entries_2x2, tol)
         res = object.__new__(NashEquilibriaResult)
         res.__dict__.update(
-            equilibria=eqs, method=method, parameters={"tol": tol, "backend": "closed form"}, payoffs=payoffs,
-            regrets=regrets, degenerate=degenerate, complete=True, players=game.players, actions=game.actions, game=game)
+            equilibria=eqs, method=method, parameters={"tol": tol, "backend": "closed form"},
+            _certificates=certificates, degenerate=degenerate, complete=True, players=game._players,
+            actions=game._actions, game=game)
         return res
     func = "nash_equilibria"
     if type(game) is PairwiseGame:   # already validated by its constructor
-        A, B, pg = game.row_payoffs, game.col_payoffs, game
+        A, B, pg = game._A, game._B, game
     else:
         A, B, pg = _bimatrix(game, func=func)
     if method != "vertex-enumeration":
@@ -193,14 +218,16 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
     if method == "vertex-enumeration":
         m, n = A.shape
         if m == 2 and n == 2:
-            eqs, payoffs, regrets, degenerate = solve_2x2(A, B, tol)
+            eqs, certificates, degenerate = solve_2x2(entries_2x2(A, B), tol)
+            payoffs, regrets = pack_certificates(certificates)
             parameters = {"tol": tol, "backend": "closed form"}
-        elif (compiled := _compiled_solver()) is not None and (tabs := _compiled.tables_for(m, n)) is not None:
+        elif (plan := _compiled_kernel((m, n))) is not None:
             if not (A.flags.c_contiguous and B.flags.c_contiguous):   # one compiled layout only
                 A, B = np.ascontiguousarray(A), np.ascontiguousarray(B)
-            out, degenerate = compiled(A, B, tol, _PROB_TOL, *tabs)
-            mn = m + n
-            eqs = [(row[:m], row[m:mn]) for row in out]    # rows: x | y | payoffs | regrets
+            kernel, tab_p, tab_q = plan
+            out, degenerate = kernel(A, B, tol, _PROB_TOL, tab_p, tab_q)
+            mn = m + n           # rows of out: x | y | payoffs | regrets
+            eqs = list(zip(out[:, :m], out[:, m:mn]))   # iterating a block makes row views in C
             payoffs, regrets = out[:, mn:mn + 2], out[:, mn + 2:]
             parameters = {"tol": tol, "backend": "numba"}
         else:
@@ -220,8 +247,8 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
     res.__dict__.update(
         equilibria=eqs, method=method, parameters=parameters, payoffs=payoffs, regrets=regrets,
         degenerate=degenerate, complete=complete,
-        players=pg.players if pg is not None else ("1", "2"),
-        actions=pg.actions if pg is not None else _default_actions(A.shape), game=pg)
+        players=pg._players if pg is not None else ("1", "2"),
+        actions=pg._actions if pg is not None else _default_actions(A.shape), game=pg)
     return res
 
 

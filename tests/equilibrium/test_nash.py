@@ -67,6 +67,41 @@ def test_every_listed_profile_is_an_equilibrium(payoffs):
     assert res.max_regret <= 1e-9
 
 
+def _independent_certificates(A, B, equilibria):
+    """Expected payoffs and regrets recomputed with plain numpy from the strategies."""
+    pays, regs = [], []
+    for x, y in equilibria:
+        ay, xb = A @ y, x @ B
+        u, w = x @ ay, xb @ y
+        pays.append((u, w))
+        regs.append((max(ay.max() - u, 0.0), max(xb.max() - w, 0.0)))
+    return np.array(pays).reshape(-1, 2), np.array(regs).reshape(-1, 2)
+
+
+@pytest.mark.parametrize("m", [2, 3, 4])
+def test_payoffs_and_regrets_are_recomputed_from_the_strategies(m):
+    """The certificates (packed lazily for 2x2 games) match an independent computation."""
+    rng = np.random.default_rng(40 + m)
+    kinds = set()
+    for trial in range(400):
+        if trial % 2:
+            A, B = rng.integers(-2, 3, size=(2, m, m)).astype(float)
+        else:
+            A, B = rng.normal(size=(2, m, m))
+        res = nash_equilibria(PairwiseGame(A, B))
+        payoffs, regrets = _independent_certificates(A, B, res.equilibria)
+        assert res.payoffs.shape == res.regrets.shape == (res.n_equilibria, 2)
+        np.testing.assert_allclose(res.payoffs, payoffs, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(res.regrets, regrets, rtol=0, atol=1e-12)
+        assert res.to_dict()["regrets"] == res.regrets.tolist()
+        # The (A, B) pair input takes the general route: same answer, certificates included.
+        again = nash_equilibria((A, B))
+        assert np.array_equal(again.payoffs, res.payoffs) and np.array_equal(again.regrets, res.regrets)
+        kinds.add((res.n_equilibria, bool(res.degenerate)))
+    if m == 2:   # dominant strategy or cycling, (anti-)coordination, degenerate: all exercised
+        assert {(1, False), (3, False), (1, True)} <= kinds
+
+
 @pytest.mark.parametrize("method", ["nashpy-support", "nashpy-vertex", "nashpy-lemke-howson"])
 def test_nashpy_methods_find_equilibria_of_a_nondegenerate_game(method):
     A = np.array([[3.0, 0.0], [2.0, 1.0]])
