@@ -132,6 +132,11 @@ class BuiltModel:
             self._tu = self._tu_factory()
         return self._tu
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Built deterministically from the spec, and a dense game may be a lazy closure that cannot be
+        # pickled: pickles and copies rebuild from the spec (small), not from the 2**n values.
+        return build_model, (self.spec,)
+
     def __repr__(self) -> str:
         parts = [f"model={self.spec.slug!r}"]
         if self.has_tu:

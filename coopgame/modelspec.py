@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._pickling import ReadOnlyState
 from coopgame._seeds import SeedStore, seed_store
 from coopgame.errors import ModelSpecError
 from coopgame.results import Result, Summary, format_number
@@ -41,7 +42,7 @@ _REL_MATCH = 1e-9  # a cited number must equal its seed fact to this relative pr
 
 
 @dataclass(frozen=True)
-class ProvenanceItem:
+class ProvenanceItem(ReadOnlyState):
     """Where one number (or one array) of a model comes from.
 
     ``label`` is one of ``"source"`` (a seed fact), ``"data"`` (a city-table
@@ -94,7 +95,7 @@ class Provenance(Result):
 
 
 @dataclass(frozen=True, eq=False)
-class Parameter:
+class Parameter(ReadOnlyState):
     """One named parameter: a read-only float array and its provenance."""
 
     name: str
@@ -105,7 +106,7 @@ class Parameter:
 
 
 @dataclass(frozen=True, eq=False)
-class ModelSpec:
+class ModelSpec(ReadOnlyState):
     """A validated model: players, kind, parameters with provenance, scenarios.
 
     Build the game objects with :meth:`build`; list the origin of every number

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
 
 __all__ = ["Summary", "Result", "AllocationResult", "to_jsonable", "format_number"]
@@ -170,7 +171,7 @@ class Summary:
                 "rows": [list(r) for r in self.rows], "notes": list(self.notes)}
 
 
-class Result:
+class Result(ReadOnlyState):
     """Mixin for every result dataclass: generic ``to_dict()`` and ``__str__`` via ``summary()``.
 
     Fields declared with ``field(repr=False)`` (typically the game the result

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from coopgame._memory import ensure_dense_fits
+from coopgame._pickling import ReadOnlyState
 from coopgame._validation import as_readonly, check_tol
 from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
 from coopgame.errors import GameTooLargeError
@@ -46,7 +47,7 @@ INTERIOR_NOTE = ("The interior rest point of a 2x2 game has trace J = 0, so it i
 
 
 @dataclass(frozen=True, eq=False)
-class RestPoint:
+class RestPoint(ReadOnlyState):
     """One rest point with its linearisation.
 
     Attributes

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._memory import ensure_dense_fits
+from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
 from coopgame._validation import check_players, check_positive_int
 from coopgame.errors import InvalidGameError
@@ -19,7 +20,7 @@ MAX_MASK_PLAYERS: int = 62
 """Coalitions are ``int64`` bitmasks, so a value-function game has at most 62 players."""
 
 
-class ValueFunctionGame:
+class ValueFunctionGame(ReadOnlyState):
     """A TU game ``v`` evaluated on demand from a function of coalition bitmasks.
 
     Use it when ``2**n`` values would not fit (sampled Shapley/Banzhaf work up

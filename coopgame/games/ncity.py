@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike
 
 from coopgame._bitmask import additive_values, membership_matrix
 from coopgame._memory import ensure_dense_fits
+from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
 from coopgame._validation import as_float_array, as_readonly, check_players, check_positive_int
 from coopgame.errors import InvalidGameError, InvalidParameterError
@@ -60,7 +61,7 @@ _VECTOR_PARAMS = ("base", "cost", "reward", "penalty", "perception")
 _MATRIX_PARAMS = ("spillover", "synergy", "siphon")
 
 
-class NCityGame:
+class NCityGame(ReadOnlyState):
     """The n-city cooperation game (DESIGN §2.1), optionally over several issue layers.
 
     Parameters

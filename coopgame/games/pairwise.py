@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix
 from coopgame._validation import as_float_array, as_readonly, check_players, check_tol
 from coopgame.errors import InvalidGameError, InvalidParameterError
@@ -34,7 +35,7 @@ DEFECT: int = 1
 _TWO_BY_TWO_ACTIONS = ("C", "D")
 
 
-class PairwiseGame:
+class PairwiseGame(ReadOnlyState):
     """A two-player game in normal form: payoff matrices ``A`` (row) and ``B`` (column).
 
     ``A[i, j]`` and ``B[i, j]`` are the payoffs of the row and the column

@@ -21,6 +21,7 @@ from numpy.typing import ArrayLike
 
 from coopgame._bitmask import additive_values, membership_matrix
 from coopgame._memory import ensure_dense_fits
+from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
 from coopgame._validation import as_float_array, as_readonly, check_players
 from coopgame.errors import InvalidGameError
@@ -31,7 +32,7 @@ __all__ = ["StructuredGame", "CostTerm", "AirportCost", "ScaleEconomyCost"]
 _CHUNK = 1 << 16  # coalitions per evaluation chunk: bounds temporary memory
 
 
-class CostTerm:
+class CostTerm(ReadOnlyState):
     """Base class of the cost of a joint project, ``C(S)`` with ``C(∅) = 0``.
 
     Subclasses implement :meth:`cost_of_members`; they may override
@@ -40,6 +41,7 @@ class CostTerm:
     (``None`` means there is none, and solvers fall back to enumeration or sampling).
     """
 
+    __slots__ = ()
     __hash__ = None  # type: ignore[assignment]
 
     @property
@@ -208,7 +210,7 @@ class ScaleEconomyCost(CostTerm):
         return f"ScaleEconomyCost(n_players={self.n_players}, scale={self._scale:g}, exponent={self._exponent:g})"
 
 
-class StructuredGame:
+class StructuredGame(ReadOnlyState):
     """A TU game ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij − Σ_k C_k(S)`` kept in structured form.
 
     Parameters

@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike
 
 from coopgame._bitmask import additive_values
 from coopgame._memory import ensure_dense_fits
+from coopgame._pickling import ReadOnlyState
 from coopgame._typing import CoalitionValues, FloatVector
 from coopgame._validation import (
     as_coalition_vector,
@@ -26,7 +27,7 @@ __all__ = ["TUGame"]
 _FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds temporary memory
 
 
-class TUGame:
+class TUGame(ReadOnlyState):
     """A TU game as a dense vector of coalition values in bitmask order.
 
     ``values[mask]`` is the worth v(S) of the coalition S whose members are the

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._pickling import ReadOnlyState
 from coopgame._validation import as_float_array, as_readonly
 from coopgame.errors import InvalidParameterError, UnknownMethodError
 from coopgame.games.tu import TUGame
@@ -43,7 +44,7 @@ __all__ = [
 _OF = ("worth", "surplus")
 
 
-class SharingRule(ABC):
+class SharingRule(ReadOnlyState, ABC):
     """Base class: ``allocate(game, status_quo) -> payoffs`` (length n, adding up to v(N))."""
 
     kind: str = "allocation"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
+from coopgame.plots import fund_flows
 from coopgame.report import _sections
 from coopgame.report.analysis import Section
 
@@ -132,10 +134,7 @@ def _table_section(key: str, table: Any, context: dict[str, Any]) -> Section:
         except ValueError:
             net = None
         if net is not None:
-            def figure() -> Any:
-                from coopgame.plots import fund_flows
-
-                return fund_flows(players, net, unit=context.get("unit", ""), title=table.title)
+            figure = partial(fund_flows, players, net, unit=context.get("unit", ""), title=table.title)
     return Section(key=key, summary=table, data=table.to_dict(), figure=figure,
                    caption="Net position of each member under the model's rule: left pays, right receives."
                    if figure is not None else "")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from coopgame.errors import CoopgameError
+from coopgame.plots import allocation_bars, fund_flows, phase_portrait
 from coopgame.report.analysis import Section
 from coopgame.results import Summary, format_number, to_jsonable
 
@@ -131,12 +133,10 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
                       columns=("rest point (x, y)", "type", "det J", "tr J"), rows=rows, notes=tuple(notes))
     rest = [(float(x), float(y), lab) for x, y, lab, _, _ in points]
 
-    def draw() -> Any:
-        from coopgame.plots import phase_portrait
-
-        return phase_portrait(A, B, basin=basin, basin_labels=_CORNER_NAMES, rest_points=rest,
-                              players=game.players, title=_title("Replicator phase portrait", label),
-                              initial=None if start_state is None else tuple(start_state[0]))
+    # Figures are partials of module-level functions (not closures) so that the analysis pickles.
+    draw = partial(phase_portrait, A, B, basin=basin, basin_labels=_CORNER_NAMES, rest_points=rest,
+                   players=game.players, title=_title("Replicator phase portrait", label),
+                   initial=None if start_state is None else tuple(start_state[0]))
 
     return Section(key="dynamics", summary=summary, elapsed=dt, figure=draw,
                    caption="Replicator dynamics on the unit square: streamlines, rest points and basins of attraction.",
@@ -403,12 +403,9 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
     shown = {(_CONCEPT_NAMES[k]): v for k, v in vectors.items()}
     status_quo = context.get("status_quo") if not is_cost else None
 
-    def draw() -> Any:
-        from coopgame.plots import allocation_bars
-
-        return allocation_bars(players, shown, status_quo=status_quo,
-                               ylabel="cost share" if is_cost else "payoff" + (f" ({unit})" if unit else ""),
-                               title=_title("Allocation by solution concept", label))
+    draw = partial(allocation_bars, players, shown, status_quo=status_quo,
+                   ylabel="cost share" if is_cost else "payoff" + (f" ({unit})" if unit else ""),
+                   title=_title("Allocation by solution concept", label))
 
     return Section(key="allocations", summary=summary, data=data, elapsed=sum(times.values()), figure=draw,
                    caption="Each city's " + ("cost share" if is_cost else "payoff") + " under each solution concept"
@@ -461,11 +458,8 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
     merged = Summary(title=_title(summary.title, label), facts=summary.facts, columns=summary.columns,
                      rows=summary.rows, notes=summary.notes)
 
-    def figure() -> Any:
-        from coopgame.plots import fund_flows
-
-        return fund_flows(players, outcome.net_transfer, flows=flows, unit=context.get("unit", ""),
-                          title=_title(f"Fund flows under the {outcome.rule} rule", label))
+    figure = partial(fund_flows, players, outcome.net_transfer, flows=flows, unit=context.get("unit", ""),
+                     title=_title(f"Fund flows under the {outcome.rule} rule", label))
 
     data = to_jsonable(res.to_dict())
     return [Section(key="fund", summary=merged, data=data, elapsed=dt, figure=figure,

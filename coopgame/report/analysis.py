@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coopgame._pickling import ReadOnlyState
 from coopgame.errors import CoopgameError, InvalidParameterError
 from coopgame.results import Result, Summary, to_jsonable
 
@@ -33,7 +34,7 @@ __all__ = ["Section", "ModelAnalysis", "model_analysis"]
 
 
 @dataclass(frozen=True, eq=False)
-class Section:
+class Section(ReadOnlyState):
     """One part of a model's analysis.
 
     Attributes
