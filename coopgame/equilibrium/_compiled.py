@@ -221,8 +221,14 @@ def _before(out, a, b, m, n):
 
 
 @_jit
-def _solve(A, B, tol, prob_tol, tab_p, tab_q):
-    """All extreme equilibria of (A, B): rows ``[x | y | payoff 1, payoff 2 | regret 1, regret 2]``, degeneracy."""
+def _solve(A, B, tol, prob_tol, tab_p, tab_q, out):
+    """All extreme equilibria of (A, B), written into the first rows of ``out``.
+
+    Rows ``[x | y | payoff 1, payoff 2 | regret 1, regret 2]``. Returns ``2 * k + degenerate``
+    for k equilibria; when k exceeds the rows of ``out`` nothing is written and the caller
+    calls again with k rows. (The caller allocates ``out``: handing a new array back from
+    compiled code costs more than the whole 3×3 enumeration.)
+    """
     m, n = A.shape
     amin, amax, bmin, bmax = A[0, 0], A[0, 0], B[0, 0], B[0, 0]
     for i in range(m):
@@ -268,7 +274,8 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q):
         la = lx[kx[a]]
         for b in range(ky.shape[0]):
             k += la | ly[b] == full
-    out = np.empty((k, m + n + 4))
+    if k > out.shape[0]:
+        return 2 * k + degenerate
     e = 0
     for a in range(kx.shape[0]):
         la = lx[kx[a]]
@@ -307,4 +314,4 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q):
         out[e, m + n + 1] = w
         out[e, m + n + 2] = max(ay.max() - u, 0.0)
         out[e, m + n + 3] = max(xb.max() - w, 0.0)
-    return out, degenerate
+    return 2 * k + degenerate

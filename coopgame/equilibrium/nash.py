@@ -27,6 +27,7 @@ GameLike = Union[PairwiseGame, NCityGame, tuple]
 
 _INF = float("inf")
 _PROB_TOL = 1e-9   # a probability at most this is a zero label (both backends)
+_ROWS_GUESS = 16   # output rows handed to the compiled kernel; games with more equilibria take a second call
 
 _compiled = None   # coopgame.equilibrium._compiled, imported on first use (it imports numba)
 _kernels: dict[tuple[int, int], tuple | None] = {}   # shape -> (kernel, tables of P, tables of Q) or None
@@ -93,14 +94,15 @@ class NashEquilibriaResult(Result):
     game: PairwiseGame | None = field(default=None, repr=False)
 
     def __getattr__(self, name: str) -> Any:
-        # Reached only when normal lookup fails. The 2×2 closed form leaves its certificates
-        # as Python floats (packing them costs as much as the solve); they become the
-        # ``payoffs`` and ``regrets`` arrays on first access, once.
+        # Reached only when normal lookup fails. The default method computes the certificates
+        # with the equilibria but leaves them unpacked (as Python floats for 2×2 games, as
+        # columns of the compiled kernel's output otherwise), because making the arrays costs
+        # a fair part of a small solve; they become ``payoffs`` and ``regrets`` on first access.
         if name in ("payoffs", "regrets"):
             fields = self.__dict__
             certificates = fields.get("_certificates")
             if certificates is not None:
-                fields["payoffs"], fields["regrets"] = pack_certificates(certificates)
+                fields["payoffs"], fields["regrets"] = _unpack_certificates(certificates)
                 return fields[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -219,21 +221,23 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         m, n = A.shape
         if m == 2 and n == 2:
             eqs, certificates, degenerate = solve_2x2(entries_2x2(A, B), tol)
-            payoffs, regrets = pack_certificates(certificates)
             parameters = {"tol": tol, "backend": "closed form"}
         elif (plan := _compiled_kernel((m, n))) is not None:
-            if not (A.flags.c_contiguous and B.flags.c_contiguous):   # one compiled layout only
-                A, B = np.ascontiguousarray(A), np.ascontiguousarray(B)
-            kernel, tab_p, tab_q = plan
-            out, degenerate = kernel(A, B, tol, _PROB_TOL, tab_p, tab_q)
+            kernel, tab_p, tab_q = plan   # PairwiseGame keeps C-ordered float64 arrays, as it needs
             mn = m + n           # rows of out: x | y | payoffs | regrets
-            eqs = list(zip(out[:, :m], out[:, m:mn]))   # iterating a block makes row views in C
-            payoffs, regrets = out[:, mn:mn + 2], out[:, mn + 2:]
+            out = np.empty((_ROWS_GUESS, mn + 4))
+            code = kernel(A, B, tol, _PROB_TOL, tab_p, tab_q, out)
+            k, degenerate = code >> 1, code & 1 == 1
+            if k > _ROWS_GUESS:   # more equilibria than rows: once more, with room for all
+                out = np.empty((k, mn + 4))
+                kernel(A, B, tol, _PROB_TOL, tab_p, tab_q, out)
+            eqs = list(zip(out[:k, :m], out[:k, m:mn]))   # iterating a block makes row views in C
+            certificates = (out, k, mn)
             parameters = {"tol": tol, "backend": "numba"}
         else:
             X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol, _PROB_TOL, relative=True)
             eqs = list(zip(X, Y))
-            payoffs, regrets = _certificates_arrays(A, B, X, Y)
+            certificates = _certificates_arrays(A, B, X, Y)
             parameters = {"tol": tol, "backend": "numpy"}
         complete = True
     else:
@@ -241,15 +245,27 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         parameters = {"tol": tol}
         degenerate = None
         complete = False
-        payoffs, regrets = _certificates(A, B, eqs)
+        certificates = _certificates(A, B, eqs)
     # Plain attribute fill: the frozen dataclass __init__ costs as much as a 2x2 solve.
     res = object.__new__(NashEquilibriaResult)
     res.__dict__.update(
-        equilibria=eqs, method=method, parameters=parameters, payoffs=payoffs, regrets=regrets,
-        degenerate=degenerate, complete=complete,
-        players=pg._players if pg is not None else ("1", "2"),
-        actions=pg._actions if pg is not None else _default_actions(A.shape), game=pg)
+        equilibria=eqs, method=method, parameters=parameters, _certificates=certificates,
+        degenerate=degenerate, complete=complete, players=pg._players, actions=pg._actions, game=pg)
     return res
+
+
+def _unpack_certificates(stored: list | tuple) -> tuple[np.ndarray, np.ndarray]:
+    """``(payoffs, regrets)`` from the form a solver left them in.
+
+    A list: the 2×2 closed form's flat floats. ``(out, k, start)``: columns ``start`` to
+    ``start + 3`` of the first k rows of the compiled kernel's output. A pair: the arrays.
+    """
+    if type(stored) is list:
+        return pack_certificates(stored)
+    if len(stored) == 3:
+        out, k, start = stored
+        return out[:k, start:start + 2], out[:k, start + 2:start + 4]
+    return stored
 
 
 def _certificates_arrays(A: np.ndarray, B: np.ndarray, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -309,7 +325,3 @@ def _bimatrix(game: GameLike, *, func: str) -> tuple[np.ndarray, np.ndarray, Pai
         return pg.row_payoffs, pg.col_payoffs, pg
     raise InvalidGameError(f"{func}(): game must be a PairwiseGame, a two-city NCityGame or an (A, B) pair; "
                            f"got {type(game).__name__}")
-
-
-def _default_actions(shape: tuple[int, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return tuple(f"r{i + 1}" for i in range(shape[0])), tuple(f"c{j + 1}" for j in range(shape[1]))

@@ -88,8 +88,9 @@ class PairwiseGame(ReadOnlyState):
                                    f"got {A.shape} and {B.shape}")
         if 0 in A.shape:
             raise InvalidGameError(f"{func}(): each player needs at least one action; got shape {A.shape}")
-        object.__setattr__(self, "_A", as_readonly(A))
-        object.__setattr__(self, "_B", as_readonly(B))
+        # C order: the compiled equilibrium kernel reads this layout only.
+        object.__setattr__(self, "_A", as_readonly(np.ascontiguousarray(A)))
+        object.__setattr__(self, "_B", as_readonly(np.ascontiguousarray(B)))
         object.__setattr__(self, "_players", check_players(players, 2, func=func))
         object.__setattr__(self, "_actions", _check_actions(actions, A.shape, func=func))
         # The 2x2 equilibrium solver works on Python floats and the payoff scale; the game is
