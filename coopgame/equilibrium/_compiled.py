@@ -9,6 +9,12 @@ completely labelled pairs, canonical order, payoffs and regrets. What changes
 is only that the per-basis work is a compiled loop instead of a dozen numpy
 calls on tiny arrays (about 1 µs each), which dominated games up to 6×6.
 
+The kernels use element loops and ``np.empty`` only, no slice assignment, array
+methods, ``np.argsort`` or ``np.arange``: each of those pulls a numba overload
+(slice assignment even its error-message string code) into the first, uncached
+compile, which took about 12 s that way and takes about 4 s now; the loops
+compile to the same machine work, so warm timings are unchanged.
+
 numba is an optional dependency (extra ``fast``). :mod:`.nash` imports this
 module on the first call that can use it, not at package import (importing
 numba takes about half a second); compiled code is cached on disk.
@@ -161,12 +167,16 @@ def _vertices(flat, tab, thr_p, thr_s, D):
         if not ok:
             continue
         if count == cap:
+            # Element loops, not ``grown[:count] = probs[:count]``: numba's slice assignment
+            # drags in broadcasting and error-message string code, seconds of cold compile.
             cap *= 2
             grown = np.empty((cap, r))
-            grown[:count] = probs[:count]
-            probs = grown
             grown_l = np.empty(cap, dtype=np.int64)
-            grown_l[:count] = labels[:count]
+            for q in range(count):
+                for i in range(r):
+                    grown[q, i] = probs[q, i]
+                grown_l[q] = labels[q]
+            probs = grown
             labels = grown_l
         label = 0
         tight = 0
@@ -188,16 +198,41 @@ def _vertices(flat, tab, thr_p, thr_s, D):
         labels[count] = label
         most = max(most, tight)
         count += 1
-    return probs[:count], labels[:count], most
+    return probs, labels[:count], most   # rows past count are unused (a 2-D slice costs compile time)
 
 
 @_jit
 def _keep_first(labels):
-    """Indices of the first vertex with each label, in increasing label order (like np.unique)."""
-    order = np.argsort(labels, kind="mergesort")
-    keep = np.empty(order.shape[0], dtype=np.int64)
+    """Indices of the first vertex with each label, in increasing label order (like np.unique).
+
+    A bottom-up merge sort of the indices by label (stable, O(n log n): degenerate 8×8
+    games have thousands of bases), then the first index of every run of equal labels.
+    Hand-written because ``np.argsort(kind="mergesort")`` costs about 2 s of cold compile.
+    """
+    count = labels.shape[0]
+    order = np.empty(count, dtype=np.int64)
+    spare = np.empty(count, dtype=np.int64)
+    for q in range(count):
+        order[q] = q
+    width = 1
+    while width < count:
+        for lo in range(0, count, 2 * width):
+            mid = min(lo + width, count)
+            hi = min(lo + 2 * width, count)
+            a, b = lo, mid
+            for q in range(lo, hi):
+                # Take from the left run on ties: that keeps the sort stable.
+                if b >= hi or (a < mid and labels[order[a]] <= labels[order[b]]):
+                    spare[q] = order[a]
+                    a += 1
+                else:
+                    spare[q] = order[b]
+                    b += 1
+        order, spare = spare, order
+        width *= 2
+    keep = np.empty(count, dtype=np.int64)
     k = 0
-    for q in range(order.shape[0]):
+    for q in range(count):
         if q == 0 or labels[order[q]] != labels[order[q - 1]]:
             keep[k] = order[q]
             k += 1
@@ -239,8 +274,12 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q, out):
     span_b = max(bmax - bmin, tol_abs, 1e-300)
     span_a = max(amax - amin, tol_abs, 1e-300)
     # Bordered matrices, payoffs rescaled to [1, 2] exactly as _vertex does for this shape.
-    fp = np.ones((m + 1) * n)
-    fq = np.ones((n + 1) * m)
+    fp = np.empty((m + 1) * n)   # np.empty and a loop for the border row of ones:
+    fq = np.empty((n + 1) * m)   # np.ones would be one more overload to compile
+    for j in range(n):
+        fp[m * n + j] = 1.0
+    for i in range(m):
+        fq[n * m + i] = 1.0
     if m == n:
         inv_b, inv_a = 1.0 / span_b, 1.0 / span_a
         for i in range(m):
@@ -259,9 +298,13 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q, out):
     if degenerate:     # a degenerate vertex is reached from several bases: keep one copy
         kx = _keep_first(lx)
         ky = _keep_first(ly_raw)
-    else:
-        kx = np.arange(lx.shape[0])
-        ky = np.arange(ly_raw.shape[0])
+    else:              # identity index arrays by loop (np.arange adds compile time)
+        kx = np.empty(lx.shape[0], dtype=np.int64)
+        for q in range(lx.shape[0]):
+            kx[q] = q
+        ky = np.empty(ly_raw.shape[0], dtype=np.int64)
+        for q in range(ly_raw.shape[0]):
+            ky[q] = q
     # y's labels in x's numbering: row i tight -> i, column j zero -> m + j.
     full = (np.int64(1) << (m + n)) - 1
     low = (np.int64(1) << n) - 1
@@ -281,8 +324,10 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q, out):
         la = lx[kx[a]]
         for b in range(ky.shape[0]):
             if la | ly[b] == full:
-                out[e, :m] = xs[kx[a]]
-                out[e, m:m + n] = ys[ky[b]]
+                for i in range(m):
+                    out[e, i] = xs[kx[a], i]
+                for j in range(n):
+                    out[e, m + j] = ys[ky[b], j]
                 e += 1
     for q in range(1, k):        # insertion sort (few equilibria), stable like lexsort
         p = q
@@ -312,6 +357,12 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q, out):
             w += xb[j] * out[e, m + j]
         out[e, m + n] = u
         out[e, m + n + 1] = w
-        out[e, m + n + 2] = max(ay.max() - u, 0.0)
-        out[e, m + n + 3] = max(xb.max() - w, 0.0)
+        best_a = ay[0]           # explicit maxima: ndarray.max() costs compile time
+        for i in range(1, m):
+            best_a = max(best_a, ay[i])
+        best_b = xb[0]
+        for j in range(1, n):
+            best_b = max(best_b, xb[j])
+        out[e, m + n + 2] = max(best_a - u, 0.0)
+        out[e, m + n + 3] = max(best_b - w, 0.0)
     return 2 * k + degenerate

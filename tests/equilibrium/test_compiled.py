@@ -91,3 +91,14 @@ def test_games_with_more_than_62_actions_are_refused_clearly():
     rng = np.random.default_rng(7)
     with pytest.raises(GameTooLargeError, match="62 actions"):
         nash_equilibria(PairwiseGame(*rng.normal(size=(2, 2, 70))))
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 7, 64, 65, 1000, 4097])
+def test_keep_first_matches_numpy_unique(size):
+    # The hand-written merge sort must keep, per label in increasing order, the FIRST vertex
+    # carrying it (np.unique's return_index), also for lengths that are not powers of two.
+    rng = np.random.default_rng(size)
+    for spread in (2, 50, 2**40):
+        labels = rng.integers(0, spread, size=size).astype(np.int64)
+        _, first = np.unique(labels, return_index=True)
+        assert np.array_equal(_compiled._keep_first(labels), first)
