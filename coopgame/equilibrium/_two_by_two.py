@@ -74,7 +74,7 @@ def solve_2x2(entries: tuple[float, ...], tol: float) -> tuple[list, list[float]
         p = d1 / (d1 - d0)
         mixed = np.array((p, 1.0 - p, q, 1.0 - q))
         x, y = mixed[:2], mixed[2:]
-        u, w, ru, rw = _mixed_certificates(entries, p, q)
+        u, w, ru, rw = _certificates_at(entries, p, 1.0 - p, q, 1.0 - q)
         if r0 is not c0:
             return [(x, y)], [u, w, ru, rw], False
         if r0:   # (0, 0) and (1, 1)
@@ -109,7 +109,7 @@ def _solve_with_ties(entries: tuple[float, ...], t: float, a0: float, a1: float,
     payoffs: list[float] = []
     regrets: list[float] = []
     for x, y in profiles:
-        cert = _mixed_certificates(entries, x[0], y[0], x, y)
+        cert = _certificates_at(entries, *x, *y)
         payoffs += cert[:2]
         regrets += cert[2:]
     return [(_as_strategy(x), _as_strategy(y)) for x, y in profiles], payoffs + regrets, True
@@ -119,12 +119,9 @@ def _as_strategy(s: tuple[float, float]) -> np.ndarray:
     return _UNIT[0] if s == _PURE[0] else _UNIT[1] if s == _PURE[1] else np.array(s)
 
 
-def _mixed_certificates(entries: tuple[float, ...], p: float, q: float,
-                        x: tuple[float, float] | None = None, y: tuple[float, float] | None = None) -> list[float]:
-    """Payoffs and regrets ``[u, w, regret_row, regret_col]`` at x = (p, 1 − p), y = (q, 1 − q)."""
+def _certificates_at(entries: tuple[float, ...], x0: float, x1: float, y0: float, y1: float) -> list[float]:
+    """Payoffs and regrets ``[u, w, regret_row, regret_col]`` at the profile x = (x0, x1), y = (y0, y1)."""
     a00, a01, a10, a11, b00, b01, b10, b11, _ = entries
-    x0, x1 = x if x is not None else (p, 1.0 - p)
-    y0, y1 = y if y is not None else (q, 1.0 - q)
     ay0, ay1 = a00 * y0 + a01 * y1, a10 * y0 + a11 * y1
     bx0, bx1 = b00 * x0 + b10 * x1, b01 * x0 + b11 * x1
     u, w = x0 * ay0 + x1 * ay1, bx0 * y0 + bx1 * y1
