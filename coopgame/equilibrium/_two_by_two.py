@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["entries_2x2", "pack_certificates", "solve_2x2"]
+__all__ = ["pack_certificates", "solve_2x2"]
 
 
 _PURE = ((1.0, 0.0), (0.0, 1.0))
@@ -29,16 +29,11 @@ for _e in _UNIT:  # shared by every result that plays a pure strategy, hence rea
 del _e
 
 
-def entries_2x2(A: np.ndarray, B: np.ndarray) -> tuple[float, ...]:
-    """``(a00, a01, a10, a11, b00, b01, b10, b11, payoff scale)`` of a 2×2 game, as Python floats."""
-    flat = (*A.ravel().tolist(), *B.ravel().tolist())
-    return (*flat, max(1.0, *map(abs, flat)))
-
-
 def solve_2x2(entries: tuple[float, ...], tol: float) -> tuple[list, list[float], bool]:
     """Extreme equilibria of a 2×2 game in slot order, their certificates, and the degeneracy flag.
 
-    ``entries`` is the game as :func:`entries_2x2` gives it (a :class:`PairwiseGame` keeps it).
+    ``entries`` is the game's ``(a00, a01, a10, a11, b00, b01, b10, b11, payoff scale)`` as
+    Python floats, which a :class:`PairwiseGame` keeps.
 
     The certificates come as one flat list of Python floats: both players' expected payoffs
     in each equilibrium, then both regrets in each (``pack_certificates`` turns it into the

@@ -11,7 +11,7 @@ import numpy as np
 
 from coopgame._validation import check_method, check_tol
 from coopgame.equilibrium._nashpy import NASHPY_METHODS, nashpy_equilibria
-from coopgame.equilibrium._two_by_two import entries_2x2, pack_certificates, solve_2x2
+from coopgame.equilibrium._two_by_two import pack_certificates, solve_2x2
 from coopgame.equilibrium._vertex import extreme_equilibrium_arrays, sort_equilibria
 from coopgame.errors import InvalidGameError
 from coopgame.games.ncity import NCityGame
@@ -220,7 +220,7 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
     if method == "vertex-enumeration":
         m, n = A.shape
         if m == 2 and n == 2:
-            eqs, certificates, degenerate = solve_2x2(entries_2x2(A, B), tol)
+            eqs, certificates, degenerate = solve_2x2(pg._entries_2x2, tol)   # every route here holds a PairwiseGame
             parameters = {"tol": tol, "backend": "closed form"}
         elif (plan := _compiled_kernel((m, n))) is not None:
             kernel, tab_p, tab_q = plan   # PairwiseGame keeps C-ordered float64 arrays, as it needs
