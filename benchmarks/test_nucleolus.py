@@ -1,6 +1,6 @@
 """Nucleolus benchmarks: convex and non-convex random games, n = 8 ... 20.
 
-Games (``coopgame.stability.generators``, seeded):
+Games (``coopgame.games.generators``, seeded):
 
 * convex -- ``v(S) = Σ_{i∈S} a_i + Σ_{k=1..3} c_k w_k(S)**p_k`` with
   ``p_k ∈ [1.5, 3]`` (convex increasing functions of non-negative weights:
@@ -18,7 +18,7 @@ import pytest
 
 from benchmarks.conftest import sizes
 from coopgame import nucleolus
-from coopgame.stability.generators import random_convex_game, random_game
+from coopgame.games.generators import random_convex_game, random_game
 
 
 @pytest.mark.benchmark(group="nucleolus-convex")

@@ -67,7 +67,7 @@ def showcase() -> str:
     from coopgame.report import model_analysis
 
     try:
-        from coopgame.catalog import load_model
+        from coopgame.models.catalog import load_model
 
         target: Any = load_model("default")
     except (ImportError, CoopgameError):  # a checkout without model files: the same example, embedded
@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _grid_arg(text: str) -> tuple[str, Any]:
     """argparse type for --grid: a malformed grid is a usage error (exit 2)."""
-    from coopgame.sweep import parse_grid_spec
+    from coopgame.policy.sweep import parse_grid_spec
 
     try:
         return parse_grid_spec(text)
@@ -191,7 +191,7 @@ def _dump(data: Any) -> None:
 
 
 def _models(args: argparse.Namespace) -> None:
-    from coopgame.catalog import list_models
+    from coopgame.models.catalog import list_models
 
     catalog = list_models()
     if args.json:
@@ -201,7 +201,7 @@ def _models(args: argparse.Namespace) -> None:
 
 
 def _solve(args: argparse.Namespace) -> None:
-    from coopgame.catalog import load_model
+    from coopgame.models.catalog import load_model
     from coopgame.report import model_analysis
 
     spec = load_model(args.model)
@@ -216,9 +216,9 @@ def _solve(args: argparse.Namespace) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> None:
-    from coopgame.catalog import load_model
+    from coopgame.models.catalog import load_model
     from coopgame.report import SweepFigure, model_analysis
-    from coopgame.sweep import parameter_sweep
+    from coopgame.policy.sweep import parameter_sweep
 
     grid = dict(args.grid)
     spec = load_model(args.model)
@@ -248,7 +248,7 @@ def _write_outputs(analysis: Any, report: Path | None, plots: Path | None, *, ex
         _err(f"coopgame: wrote report {path}")
     if plots is not None:
         if sweep_only:
-            from coopgame.plots import save_png
+            from coopgame.report.plots import save_png
 
             plots.mkdir(parents=True, exist_ok=True)
             paths = [save_png(item.figure(), plots / f"{analysis.model}-sweep.png") for item in extra]
@@ -259,7 +259,7 @@ def _write_outputs(analysis: Any, report: Path | None, plots: Path | None, *, ex
 
 
 def _validate(args: argparse.Namespace) -> None:
-    from coopgame.catalog import validate_model_file
+    from coopgame.models.catalog import validate_model_file
 
     spec = validate_model_file(args.file)
     prov = spec.provenance()

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import coopgame
-from coopgame.catalog import model_path
+from coopgame.models.catalog import model_path
 from coopgame.errors import ModelSpecError
 
 # A small valid model used as the base of every malformed variant below.

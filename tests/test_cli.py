@@ -16,7 +16,7 @@ import pytest
 
 import coopgame
 from coopgame.cli import EXIT_BROKEN_PIPE, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
-from coopgame.sweep import OUTCOMES
+from coopgame.policy.sweep import OUTCOMES
 
 WASTEWATER_SHAPLEY_COSTS = [210.33, 127.83, 217.83]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -119,7 +119,7 @@ def test_sweep_single_element_of_a_per_city_parameter(capsys):
 
 
 def test_validate_accepts_a_good_file(capsys, tmp_path):
-    from coopgame.catalog import model_path
+    from coopgame.models.catalog import model_path
 
     good = tmp_path / "default.toml"
     good.write_text(model_path("default").read_text(encoding="utf-8"), encoding="utf-8")
@@ -134,7 +134,7 @@ def test_validate_accepts_a_good_file(capsys, tmp_path):
     (lambda t: t + "\n[parameters\n", "TOML"),
 ])
 def test_malformed_model_file_exits_1_naming_file_and_key(capsys, tmp_path, edit, key):
-    from coopgame.catalog import model_path
+    from coopgame.models.catalog import model_path
 
     bad = tmp_path / "default.toml"
     bad.write_text(edit(model_path("default").read_text(encoding="utf-8")), encoding="utf-8")

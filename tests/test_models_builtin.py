@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import coopgame
-from coopgame._model_builders import graded_transfer, quadratic_dense, relocation_schedule, tax_base_pool
-from coopgame._seeds import data_dir
+from coopgame.models.builders import graded_transfer, quadratic_dense, relocation_schedule, tax_base_pool
+from coopgame.models.seeds import data_dir
 from coopgame.errors import ModelSpecError
 
 SLUGS = sorted(p.stem for p in data_dir("models").glob("*.toml"))

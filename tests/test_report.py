@@ -15,7 +15,7 @@ import pytest
 
 from coopgame import PairwiseGame, TUGame
 from coopgame.report import SweepFigure, model_analysis, render_html, write_plots, write_report
-from coopgame.sweep import parameter_sweep
+from coopgame.policy.sweep import parameter_sweep
 
 pytest.importorskip("matplotlib")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import coopgame
-from coopgame._seeds import CITY_SOURCE_COLUMNS, data_dir, seed_store
+from coopgame.models.seeds import CITY_SOURCE_COLUMNS, data_dir, seed_store
 
 SEEDS = data_dir("seeds")
 MODELS = data_dir("models")

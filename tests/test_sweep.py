@@ -11,7 +11,7 @@ import coopgame
 from coopgame import PairwiseGame, StructuredGame, TUGame
 from coopgame._progress import Progress
 from coopgame.errors import InvalidParameterError
-from coopgame.sweep import OUTCOMES, parameter_sweep, parse_grid_spec
+from coopgame.policy.sweep import OUTCOMES, parameter_sweep, parse_grid_spec
 
 payoff = st.integers(-3, 3).map(float)  # small integers: many ties, the hard case for strictness
 

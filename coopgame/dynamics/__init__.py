@@ -1,1 +1,22 @@
 """Evolutionary dynamics: replicator equations, rest points, regimes, basins of attraction."""
+
+from coopgame._lazy import lazy_namespace
+
+# public name -> module that defines it (imported on first use)
+_PUBLIC: dict[str, str] = {
+    "replicator_dynamics": "coopgame.dynamics.replicator",
+    "TrajectoryResult": "coopgame.dynamics.replicator",
+    "rest_points": "coopgame.dynamics.local_stability",
+    "RestPoint": "coopgame.dynamics.local_stability",
+    "RestPointsResult": "coopgame.dynamics.local_stability",
+    "evolutionary_regime": "coopgame.dynamics.regimes",
+    "RegimeResult": "coopgame.dynamics.regimes",
+    "basin_share": "coopgame.dynamics.basins",
+    "BasinResult": "coopgame.dynamics.basins",
+    "bm1_preset": "coopgame.dynamics.presets",
+    "xinan_preset": "coopgame.dynamics.presets",
+    "EvolutionaryPreset": "coopgame.dynamics.presets",
+}
+
+__all__ = sorted(_PUBLIC)
+__getattr__, __dir__ = lazy_namespace(__name__, globals(), _PUBLIC)

@@ -27,7 +27,7 @@ from coopgame._validation import as_float_array, as_readonly, check_players
 from coopgame.errors import InvalidGameError
 from coopgame.games.tu import TUGame
 
-__all__ = ["StructuredGame", "CostTerm", "AirportCost", "ScaleEconomyCost"]
+__all__ = ["StructuredGame", "CostTerm", "AirportCost", "ScaleEconomyCost", "as_dense_game"]
 
 _CHUNK = 1 << 16  # coalitions per evaluation chunk: bounds temporary memory
 
@@ -411,3 +411,22 @@ class StructuredGame(ReadOnlyState):
     def __repr__(self) -> str:
         extra = f", costs={list(self._costs)!r}" if self._costs else ""
         return f"StructuredGame(n_players={self.n_players}, v(N)={self.grand_value:g}{extra})"
+
+
+def as_dense_game(game: object, *, func: str, arrays: float = 4.0) -> TUGame:
+    """The dense :class:`TUGame` behind ``game``: a StructuredGame is expanded (if it fits), a TUGame returned as is.
+
+    ``func`` names the caller in the error raised for any other type, or when
+    ``arrays`` arrays of ``2**n`` floats would not fit in memory.
+
+    Examples
+    --------
+    >>> as_dense_game(StructuredGame([1.0, 2.0], [[0.0, 1.0], [0.0, 0.0]]), func="demo").values.tolist()
+    [0.0, 1.0, 2.0, 4.0]
+    """
+    if isinstance(game, StructuredGame):
+        return game.to_tu()
+    if not isinstance(game, TUGame):
+        raise InvalidGameError(f"{func}(): game must be a TUGame or StructuredGame; got {type(game).__name__}")
+    ensure_dense_fits(game.n_players, func=func, arrays=arrays)
+    return game

@@ -1,1 +1,28 @@
 """Policy layer: sharing rules for a cooperation fund and their side-by-side analysis."""
+
+from coopgame._lazy import lazy_namespace
+
+# public name -> module that defines it (imported on first use)
+_PUBLIC: dict[str, str] = {
+    "SharingRule": "coopgame.policy.rules",
+    "ShapleyRule": "coopgame.policy.rules",
+    "NucleolusRule": "coopgame.policy.rules",
+    "ProportionalRule": "coopgame.policy.rules",
+    "EqualSplitRule": "coopgame.policy.rules",
+    "StockIncrementRule": "coopgame.policy.real_rules",
+    "PooledFundRule": "coopgame.policy.real_rules",
+    "FundSection": "coopgame.policy.real_rules",
+    "FundSettlement": "coopgame.policy.real_rules",
+    "TaxBasePoolRule": "coopgame.policy.real_rules",
+    "RelocationTaxRule": "coopgame.policy.real_rules",
+    "RelocationSchedule": "coopgame.policy.real_rules",
+    "fund_analysis": "coopgame.policy.fund",
+    "FundAnalysis": "coopgame.policy.fund",
+    "RuleOutcome": "coopgame.policy.fund",
+    "payment_flows": "coopgame.policy.fund",
+    "parameter_sweep": "coopgame.policy.sweep",
+    "SweepResult": "coopgame.policy.sweep",
+}
+
+__all__ = sorted(_PUBLIC)
+__getattr__, __dir__ = lazy_namespace(__name__, globals(), _PUBLIC)

@@ -26,13 +26,12 @@ from numpy.typing import ArrayLike
 from coopgame._typing import FloatVector
 from coopgame._validation import as_float_array, check_tol
 from coopgame.errors import InvalidParameterError
-from coopgame.games.structured import StructuredGame
+from coopgame.games.structured import StructuredGame, as_dense_game
 from coopgame.games.tu import TUGame
 from coopgame.policy.rules import ShapleyRule, SharingRule, as_rule
 from coopgame.results import Result, Summary, format_number
-from coopgame.stability._common import as_dense_game, game_scale
 from coopgame.stability.coreset import CoreViolation, largest_core_violation
-from coopgame.tolerances import DEFAULT_TOL
+from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
 __all__ = ["Flow", "FundAnalysis", "RuleOutcome", "fund_analysis", "payment_flows"]
 
@@ -288,7 +287,7 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
     tol = check_tol(tol, func=func)
     dense = as_dense_game(game, func=func)
     n = dense.n_players
-    scale = game_scale(dense)
+    scale = payoff_scale(dense.values)
     slack = tol * scale
     sq = _status_quo(dense, status_quo, status_quo_costs, slack, func=func)
     chosen = [as_rule(r, func=func) for r in (DEFAULT_RULES if rules is None else rules)]

@@ -8,7 +8,19 @@
 True
 """
 
-from coopgame.report.analysis import ModelAnalysis, Section, model_analysis
-from coopgame.report.html import SweepFigure, render_html, write_plots, write_report
+from coopgame._lazy import lazy_namespace
 
-__all__ = ["ModelAnalysis", "Section", "model_analysis", "render_html", "write_report", "write_plots", "SweepFigure"]
+# public name -> module that defines it (imported on first use)
+_PUBLIC: dict[str, str] = {
+    "model_analysis": "coopgame.report.analysis",
+    "ModelAnalysis": "coopgame.report.analysis",
+    "plots": "coopgame.report.plots",
+    "Section": "coopgame.report.section",
+    "render_html": "coopgame.report.html",
+    "write_report": "coopgame.report.html",
+    "write_plots": "coopgame.report.html",
+    "SweepFigure": "coopgame.report.html",
+}
+
+__all__ = sorted(_PUBLIC)
+__getattr__, __dir__ = lazy_namespace(__name__, globals(), _PUBLIC)

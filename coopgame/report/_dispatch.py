@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from coopgame.plots import fund_flows
+from coopgame.report.plots import fund_flows
 from coopgame.report import _sections
-from coopgame.report.analysis import Section
+from coopgame.report.section import Section
 
 __all__ = ["sections_for", "kind_of", "games_of"]
 
@@ -50,7 +50,7 @@ def _is_fund(obj: Any) -> bool:
 def sections_for(built: Any, *, spec: Any = None, progress: bool = False) -> tuple[list[Section], list[str]]:
     """All sections for a built model, and the list of concepts skipped (with reasons).
 
-    A :class:`~coopgame.catalog.BuiltModel` is read field by field: its n-city
+    A :class:`~coopgame.models.catalog.BuiltModel` is read field by field: its n-city
     game (which brings its own pairwise and cooperative forms), else its
     pairwise and its cooperative game, then the contract and fund tables the
     model's rule produced.

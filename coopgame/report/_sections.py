@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from coopgame.errors import CoopgameError
-from coopgame.plots import allocation_bars, fund_flows, phase_portrait
-from coopgame.report.analysis import Section
+from coopgame.report.plots import allocation_bars, fund_flows, phase_portrait
+from coopgame.report.section import Section
 from coopgame.results import Summary, format_number, to_jsonable
 
 __all__ = ["pairwise_sections", "ncity_sections", "cooperative_sections", "result_section", "LP_MAX_PLAYERS"]
@@ -185,7 +185,7 @@ def _integrate(game: Any, x0: np.ndarray, A: np.ndarray, B: np.ndarray, skipped:
     if solver is not None:
         return np.asarray(solver(game, x0, (0.0, 50.0)).states[:, -1, :], dtype=float)
     skipped.append("replicator_dynamics: not available; basins from a fixed-step RK4 on the closed-form field")
-    from coopgame.plots import replicator_field
+    from coopgame.report.plots import replicator_field
 
     # Fallback: classical RK4 on the closed-form field, all initial states at once.
     z = x0.copy()

@@ -1,7 +1,7 @@
 """Solve a model with every concept that applies to its kind, collected as report sections.
 
 :func:`model_analysis` is what ``coopgame solve`` runs. It loads a model (a
-slug, a path, a :class:`~coopgame.modelspec.ModelSpec` or a game object),
+slug, a path, a :class:`~coopgame.models.schema.ModelSpec` or a game object),
 builds its games, and dispatches on their type:
 
 * a pairwise (bimatrix) game: its class, every Nash equilibrium, and for 2×2
@@ -21,44 +21,17 @@ the reason, never silently left out.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coopgame._pickling import ReadOnlyState
 from coopgame.errors import CoopgameError, InvalidParameterError
 from coopgame.results import Result, Summary, to_jsonable
 
-__all__ = ["Section", "ModelAnalysis", "model_analysis"]
+from coopgame.report.section import Section
 
-
-@dataclass(frozen=True, eq=False)
-class Section(ReadOnlyState):
-    """One part of a model's analysis.
-
-    Attributes
-    ----------
-    key : str
-        Short identifier (``"allocations"``, ``"equilibria"`` ...), also the stem of the figure file.
-    summary : Summary
-        The table a reader sees.
-    data : dict
-        JSON-ready numbers behind the table.
-    elapsed : float
-        Seconds spent computing it.
-    figure : callable or None
-        Draws the section's figure (a matplotlib ``Figure``) on demand.
-    caption : str
-        What the figure shows.
-    """
-
-    key: str
-    summary: Summary
-    data: Mapping[str, Any] = field(default_factory=dict)
-    elapsed: float = 0.0
-    figure: Callable[[], Any] | None = field(default=None, repr=False)
-    caption: str = ""
+__all__ = ["ModelAnalysis", "model_analysis"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,7 +167,7 @@ def _load(model: Any) -> Any:
     """A ModelSpec for slugs, paths and specs; ``None`` for bare games."""
     if isinstance(model, (str, Path)):
         try:
-            from coopgame.catalog import load_model
+            from coopgame.models.catalog import load_model
         except ImportError as err:  # pragma: no cover - the loader ships with the package
             raise CoopgameError(f"model_analysis(): the model loader is not available ({err})") from None
         return load_model(model)

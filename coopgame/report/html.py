@@ -55,7 +55,7 @@ def render_html(analysis: ModelAnalysis, *, figures: bool = True, extra: Sequenc
         Embed the figures (needs matplotlib; left out with a note otherwise).
     extra : sequence
         More results to append, each with ``summary()`` (and ``figure()`` to
-        embed one), e.g. a :class:`~coopgame.sweep.SweepResult` via :class:`SweepFigure`.
+        embed one), e.g. a :class:`~coopgame.policy.sweep.SweepResult` via :class:`SweepFigure`.
 
     Returns
     -------
@@ -132,13 +132,13 @@ def _draw(draw: Any, missing: list[str], name: str) -> bytes | None:
     except ImportError as err:
         missing.append(f"{name}: {err}")
         return None
-    from coopgame.plots import figure_png
+    from coopgame.report.plots import figure_png
 
     return figure_png(fig)
 
 
 class SweepFigure:
-    """Wrap a :class:`~coopgame.sweep.SweepResult` so a report shows its table and a heat map."""
+    """Wrap a :class:`~coopgame.policy.sweep.SweepResult` so a report shows its table and a heat map."""
 
     def __init__(self, result: Any) -> None:
         self.result = result
@@ -148,7 +148,7 @@ class SweepFigure:
 
     def figure(self) -> Any:
         """Heat map of the sweep's headline outcome over its first two parameters (others at their first value)."""
-        from coopgame.plots import sweep_heatmap
+        from coopgame.report.plots import sweep_heatmap
 
         res = self.result
         names = list(res.grid)
@@ -174,7 +174,7 @@ def write_report(analysis: ModelAnalysis, path: str | Path, *, extra: Sequence[A
 
 def write_plots(analysis: ModelAnalysis, directory: str | Path, *, extra: Sequence[Any] = ()) -> list[Path]:
     """Write each section's figure as ``<model>-<section>.png`` in ``directory``; return the paths."""
-    from coopgame.plots import save_png
+    from coopgame.report.plots import save_png
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

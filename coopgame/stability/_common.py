@@ -7,27 +7,16 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._memory import ensure_dense_fits
 from coopgame._validation import as_float_array
-from coopgame.errors import InvalidGameError, InvalidParameterError
-from coopgame.games.structured import StructuredGame
+from coopgame.errors import InvalidParameterError
+from coopgame.games.structured import as_dense_game
 from coopgame.games.tu import TUGame
 from coopgame.tolerances import payoff_scale
 
-__all__ = ["DOMAINS", "as_allocation", "as_dense_game", "coalition_labels", "game_scale"]
+__all__ = ["DOMAINS", "as_allocation", "as_dense_game", "coalition_labels", "game_scale"]  # as_dense_game re-exported
 
 DOMAINS = ("imputations", "preimputations")
 """Where the nucleolus-type solutions search: individually rational or merely efficient vectors."""
-
-
-def as_dense_game(game: object, *, func: str, arrays: float = 4.0) -> TUGame:
-    """The dense :class:`TUGame` behind ``game`` (a StructuredGame is expanded, if it fits)."""
-    if isinstance(game, StructuredGame):
-        return game.to_tu()
-    if not isinstance(game, TUGame):
-        raise InvalidGameError(f"{func}(): game must be a TUGame or StructuredGame; got {type(game).__name__}")
-    ensure_dense_fits(game.n_players, func=func, arrays=arrays)
-    return game
 
 
 def game_scale(game: TUGame) -> float:

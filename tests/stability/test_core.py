@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from coopgame import StructuredGame, TUGame, core, largest_core_violation, least_core
 from coopgame.errors import InvalidGameError, InvalidParameterError
-from coopgame.stability.generators import random_convex_game, random_game
+from coopgame.games.generators import random_convex_game, random_game
 from tests.stability.reference import core_is_nonempty
 
 WASTEWATER = [0, 230, 160, 350, 230, 460, 365, 556]

@@ -12,7 +12,7 @@ import pytest
 from scipy.optimize import linprog
 
 from coopgame import nucleolus
-from coopgame.stability.generators import random_convex_game, random_game
+from coopgame.games.generators import random_convex_game, random_game
 from coopgame.stability.kohlberg import kohlberg_check
 from tests.stability.reference import members
 

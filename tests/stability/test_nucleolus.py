@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from coopgame import StructuredGame, TUGame, nucleolus
 from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMethodError
-from coopgame.stability.generators import random_convex_game, random_game
+from coopgame.games.generators import random_convex_game, random_game
 from coopgame.stability.kohlberg import kohlberg_check
 from tests.stability.reference import (
     core_is_nonempty,

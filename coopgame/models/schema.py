@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 
 from coopgame._pickling import ReadOnlyState
-from coopgame._seeds import SeedStore, seed_store
+from coopgame.models.kinds import KINDS
+from coopgame.models.seeds import SeedStore, seed_store
 from coopgame.errors import ModelSpecError
 from coopgame.results import Result, Summary, format_number
 
@@ -194,8 +195,8 @@ class ModelSpec(ReadOnlyState):
         return replace(parse_model(raw, path=self.path), active_scenario=self.active_scenario)
 
     def build(self) -> Any:
-        """The game objects of this model (a :class:`~coopgame.catalog.BuiltModel`)."""
-        from coopgame._model_builders import build_model
+        """The game objects of this model (a :class:`~coopgame.models.catalog.BuiltModel`)."""
+        from coopgame.models.builders import build_model
 
         return build_model(self)
 
@@ -235,8 +236,6 @@ class _Ctx:
 def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: SeedStore | None = None,
                 _scenario_path: str = "") -> ModelSpec:
     """Validate the parsed TOML of a model file and return its :class:`ModelSpec`."""
-    from coopgame._model_builders import KINDS
-
     ctx = _Ctx(path)
     store = store if store is not None else seed_store()
     for key in raw:
@@ -548,7 +547,7 @@ class _Resolver:
         return arr, tuple(items)
 
     def _rule(self, name: str, body: Mapping[str, Any]) -> tuple[np.ndarray, tuple[ProvenanceItem, ...]]:
-        from coopgame._model_rules import RULES
+        from coopgame.models.derivations import RULES
 
         key = self.key(name)
         rule = body["rule"]

@@ -19,66 +19,9 @@ from coopgame._memory import ensure_dense_fits
 from coopgame.results import Summary, format_number
 
 if TYPE_CHECKING:  # pragma: no cover
-    from coopgame.modelspec import ModelSpec
+    from coopgame.models.schema import ModelSpec
 
-__all__ = ["KINDS", "KindSpec", "ParamSpec", "BuiltModel", "build_model"]
-
-
-# ---------------------------------------------------------------------------------------------------- specs
-def _nonneg(v: np.ndarray) -> str:
-    return "" if np.all(v >= 0) else "non-negative numbers"
-
-
-def _positive(v: np.ndarray) -> str:
-    return "" if np.all(v > 0) else "positive numbers"
-
-
-def _unit(v: np.ndarray) -> str:
-    return "" if np.all((v >= 0) & (v <= 1)) else "numbers in [0, 1]"
-
-
-def _at_least_one(v: np.ndarray) -> str:
-    return "" if np.all(v >= 1) else "numbers >= 1 (a perception factor inflates perceived costs)"
-
-
-def _zero_diag_nonneg(v: np.ndarray) -> str:
-    if np.any(v < 0):
-        return "non-negative numbers"
-    diag = np.diagonal(v, axis1=-2, axis2=-1)
-    return "" if np.all(diag == 0) else "a matrix with a zero diagonal (no self-effects)"
-
-
-def _recipient_rows(v: np.ndarray) -> str:
-    problem = _zero_diag_nonneg(v)
-    if problem:
-        return problem
-    sums = v.sum(axis=-1)
-    return "" if np.all(np.isclose(sums, 0.0) | np.isclose(sums, 1.0)) else "rows summing to 1 (or 0: no section)"
-
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """Shape and range of one parameter of a kind; shape tokens: ``"n"``, ``"2**n"`` or an int."""
-
-    shape: tuple[Any, ...]
-    what: str
-    required: bool = True
-    layered: bool = False
-    check: Callable[[np.ndarray], str] | None = None
-
-    def shape_for(self, n: int) -> tuple[int, ...]:
-        return tuple(n if s == "n" else 2**n if s == "2**n" else int(s) for s in self.shape)
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    """A model kind: its parameters, fixed player count (if any), layers allowed, builder."""
-
-    params: Mapping[str, ParamSpec]
-    build: Callable[[ModelSpec], BuiltModel]
-    doc: str
-    n_players: int | None = None
-    layered: bool = False
+__all__ = ["BUILDERS", "BuiltModel", "build_model"]
 
 
 class BuiltModel:
@@ -150,7 +93,7 @@ class BuiltModel:
 
 def build_model(spec: ModelSpec) -> BuiltModel:
     """Build the game objects of ``spec`` (see :class:`BuiltModel`)."""
-    return KINDS[spec.kind].build(spec)
+    return BUILDERS[spec.kind](spec)
 
 
 def _opt(spec: ModelSpec, name: str, default: Any) -> np.ndarray:
@@ -519,115 +462,17 @@ def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
 
 
 # ---------------------------------------------------------------------------------------------------- registry
-_N = ("n",)
-_NN = ("n", "n")
-_S: tuple[Any, ...] = ()
-
-_NCITY_PARAMS: dict[str, ParamSpec] = {
-    "cost": ParamSpec(_N, "cost of cooperating c_i", layered=True, check=_nonneg),
-    "base": ParamSpec(_N, "base payoff b_i", required=False, layered=True),
-    "reward": ParamSpec(_N, "central reward W_i", required=False, layered=True, check=_nonneg),
-    "penalty": ParamSpec(_N, "central penalty F_i", required=False, layered=True, check=_nonneg),
-    "spillover": ParamSpec(_NN, "spillover matrix e_ij", required=False, layered=True, check=_zero_diag_nonneg),
-    "synergy": ParamSpec(_NN, "synergy matrix s_ij", required=False, layered=True, check=_zero_diag_nonneg),
-    "siphon": ParamSpec(_NN, "siphon matrix f_ij", required=False, layered=True, check=_zero_diag_nonneg),
-    "deadweight": ParamSpec(_S, "deadweight share δ", required=False, check=_unit),
-    "perception": ParamSpec(_N, "perception factor β_i", required=False, layered=True, check=_at_least_one),
-    "initial": ParamSpec(_N, "initial cooperation shares", required=False, layered=True, check=_unit),
+BUILDERS: dict[str, Callable[[ModelSpec], BuiltModel]] = {
+    "cost_game": _build_cost_game,
+    "airport": _build_airport,
+    "two_city": _build_two_city,
+    "water_bet": _build_water_bet,
+    "graded_contract": _build_graded_contract,
+    "relocation": _build_relocation,
+    "fund": _build_fund,
+    "enclave": _build_enclave,
+    "tax_base_pool": _build_tax_base_pool,
+    "ncity": _build_ncity,
+    "ncity_dense": _build_ncity_dense,
 }
-
-KINDS: dict[str, KindSpec] = {
-    "cost_game": KindSpec(
-        {"costs": ParamSpec(("2**n",), "coalition costs C(S) in bitmask order", check=_nonneg),
-         "flows": ParamSpec(_N, "a per-player weight (e.g. flow) for proportional splits", required=False)},
-        _build_cost_game, "TU cost game from explicit coalition costs; savings game v(S) = Σ C({i}) − C(S)"),
-    "airport": KindSpec(
-        {"costs": ParamSpec(_N, "facility cost each player needs alone", check=_nonneg)},
-        _build_airport, "airport game: C(S) = max_{i∈S} c_i (Littlechild–Owen)"),
-    "two_city": KindSpec(
-        {"cost": ParamSpec((2,), "cost of cooperating C_i", check=_positive),
-         "synergy": ParamSpec(_S, "joint gain ΔR under (C, C)", check=_nonneg),
-         "alpha": ParamSpec(_S, "city A's share α of ΔR", check=_unit),
-         "free_ride_gain": ParamSpec((2,), "free-riding gain E_i", check=_nonneg),
-         "lone_loss": ParamSpec((2,), "lone cooperator's loss L_i", check=_nonneg),
-         "reward": ParamSpec((2,), "central reward W_i", check=_nonneg),
-         "penalty": ParamSpec((2,), "central penalty F_i", check=_nonneg),
-         "base": ParamSpec((2,), "base revenue R_i", required=False),
-         "initial": ParamSpec((2,), "initial cooperation shares", required=False, check=_unit)},
-        _build_two_city, "BM1 two-city cooperation with central incentives", n_players=2),
-    "water_bet": KindSpec(
-        {name: ParamSpec(_S, what, check=_nonneg) for name, what in (
-            ("protection_cost", "upstream protection and opportunity cost C_U"),
-            ("cobenefit", "upstream's own benefit of protection b_U"),
-            ("subsidy", "central subsidy S to the upstream"),
-            ("stake_to_upstream", "downstream pays M if the standard is met"),
-            ("stake_to_downstream", "upstream pays M' if it is missed"),
-            ("downstream_benefit", "downstream's benefit B_D of clean inflow"),
-            ("downstream_loss", "downstream's loss Ls_D if upstream neglects"),
-            ("penalty_upstream", "central penalty F_U"),
-            ("penalty_downstream", "central penalty F_D"))}
-        | {"initial": ParamSpec((2,), "initial shares", required=False, check=_unit)},
-        _build_water_bet, "BM2 upstream–downstream water-quality bet", n_players=2),
-    "graded_contract": KindSpec(
-        {"price_per_class": ParamSpec(_S, "transfer per water-quality class", check=_nonneg),
-         "price_per_point": ParamSpec(_S, "transfer per percentage point of the pollutant index", check=_nonneg),
-         "cap": ParamSpec(_S, "cap on the index part", check=_nonneg),
-         "class_change": ParamSpec((2,), "classes better than base under (high, low) effort"),
-         "index_change": ParamSpec((2,), "pollutant-index change (pp) under (high, low) effort"),
-         "effort_cost": ParamSpec((2,), "upstream cost of (high, low) effort", check=_nonneg),
-         "downstream_value_per_class": ParamSpec(_S, "downstream's value of one class of water quality",
-                                                 check=_nonneg),
-         "renewal_reward": ParamSpec(_S, "central reward to the downstream for keeping the contract", check=_nonneg)},
-        _build_graded_contract, "BM3 graded water-quality transfer in an effort/renewal game", n_players=2),
-    "relocation": KindSpec(
-        {"pre_move_tax": ParamSpec((3,), "the firm's shared taxes in the 3 years before moving", check=_nonneg),
-         "post_move_tax": ParamSpec((5,), "its shared taxes in years 1–5 after production starts", check=_nonneg),
-         "share": ParamSpec(_S, "out-region share of each year's tax", check=_unit),
-         "threshold": ParamSpec(_S, "eligibility: minimum mean pre-move tax", check=_nonneg),
-         "base_years": ParamSpec(_S, "sharing period", check=_positive),
-         "extension_years": ParamSpec(_S, "extension if the cap is not reached", check=_nonneg),
-         "discount_rate": ParamSpec(_S, "discount rate", check=_nonneg),
-         "central_subsidy": ParamSpec(_S, "one-off central subsidy if the cap is never reached", check=_nonneg),
-         "relief_benefit": ParamSpec(_S, "out-region's decongestion benefit of the move", check=_nonneg),
-         "support_cost": ParamSpec(_S, "in-region's cost of supporting the move (land, services)", check=_nonneg),
-         "poaching_cost": ParamSpec(_S, "in-region's cost of taking the firm outside the rule", check=_nonneg)},
-        _build_relocation, "BM5 relocation tax sharing: contract schedule and lead/support game", n_players=2),
-    "fund": KindSpec(
-        {"contributions": ParamSpec(_N, "what each member pays into the fund", check=_nonneg),
-         "allocations": ParamSpec(_N, "what the negotiated rule pays out to each", required=False, check=_nonneg),
-         "own_benefit": ParamSpec(_N, "what a member gains from its own participation", required=False),
-         "cost": ParamSpec(_N, "member's cost of taking part", check=_nonneg),
-         "spillover": ParamSpec(_NN, "benefit to i when j takes part", required=False, check=_zero_diag_nonneg),
-         "synergy": ParamSpec(_NN, "joint gain of i when i and j both take part", required=False,
-                              check=_zero_diag_nonneg),
-         "section_recipients": ParamSpec(_NN, "row i: who receives i's allocation when i's section fails",
-                                         required=False, check=_recipient_rows),
-         "section_pass": ParamSpec(_N, "pass rate of the section each party answers for (1 = passed)",
-                                   required=False, check=_unit)},
-        _build_fund, "cooperation fund: structured TU game of joint gains plus the negotiated pay-in/pay-out rule"),
-    "enclave": KindSpec(
-        {"land": ParamSpec(_N, "land brought to the zone", check=_nonneg),
-         "capital": ParamSpec(_N, "capital brought", check=_nonneg),
-         "management": ParamSpec(_N, "management / brand input", check=_nonneg),
-         "elasticities": ParamSpec((3,), "Cobb–Douglas exponents of land, capital, management", check=_nonneg),
-         "productivity": ParamSpec(_S, "scale factor of zone revenue", check=_positive),
-         "baseline": ParamSpec(_N, "each party's existing (stock) revenue", check=_nonneg),
-         "increment_share": ParamSpec(_N, "each party's share of the increment", check=_unit)},
-        _build_enclave, "BM6 co-built zone: Cobb–Douglas coalition revenue and the stock/increment split"),
-    "tax_base_pool": KindSpec(
-        {"growth": ParamSpec(_N, "growth of each member's tax base", check=_nonneg),
-         "population": ParamSpec(_N, "population", check=_positive),
-         "fiscal_capacity": ParamSpec(_N, "fiscal capacity per head", check=_positive),
-         "pool_share": ParamSpec(_S, "share of growth pooled", check=_unit),
-         "population_exponent": ParamSpec(_S, "exponent β on population", required=False),
-         "capacity_exponent": ParamSpec(_S, "exponent γ on relative capacity", required=False)},
-        _build_tax_base_pool, "BM8 metropolitan tax-base pool (Minneapolis–St Paul type)"),
-    "ncity": KindSpec(_NCITY_PARAMS, _build_ncity, "n-city cooperation game (DESIGN §2.1), optional issue layers",
-                      layered=True),
-    "ncity_dense": KindSpec(
-        {**_NCITY_PARAMS,
-         "demand": ParamSpec(_N, "each city's demand on a shared facility", check=_nonneg),
-         "infra_scale": ParamSpec(_S, "facility cost scale K", check=_nonneg),
-         "infra_exponent": ParamSpec(_S, "scale-economy exponent θ", check=_positive)},
-        _build_ncity_dense, "n-city game plus a shared facility with scale economies: dense TU game"),
-}
+"""Builder of each model kind of :data:`coopgame.models.kinds.KINDS` (the same keys)."""

@@ -52,7 +52,7 @@ def _figure(ax: Any, size: tuple[float, float]) -> tuple[Any, Any]:
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - exercised only without the extra
         raise ImportError(
-            "coopgame.plots needs matplotlib; install it with: pip install \"coopgame-regional[plots]\""
+            "coopgame.report.plots needs matplotlib; install it with: pip install \"coopgame-regional[plots]\""
         ) from None
     fig = Figure(figsize=size, dpi=_DPI, layout="constrained")
     return fig, fig.add_subplot()

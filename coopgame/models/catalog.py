@@ -16,10 +16,10 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from coopgame._model_builders import BuiltModel
-from coopgame._seeds import data_dir
+from coopgame.models.builders import BuiltModel
+from coopgame.models.seeds import data_dir
 from coopgame.errors import ModelSpecError
-from coopgame.modelspec import ModelSpec, parse_model
+from coopgame.models.schema import ModelSpec, parse_model
 from coopgame.results import Result, Summary
 
 __all__ = ["load_model", "list_models", "validate_model_file", "model_path", "ModelCatalog", "BuiltModel"]
@@ -102,7 +102,7 @@ def validate_model_file(path: str | PathLike[str]) -> ModelSpec:
 
     Examples
     --------
-    >>> from coopgame.catalog import model_path, validate_model_file
+    >>> from coopgame.models.catalog import model_path, validate_model_file
     >>> validate_model_file(model_path("default")).slug
     'default'
     """

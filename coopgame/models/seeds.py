@@ -52,7 +52,7 @@ def data_dir(name: str) -> Path:
     packaged = resources.files("coopgame").joinpath("_data", name)
     if packaged.is_dir():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / name
+    checkout = Path(__file__).resolve().parents[2] / name
     if checkout.is_dir():
         return checkout
     raise ModelSpecError(  # pragma: no cover - only on a broken installation
