@@ -32,6 +32,7 @@ _PUBLIC: dict[str, str] = {
     "PairwiseGame": "coopgame.games",
     "GameClassification": "coopgame.games",
     "NCityGame": "coopgame.games",
+    "Regime": "coopgame.games",
     # equilibria
     "nash_equilibria": "coopgame.equilibrium",
     "NashEquilibriaResult": "coopgame.equilibrium",
