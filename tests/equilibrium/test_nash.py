@@ -1,4 +1,4 @@
-"""nash_equilibria: Gambit's exact extreme-equilibrium sets, zero regret, nashpy adapter."""
+"""nash_equilibria: zero regret, certificates, degenerate games, nashpy adapter (pygambit: test_nash_gambit.py)."""
 
 import numpy as np
 import pytest
@@ -7,32 +7,7 @@ from hypothesis.extra import numpy as hnp
 
 from coopgame import NCityGame, PairwiseGame, nash_equilibria
 from coopgame.errors import InvalidGameError, UnknownMethodError
-from tests.equilibrium._gambit import gambit_extreme_equilibria, same_equilibrium_sets
-
-
-@pytest.mark.parametrize("m, n", [(2, 2), (2, 3), (3, 3), (3, 5), (4, 4), (5, 5), (6, 6), (8, 8)])
-def test_random_float_games_match_gambit(m, n):
-    rng = np.random.default_rng(100 * m + n)
-    for _ in range(4 if m < 6 else 1):
-        A, B = rng.normal(size=(m, n)), rng.normal(size=(m, n))
-        res = nash_equilibria(PairwiseGame(A, B))
-        assert same_equilibrium_sets(res.equilibria, gambit_extreme_equilibria(A, B, rational=(m <= 4)))
-        assert res.max_regret <= 1e-9 and res.complete
-
-
-@pytest.mark.parametrize("m, n", [(2, 2), (2, 3), (3, 2), (3, 3), (3, 4), (4, 4)])
-def test_small_integer_games_match_gambit_exactly(m, n):
-    """Payoffs in {-2..2}: most of these games are degenerate (ties everywhere)."""
-    rng = np.random.default_rng(7 * m + n)
-    degenerate = 0
-    for _ in range(40):
-        A = rng.integers(-2, 3, size=(m, n)).astype(float)
-        B = rng.integers(-2, 3, size=(m, n)).astype(float)
-        res = nash_equilibria(PairwiseGame(A, B))
-        assert same_equilibrium_sets(res.equilibria, gambit_extreme_equilibria(A, B)), (A, B)
-        assert res.max_regret <= 1e-12
-        degenerate += res.degenerate
-    assert degenerate >= 10  # the suite really exercises degenerate games
+from tests.equilibrium.reference import same_equilibrium_sets
 
 
 def test_generic_enumeration_agrees_with_2x2_closed_form_on_degenerate_games():

@@ -135,7 +135,7 @@ def test_no_long_cjk_run_in_any_seed_record():
 
 def _seed_texts_dir() -> Path | None:
     candidates = [os.environ.get("COOPGAME_SEED_TEXTS", ""),
-                  str(Path(__file__).resolve().parents[2] / "shared" / "seeds")]
+                  str(Path(__file__).resolve().parents[3] / "shared" / "seeds")]
     for c in candidates:
         if c and Path(c).is_dir() and list(Path(c).glob("00*_*.txt")):
             return Path(c)
