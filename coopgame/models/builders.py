@@ -8,7 +8,7 @@ contract schedules). The formulas follow MODELS.md (BM1–BM8) and DESIGN §2.1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -74,6 +74,39 @@ class BuiltModel:
         if self._tu is None and self._tu_factory is not None:
             self._tu = self._tu_factory()
         return self._tu
+
+    def games(self) -> Iterator[tuple[str, Any]]:
+        """The game forms of the model as ``(label, game)`` pairs, main form first.
+
+        An n-city game stands for its own pairwise and cooperative forms (the
+        concept registry, :mod:`coopgame.policy.concepts`, derives them), so
+        they are not repeated; a cooperative game that is not the n-city game's
+        own (a model adding a shared facility) follows it, labelled. Without an
+        n-city game: the pairwise game, then the cooperative game. The label is
+        ``""`` for the model's own forms. Lazy: a dense game built on first
+        access is built when the iteration reaches it (a sweep reads the first
+        form only).
+
+        Examples
+        --------
+        >>> from coopgame import load_model
+        >>> [type(g).__name__ for _, g in load_model("two_city_coop").build().games()]
+        ['PairwiseGame']
+        """
+        if self.ncity is not None:
+            yield "", self.ncity
+            from coopgame.games.structured import StructuredGame
+
+            # the n-city game's own cooperative game is structured (quadratic); a dense one, or one built
+            # on first access, adds a non-quadratic term (a shared facility)
+            if (self._tu is None and self._tu_factory is not None) or \
+                    (self._tu is not None and not isinstance(self._tu, StructuredGame)):
+                yield "with the shared facility", self.tu
+            return
+        if self.pairwise is not None:
+            yield "", self.pairwise
+        if self.has_tu:
+            yield "", self.tu
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Built deterministically from the spec, and a dense game may be a lazy closure that cannot be

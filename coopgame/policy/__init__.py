@@ -1,4 +1,5 @@
-"""Policy layer: sharing rules for a cooperation fund and their side-by-side analysis."""
+"""Policy layer: sharing rules for a cooperation fund and their side-by-side analysis, sweeps, and the
+registry of which solution concepts apply to which game (:mod:`coopgame.policy.concepts`)."""
 
 from coopgame._lazy import lazy_namespace
 
@@ -20,6 +21,16 @@ _PUBLIC: dict[str, str] = {
     "FundAnalysis": "coopgame.policy.fund",
     "RuleOutcome": "coopgame.policy.fund",
     "payment_flows": "coopgame.policy.fund",
+    "CONCEPTS": "coopgame.policy.concepts",
+    "Concept": "coopgame.policy.concepts",
+    "ConceptRegistry": "coopgame.policy.concepts",
+    "Plan": "coopgame.policy.concepts",
+    "concepts_for": "coopgame.policy.concepts",
+    "plan": "coopgame.policy.concepts",
+    "game_forms": "coopgame.policy.concepts",
+    "pairwise_forms": "coopgame.policy.concepts",
+    "sweep_form": "coopgame.policy.concepts",
+    "SweepForm": "coopgame.policy.concepts",
     "parameter_sweep": "coopgame.policy.sweep",
     "SweepResult": "coopgame.policy.sweep",
 }
