@@ -47,3 +47,34 @@ def test_import_is_light():
     code = "import sys, coopgame; print('sympy' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+SUBPACKAGES = ["games", "equilibrium", "dynamics", "cooperative", "stability", "symbolic", "policy", "models", "report"]
+
+
+@pytest.mark.parametrize("subpackage", SUBPACKAGES)
+def test_subpackages_re_export_their_public_names(subpackage):
+    package = importlib.import_module(f"coopgame.{subpackage}")
+    assert package.__all__, f"coopgame.{subpackage} exports nothing"
+    for name in package.__all__:
+        value = getattr(package, name)
+        module = importlib.import_module(package._PUBLIC[name])
+        assert value is module or getattr(module, name) is value
+        if coopgame._PUBLIC.get(name) == f"coopgame.{subpackage}":
+            assert getattr(coopgame, name) is value  # the root serves the same object
+
+
+def test_every_root_name_comes_from_a_subpackage_or_a_base_module():
+    for name, where in coopgame._PUBLIC.items():
+        if where.count(".") == 1 and where.split(".")[1] in SUBPACKAGES:
+            assert name in importlib.import_module(where).__all__, f"{name} is not exported by {where}"
+
+
+def test_from_subpackage_import_works():
+    from coopgame.cooperative import shapley_value
+    from coopgame.equilibrium import nash_equilibria
+    from coopgame.models import load_model
+
+    assert shapley_value is coopgame.shapley_value
+    assert nash_equilibria is coopgame.nash_equilibria
+    assert load_model is coopgame.load_model
