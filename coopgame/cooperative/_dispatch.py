@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from coopgame._bitmask import membership_matrix
 from coopgame._memory import ensure_dense_fits
 from coopgame._validation import check_positive_int
 from coopgame.errors import InvalidGameError, InvalidParameterError
@@ -23,8 +22,6 @@ AnyGame = TUGame | StructuredGame | ValueFunctionGame
 AUTO_EXACT_MAX: int = 20
 """With ``method='auto'``, games known only through a function (value-function games, cost
 terms without a closed form) are enumerated exactly up to this many players, sampled above."""
-
-_CHUNK = 1 << 16
 
 
 def check_game(game: Any, *, func: str) -> AnyGame:
@@ -48,12 +45,9 @@ def dense_values(game: AnyGame, *, func: str) -> np.ndarray:
 
 def cost_term_values(term: CostTerm, *, func: str) -> np.ndarray:
     """``−C(S)`` for every mask: the dense game of one cost term (guarded)."""
-    n = term.n_players
-    ensure_dense_fits(n, func=func, arrays=2)
-    out = np.empty(2**n)
-    for start in range(0, out.size, _CHUNK):
-        masks = np.arange(start, min(out.size, start + _CHUNK), dtype=np.int64)
-        out[start:start + masks.size] = -term.cost_of_members(membership_matrix(masks, n))
+    ensure_dense_fits(term.n_players, func=func, arrays=2)
+    out = term.dense_costs()
+    np.negative(out, out=out)
     return out
 
 

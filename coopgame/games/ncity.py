@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._bitmask import additive_values, membership_matrix
+from coopgame._bitmask import membership_matrix, quadratic_values
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
@@ -318,10 +318,8 @@ class NCityGame(ReadOnlyState):
         self._single_layer("welfare_table")
         ensure_dense_fits(self._n, func="NCityGame.welfare_table", arrays=2)
         const, linear, quad = self._welfare_terms(0)
-        values = np.full(1, const)
-        for i in range(self._n):
-            link = quad[i, :i] + quad[:i, i]
-            values = np.concatenate((values, values + linear[i] + additive_values(link)))
+        values = quadratic_values(linear, quad)
+        values += const
         return values
 
     def welfare_optimum(self) -> tuple[np.ndarray, float]:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._bitmask import additive_values, membership_matrix
+from coopgame._bitmask import additive_values, membership_matrix, quadratic_values
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
@@ -61,6 +61,21 @@ class CostTerm(ReadOnlyState):
         for k in range(n):  # n prefix steps, each vectorised over all orders
             member[rows, orders[:, k]] = True
             out[:, k + 1] = self.cost_of_members(member)
+        return out
+
+    def dense_costs(self, out: np.ndarray | None = None) -> FloatVector:
+        """``C(S)`` for all ``2**n`` masks in bitmask order, written into ``out`` when given.
+
+        Evaluated in chunks of masks, so the temporary membership matrices stay
+        small; subclasses may override with a doubling formula. Size checks are
+        the caller's (:func:`~coopgame._memory.ensure_dense_fits`).
+        """
+        n = self.n_players
+        if out is None:
+            out = np.empty(1 << n)
+        for start in range(0, out.size, _CHUNK):
+            masks = np.arange(start, min(out.size, start + _CHUNK), dtype=np.int64)
+            out[start:start + masks.size] = self.cost_of_members(membership_matrix(masks, n))
         return out
 
     @property
@@ -205,6 +220,13 @@ class ScaleEconomyCost(CostTerm):
         out = np.zeros((orders.shape[0], orders.shape[1] + 1))
         np.cumsum(self._q[orders], axis=1, out=out[:, 1:])
         return self._scale * out ** self._exponent
+
+    def dense_costs(self, out: np.ndarray | None = None) -> FloatVector:
+        """``K (Σ_{i∈S} q_i)^θ`` for all masks: the pooled demand by doubling, then one power, in place."""
+        out = additive_values(self._q, out=out)
+        np.power(out, self._exponent, out=out)
+        out *= self._scale
+        return out
 
     def __repr__(self) -> str:
         return f"ScaleEconomyCost(n_players={self.n_players}, scale={self._scale:g}, exponent={self._exponent:g})"
@@ -392,17 +414,13 @@ class StructuredGame(ReadOnlyState):
         """The dense :class:`~coopgame.TUGame` (refused, before allocating, when it would not fit)."""
         n = self.n_players
         ensure_dense_fits(n, func="StructuredGame.to_tu", arrays=3)
-        # v = additive part + Σ over ordered pairs, built by doubling over players.
-        values = np.zeros(1)
-        for i in range(n):
-            # Adding player i to every coalition T ⊆ {0..i-1}: gains a_i + Σ_{j∈T} (M_ij + M_ji).
-            link = self._pairwise[i, :i] + self._pairwise[:i, i]
-            gain = self._additive[i] + additive_values(link)
-            values = np.concatenate((values, values + gain))
+        # v = additive part + Σ over ordered pairs, built by doubling over players, in place.
+        values = quadratic_values(self._additive, self._pairwise)
+        buffer = None
         for term in self._costs:
-            for start in range(0, values.size, _CHUNK):
-                masks = np.arange(start, min(values.size, start + _CHUNK), dtype=np.int64)
-                values[start:start + masks.size] -= term.cost_of_members(membership_matrix(masks, n))
+            buffer = term.dense_costs(out=buffer)
+            values -= buffer
+        del buffer
         game = TUGame(values, self._players)
         if self._standalone_costs is not None:
             game._standalone_costs = self._standalone_costs

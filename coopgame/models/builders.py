@@ -222,53 +222,35 @@ def _build_graded_contract(spec: ModelSpec) -> BuiltModel:
     return BuiltModel(spec, pairwise=game, tables={"transfers": table}, values={"transfer": t})
 
 
-def relocation_schedule(pre_move_tax: Any, post_move_tax: Any, *, share: float, threshold: float,
-                        base_years: int = 3, extension_years: int = 2) -> dict[str, Any]:
-    """Out-region receipts under the 2015 Beijing–Tianjin–Hebei relocation tax-sharing rule.
-
-    Eligible iff the mean pre-move tax reaches ``threshold``; the out-region gets
-    ``share`` of each year's tax, capped in total at the pre-move total, for
-    ``base_years`` years, ``extension_years`` more if the cap is not yet reached.
-
-    Examples
-    --------
-    >>> s = relocation_schedule([0.3, 0.3, 0.3], [0.4, 0.4, 0.4, 0.4, 0.4], share=0.5, threshold=0.2)
-    >>> [round(x, 6) for x in s["out_region"].tolist()], s["cap_reached"]
-    ([0.2, 0.2, 0.2, 0.2, 0.1], True)
-    """
-    pre = np.asarray(pre_move_tax, dtype=np.float64)
-    post = np.asarray(post_move_tax, dtype=np.float64)
-    cap = float(pre.sum())
-    eligible = bool(pre.mean() >= threshold)
-    horizon = base_years + extension_years
-    out = np.zeros(post.shape[0])
-    if eligible:
-        # Receipts are the running sum of share * tax capped at the pre-move total: once the cap binds
-        # the increments are zero, so the 3-year period and the 2-year extension need no special case.
-        capped = np.minimum(np.cumsum(share * post[:horizon]), cap)
-        out[: capped.shape[0]] = np.diff(capped, prepend=0.0)
-    received = float(out.sum())
-    return {"eligible": eligible, "cap": cap, "out_region": out, "in_region": post - out,
-            "cap_reached": bool(eligible and received >= cap - 1e-12)}
-
-
 def _npv(stream: np.ndarray, rate: float) -> float:
     years = np.arange(1, stream.shape[0] + 1)
     return float(np.sum(stream / (1.0 + rate) ** years))
 
 
+def relocation_rule(spec: ModelSpec) -> Any:
+    """The model's contract as a :class:`~coopgame.policy.real_rules.RelocationTaxRule` (the 2015 rule's terms)."""
+    from coopgame.policy.real_rules import RelocationTaxRule
+
+    out_region, in_region = spec.players
+    return RelocationTaxRule(out_region, in_region, spec["pre_move_tax"], spec["post_move_tax"],
+                             share=float(spec["share"]), years=int(spec["base_years"]),
+                             extension_years=int(spec["extension_years"]), threshold=float(spec["threshold"]),
+                             central_subsidy=float(spec["central_subsidy"]),
+                             discount_rate=float(spec["discount_rate"]))
+
+
 def _build_relocation(spec: ModelSpec) -> BuiltModel:
     from coopgame.games.pairwise import PairwiseGame
 
-    sched = relocation_schedule(spec["pre_move_tax"], spec["post_move_tax"], share=float(spec["share"]),
-                                threshold=float(spec["threshold"]), base_years=int(spec["base_years"]),
-                                extension_years=int(spec["extension_years"]))
-    r = float(spec["discount_rate"])
-    post = np.asarray(spec["post_move_tax"])
-    lost = _npv(np.full(post.shape[0], float(np.mean(spec["pre_move_tax"]))), r)
-    shared = _npv(sched["out_region"], r)
-    subsidy = 0.0 if sched["cap_reached"] or not sched["eligible"] else float(spec["central_subsidy"])
-    subsidy_pv = subsidy / (1.0 + r) ** post.shape[0]
+    rule = relocation_rule(spec)
+    sched = rule.schedule()
+    r = rule.discount_rate
+    post = rule.post_move_taxes
+    lost = _npv(np.full(post.shape[0], float(np.mean(rule.pre_move_taxes))), r)
+    shared = sched.present_value_out
+    # the one-off central subsidy is paid when the (extended) sharing period ends without reaching the cap
+    end = rule.years + (rule.extension_years if sched.extended else 0)
+    subsidy_pv = sched.central_subsidy / (1.0 + r) ** end
     relief, support, poach = float(spec["relief_benefit"]), float(spec["support_cost"]), float(spec["poaching_cost"])
     kept = _npv(post, r)
     # rows: out-region (lead the move, keep the firm); columns: in-region (support under the rule, poach outside it)
@@ -277,15 +259,12 @@ def _build_relocation(spec: ModelSpec) -> BuiltModel:
     B = [[kept - shared - support, kept - poach],
          [-support, kept - poach]]
     game = PairwiseGame(A, B, players=spec.players, actions=(("lead", "keep"), ("support", "poach")))
-    years = np.arange(1, post.shape[0] + 1)
-    table = Summary(title="Relocated firm's tax by year after production starts",
-                    facts=(("eligible", str(sched["eligible"])), ("cap", format_number(sched["cap"])),
-                           ("cap reached", str(sched["cap_reached"]))),
-                    columns=("year", "tax", "out-region share", "in-region keeps"),
-                    rows=tuple((str(y), format_number(float(a)), format_number(float(b)), format_number(float(c)))
-                               for y, a, b, c in zip(years, post, sched["out_region"], sched["in_region"])))
+    base = sched.summary()
+    table = Summary(title="Relocated firm's tax by year after production starts", facts=base.facts,
+                    columns=base.columns, rows=base.rows)
     return BuiltModel(spec, pairwise=game, tables={"schedule": table},
-                      values={"schedule": sched, "npv_out_region_share": shared, "npv_lost_base": lost})
+                      values={"rule": rule, "schedule": sched, "npv_out_region_share": shared,
+                              "npv_lost_base": lost})
 
 
 # ---------------------------------------------------------------------------------------------------- funds and rules
@@ -345,6 +324,7 @@ def pooled_fund_rule(spec: ModelSpec) -> Any:
 
 def _build_enclave(spec: ModelSpec) -> BuiltModel:
     from coopgame.games.tu import TUGame
+    from coopgame.policy.real_rules import StockIncrementRule
 
     n = spec.n_players
     inputs = np.stack([spec["land"], spec["capital"], spec["management"]])  # (3, n)
@@ -361,54 +341,33 @@ def _build_enclave(spec: ModelSpec) -> BuiltModel:
     game = TUGame.from_function(revenue, players=spec.players)
     total = game.grand_value
     baseline = spec["baseline"]
-    s = spec["increment_share"]
+    rule = StockIncrementRule(baseline, spec["increment_share"])
     increment = max(0.0, total - float(baseline.sum()))
-    stock_increment = baseline + s * increment
+    stock_increment = rule.split(total)
     rows = _rows(spec.players, baseline, stock_increment)
     table = Summary(title="Stock/increment rule: each keeps its stock, the increment is split",
                     facts=(("zone revenue v(N)", format_number(total)), ("increment", format_number(increment))),
                     columns=("party", "stock (baseline)", "stock/increment share"), rows=rows)
     return BuiltModel(spec, tu=game, weights=_weights(spec, ("capital", "land")), tables={"stock_increment": table},
-                      values={"stock_increment": stock_increment})
-
-
-def tax_base_pool(growth: Any, population: Any, fiscal_capacity: Any, *, pool_share: float,
-                  population_exponent: float = 1.0, capacity_exponent: float = 1.0) -> dict[str, np.ndarray]:
-    """Minneapolis–St Paul-type pooling of tax-base growth (MODELS.md BM8).
-
-    Each member pays ``pool_share * growth_i`` into the pool; the pool is
-    distributed by the need index ``pop_i**β * (FC_avg / FC_i)**γ`` with
-    ``FC_avg`` the population-weighted mean fiscal capacity.
-
-    Examples
-    --------
-    >>> r = tax_base_pool([10.0, 0.0], [1.0, 1.0], [2.0, 1.0], pool_share=0.4)
-    >>> r["contribution"].tolist(), [round(x, 4) for x in r["net"].tolist()]
-    ([4.0, 0.0], [-2.6667, 2.6667])
-    """
-    g = np.asarray(growth, dtype=np.float64)
-    pop = np.asarray(population, dtype=np.float64)
-    fc = np.asarray(fiscal_capacity, dtype=np.float64)
-    contribution = pool_share * g
-    fc_avg = float(np.sum(fc * pop) / pop.sum())
-    index = pop**population_exponent * (fc_avg / fc) ** capacity_exponent
-    distribution = contribution.sum() * index / index.sum()
-    return {"contribution": contribution, "need_index": index, "distribution": distribution,
-            "net": distribution - contribution}
+                      values={"stock_increment": stock_increment, "stock_increment_rule": rule})
 
 
 def _build_tax_base_pool(spec: ModelSpec) -> BuiltModel:
-    r = tax_base_pool(spec["growth"], spec["population"], spec["fiscal_capacity"],
-                      pool_share=float(spec["pool_share"]),
-                      population_exponent=float(_opt(spec, "population_exponent", 1.0)),
-                      capacity_exponent=float(_opt(spec, "capacity_exponent", 1.0)))
+    from coopgame.policy.real_rules import TaxBasePoolRule
+
+    rule = TaxBasePoolRule(spec.players, spec["growth"], spec["population"], spec["fiscal_capacity"],
+                           pool_share=float(spec["pool_share"]),
+                           population_exponent=float(_opt(spec, "population_exponent", 1.0)),
+                           capacity_exponent=float(_opt(spec, "capacity_exponent", 1.0)))
+    r = {"contribution": rule.contributions(), "need_index": rule.distribution_index(),
+         "distribution": rule.distribution(), "net": rule.net_transfers()}
     table = Summary(title="Tax-base pool: contributions, distribution and net position",
-                    facts=(("pool", format_number(float(r["contribution"].sum()))),),
+                    facts=(("pool", format_number(rule.pool())),),
                     columns=("member", "pays in", "need index", "receives", "net"),
                     rows=_rows(spec.players, r["contribution"], r["need_index"], r["distribution"], r["net"]))
     weights = _weights(spec, ("population",))
     weights["need_index"] = r["need_index"]
-    return BuiltModel(spec, weights=weights, tables={"pool": table}, values=r)
+    return BuiltModel(spec, weights=weights, tables={"pool": table}, values={**r, "rule": rule})
 
 
 # ---------------------------------------------------------------------------------------------------- n-city
@@ -430,64 +389,23 @@ def _build_ncity(spec: ModelSpec) -> BuiltModel:
                       weights=_weights(spec))
 
 
-def _additive_into(out: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``out[mask] = Σ_{i∈mask} w_i`` written into a preallocated buffer of length ``2**len(w)``.
-
-    Doubling in place: the second half of each prefix is the first half plus
-    the new weight, so no temporary arrays are created.
-    """
-    out[0] = 0.0
-    for j, w in enumerate(weights):
-        np.add(out[: 1 << j], w, out=out[1 << j: 2 << j])
-    return out
-
-
-def quadratic_dense(additive: np.ndarray, pairwise: np.ndarray) -> np.ndarray:
-    """All ``2**n`` values of ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij`` by doubling (no loop over coalitions).
-
-    Adding player k to every coalition of the first k players adds ``a_k`` plus
-    ``Σ_{j∈S} (M_kj + M_jk)``, itself an additive function of S.
-
-    Examples
-    --------
-    >>> quadratic_dense(np.array([1.0, 2.0]), np.array([[0.0, 1.0], [1.0, 0.0]])).tolist()
-    [0.0, 1.0, 2.0, 5.0]
-    """
-    n = additive.shape[0]
-    sym = pairwise + pairwise.T
-    out = np.empty(1 << n)
-    out[0] = 0.0
-    scratch = np.empty(1 << max(n - 1, 0))
-    for k in range(n):
-        half = 1 << k
-        gain = _additive_into(scratch[:half], sym[k, :k])
-        gain += additive[k]
-        np.add(out[:half], gain, out=out[half: 2 * half])
-    return out
-
-
 def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
-    from coopgame.games.tu import TUGame
+    from coopgame.games.structured import ScaleEconomyCost, StructuredGame
 
     game = _ncity_game(spec)
     structured = game.tu_game()
     n = spec.n_players
-    demand = spec["demand"]
-    scale, exponent = float(spec["infra_scale"]), float(spec["infra_exponent"])
+    facility = ScaleEconomyCost(spec["demand"], scale=float(spec["infra_scale"]),
+                                exponent=float(spec["infra_exponent"]))
+    # v(S) = quadratic city-model part + savings of one shared facility with scale economies
+    # Σ_{i∈S} K q_i^θ − K (Σ_{i∈S} q)^θ, θ < 1 (DESIGN §2.1 cost games): the game's own dense expansion
+    # (StructuredGame.to_tu), stored as 2**n values because the report's dense solvers need them.
+    with_facility = StructuredGame(structured.additive + facility.standalone, structured.pairwise, spec.players,
+                                   costs=facility)
 
-    def dense() -> TUGame:
-        # v(S) = quadratic city-model part + savings of one shared facility with scale economies
-        # K (Σ q)^θ, θ < 1 (DESIGN §2.1 cost games): no structure left, so 2**n values are stored.
-        ensure_dense_fits(n, func="BuiltModel.tu", arrays=4)
-        values = quadratic_dense(structured.additive, structured.pairwise)
-        buffer = np.empty_like(values)
-        values += _additive_into(buffer, scale * demand**exponent)
-        _additive_into(buffer, demand)
-        np.power(buffer, exponent, out=buffer)
-        buffer *= scale
-        values -= buffer
-        del buffer
-        return TUGame(values, spec.players)
+    def dense() -> Any:
+        ensure_dense_fits(n, func="BuiltModel.tu", arrays=3)
+        return with_facility.to_tu()
 
     initial = spec["initial"] if "initial" in spec.parameters else None
     return BuiltModel(spec, tu_factory=dense, ncity=game, initial=initial, weights=_weights(spec),

@@ -362,18 +362,30 @@ class TaxBasePoolRule(_TransferRule):
         return f"tax-base pool {self.pool_share:.0%}"
 
     def distribution_index(self) -> FloatVector:
-        """``Pop_i^β · (FC_avg / FC_i)^γ`` with FC_avg the mean capacity (it cancels in the shares)."""
-        fc_avg = float(self.fiscal_capacity.mean())
+        """``Pop_i^β · (FC_avg / FC_i)^γ``, FC_avg the areawide capacity per head ``Σ FC_j Pop_j / Σ Pop_j``.
+
+        The average is the area's (value over population) [S-I01]; any common
+        factor cancels in the shares, so only the index's scale depends on it.
+        """
+        fc_avg = float(np.sum(self.fiscal_capacity * self.population) / self.population.sum())
         return self.population ** self.population_exponent * (fc_avg / self.fiscal_capacity) ** self.capacity_exponent
 
     def pool(self) -> float:
         """Size of the pool: ``p · Σ G_i``."""
         return float(self.pool_share * self.growth.sum())
 
-    def net_transfers(self) -> FloatVector:
+    def contributions(self) -> FloatVector:
+        """What each member pays into the pool: ``p · G_i`` (tax base)."""
+        return self.pool_share * self.growth
+
+    def distribution(self) -> FloatVector:
+        """What each member draws from the pool: ``Pool · I_i / Σ I`` (tax base)."""
         index = self.distribution_index()
-        received = self.pool() * index / index.sum()
-        return self.tax_rate * (received - self.pool_share * self.growth)
+        return self.pool() * index / index.sum()
+
+    def net_transfers(self) -> FloatVector:
+        """``tax_rate · (D_i − p · G_i)``: received minus paid in, as revenue; sums to 0."""
+        return self.tax_rate * (self.distribution() - self.contributions())
 
     def parameters(self) -> dict[str, Any]:
         return {"pool_share": self.pool_share, "tax_rate": self.tax_rate, "growth": self.growth.tolist(),
@@ -504,29 +516,31 @@ class RelocationTaxRule(_TransferRule):
         return f"relocation tax {self.share:.0%} to {self.out_region}"
 
     def schedule(self) -> RelocationSchedule:
-        """The year-by-year split of the post-move taxes."""
+        """The year-by-year split of the post-move taxes.
+
+        Vectorised: the out-region's receipts are the running sum of
+        ``share · τ_t`` capped at the pre-move total, over the first ``years``
+        years, or ``years + extension_years`` when the cap was not reached
+        in the first ``years``; once the cap binds the increments are zero.
+        """
         tau = self.post_move_taxes
         eligible = bool(self.pre_move_taxes.mean() >= self.threshold)
         cap = float(self.pre_move_taxes.sum())
+        slack = 1e-12 * max(1.0, cap)
         out = np.zeros(tau.shape[0])
-        taken = 0.0
         extended = False
         if eligible:
-            horizon = self.years
-            for t in range(tau.shape[0]):
-                if t == self.years and taken < cap:
-                    extended = self.extension_years > 0
-                    horizon = self.years + self.extension_years
-                if t >= horizon:
-                    break
-                out[t] = min(self.share * tau[t], cap - taken)
-                taken += out[t]
-        cap_reached = bool(eligible and taken >= cap - 1e-12 * max(1.0, cap))
+            taken = np.minimum(np.cumsum(self.share * tau[: self.years + self.extension_years]), cap)
+            after_base = float(taken[self.years - 1]) if 0 < self.years <= taken.shape[0] else 0.0
+            extended = bool(self.extension_years > 0 and tau.shape[0] > self.years and after_base < cap - slack)
+            horizon = min(self.years + (self.extension_years if extended else 0), taken.shape[0])
+            out[:horizon] = np.diff(taken[:horizon], prepend=0.0)
+        cap_reached = bool(eligible and out.sum() >= cap - slack)
         horizon_done = tau.shape[0] >= self.years + (self.extension_years if extended else 0)
         subsidy = self.central_subsidy if (eligible and not cap_reached and horizon_done) else 0.0
         discount = (1.0 + self.discount_rate) ** -np.arange(1, tau.shape[0] + 1)
-        return RelocationSchedule(out, tau - out, eligible, cap, extended, cap_reached, float(subsidy),
-                                  float(out @ discount), self.parameters())
+        return RelocationSchedule(as_readonly(out), as_readonly(tau - out), eligible, cap, extended, cap_reached,
+                                  float(subsidy), float(out @ discount), self.parameters())
 
     def net_transfers(self) -> FloatVector:
         pv = self.schedule().present_value_out

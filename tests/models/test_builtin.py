@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 import coopgame
-from coopgame.models.builders import graded_transfer, quadratic_dense, relocation_schedule, tax_base_pool
+from coopgame._bitmask import quadratic_values
+from coopgame.models.builders import graded_transfer
+from coopgame.policy.real_rules import RelocationTaxRule, TaxBasePoolRule
 from coopgame.models.seeds import data_dir
 from coopgame.errors import ModelSpecError
 
@@ -150,18 +152,30 @@ def test_fund_section_recipients_must_be_shares():
         spec.with_values(section_recipients=[[0, 0.5, 0.4], [0, 0, 1], [0, 0, 0]])
 
 
+def _relocation(pre, post, **terms):
+    return RelocationTaxRule("Beijing", "Hebei", pre, post, **terms).schedule()
+
+
 def test_relocation_schedule_cap_and_extension():
     # pre-move total 0.9; half of (0.25, 0.3, 0.35) = 0.45 < 0.9 after 3 years -> extension: + 0.2 + 0.225
-    s = relocation_schedule([0.3, 0.3, 0.3], [0.25, 0.3, 0.35, 0.4, 0.45], share=0.5, threshold=0.2)
-    np.testing.assert_allclose(s["out_region"], [0.125, 0.15, 0.175, 0.2, 0.225])
-    assert not s["cap_reached"]
-    s = relocation_schedule([0.3, 0.3, 0.3], [1.0, 1.0, 1.0, 1.0, 1.0], share=0.5, threshold=0.2)
-    np.testing.assert_allclose(s["out_region"], [0.5, 0.4, 0, 0, 0])
-    assert s["cap_reached"]
-    s = relocation_schedule([0.1, 0.1, 0.1], [1.0] * 5, share=0.5, threshold=0.2)
-    assert not s["eligible"] and s["out_region"].sum() == 0
-    s = relocation_schedule([0.3] * 3, [0.2] * 5, share=0.5, threshold=0.2, extension_years=0)
-    np.testing.assert_allclose(s["out_region"], [0.1, 0.1, 0.1, 0, 0])
+    s = _relocation([0.3, 0.3, 0.3], [0.25, 0.3, 0.35, 0.4, 0.45])
+    np.testing.assert_allclose(s.out_region_share, [0.125, 0.15, 0.175, 0.2, 0.225])
+    assert s.extended and not s.cap_reached
+    s = _relocation([0.3, 0.3, 0.3], [1.0, 1.0, 1.0, 1.0, 1.0])
+    np.testing.assert_allclose(s.out_region_share, [0.5, 0.4, 0, 0, 0])
+    assert s.cap_reached and not s.extended
+    s = _relocation([0.1, 0.1, 0.1], [1.0] * 5)
+    assert not s.eligible and s.out_region_share.sum() == 0
+    s = _relocation([0.3] * 3, [0.2] * 5, extension_years=0)
+    np.testing.assert_allclose(s.out_region_share, [0.1, 0.1, 0.1, 0, 0])
+
+
+def test_relocation_model_schedule_is_the_policy_rule():
+    built = coopgame.load_model("relocation_tax_share").build()
+    sched = built.values["schedule"]
+    np.testing.assert_allclose(sched.out_region_share, [0.125, 0.15, 0.175, 0.2, 0.225])
+    assert sched.out_region_share.tolist() == built.values["rule"].schedule().out_region_share.tolist()
+    assert built.tables["schedule"].rows[0][:3] == ("1", "0.25", "0.125")
 
 
 def test_relocation_model_payoffs():
@@ -186,8 +200,9 @@ def test_tax_base_pool_conserves_and_follows_the_statute():
     fc = rev / pop
     index = pop * (rev.sum() / pop.sum()) / fc
     np.testing.assert_allclose(r["distribution"], 0.4 * 0.05 * rev.sum() * index / index.sum())
-    small = tax_base_pool([10.0, 0.0], [1.0, 1.0], [2.0, 1.0], pool_share=0.4)
-    np.testing.assert_allclose(small["distribution"], [4 * (1.5 / 2) / (1.5 / 2 + 1.5), 4 * 1.5 / (1.5 / 2 + 1.5)])
+    small = TaxBasePoolRule(["rich", "poor"], [10.0, 0.0], [1.0, 1.0], [2.0, 1.0], pool_share=0.4)
+    np.testing.assert_allclose(small.distribution(), [4 * (1.5 / 2) / (1.5 / 2 + 1.5), 4 * 1.5 / (1.5 / 2 + 1.5)])
+    np.testing.assert_allclose(small.distribution_index(), [1.5 / 2, 1.5])  # areawide capacity per head 1.5
 
 
 def test_enclave_stock_increment_and_two_player_shapley():
@@ -296,13 +311,15 @@ def test_dense_builder_matches_brute_force(tmp_path):
         assert values[mask] == pytest.approx(v, abs=1e-9), mask
 
 
-def test_quadratic_dense_matches_structured_game():
+def test_quadratic_values_match_the_structured_game():
     rng = np.random.default_rng(0)
     a = rng.normal(size=7)
     m = rng.random((7, 7))
     np.fill_diagonal(m, 0)
-    want = coopgame.StructuredGame(a, m).to_tu().values
-    np.testing.assert_allclose(quadratic_dense(a, m), want, atol=1e-12)
+    member = (np.arange(2**7)[:, None] >> np.arange(7)) & 1
+    want = member @ a + np.einsum("ki,ij,kj->k", member, m, member)  # v(S) written out
+    np.testing.assert_allclose(quadratic_values(a, m), want, atol=1e-12)
+    np.testing.assert_allclose(coopgame.StructuredGame(a, m).to_tu().values, want, atol=1e-12)
 
 
 def test_yrd26_is_lazy_and_has_26_players():
