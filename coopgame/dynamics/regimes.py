@@ -11,20 +11,21 @@ from coopgame._validation import check_tol
 from coopgame.dynamics._systems import BinarySystem, as_system
 from coopgame.dynamics.local_stability import RestPointsResult, rest_points
 from coopgame.errors import InvalidGameError
+from coopgame.games.regimes import (
+    PROFILES_2X2,
+    REGIME_CODES,
+    Regime,
+    regime_of_profiles,
+    regimes_2x2,
+    stable_profiles_2x2,
+)
 from coopgame.results import Result, Summary
 from coopgame.tolerances import DYNAMICS_TOL
 
 __all__ = ["REGIMES", "RegimeResult", "evolutionary_regime"]
 
-REGIMES = {
-    "cooperation dominant": "full cooperation is the only ESS: it attracts the interior",
-    "defection dominant": "mutual defection is the only ESS: cooperation dies out",
-    "bistable": "full cooperation and mutual defection are both ESS (stag hunt): initial willingness decides",
-    "anti-coordination": "the stable profiles are one-sided: some cities cooperate, others defect",
-    "cycling": "no stable vertex; the interior point is a centre and shares cycle around it",
-    "no stable vertex": "no vertex is stable; trajectories stay in the interior (cycles or slow drift)",
-    "degenerate": "a payoff advantage is zero at a vertex: the linearisation does not decide",
-}
+REGIMES = {regime.value: regime.description for regime in REGIME_CODES}
+"""Each :class:`~coopgame.games.regimes.Regime` (by its text) with what it means."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,10 +34,10 @@ class RegimeResult(Result):
 
     Attributes
     ----------
-    regime : str
-        One of :data:`REGIMES`: ``cooperation dominant``, ``defection
-        dominant``, ``bistable``, ``anti-coordination``, ``cycling``,
-        ``no stable vertex``, ``degenerate``.
+    regime : Regime
+        ``cooperation dominant``, ``defection dominant``, ``bistable``,
+        ``selective cooperation``, ``anti-coordination``, ``cycling``,
+        ``no stable profile`` or ``degenerate`` (see :class:`~coopgame.games.regimes.Regime`).
     description : str
     ess : tuple of tuple of int
         The stable pure profiles (1 = cooperate).
@@ -46,7 +47,7 @@ class RegimeResult(Result):
         The Friedman table the regime was read from.
     """
 
-    regime: str
+    regime: Regime
     description: str
     ess: tuple[tuple[int, ...], ...]
     method: str = "rest-point analysis"
@@ -85,20 +86,23 @@ def evolutionary_regime(game: Any, *, tol: float = DYNAMICS_TOL) -> RegimeResult
 
     Notes
     -----
-    The regime is read from the set of ESS vertices: {all cooperate} →
-    cooperation dominant; {all defect} → defection dominant; both → bistable;
-    any stable vertex mixing cooperators and defectors → anti-coordination;
-    none → cycling when a 2×2 game's interior point is a centre, otherwise
-    "no stable vertex". Any vertex with a zero eigenvalue and no other ESS
-    makes the game ``degenerate``.
+    The regime is read from the set of ESS vertices (for a 2×2 game, its strict
+    pure Nash equilibria, by :func:`coopgame.games.regimes.regimes_2x2`, the
+    classifier :meth:`PairwiseGame.classify` and sweeps use too): {all
+    cooperate} → cooperation dominant; {all defect} → defection dominant; both
+    → bistable; exactly one vertex mixing cooperators and defectors →
+    selective cooperation, several → anti-coordination; none → cycling when
+    the interior point is a centre (always so in a 2×2 game without ties),
+    otherwise "no stable profile". A vertex with a zero eigenvalue (a payoff
+    tie within ``tol`` times the payoff scale) makes the game ``degenerate``.
 
     Examples
     --------
     >>> import coopgame
     >>> g = coopgame.PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2,
     ...                                         lone_loss=1, reward=3, penalty=3)
-    >>> coopgame.evolutionary_regime(g).regime
-    'cooperation dominant'
+    >>> print(coopgame.evolutionary_regime(g).regime)
+    cooperation dominant
     """
     func = "evolutionary_regime"
     tol = check_tol(tol, func=func)
@@ -107,24 +111,16 @@ def evolutionary_regime(game: Any, *, tol: float = DYNAMICS_TOL) -> RegimeResult
         raise InvalidGameError(f"{func}(): every population needs exactly two actions (cooperate, defect); "
                                f"got a {system.A.shape[0]}x{system.A.shape[1]} game")
     rp = rest_points(game, tol=tol)
-    vertices = [p for p in rp.points if p.kind == "vertex"]
-    ess = [tuple(int(v) for v in np.rint(p.state)) for p in vertices if p.is_ess]
-    P = system.dim
-    all_c, all_d = (1,) * P, (0,) * P
-    degenerate = any(p.label == "non-hyperbolic" for p in vertices)
-    if set(ess) == {all_c}:
-        regime = "cooperation dominant"
-    elif set(ess) == {all_d}:
-        regime = "defection dominant"
-    elif set(ess) == {all_c, all_d}:
-        regime = "bistable"
-    elif ess and not degenerate:
-        regime = "anti-coordination"
-    elif degenerate:
-        regime = "degenerate"
-    elif any(p.label == "centre" for p in rp.points if p.kind == "interior"):
-        regime = "cycling"
+    if system.kind == "pairwise":
+        A, B = (game.row_payoffs, game.col_payoffs) if hasattr(game, "row_payoffs") else game
+        stable, _ = stable_profiles_2x2(A, B, tol=tol)
+        ess = [p for p, s in zip(PROFILES_2X2, stable[0]) if s]
+        regime = REGIME_CODES[int(regimes_2x2(A, B, tol=tol)[0])]
     else:
-        regime = "no stable vertex"
-    return RegimeResult(regime=regime, description=REGIMES[regime], ess=tuple(sorted(ess, reverse=True)),
+        vertices = [p for p in rp.points if p.kind == "vertex"]
+        ess = [tuple(int(v) for v in np.rint(p.state)) for p in vertices if p.is_ess]
+        regime = regime_of_profiles(ess, system.dim,
+                                    degenerate=any(p.label == "non-hyperbolic" for p in vertices),
+                                    centre=any(p.label == "centre" for p in rp.points if p.kind == "interior"))
+    return RegimeResult(regime=regime, description=regime.description, ess=tuple(sorted(ess, reverse=True)),
                         parameters={"tol": tol}, rest_points=rp)

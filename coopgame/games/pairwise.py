@@ -21,10 +21,11 @@ from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix
 from coopgame._validation import as_float_array, as_readonly, check_players, check_tol
 from coopgame.errors import InvalidGameError, InvalidParameterError
+from coopgame.games.regimes import REGIME_CODES, Regime, regimes_2x2
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["PairwiseGame", "GameClassification", "COOPERATE", "DEFECT"]
+__all__ = ["PairwiseGame", "GameClassification", "COOPERATE", "DEFECT", "two_city_payoffs"]
 
 COOPERATE: int = 0
 """Index of the cooperative action in a 2×2 cooperation game."""
@@ -192,15 +193,8 @@ class PairwiseGame(ReadOnlyState):
         a = _pair(alpha, func=func, name="alpha", minimum=0.0)[0]
         if np.ndim(alpha) != 0 or a > 1.0:
             raise InvalidParameterError(f"{func}(): alpha must be a number in [0, 1]; got {alpha!r}")
-        share = np.array([a * dR, (1.0 - a) * dR])
-        mutual_f = F if penalise_mutual_defection else np.zeros(2)
-        # own[i] is city i's payoff matrix indexed by (own action, other's action).
-        own = np.empty((2, 2, 2))
-        own[:, 0, 0] = R + share - C + W
-        own[:, 0, 1] = R - C - L + W
-        own[:, 1, 0] = R + E - F
-        own[:, 1, 1] = R - mutual_f
-        return cls(own[0], own[1].T, players=players)
+        A, B = two_city_payoffs(C, dR, a, E, L, W, F, R, penalise_mutual_defection=penalise_mutual_defection)
+        return cls(A, B, players=players)
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -327,12 +321,14 @@ class PairwiseGame(ReadOnlyState):
         ===========================  ====================================
 
         The game carries the common type's name when both players share it;
-        otherwise it is ``"asymmetric"``. The *regime* describes pure best
-        responses, the way the evolutionary literature does (MODELS.md §1.2):
-        ``cooperation-dominant``, ``defection-dominant``, ``dominance-solvable``
-        (one player has a dominant action, the other responds),
-        ``bistable`` (equilibria (C, C) and (D, D)), ``anti-coordination``
-        (equilibria (C, D) and (D, C)), ``cycling`` (no pure equilibrium) or
+        otherwise it is ``"asymmetric"``. The *regime* is a
+        :class:`~coopgame.games.regimes.Regime` read from the strict pure
+        equilibria (the stable vertices of the replicator dynamics), the same
+        classifier as :func:`coopgame.evolutionary_regime` and
+        :func:`coopgame.parameter_sweep` use: ``cooperation dominant`` (only
+        (C, C)), ``defection dominant`` (only (D, D)), ``bistable`` (both),
+        ``selective cooperation`` (only (C, D) or only (D, C)),
+        ``anti-coordination`` ((C, D) and (D, C)), ``cycling`` (none) or
         ``degenerate`` (a tie).
 
         Raises
@@ -342,20 +338,19 @@ class PairwiseGame(ReadOnlyState):
 
         Examples
         --------
-        >>> PairwiseGame([[3, 1], [4, 0]], [[3, 4], [1, 0]]).classify().name
-        'chicken'
+        >>> cls = PairwiseGame([[3, 1], [4, 0]], [[3, 4], [1, 0]]).classify()
+        >>> cls.name, str(cls.regime)
+        ('chicken', 'anti-coordination')
         """
         func = "PairwiseGame.classify"
         if self.shape != (2, 2):
             raise InvalidGameError(f"{func}(): classification needs a 2x2 game; got shape {self.shape}")
-        tol = check_tol(tol, func=func) * self.payoff_scale
+        rel_tol = check_tol(tol, func=func)
+        tol = rel_tol * self.payoff_scale
         own_row = self._A
         own_col = self._B.T  # indexed (own action, other's action)
         types = (_player_type(own_row, tol), _player_type(own_col, tol))
-        # Sign of each player's incentive to cooperate against C and against D.
-        d_row = (own_row[0, 0] - own_row[1, 0], own_row[0, 1] - own_row[1, 1])
-        d_col = (own_col[0, 0] - own_col[1, 0], own_col[0, 1] - own_col[1, 1])
-        regime = _regime(d_row, d_col, tol)
+        regime = REGIME_CODES[int(regimes_2x2(self._A, self._B, tol=rel_tol)[0])]
         name = types[0] if types[0] == types[1] and types[0] != "tie" else (
             "degenerate" if "tie" in types else "asymmetric")
         return GameClassification(name=name, row_type=types[0], col_type=types[1], regime=regime,
@@ -391,15 +386,15 @@ class GameClassification(Result):
         ``"asymmetric"`` when they differ, ``"degenerate"`` on ties.
     row_type, col_type : str
         Each player's own type.
-    regime : str
-        Pure best-response structure (``bistable``, ``cycling`` ...).
+    regime : Regime
+        The long-run outcome read from the strict pure equilibria (``bistable``, ``cycling`` ...).
     players : tuple of str
     """
 
     name: str
     row_type: str
     col_type: str
-    regime: str
+    regime: Regime
     players: tuple[str, ...] = ()
     game: PairwiseGame | None = field(default=None, repr=False)
 
@@ -432,24 +427,47 @@ def _player_type(own: np.ndarray, tol: float) -> str:
     return "stag hunt" if R > P + tol else "coordination"
 
 
-def _regime(d_row: tuple[float, float], d_col: tuple[float, float], tol: float) -> str:
-    if any(abs(d) <= tol for d in (*d_row, *d_col)):
-        return "degenerate"
-    row_dom = d_row[0] > 0 and d_row[1] > 0, d_row[0] < 0 and d_row[1] < 0
-    col_dom = d_col[0] > 0 and d_col[1] > 0, d_col[0] < 0 and d_col[1] < 0
-    if row_dom[0] and col_dom[0]:
-        return "cooperation-dominant"
-    if row_dom[1] and col_dom[1]:
-        return "defection-dominant"
-    if any(row_dom) or any(col_dom):
-        return "dominance-solvable"
-    row_coord = d_row[0] > 0  # cooperate against C, defect against D
-    col_coord = d_col[0] > 0
-    if row_coord and col_coord:
-        return "bistable"
-    if not row_coord and not col_coord:
-        return "anti-coordination"
-    return "cycling"
+def two_city_payoffs(cost: ArrayLike, synergy: ArrayLike, alpha: ArrayLike, free_ride_gain: ArrayLike,
+                     lone_loss: ArrayLike, reward: ArrayLike, penalty: ArrayLike, base: ArrayLike = 0.0, *,
+                     penalise_mutual_defection: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Payoff matrices of the two-city game (MODELS.md BM1) for a stack of parameter values; no validation.
+
+    The one place the BM1 payoffs are written: :meth:`PairwiseGame.from_two_city`
+    (which validates its arguments first) and the batched model builders of a
+    parameter sweep both call it.
+
+    Parameters
+    ----------
+    cost, free_ride_gain, lone_loss, reward, penalty, base : array_like, shape (..., 2)
+        Per-city values ``(city A, city B)``; anything broadcasting to ``(..., 2)``.
+    synergy, alpha : array_like, shape (...)
+        ``ΔR`` and city A's share ``α`` of it.
+    penalise_mutual_defection : bool, default True
+
+    Returns
+    -------
+    A, B : ndarray, shape (..., 2, 2)
+        Row (city A) and column (city B) payoffs, rows and columns ordered (C, D).
+
+    Examples
+    --------
+    >>> A, B = two_city_payoffs(4, [6, 0], 0.5, 2, 1, 2, 1.5)
+    >>> A.shape, A[0].tolist()
+    ((2, 2, 2), [[1.0, -3.0], [0.5, -1.5]])
+    """
+    f = np.float64
+    dR = np.asarray(synergy, dtype=f)
+    a = np.asarray(alpha, dtype=f)
+    share = np.stack(np.broadcast_arrays(a * dR, (1.0 - a) * dR), axis=-1)
+    C, E, L, W, F, R = (np.asarray(x, dtype=f) for x in (cost, free_ride_gain, lone_loss, reward, penalty, base))
+    shape = np.broadcast_shapes(share.shape, C.shape, E.shape, L.shape, W.shape, F.shape, R.shape)
+    # own[..., i, s, t]: city i's payoff when it plays s and the other plays t.
+    own = np.empty((*shape[:-1], 2, 2, 2))
+    own[..., 0, 0] = R + share - C + W
+    own[..., 0, 1] = R - C - L + W
+    own[..., 1, 0] = R + E - F
+    own[..., 1, 1] = R - F if penalise_mutual_defection else np.broadcast_to(R, shape)
+    return own[..., 0, :, :], np.swapaxes(own[..., 1, :, :], -1, -2)
 
 
 def _pair(value: ArrayLike, *, func: str, name: str, minimum: float | None = None,

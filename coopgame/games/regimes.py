@@ -10,9 +10,15 @@ and :func:`coopgame.parameter_sweep` all name their outcome with a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
-__all__ = ["Regime"]
+import numpy as np
+from numpy.typing import ArrayLike
+
+from coopgame.tolerances import DEFAULT_TOL
+
+__all__ = ["Regime", "REGIME_CODES", "PROFILES_2X2", "stable_profiles_2x2", "regimes_2x2", "regime_of_profiles"]
 
 
 class Regime(StrEnum):
@@ -56,3 +62,136 @@ _DESCRIPTIONS = {
     Regime.DEGENERATE: "a payoff difference is zero at a profile: the strict comparison (the linearisation) "
                        "does not decide",
 }
+
+
+REGIME_CODES: tuple[Regime, ...] = tuple(Regime)
+"""The regimes in code order: ``regimes_2x2`` returns indices into this tuple (``list(Regime)``)."""
+
+PROFILES_2X2: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (0, 0))
+"""The pure profiles of a 2×2 cooperation game in the column order of :func:`stable_profiles_2x2`,
+as ``(row cooperates, column cooperates)``: (C, C), (C, D), (D, C), (D, D)."""
+
+
+def stable_profiles_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = DEFAULT_TOL) -> tuple[np.ndarray, np.ndarray]:
+    """Which pure profiles of each 2×2 cooperation game are strict Nash equilibria, and which games tie.
+
+    Action 0 cooperates (C), action 1 defects (D). A strict Nash equilibrium of
+    a 2×2 game is exactly an asymptotically stable vertex of its two-population
+    replicator system.
+
+    Parameters
+    ----------
+    A, B : array_like, shape (G, 2, 2) or (2, 2)
+        Row and column player's payoffs.
+    tol : float, default DEFAULT_TOL
+        Relative tolerance: a payoff difference within ``tol`` times the game's
+        payoff scale (largest absolute payoff, at least 1) is a tie.
+
+    Returns
+    -------
+    stable : ndarray of bool, shape (G, 4)
+        Columns in the order of :data:`PROFILES_2X2`: (C, C), (C, D), (D, C), (D, D).
+    degenerate : ndarray of bool, shape (G,)
+        Some player is indifferent between its actions against some action of the other.
+
+    Examples
+    --------
+    >>> stable, tie = stable_profiles_2x2([[4, 0], [3, 2]], [[4, 3], [0, 2]])   # stag hunt
+    >>> stable.tolist(), tie.tolist()
+    ([[True, False, False, True]], [False])
+    """
+    a = np.asarray(A, dtype=np.float64)
+    b = np.asarray(B, dtype=np.float64)
+    if a.ndim == 2:
+        a, b = a[None], b[None]
+    scale = np.maximum(np.abs(a).max(axis=(1, 2)), np.abs(b).max(axis=(1, 2)))
+    t = tol * np.maximum(scale, 1.0)
+    a0 = a[:, 0, 0] - a[:, 1, 0]   # row: C rather than D against C
+    a1 = a[:, 0, 1] - a[:, 1, 1]   # row: C rather than D against D
+    d0 = b[:, 0, 0] - b[:, 0, 1]   # column: C rather than D against C
+    d1 = b[:, 1, 0] - b[:, 1, 1]   # column: C rather than D against D
+    stable = np.empty((a.shape[0], 4), dtype=bool)
+    stable[:, 0] = (a0 > t) & (d0 > t)
+    stable[:, 1] = (a1 > t) & (d0 < -t)
+    stable[:, 2] = (a0 < -t) & (d1 > t)
+    stable[:, 3] = (a1 < -t) & (d1 < -t)
+    degenerate = (np.abs(a0) <= t) | (np.abs(a1) <= t) | (np.abs(d0) <= t) | (np.abs(d1) <= t)
+    return stable, degenerate
+
+
+def regime_of_profiles(stable: Collection[tuple[int, ...]], n_players: int, *, degenerate: bool = False,
+                       centre: bool = False) -> Regime:
+    """The regime named by a set of stable pure profiles (1 = cooperate).
+
+    {all cooperate} → ``COOPERATION_DOMINANT``; {all defect} →
+    ``DEFECTION_DOMINANT``; both → ``BISTABLE``; otherwise exactly one
+    profile mixing cooperators and defectors → ``SELECTIVE``, several →
+    ``ANTI_COORDINATION``; none → ``CYCLING`` when the interior rest point is a
+    centre, else ``NO_STABLE_PROFILE``. A tie (``degenerate``) gives
+    ``DEGENERATE`` whatever the set.
+
+    Examples
+    --------
+    >>> str(regime_of_profiles({(1, 1), (0, 0)}, 2))
+    'bistable'
+    >>> str(regime_of_profiles({(1, 0)}, 2))
+    'selective cooperation'
+    """
+    if degenerate:
+        return Regime.DEGENERATE
+    profiles = {tuple(int(v) for v in p) for p in stable}
+    all_c, all_d = (1,) * n_players, (0,) * n_players
+    if profiles == {all_c}:
+        return Regime.COOPERATION_DOMINANT
+    if profiles == {all_d}:
+        return Regime.DEFECTION_DOMINANT
+    if profiles == {all_c, all_d}:
+        return Regime.BISTABLE
+    mixed = profiles - {all_c, all_d}
+    if len(mixed) == 1:
+        return Regime.SELECTIVE
+    if mixed:
+        return Regime.ANTI_COORDINATION
+    return Regime.CYCLING if centre else Regime.NO_STABLE_PROFILE
+
+
+# Regime code of each stable set of a non-degenerate 2×2 game, indexed by its bits (CC, CD, DC, DD) = (1, 2, 4, 8).
+# With no tie and no strict pure equilibrium the best responses cycle: the interior point is a centre.
+_CODE_OF_SET = np.array([REGIME_CODES.index(regime_of_profiles(
+    [p for k, p in enumerate(PROFILES_2X2) if bits >> k & 1], 2, centre=True)) for bits in range(16)], dtype=np.int8)
+_DEGENERATE_CODE = REGIME_CODES.index(Regime.DEGENERATE)
+
+
+def regimes_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = DEFAULT_TOL) -> np.ndarray:
+    """The regime of each 2×2 cooperation game of a stack, as codes into :data:`REGIME_CODES` (``list(Regime)``).
+
+    The one classifier of 2×2 regimes: :meth:`PairwiseGame.classify`,
+    :func:`coopgame.evolutionary_regime` and :func:`coopgame.parameter_sweep`
+    all read it. The regime is named by the set of strict pure Nash equilibria
+    (see :func:`stable_profiles_2x2` and :func:`regime_of_profiles`); any tie
+    within ``tol`` (relative to each game's payoff scale) is ``DEGENERATE``.
+
+    Parameters
+    ----------
+    A, B : array_like, shape (G, 2, 2) or (2, 2)
+    tol : float, default DEFAULT_TOL
+
+    Returns
+    -------
+    ndarray of int8, shape (G,)
+
+    Examples
+    --------
+    A prisoner's dilemma, a stag hunt and matching pennies:
+
+    >>> A = [[[3, 0], [5, 1]], [[4, 0], [3, 2]], [[1, -1], [-1, 1]]]
+    >>> B = [[[3, 5], [0, 1]], [[4, 3], [0, 2]], [[-1, 1], [1, -1]]]
+    >>> [str(REGIME_CODES[c]) for c in regimes_2x2(A, B)]
+    ['defection dominant', 'bistable', 'cycling']
+    """
+    stable, degenerate = stable_profiles_2x2(A, B, tol=tol)
+    bits = stable[:, 0] + 2 * stable[:, 1].astype(np.int8) + 4 * stable[:, 2].astype(np.int8) \
+        + 8 * stable[:, 3].astype(np.int8)
+    codes = _CODE_OF_SET[bits]
+    codes[degenerate] = _DEGENERATE_CODE
+    return codes

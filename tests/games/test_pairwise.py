@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
+import coopgame
 from coopgame import NCityGame, PairwiseGame
+from coopgame.games.regimes import Regime
 from coopgame.errors import InvalidGameError, InvalidParameterError
 
 
@@ -31,10 +33,10 @@ def test_invalid_matrices(A, B, fragment):
 def test_bm1_worked_check_of_models_md():
     """MODELS.md BM1: ΔR=6, α=.5, C=4, E=2, L=1. (W,F)=(0,0): only (D,D); (2,1.5): bistable; (3,3): (C,C)."""
     base = dict(cost=4, synergy=6, alpha=0.5, free_ride_gain=2, lone_loss=1)
-    assert PairwiseGame.from_two_city(**base).classify().regime == "defection-dominant"
+    assert PairwiseGame.from_two_city(**base).classify().regime == "defection dominant"
     bistable = PairwiseGame.from_two_city(**base, reward=2, penalty=1.5).classify()
     assert bistable.regime == "bistable" and bistable.name == "stag hunt"
-    assert PairwiseGame.from_two_city(**base, reward=3, penalty=3).classify().regime == "cooperation-dominant"
+    assert PairwiseGame.from_two_city(**base, reward=3, penalty=3).classify().regime == "cooperation dominant"
 
 
 def test_bm1_payoff_table_by_hand():
@@ -66,18 +68,25 @@ def test_bm1_equals_the_two_city_case_of_the_n_city_model():
 
 
 @pytest.mark.parametrize("A, B, name, regime", [
-    ([[3, 0], [5, 1]], [[3, 5], [0, 1]], "prisoner's dilemma", "defection-dominant"),
+    ([[3, 0], [5, 1]], [[3, 5], [0, 1]], "prisoner's dilemma", "defection dominant"),
     ([[4, 0], [3, 2]], [[4, 3], [0, 2]], "stag hunt", "bistable"),
     ([[3, 1], [4, 0]], [[3, 4], [1, 0]], "chicken", "anti-coordination"),
-    ([[4, 3], [2, 1]], [[4, 2], [3, 1]], "harmony", "cooperation-dominant"),
-    ([[1, 0], [3, 2]], [[1, 3], [0, 2]], "deadlock", "defection-dominant"),
+    ([[4, 3], [2, 1]], [[4, 2], [3, 1]], "harmony", "cooperation dominant"),
+    ([[1, 0], [3, 2]], [[1, 3], [0, 2]], "deadlock", "defection dominant"),
     ([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], "asymmetric", "cycling"),
     ([[1, 1], [0, 0]], [[1, 1], [0, 0]], "degenerate", "degenerate"),
+    # row coordinates, column defects whatever: the one stable profile is (D, D) (once "dominance-solvable")
+    ([[3, 0], [2, 1]], [[1, 2], [0, 1]], "asymmetric", "defection dominant"),
+    # row cooperates whatever, column free-rides: the one stable profile (C, D) mixes C and D
+    ([[3, 2], [1, 0]], [[1, 2], [0, 1]], "asymmetric", "selective cooperation"),
 ])
 def test_classification_of_textbook_games(A, B, name, regime):
     cls = PairwiseGame(A, B).classify()
     assert (cls.name, cls.regime) == (name, regime)
+    assert isinstance(cls.regime, Regime)
     assert cls.name in str(cls)
+    # one vocabulary: the evolutionary regime of the same game is the same Regime
+    assert coopgame.evolutionary_regime(PairwiseGame(A, B)).regime is cls.regime
 
 
 def test_classification_needs_2x2():
