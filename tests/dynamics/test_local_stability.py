@@ -5,8 +5,6 @@ import itertools
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from coopgame import (
     NCityGame,
@@ -18,6 +16,7 @@ from coopgame import (
 )
 from coopgame.errors import InvalidGameError
 from tests.dynamics.reference_models import worked, xinan_matrices
+from tests.strategies import bimatrix, bounded
 
 
 def numeric_jacobian(A, B, z, h=1e-6):
@@ -76,7 +75,7 @@ def test_friedman_table_matches_the_literature_formulas():
 
 
 @settings(max_examples=60, deadline=None)
-@given(hnp.arrays(np.float64, (2, 2, 2), elements=st.floats(-10, 10, allow_nan=False).map(lambda v: round(v, 3))))
+@given(bimatrix(2, 2, elements=bounded(10, decimals=3)))
 def test_interior_point_is_never_an_ess_and_has_zero_trace(AB):
     res = rest_points((AB[0], AB[1]))
     for p in res.points:
@@ -87,7 +86,7 @@ def test_interior_point_is_never_an_ess_and_has_zero_trace(AB):
 
 
 @settings(max_examples=60, deadline=None)
-@given(hnp.arrays(np.float64, (2, 3, 2), elements=st.floats(-10, 10, allow_nan=False).map(lambda v: round(v, 2))))
+@given(bimatrix(3, 2, elements=bounded(10, decimals=2)))
 def test_ess_vertices_are_the_strict_nash_equilibria(AB):
     """Brute force: a pure profile is a strict NE iff every unilateral deviation loses."""
     A, B = AB[0], AB[1]

@@ -11,6 +11,7 @@ from coopgame import NCityGame, PairwiseGame, replicator_dynamics
 from coopgame.dynamics import _integrators
 from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMethodError
 from tests.dynamics.reference_models import worked, xinan_matrices
+from tests.strategies import bimatrix, bounded
 
 REF = {"method": "solve_ivp", "rtol": 1e-12, "atol": 1e-14}
 
@@ -117,12 +118,11 @@ def test_ncity_with_issue_layers_is_one_population_per_city_and_issue():
     assert np.max(np.abs(res.final_states - ref.final_states)) < 1e-6
 
 
-games_2x2 = hnp.arrays(np.float64, (2, 2, 2), elements=st.floats(-10, 10, allow_nan=False))
 shares = hnp.arrays(np.float64, (5, 2), elements=st.floats(0, 1, allow_nan=False))
 
 
 @settings(max_examples=40, deadline=None)
-@given(games_2x2, shares, st.sampled_from(["dopri5", "rk4"]))
+@given(bimatrix(2, 2), shares, st.sampled_from(["dopri5", "rk4"]))
 def test_trajectories_never_leave_the_unit_square(AB, x0, method):
     res = replicator_dynamics((AB[0], AB[1]), x0, (0, 40), t_eval=np.linspace(0, 40, 21), method=method,
                               n_steps=200)
@@ -135,8 +135,7 @@ def test_trajectories_never_leave_the_unit_square(AB, x0, method):
 
 
 @settings(max_examples=25, deadline=None)
-@given(hnp.arrays(np.float64, (2, 3, 3), elements=st.floats(-5, 5, allow_nan=False)),
-       st.integers(0, 2**32 - 1))
+@given(bimatrix(3, 3, elements=bounded(5)), st.integers(0, 2**32 - 1))
 def test_bimatrix_states_stay_on_the_simplex(AB, seed):
     rng = np.random.default_rng(seed)
     x0 = np.concatenate([rng.dirichlet(np.ones(3), 3), rng.dirichlet(np.ones(3), 3)], axis=1)

@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 from coopgame import PairwiseGame, batch_equilibria_2x2, nash_equilibria
 from coopgame.errors import InvalidGameError
+from tests.strategies import bimatrix_2x2_stack
 
 
 def _suite(n_games: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -28,6 +30,18 @@ def test_batch_equals_default_method_on_100000_games():
                 and all(np.array_equal(x, u) and np.array_equal(y, v) for (x, y), (u, v) in zip(got, ref.equilibria)))
         mismatches += not same
     assert mismatches == 0
+
+
+@given(bimatrix_2x2_stack())
+def test_batch_equals_default_method_on_any_stack(AB):
+    A, B = AB
+    res = batch_equilibria_2x2(A, B)
+    for g in range(A.shape[0]):
+        ref = nash_equilibria(PairwiseGame(A[g], B[g]))
+        assert ref.degenerate == bool(res.degenerate[g])
+        got = res.equilibria(g)
+        assert len(got) == ref.n_equilibria
+        assert all(np.array_equal(x, u) and np.array_equal(y, v) for (x, y), (u, v) in zip(got, ref.equilibria))
 
 
 def test_padded_strategies_have_zero_regret():

@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
-from hypothesis.extra import numpy as hnp
+from hypothesis import given
 
 from coopgame import NCityGame, PairwiseGame, nash_equilibria
 from coopgame.errors import InvalidGameError, UnknownMethodError
 from tests.equilibrium.reference import same_equilibrium_sets
+from tests.strategies import bimatrix, small_integers
 
 
 def test_generic_enumeration_agrees_with_2x2_closed_form_on_degenerate_games():
@@ -33,7 +33,7 @@ def test_scale_invariance_of_tolerances():
     assert small.n_equilibria == large.n_equilibria == 3
 
 
-@given(hnp.arrays(np.float64, (2, 3, 3), elements=st.integers(-3, 3).map(float)))
+@given(bimatrix(rows=(2, 4), elements=small_integers))
 def test_every_listed_profile_is_an_equilibrium(payoffs):
     res = nash_equilibria(PairwiseGame(payoffs[0], payoffs[1]))
     assert res.n_equilibria >= 1  # Nash: every finite game has one

@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
 
 from coopgame import NCityGame, PairwiseGame, best_response_dynamics, price_of_anarchy, pure_equilibria
 from tests.equilibrium.reference import brute_force_pure_equilibria, random_city_game
+from tests.strategies import ncity_games
 
 
 @pytest.mark.parametrize("n", [4, 9, 13, 14])
@@ -13,6 +15,13 @@ def test_pure_equilibria_matchbrute_force_pure_equilibria(n):
     for integer in (False, True):
         game = random_city_game(n, rng, integer)
         assert set(pure_equilibria(game).profiles.tolist()) == brute_force_pure_equilibria(game)
+
+
+@given(ncity_games(1, 6) | ncity_games(1, 6, integer=True))
+def test_pure_equilibria_match_brute_force_for_any_parameters(game):
+    res = pure_equilibria(game)
+    assert set(res.profiles.tolist()) == brute_force_pure_equilibria(game)
+    np.testing.assert_allclose(res.welfare, game.payoff_table().sum(axis=1)[res.profiles], rtol=1e-12, atol=1e-12)
 
 
 def test_layers_give_the_product_of_per_issue_equilibria():

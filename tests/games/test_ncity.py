@@ -6,6 +6,7 @@ from hypothesis import given, strategies as st
 
 from coopgame import NCityGame
 from coopgame.errors import InvalidGameError, InvalidParameterError
+from tests.strategies import ncity_games, ncity_params
 
 
 def _params(n, rng):
@@ -40,6 +41,15 @@ def test_payoff_table_matches_formula(perceived):
     ref = np.array([_u(p, [(m >> i) & 1 for i in range(4)], perceived) for m in range(16)])
     np.testing.assert_allclose(table, ref, atol=1e-12)
     np.testing.assert_allclose(game.welfare_table(), game.payoff_table().sum(axis=1), atol=1e-12)
+
+
+@given(st.one_of(ncity_params(1, 5), ncity_params(1, 5, integer=True)), st.booleans())
+def test_payoff_table_matches_formula_for_any_parameters(p, perceived):
+    n = p["cost"].size
+    table = NCityGame(**p).payoff_table(perceived=perceived)
+    ref = np.array([_u(p, [(m >> i) & 1 for i in range(n)], perceived) for m in range(2**n)])
+    scale = max(1.0, max(float(np.abs(v).max()) for v in p.values()))
+    np.testing.assert_allclose(table, ref, rtol=0, atol=1e-12 * n * n * scale)
 
 
 def test_payoff_gain_is_the_difference_of_expected_payoffs():
@@ -81,9 +91,8 @@ def test_layers_sum_payoffs_and_separate():
     assert np.isclose(best, game.layer(0).welfare_table().max() + game.layer(1).welfare_table().max())
 
 
-@given(st.integers(1, 6), st.integers(0, 2**31 - 1))
-def test_welfare_optimum_is_the_maximum(n, seed):
-    game = NCityGame(**_params(n, np.random.default_rng(seed)))
+@given(ncity_games(1, 6))
+def test_welfare_optimum_is_the_maximum(game):
     mask, w = game.welfare_optimum()
     table = game.payoff_table().sum(axis=1)
     assert np.isclose(w, table.max()) and np.isclose(table[int(mask)], w)

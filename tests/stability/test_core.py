@@ -5,22 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from coopgame import StructuredGame, TUGame, core, largest_core_violation, least_core
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.generators import random_convex_game, random_game
 from tests.stability.reference import core_is_nonempty
+from tests.strategies import lp_tu_values
 
 WASTEWATER = [0, 230, 160, 350, 230, 460, 365, 556]
 MAJORITY = [0, 0, 0, 1, 0, 1, 1, 1]
 
-game_values = st.integers(2, 5).flatmap(
-    lambda n: st.lists(st.floats(-10, 10, allow_nan=False, width=32), min_size=2**n, max_size=2**n))
-
-
 @settings(max_examples=50)
-@given(game_values)
+@given(lp_tu_values)
 def test_least_core_epsilon_nonpositive_iff_core_nonempty(raw):
     v = np.asarray(raw, dtype=float)
     v[0] = 0.0

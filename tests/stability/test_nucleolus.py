@@ -17,6 +17,7 @@ from tests.stability.reference import (
     reference_nucleolus,
     sorted_excesses,
 )
+from tests.strategies import lp_tu_values
 
 WASTEWATER = [0, 230, 160, 350, 230, 460, 365, 556]   # literature/03 §3.2 [S-C01]
 
@@ -126,10 +127,6 @@ def test_kohlberg_verified_convex_n20():
 
 
 # ---------------------------------------------------------------- properties (hypothesis)
-game_values = st.integers(2, 5).flatmap(
-    lambda n: st.lists(st.floats(-10, 10, allow_nan=False, width=32), min_size=2**n, max_size=2**n))
-
-
 def _with_core_point(raw, seed):
     """A game whose core contains a known point: v(S) <= x*(S), v(N) = x*(N)."""
     v = np.asarray(raw, dtype=float)
@@ -142,7 +139,7 @@ def _with_core_point(raw, seed):
 
 
 @settings(max_examples=40)
-@given(game_values, st.integers(0, 1000))
+@given(lp_tu_values, st.integers(0, 1000))
 def test_nucleolus_in_core_when_core_nonempty(raw, seed):
     v = _with_core_point(raw, seed)
     res = nucleolus(TUGame(v), domain="preimputations")
@@ -152,7 +149,7 @@ def test_nucleolus_in_core_when_core_nonempty(raw, seed):
 
 
 @settings(max_examples=40)
-@given(game_values)
+@given(lp_tu_values)
 def test_symmetric_players_get_equal_payoffs(raw):
     v = np.asarray(raw, dtype=float)
     v[0] = 0.0
@@ -166,7 +163,7 @@ def test_symmetric_players_get_equal_payoffs(raw):
 
 
 @settings(max_examples=30)
-@given(game_values)
+@given(lp_tu_values)
 def test_relabelling_players_permutes_the_nucleolus(raw):
     v = np.asarray(raw, dtype=float)
     v[0] = 0.0
