@@ -146,6 +146,12 @@ class Concept:
         One of :data:`ROLES`.
     limit : Limit or None
         Size or shape limits within its game types.
+    short : str
+        A column heading (``"Shapley"``); the title when not given.
+    prefers_dense : bool
+        For cooperative games: an analysis hands the solver the dense game
+        (``StructuredGame.to_tu()``) when it has one at hand, as the LP-based
+        concepts need; otherwise the game as it is (the structured closed forms).
     """
 
     name: str
@@ -154,8 +160,12 @@ class Concept:
     game_types: tuple[type, ...]
     role: str
     limit: Limit | None = field(default=None, repr=False)
+    short: str = ""
+    prefers_dense: bool = False
 
     def __post_init__(self) -> None:
+        if not self.short:
+            object.__setattr__(self, "short", self.title)
         if self.role not in ROLES:
             raise InvalidParameterError(f"Concept(): role must be one of {list(ROLES)}; got {self.role!r}")
         if not self.game_types or not all(isinstance(t, type) for t in self.game_types):
@@ -208,15 +218,20 @@ class Plan:
         """Why concept ``name`` was skipped (None when it applies)."""
         return next((why for c, why in self.skipped if c.name == name), None)
 
-    def messages(self) -> list[str]:
-        """One line per skip, ``"<concept>: <reason>"``; concepts skipped by one shared :class:`Limit` share a line."""
+    def messages(self, *, roles: Iterable[str] | None = None) -> list[str]:
+        """One line per skip, ``"<concept>: <reason>"`` (of the given ``roles`` only, when given).
+
+        Concepts skipped by one shared :class:`Limit` for one reason share a line, named by the limit's label.
+        """
+        wanted = None if roles is None else set(roles)
+        skipped = [(c, w) for c, w in self.skipped if wanted is None or c.role in wanted]
         out: list[str] = []
         done: set[str] = set()
-        for concept, why in self.skipped:
+        for concept, why in skipped:
             if concept.name in done:
                 continue
             label = concept.limit.label if concept.limit is not None else ""
-            peers = [c for c, w in self.skipped if label and c.limit is concept.limit and w == why]
+            peers = [c for c, w in skipped if label and c.limit is concept.limit and w == why]
             if len(peers) > 1:
                 done.update(c.name for c in peers)
                 out.append(f"{label}: {why}")
@@ -434,14 +449,14 @@ register(Concept("regime", "evolutionary regime", evolutionary_regime, (Pairwise
 register(Concept("replicator", "replicator dynamics", replicator_dynamics, (PairwiseGame,), "dynamics", _PHASE))
 register(Concept("basins", "basins of attraction", basin_share, (PairwiseGame,), "dynamics", _PHASE))
 # cooperative (TU) games, dense or structured
-register(Concept("shapley", "Shapley value", shapley_value, _TU, "allocation"))
+register(Concept("shapley", "Shapley value", shapley_value, _TU, "allocation", short="Shapley"))
 register(Concept("banzhaf", "Banzhaf value", banzhaf_value, _TU, "allocation",
-                 max_players(BANZHAF_MAX_PLAYERS, only=(StructuredGame,))))
-register(Concept("nucleolus", "nucleolus", nucleolus, _TU, "allocation", _LP))
-register(Concept("least_core", "least core", least_core, _TU, "allocation", _LP))
-register(Concept("core", "core", core, _TU, "core", _LP))
+                 max_players(BANZHAF_MAX_PLAYERS, only=(StructuredGame,)), short="Banzhaf", prefers_dense=True))
+register(Concept("nucleolus", "nucleolus", nucleolus, _TU, "allocation", _LP, prefers_dense=True))
+register(Concept("least_core", "least core", least_core, _TU, "allocation", _LP, prefers_dense=True))
+register(Concept("core", "core", core, _TU, "core", _LP, prefers_dense=True))
 register(Concept("fund_analysis", "fund analysis", fund_analysis, _TU, "fund",
-                 max_players(LP_MAX_PLAYERS, why="core tests are LPs")))
+                 max_players(LP_MAX_PLAYERS, why="core tests are LPs"), prefers_dense=True))
 # results handed in as they are (a fund analysis, a settlement): shown as they print
 register(Concept("summary", "summary", Result.summary, (Result,), "result"))
 

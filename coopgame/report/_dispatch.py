@@ -1,124 +1,154 @@
-"""Pick the sections that apply to each game object of a built model."""
+"""Pick the sections that apply to each game form of a built model, by the form's type.
+
+Which concepts a section runs comes from the concept registry
+(:mod:`coopgame.policy.concepts`); which section builder reads a game is
+decided here by the game's type (:func:`sections_of`, a ``singledispatch``).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
-from functools import partial
+from collections.abc import Iterable
+from functools import partial, singledispatch
 from typing import Any
 
-from coopgame.report.plots import fund_flows
+from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame
+from coopgame.models.builders import BuiltModel
+from coopgame.policy.concepts import concepts_for, game_forms
 from coopgame.report import _sections
+from coopgame.report.plots import fund_flows
 from coopgame.report.section import Section
+from coopgame.results import Result
 
-__all__ = ["sections_for", "kind_of", "games_of"]
+__all__ = ["sections_for", "sections_of", "kind_of", "games_of"]
+
+_KINDS: dict[type, str] = {PairwiseGame: "pairwise", NCityGame: "ncity", TUGame: "tu", StructuredGame: "structured"}
 
 
 def kind_of(obj: Any) -> str:
-    """A short name for a game object's kind."""
-    name = type(obj).__name__
-    return {"PairwiseGame": "pairwise", "NCityGame": "ncity", "TUGame": "tu", "StructuredGame": "structured"}.get(
-        name, name)
+    """A short name for a game object's kind (by its type, subclasses included); the class name otherwise."""
+    return next((_KINDS[t] for t in type(obj).__mro__ if t in _KINDS), type(obj).__name__)
+
+
+def _analysable(obj: Any) -> bool:
+    """True when the registry has concepts for the type of ``obj`` (a game, or a result shown as it prints)."""
+    return bool(concepts_for(obj))
 
 
 def games_of(built: Any) -> list[tuple[str, Any]]:
     """``(label, object)`` pairs to analyse from a built model.
 
-    A built model may be a game itself, or a container (a dataclass or any
-    object with public attributes) holding games, weights and fund rules.
+    A :class:`~coopgame.models.builders.BuiltModel` lists its own game forms
+    (:meth:`~coopgame.models.builders.BuiltModel.games`); a game or a result is
+    its own form; any other container (a dataclass, a dict, an object with
+    public attributes) is read field by field, keeping what the concept
+    registry knows.
     """
-    if _is_game(built) or _is_fund(built):
-        return [("", built)]
+    if isinstance(built, BuiltModel) or _analysable(built):
+        return list(game_forms(built))
     if dataclasses.is_dataclass(built):
         items = [(f.name, getattr(built, f.name)) for f in dataclasses.fields(built)]
     elif isinstance(built, dict):
         items = list(built.items())
     else:
         items = [(k, v) for k, v in vars(built).items() if not k.startswith("_")] if hasattr(built, "__dict__") else []
-    return [(k, v) for k, v in items if _is_game(v) or _is_fund(v)]
+    return [(k, v) for k, v in items if _analysable(v)]
 
 
-def _is_game(obj: Any) -> bool:
-    return kind_of(obj) in ("pairwise", "ncity", "tu", "structured")
+# ---------------------------------------------------------------------------------------------- by type
+@singledispatch
+def sections_of(obj: Any, *, label: str, skipped: list[str], context: dict[str, Any],
+                progress: bool = False) -> list[Section]:
+    """The sections of one game form (dispatched on its type); nothing for a type no section builder reads."""
+    skipped.append(f"nothing to solve: {type(obj).__name__} is not a game")
+    return []
 
 
-def _is_fund(obj: Any) -> bool:
-    return hasattr(obj, "summary") and hasattr(obj, "to_dict") and not _is_game(obj)
+@sections_of.register
+def _(obj: PairwiseGame, *, label: str, skipped: list[str], context: dict[str, Any],
+      progress: bool = False) -> list[Section]:
+    return _sections.pairwise_sections(obj, label=label, skipped=skipped, initial=context.get("initial"))
 
 
+@sections_of.register
+def _(obj: NCityGame, *, label: str, skipped: list[str], context: dict[str, Any],
+      progress: bool = False) -> list[Section]:
+    return _sections.ncity_sections(obj, label=label, skipped=skipped, context=context)
+
+
+@sections_of.register(TUGame)
+@sections_of.register(StructuredGame)
+def _(obj: Any, *, label: str, skipped: list[str], context: dict[str, Any],
+      progress: bool = False) -> list[Section]:
+    return _sections.cooperative_sections(obj, label=label, skipped=skipped, context=context, progress=progress)
+
+
+@sections_of.register
+def _(obj: Result, *, label: str, skipped: list[str], context: dict[str, Any],
+      progress: bool = False) -> list[Section]:
+    return _sections.result_section(obj, key=label or "result")
+
+
+# ---------------------------------------------------------------------------------------------- a model
 def sections_for(built: Any, *, spec: Any = None, progress: bool = False) -> tuple[list[Section], list[str]]:
     """All sections for a built model, and the list of concepts skipped (with reasons).
 
-    A :class:`~coopgame.models.catalog.BuiltModel` is read field by field: its n-city
-    game (which brings its own pairwise and cooperative forms), else its
-    pairwise and its cooperative game, then the contract and fund tables the
-    model's rule produced.
+    A :class:`~coopgame.models.builders.BuiltModel` is read through its game
+    forms: its n-city game (which brings its own pairwise and cooperative
+    forms), and a cooperative game of its own when the model adds a term the
+    n-city game lacks; else its pairwise and its cooperative game. Then the
+    contract and fund tables the model's rule produced.
     """
     out: list[Section] = []
     skipped: list[str] = []
     context = _context(built, spec)
-    if hasattr(built, "has_tu") and hasattr(built, "pairwise"):
-        ncity = getattr(built, "ncity", None)
-        if ncity is not None:
-            out += _sections.ncity_sections(ncity, label="", skipped=skipped, context=context)
-            start = time.perf_counter()
-            tu = built.tu if built.has_tu else None  # a dense game at large n is built here, on first access
-            if tu is not None and kind_of(tu) == "tu":
-                context = dict(context, build_seconds=time.perf_counter() - start)
-            if tu is not None and kind_of(tu) != "structured":
-                # the model adds a non-quadratic term (a shared facility): solve its own dense game too
-                out += _sections.cooperative_sections(built.tu, label="with the shared facility", skipped=skipped,
-                                                      context=context, progress=progress)
-        else:
-            if built.pairwise is not None:
-                out += _sections.pairwise_sections(built.pairwise, label="", skipped=skipped,
-                                                   initial=context.get("initial"))
-            if built.has_tu:
-                start = time.perf_counter()
-                tu = built.tu
-                if kind_of(tu) == "tu":
-                    context = dict(context, build_seconds=time.perf_counter() - start)
-                out += _sections.cooperative_sections(tu, label="", skipped=skipped, context=context,
-                                                      progress=progress)
-        for name, table in getattr(built, "tables", {}).items():
+    forms = _timed_forms(game_forms(built)) if isinstance(built, BuiltModel) else \
+        ((label, obj, None) for label, obj in games_of(built))
+    any_form = seen_tu = False
+    for label, obj, seconds in forms:
+        any_form = True
+        if isinstance(obj, (TUGame, StructuredGame)) and seen_tu and not isinstance(built, BuiltModel):
+            continue  # a container's n-city game already brought its cooperative game
+        ctx = context
+        if seconds is not None and isinstance(obj, TUGame):
+            ctx = dict(context, build_seconds=seconds)  # a dense game is built on first access: say how long
+        out += sections_of(obj, label=label, skipped=skipped, context=ctx, progress=progress)
+        seen_tu = seen_tu or isinstance(obj, (NCityGame, TUGame, StructuredGame))
+    if isinstance(built, BuiltModel):
+        for name, table in built.tables.items():
             out.append(_table_section(str(name), table, context))
         if not out:
             skipped.append("nothing to solve: the model built no game")
-        return _unique_keys(out), skipped
-    games = games_of(built)
-    if not games:
+    elif not any_form:
         skipped.append(f"nothing to solve: {type(built).__name__} is not a game")
-    seen_tu = False
-    for label, obj in games:
-        kind = kind_of(obj)
-        if kind == "pairwise":
-            out += _sections.pairwise_sections(obj, label=label, skipped=skipped)
-        elif kind == "ncity":
-            out += _sections.ncity_sections(obj, label=label, skipped=skipped, context=context)
-            seen_tu = True
-        elif kind in ("tu", "structured") and not seen_tu:
-            out += _sections.cooperative_sections(obj, label=label, skipped=skipped, context=context,
-                                                  progress=progress)
-            seen_tu = True
-        elif _is_fund(obj):
-            out += _sections.result_section(obj, key=label or "result")
     return _unique_keys(out), skipped
+
+
+def _timed_forms(forms: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, Any, float]]:
+    """Each form with the seconds its lazy construction took (a dense game is built when reached)."""
+    it = iter(forms)
+    while True:
+        start = time.perf_counter()
+        try:
+            label, obj = next(it)
+        except StopIteration:
+            return
+        yield label, obj, time.perf_counter() - start
 
 
 def _context(built: Any, spec: Any) -> dict[str, Any]:
     """Side information for sections: weights for proportional rules, initial shares, money unit."""
     ctx: dict[str, Any] = {"unit": getattr(spec, "unit", "") if spec is not None else ""}
-    weights = getattr(built, "weights", None)
-    if weights:
-        ctx["weights"] = dict(weights)
-    extra = getattr(built, "values", None)  # a BuiltModel's mapping; a TUGame's `values` is its array
-    rule = extra.get("fund_rule") if isinstance(extra, Mapping) else None
+    if not isinstance(built, BuiltModel):
+        return ctx
+    if built.weights:
+        ctx["weights"] = dict(built.weights)
+    rule = built.values.get("fund_rule")
     if rule is not None:
         ctx["rules"] = [rule]  # the model's negotiated rule, compared with the textbook ones
-    initial = getattr(built, "initial", None)
-    if initial is not None:
-        ctx["initial"] = initial
+    if built.initial is not None:
+        ctx["initial"] = built.initial
     return ctx
 
 
@@ -148,3 +178,4 @@ def _unique_keys(sections: list[Section]) -> list[Section]:
         seen[s.key] = n + 1
         out.append(s if n == 0 else dataclasses.replace(s, key=f"{s.key}-{n + 1}"))
     return out
+

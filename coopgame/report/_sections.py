@@ -1,8 +1,8 @@
-"""Section builders: one function per game kind, each calling the package's solvers.
+"""Section builders: one function per game type, each running the concepts the registry says apply.
 
-Solvers are looked up by public name when a section is built, so a solver
-that is missing from this installation is reported in ``skipped`` instead of
-breaking the whole report.
+Which concepts a section runs, with which solver and within which limits,
+comes from :mod:`coopgame.policy.concepts`; a concept the registry skips for a
+game is listed in ``skipped`` with the registry's reason.
 """
 
 from __future__ import annotations
@@ -15,32 +15,26 @@ from typing import Any
 import numpy as np
 
 from coopgame.errors import CoopgameError
+from coopgame.games import PairwiseGame, StructuredGame, TUGame
+from coopgame.policy.concepts import BANZHAF_MAX_PLAYERS, CONCEPTS, LP_MAX_PLAYERS, as_forms, plan
 from coopgame.report.plots import allocation_bars, fund_flows, phase_portrait
 from coopgame.report.section import Section
 from coopgame.results import Summary, format_number, to_jsonable
 
-__all__ = ["pairwise_sections", "ncity_sections", "cooperative_sections", "result_section", "LP_MAX_PLAYERS"]
+__all__ = ["pairwise_sections", "ncity_sections", "cooperative_sections", "result_section", "LP_MAX_PLAYERS",
+           "BANZHAF_MAX_PLAYERS"]
 
-LP_MAX_PLAYERS = 20
-"""Largest game for which ``solve`` runs the LP-based concepts (core, least core, nucleolus).
-
-Measured on the 2-core development machine: at n = 20 each of the three took at most
-0.16 s on random n-city games, 0.11 s on random convex games and 2.3 s (nucleolus)
-on random non-convex games; the dense game itself is 2**20 floats (8 MiB).
-"""
-
-BANZHAF_MAX_PLAYERS = 26
-"""Largest dense game for which ``solve`` computes the Banzhaf value."""
+# LP_MAX_PLAYERS (core, least core, nucleolus, fund analysis) and BANZHAF_MAX_PLAYERS are the registry's limits.
 
 
 def _solver(name: str) -> Callable[..., Any] | None:
-    """The public function ``coopgame.<name>``, or None when this installation lacks it."""
-    import coopgame
+    """The solver of registry concept ``name``, or of the concept whose public function is called ``name``.
 
-    try:
-        return getattr(coopgame, name)
-    except (AttributeError, ImportError):
-        return None
+    Kept for the dynamics helpers below while they move to :func:`coopgame.policy.concepts.plan`.
+    """
+    if name in CONCEPTS:
+        return CONCEPTS[name].solver
+    return next((c.solver for c in CONCEPTS if c.solver.__name__ == name), None)
 
 
 def _timed(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
@@ -60,22 +54,23 @@ def result_section(obj: Any, *, key: str) -> list[Section]:
 
 # ---------------------------------------------------------------------------------------------- pairwise
 def pairwise_sections(game: Any, *, label: str, skipped: list[str], initial: Any = None) -> list[Section]:
-    """Payoff table and class, every Nash equilibrium, and the replicator dynamics of a 2×2 game."""
-    out = [_payoff_section(game, label)]
-    nash = _solver("nash_equilibria")
-    if nash is None:
-        skipped.append("Nash equilibria: coopgame.nash_equilibria is not available in this installation")
-    else:
-        res, dt = _timed(nash, game)
+    """Payoff table and class, every Nash equilibrium, and the replicator dynamics of a 2×2 game.
+
+    The concepts are the registry's for :class:`~coopgame.PairwiseGame`: classification (2×2),
+    equilibria, and the dynamics concepts (rest points, regime, basins; 2×2).
+    """
+    concepts = plan(game)
+    out = [_payoff_section(game, label, classify="classification" in concepts)]
+    for concept in concepts.role("equilibria"):
+        res, dt = _timed(concept.solver, game)
         out.append(Section(key="equilibria", summary=res.summary(), data=res.to_dict(), elapsed=dt))
-    if game.shape == (2, 2):
+    if concepts.role("dynamics"):
         out.append(_dynamics_section(game, label, skipped, initial))
-    else:
-        skipped.append(f"replicator phase portrait: drawn for 2x2 games only; this game is {game.shape}")
+    skipped += concepts.messages()
     return out
 
 
-def _payoff_section(game: Any, label: str) -> Section:
+def _payoff_section(game: Any, label: str, *, classify: bool = False) -> Section:
     A, B = game.row_payoffs, game.col_payoffs
     acts = game.actions
     rows = tuple((f"({acts[0][i]}, {acts[1][j]})", format_number(A[i, j]), format_number(B[i, j]),
@@ -83,8 +78,8 @@ def _payoff_section(game: Any, label: str) -> Section:
                  for i in range(A.shape[0]) for j in range(A.shape[1]))
     facts = [("players", f"{game.players[0]} (row), {game.players[1]} (column)")]
     data: dict[str, Any] = {"row_payoffs": A, "col_payoffs": B, "players": game.players}
-    if game.shape == (2, 2):
-        cls = game.classify()
+    if classify:
+        cls = CONCEPTS["classification"].solver(game)
         facts += [("game class", cls.name), ("regime (pure best responses)", cls.regime)]
         data["classification"] = cls.to_dict()
     best = game.social_optimum()
@@ -203,49 +198,53 @@ def _integrate(game: Any, x0: np.ndarray, A: np.ndarray, B: np.ndarray, skipped:
 
 # ---------------------------------------------------------------------------------------------- n-city
 def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[str, Any]) -> list[Section]:
-    """Pure equilibria and welfare of the n-city game, then its cooperative game and fund analysis."""
+    """The registry's concepts for an n-city game, in its order: the pairwise form of a two-city game
+    (one 2×2 game per issue layer: layers do not interact), pure equilibria and price of anarchy (three
+    cities or more), then its cooperative game and fund analysis against the status quo.
+    """
     out: list[Section] = []
     initial = context.get("initial")
-    if game.n_players == 2 and game.n_layers == 1:
-        out += pairwise_sections(game.to_pairwise(), label=label, skipped=skipped,
-                                 initial=None if initial is None or np.size(initial) != 2 else initial)
-    elif game.n_players == 2:
-        # Issue layers do not interact: each issue is its own 2x2 game with its own dynamics.
-        starts = None if initial is None else np.asarray(initial, dtype=float).reshape(game.n_layers, 2)
-        for k, issue in enumerate(game.issues):
-            out += pairwise_sections(game.layer(k).to_pairwise(), label=f"issue: {issue}", skipped=skipped,
-                                     initial=None if starts is None else starts[k])
-    else:
-        out.append(_ncity_equilibria(game, label, skipped))
-        efficiency = _solver("price_of_anarchy")
-        if efficiency is not None:
+    concepts = plan(game)
+    for concept in concepts:
+        if concept.role == "form":
+            forms = as_forms(concept.solver(game))
+            if all(isinstance(form, PairwiseGame) for _, form in forms):
+                starts = None if initial is None or np.size(initial) != 2 * len(forms) else \
+                    np.asarray(initial, dtype=float).reshape(len(forms), 2)
+                for k, (form_label, form) in enumerate(forms):
+                    out += pairwise_sections(form, label=form_label or label, skipped=skipped,
+                                             initial=None if starts is None else starts[k])
+            else:
+                ctx = dict(context)
+                ctx.setdefault("status_quo", np.asarray(game.status_quo(), dtype=float))
+                for form_label, form in forms:
+                    out += cooperative_sections(form, label=form_label or label, skipped=skipped, context=ctx,
+                                                progress=False)
+        elif concept.role == "equilibria":
+            out.append(_ncity_equilibria(game, label, skipped, concept.solver))
+        else:
             try:
-                res, dt = _timed(efficiency, game)
-                out.append(Section(key="efficiency", summary=res.summary(), data=res.to_dict(), elapsed=dt))
+                res, dt = _timed(concept.solver, game)
             except CoopgameError as err:
-                skipped.append(f"price of anarchy: {err}")
-    status_quo = np.asarray(game.status_quo(), dtype=float)
-    ctx = dict(context)
-    ctx.setdefault("status_quo", status_quo)
-    out += cooperative_sections(game.tu_game(), label=label, skipped=skipped, context=ctx, progress=False)
+                skipped.append(f"{concept.title}: {err}")
+                continue
+            out.append(Section(key=concept.role, summary=res.summary(), data=res.to_dict(), elapsed=dt))
+    skipped += concepts.messages(roles=("equilibria", "efficiency"))
     return out
 
 
-def _ncity_equilibria(game: Any, label: str, skipped: list[str]) -> Section:
+def _ncity_equilibria(game: Any, label: str, skipped: list[str], finder: Callable[..., Any]) -> Section:
+    """The pure equilibria, or the welfare optimum alone when the solver refuses the game (its size)."""
     start = time.perf_counter()
-    finder = _solver("pure_equilibria")
     res = None
-    if finder is not None:
-        try:
-            res = finder(game)
-        except CoopgameError as err:
-            skipped.append(f"pure equilibria of the n-city game: {err}")
+    try:
+        res = finder(game)
+    except CoopgameError as err:
+        skipped.append(f"pure equilibria of the n-city game: {err}")
     opt, best = game.welfare_optimum()
     dt = time.perf_counter() - start
-    if res is not None and hasattr(res, "summary"):
+    if res is not None:
         return Section(key="equilibria", summary=res.summary(), data=res.to_dict(), elapsed=dt)
-    if finder is None:
-        skipped.append("pure equilibria of the n-city game: coopgame.pure_equilibria is not available")
     n = game.n_players
     masks = np.atleast_1d(opt)
     who = [", ".join(p for i, p in enumerate(game.players) if (int(m) >> i) & 1) or "none" for m in masks]
@@ -258,68 +257,45 @@ def _ncity_equilibria(game: Any, label: str, skipped: list[str]) -> Section:
 # ---------------------------------------------------------------------------------------------- cooperative
 def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: dict[str, Any],
                          progress: bool) -> list[Section]:
-    """Point solutions side by side, core and least core, and the fund analysis when a status quo is known."""
-    from coopgame.games.structured import StructuredGame
+    """The registry's concepts for a cooperative game: every allocation concept side by side (Shapley,
+    Banzhaf, nucleolus, least core ...), the core, and the fund analysis when a status quo is known.
 
+    Concepts that prefer the dense game get it when one is at hand (a structured game is expanded once,
+    up to ``LP_MAX_PLAYERS`` players); the others get the game as it is (structured closed forms).
+    """
     n = game.n_players
+    concepts = plan(game)
     allocs: dict[str, Any] = {}
     times: dict[str, float] = {}
-    shapley = _solver("shapley_value")
-    res, times["shapley"] = _timed(shapley, game)
-    allocs["shapley"] = res
-    dense = None
-    if isinstance(game, StructuredGame):
-        if n <= LP_MAX_PLAYERS:
-            dense = game.to_tu()
-    else:
-        dense = game
-    banzhaf = _solver("banzhaf_value")
-    if banzhaf is None:
-        skipped.append("Banzhaf value: coopgame.banzhaf_value is not available in this installation")
-    elif dense is None and n > BANZHAF_MAX_PLAYERS:
-        skipped.append(f"Banzhaf value: n = {n} > {BANZHAF_MAX_PLAYERS}")
-    else:
+    dense = game if isinstance(game, TUGame) else game.to_tu() if n <= LP_MAX_PLAYERS else None
+    core_res = None
+    for concept in (*concepts.role("allocation"), *concepts.role("core")):
+        target = dense if concept.prefers_dense and dense is not None else game
         try:
-            allocs["banzhaf"], times["banzhaf"] = _timed(banzhaf, dense if dense is not None else game)
+            value, times[concept.name] = _timed(concept.solver, target)
         except CoopgameError as err:
-            skipped.append(f"Banzhaf value: {err}")
-    core_res = least = None
-    if dense is None or n > LP_MAX_PLAYERS:
-        skipped.append(f"core, least core and nucleolus: n = {n} > {LP_MAX_PLAYERS} players "
-                       "(LP sizes grow as 2^n; call coopgame.nucleolus(game) directly to try)")
-    else:
-        for name in ("nucleolus", "least_core", "core"):
-            func = _solver(name)
-            if func is None:
-                skipped.append(f"{name.replace('_', ' ')}: coopgame.{name} is not available in this installation")
-                continue
-            try:
-                value, times[name] = _timed(func, dense)
-            except CoopgameError as err:
-                skipped.append(f"{name.replace('_', ' ')}: {err}")
-                continue
-            if name == "core":
-                core_res = value
-            else:
-                allocs[name] = value
-                if name == "least_core":
-                    least = value
+            skipped.append(f"{concept.title}: {err}")
+            continue
+        if concept.role == "core":
+            core_res = value
+        else:
+            allocs[concept.name] = value
+    least = allocs.get("least_core")
+    skipped += concepts.messages(roles=("allocation", "core"))
     if "status_quo" not in context and isinstance(game, StructuredGame) and not game.cost_terms:
         # a quadratic game carries its own status quo: a_i + Σ_j M_ij (everyone in, no transfers)
         context = dict(context, status_quo=np.asarray(game.status_quo(), dtype=float))
-    _add_proportional(game, allocs, context)
-    out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context)]
+    names = {c.name: c.short for c in CONCEPTS}
+    _add_proportional(game, allocs, context, names)
+    out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context, names)]
     if core_res is not None:
         out.append(Section(key="core", summary=core_res.summary(), data=core_res.to_dict(),
                            elapsed=times.get("core", 0.0)))
-    out += _fund_sections(dense if dense is not None else game, label, skipped, context)
+    out += _fund_sections(dense if dense is not None else game, label, skipped, context, concepts.reason("fund_analysis"))
     return out
 
 
-_CONCEPT_NAMES = {"shapley": "Shapley", "banzhaf": "Banzhaf", "nucleolus": "nucleolus", "least_core": "least core"}
-
-
-def _add_proportional(game: Any, allocs: dict[str, Any], context: dict[str, Any]) -> None:
+def _add_proportional(game: Any, allocs: dict[str, Any], context: dict[str, Any], names: dict[str, str]) -> None:
     """Proportional splits by each weight the model names (GDP, revenue, contributions, flows ...).
 
     ``x_i = w_i / sum(w) * v(N)``; for cost games the joint cost is split so:
@@ -342,25 +318,25 @@ def _add_proportional(game: Any, allocs: dict[str, Any], context: dict[str, Any]
         else:
             result = AllocationResult(share * grand, players, f"proportional to {name}", "closed form")
         key = f"proportional to {name.replace('_', ' ')}"
-        _CONCEPT_NAMES.setdefault(key, f"prop. to {name.replace('_', ' ')}")
+        names[key] = f"prop. to {name.replace('_', ' ')}"
         allocs[key] = result
 
 
 def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: dict[str, float], core_res: Any,
-                        least: Any, label: str, context: dict[str, Any]) -> Section:
+                        least: Any, label: str, context: dict[str, Any], names: dict[str, str]) -> Section:
     players = tuple(game.players)
     is_cost = bool(getattr(game, "is_cost_game", False))
-    shap = allocs["shapley"]
+    shap = allocs.get("shapley")
     grand = float(game.grand_value)
     if is_cost:
         alone = np.asarray(game.standalone_costs, dtype=float)
-        columns = ["city", "stand-alone cost"] + [f"{_CONCEPT_NAMES[k]} cost share" for k in allocs]
+        columns = ["city", "stand-alone cost"] + [f"{names[k]} cost share" for k in allocs]
         vectors = {k: np.asarray(r.cost_shares if r.cost_shares is not None else alone - r.allocation, dtype=float)
                    for k, r in allocs.items()}
     else:
         alone = np.asarray(game.singleton_values if dense is game else
                            game.value_of_masks(1 << np.arange(len(players), dtype=np.int64)), dtype=float)
-        columns = ["city", "v({i}) alone"] + [_CONCEPT_NAMES[k] for k in allocs]
+        columns = ["city", "v({i}) alone"] + [names[k] for k in allocs]
         vectors = {k: np.asarray(r.allocation, dtype=float) for k, r in allocs.items()}
     rows = tuple((p, format_number(alone[i]), *(format_number(v[i]) for v in vectors.values()))
                  for i, p in enumerate(players))
@@ -368,20 +344,21 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
     if is_cost:
         total_cost = getattr(game, "total_cost", None)
         facts.append(("joint cost C(N)", format_number(alone.sum() - grand if total_cost is None else total_cost)))
-    method = shap.method
-    how = f"exact (2^{len(players)} = {2 ** len(players):,} coalitions)" if method == "exact" else method
     if "build_seconds" in context and dense is game:
         facts.append(("coalition values", f"{2 ** len(players):,} computed in {context['build_seconds']:.3f} s"))
-    facts.append(("Shapley value", f"{how}, {times['shapley']:.3f} s"))
+    if shap is not None:
+        method = shap.method
+        how = f"exact (2^{len(players)} = {2 ** len(players):,} coalitions)" if method == "exact" else method
+        facts.append(("Shapley value", f"{how}, {times['shapley']:.3f} s"))
     for k in allocs:
         if k in times and k != "shapley":
-            facts.append((f"{_CONCEPT_NAMES[k]} time", f"{times[k]:.3f} s"))
+            facts.append((f"{names[k]} time", f"{times[k]:.3f} s"))
     if least is not None:
         facts.append(("least-core epsilon", format_number(least.epsilon)))
     if core_res is not None:
         facts.append(("core", "empty" if core_res.is_empty else "non-empty"))
         if not core_res.is_empty:
-            inside = [_CONCEPT_NAMES[k] for k, r in allocs.items() if _contains(core_res, r.allocation)]
+            inside = [names[k] for k, r in allocs.items() if _contains(core_res, r.allocation)]
             facts.append(("in the core", ", ".join(inside) or "none of these"))
     notes = ["Cost shares: what each city pays of the joint cost." if is_cost else
              "Payoffs: each city's share of the grand coalition's worth v(N)."]
@@ -400,7 +377,7 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
         data["least_core_epsilon"] = float(least.epsilon)
     if core_res is not None:
         data["core_is_empty"] = bool(core_res.is_empty)
-    shown = {(_CONCEPT_NAMES[k]): v for k, v in vectors.items()}
+    shown = {names[k]: v for k, v in vectors.items()}
     status_quo = context.get("status_quo") if not is_cost else None
 
     draw = partial(allocation_bars, players, shown, status_quo=status_quo,
@@ -419,20 +396,21 @@ def _contains(core_res: Any, x: np.ndarray) -> bool:
         return False
 
 
-def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str, Any]) -> list[Section]:
-    """Compare sharing rules against the status quo with the policy layer's fund analysis."""
-    analysis = _solver("fund_analysis")
-    if analysis is None:
-        skipped.append("fund analysis: coopgame.fund_analysis is not available in this installation")
-        return []
+def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str, Any],
+                   not_applicable: str | None) -> list[Section]:
+    """Compare sharing rules against the status quo with the policy layer's fund analysis.
+
+    ``not_applicable`` is the registry's reason when the concept is over its limit for this game.
+    """
+    concept = CONCEPTS["fund_analysis"]
     if "status_quo" not in context:
         why = ("its joint costs have no natural split without transfers" if getattr(game, "is_cost_game", False)
                or getattr(game, "cost_terms", ()) else "the model defines none")
         skipped.append(f"fund analysis: no status quo (payoffs with everyone cooperating and no transfers): {why}; "
                        "see the allocation table instead")
         return []
-    if game.n_players > LP_MAX_PLAYERS:
-        skipped.append(f"fund analysis: n = {game.n_players} > {LP_MAX_PLAYERS} players (core tests are LPs)")
+    if not_applicable is not None:
+        skipped.append(f"{concept.title}: {not_applicable}")
         return []
     from coopgame.policy.rules import ProportionalRule
 
@@ -443,7 +421,7 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
         except CoopgameError as err:
             skipped.append(f"proportional rule by {name}: {err}")
     try:
-        res, dt = _timed(analysis, game, status_quo=context["status_quo"], rules=rules)
+        res, dt = _timed(concept.solver, game, status_quo=context["status_quo"], rules=rules)
     except CoopgameError as err:
         skipped.append(f"fund analysis: {err}")
         return []
