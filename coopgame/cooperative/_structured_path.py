@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -13,7 +13,12 @@ from coopgame.cooperative._evaluators import evaluator_for
 from coopgame.games.structured import StructuredGame
 from coopgame.results import AllocationResult
 
-__all__ = ["structured_value"]
+__all__ = ["structured_value", "structured_values", "quadratic_value"]
+
+
+def quadratic_value(additive: np.ndarray, pairwise: np.ndarray) -> np.ndarray:
+    """Shapley (= Banzhaf) value of the quadratic part, ``a_i + ½ Σ_j (M_ij + M_ji)``; stacks on leading axes."""
+    return additive + 0.5 * (pairwise.sum(axis=-1) + pairwise.sum(axis=-2))
 
 
 def structured_value(game: StructuredGame, *, concept: str, closed_form: str,
@@ -27,30 +32,46 @@ def structured_value(game: StructuredGame, *, concept: str, closed_form: str,
     method named by ``closed_form``), exact dense rows when n is small, and
     sampling otherwise; the result's ``method`` lists the path each term took.
     """
+    value, paths, errors, parameters = structured_values(
+        [game], concept=concept, closed_form=closed_form, exact_rows=exact_rows, sampler=sampler,
+        sampler_name=sampler_name, n_samples=n_samples, seed=seed)
+    return allocation_result(game, value[0], concept=concept, method="structured: " + "; ".join(paths[0]),
+                             parameters=parameters, standard_errors=None if errors is None else errors[0])
+
+
+def structured_values(games: Sequence[StructuredGame], *, concept: str, closed_form: str,
+                      exact_rows: Callable[[np.ndarray, int], np.ndarray],
+                      sampler: Callable[..., tuple[np.ndarray, np.ndarray]], sampler_name: str,
+                      n_samples: int, seed: SeedLike,
+                      ) -> tuple[np.ndarray, list[list[str]], np.ndarray | None, dict[str, object]]:
+    """:func:`structured_value` of many games of the same size: the quadratic parts in one vectorised step.
+
+    Returns ``(values (G, n), paths per game, standard errors (G, n) or None, parameters)``.
+    """
     func = f"{concept}_value"
-    m = game.pairwise
-    value = game.additive + 0.5 * (m.sum(axis=1) + m.sum(axis=0))
-    paths = ["closed form (additive + pairwise)"]
+    value = quadratic_value(np.stack([g.additive for g in games]), np.stack([g.pairwise for g in games]))
+    n = value.shape[1]
+    paths = [["closed form (additive + pairwise)"] for _ in games]
     variance = None
     parameters: dict[str, object] = {}
     rng = None
-    n = game.n_players
-    for term in game.cost_terms:
-        name = type(term).__name__
-        shares = getattr(term, closed_form)()
-        if shares is not None:
-            value = value - shares
-            paths.append(f"{name}: closed form")
-        elif n <= AUTO_EXACT_MAX:
-            value = value + exact_rows(cost_term_values(term, func=func)[None, :], n)[0]
-            paths.append(f"{name}: exact dense")
-        else:
-            rng = rng or make_rng(seed, func=func)
-            estimate, errors = sampler(evaluator_for(term, func=func), n_samples, rng)
-            value = value + estimate
-            variance = errors**2 if variance is None else variance + errors**2
-            paths.append(f"{name}: {sampler_name}")
-            parameters.update(n_samples=n_samples, seed=seed)
-    errors = None if variance is None else np.sqrt(variance)
-    return allocation_result(game, value, concept=concept, method="structured: " + "; ".join(paths),
-                             parameters=parameters, standard_errors=errors)
+    for k, game in enumerate(games):
+        for term in game.cost_terms:
+            name = type(term).__name__
+            shares = getattr(term, closed_form)()
+            if shares is not None:
+                value[k] -= shares
+                paths[k].append(f"{name}: closed form")
+            elif n <= AUTO_EXACT_MAX:
+                value[k] += exact_rows(cost_term_values(term, func=func)[None, :], n)[0]
+                paths[k].append(f"{name}: exact dense")
+            else:
+                rng = rng or make_rng(seed, func=func)
+                estimate, errors = sampler(evaluator_for(term, func=func), n_samples, rng)
+                value[k] += estimate
+                if variance is None:
+                    variance = np.zeros_like(value)
+                variance[k] += errors**2
+                paths[k].append(f"{name}: {sampler_name}")
+                parameters.update(n_samples=n_samples, seed=seed)
+    return value, paths, None if variance is None else np.sqrt(variance), parameters
