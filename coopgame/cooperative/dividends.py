@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from coopgame._bitmask import member_labels
 from coopgame._memory import ensure_dense_fits
 from coopgame._typing import CoalitionValues
 from coopgame._validation import as_coalition_vector, as_readonly
@@ -39,13 +40,13 @@ class DividendResult(Result):
     def nonzero(self, *, tol: float = 0.0) -> dict[tuple[str, ...], float]:
         """Coalitions (as label tuples) whose dividend exceeds ``tol`` in absolute value."""
         masks = np.flatnonzero(np.abs(self.dividends) > tol)
-        return {tuple(p for i, p in enumerate(self.players) if m >> i & 1): float(self.dividends[m])
+        return {member_labels(m, self.players): float(self.dividends[m])
                 for m in masks}
 
     def summary(self, top: int = 10) -> Summary:
         """The ``top`` largest dividends in absolute value."""
         order = np.argsort(-np.abs(self.dividends), kind="stable")[:top]
-        rows = tuple(("{" + ", ".join(p for i, p in enumerate(self.players) if m >> i & 1) + "}",
+        rows = tuple(("{" + ", ".join(member_labels(m, self.players)) + "}",
                       format_number(self.dividends[m])) for m in order if self.dividends[m] != 0)
         return Summary("Harsanyi dividends", facts=(("method", self.method), ("players", str(len(self.players))),
                                                     ("nonzero", str(int(np.count_nonzero(self.dividends))))),

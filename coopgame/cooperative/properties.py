@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._bitmask import member_labels
 from coopgame._memory import ensure_dense_fits
 from coopgame._validation import check_tol
 from coopgame.cooperative._dispatch import AnyGame, check_game, dense_values
@@ -161,7 +162,7 @@ def _result(game: AnyGame, prop: str, worst: float, where: tuple[int, int], tol:
     labels = game.players
 
     def members(mask: int) -> tuple[str, ...]:
-        return tuple(p for i, p in enumerate(labels) if mask >> i & 1)
+        return member_labels(mask, labels)
 
     worst = max(worst, 0.0)  # no pair (n < 2) or no violation: nothing fails
     holds = bool(worst <= tol * payoff_scale(values))

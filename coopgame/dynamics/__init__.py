@@ -5,6 +5,7 @@ from coopgame._lazy import lazy_namespace
 # public name -> module that defines it (imported on first use)
 _PUBLIC: dict[str, str] = {
     "replicator_dynamics": "coopgame.dynamics.replicator",
+    "replicator_field": "coopgame.dynamics.replicator",
     "TrajectoryResult": "coopgame.dynamics.replicator",
     "rest_points": "coopgame.dynamics.local_stability",
     "RestPoint": "coopgame.dynamics.local_stability",

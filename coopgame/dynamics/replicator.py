@@ -34,7 +34,7 @@ from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
 from coopgame.errors import ConvergenceWarning, InvalidParameterError, SolverError
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["TrajectoryResult", "replicator_dynamics"]
+__all__ = ["TrajectoryResult", "replicator_dynamics", "replicator_field"]
 
 METHODS = ("dopri5", "rk4", "solve_ivp")
 _IVP_METHODS = ("RK45", "DOP853", "Radau", "BDF", "LSODA", "RK23")
@@ -278,6 +278,42 @@ def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, me
 
 
 # ---------------------------------------------------------------------------------------------- inputs
+def replicator_field(game: Any, states: ArrayLike) -> np.ndarray:
+    """The replicator velocity ``dz/dt`` of ``game`` at each state: the field :func:`replicator_dynamics` integrates.
+
+    Parameters
+    ----------
+    game : PairwiseGame, (A, B) pair of payoff matrices, or NCityGame
+    states : array_like, shape (dim,) or (K, dim)
+        States in the game's coordinates: shares of cooperators
+        ``(x_1, ..., x_P)`` for two-action populations (a 2×2 game, an
+        n-city game), stacked mixed strategies ``(x, y)`` for a larger
+        bimatrix game.
+
+    Returns
+    -------
+    ndarray, the shape of ``states``
+
+    Examples
+    --------
+    Prisoner's dilemma at half cooperation: defection spreads in both populations.
+
+    >>> import numpy as np
+    >>> A = np.array([[3.0, 0.0], [5.0, 1.0]])
+    >>> replicator_field((A, A.T), [0.5, 0.5]).tolist()
+    [-0.375, -0.375]
+    """
+    func = "replicator_field"
+    system = as_system(game, func=func)
+    z = as_float_array(states, func=func, name="states", error=InvalidParameterError)
+    if z.shape[-1:] != (system.dim,) or z.ndim > 2:
+        raise InvalidParameterError(f"{func}(): states must have shape ({system.dim},) or (K, {system.dim}) "
+                                    f"for this game; got {z.shape}")
+    batch = np.atleast_2d(z)
+    out = system.field(np.ascontiguousarray(batch.T)).T
+    return out.reshape(z.shape)
+
+
 def _check_span(t_span: Sequence[float], func: str) -> tuple[float, float]:
     span = as_float_array(t_span, func=func, name="t_span", shape=(2,), error=InvalidParameterError)
     t0, t1 = float(span[0]), float(span[1])

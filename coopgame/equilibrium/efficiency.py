@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._bitmask import member_labels
 from coopgame._validation import check_method, check_positive_int, check_tol, make_rng
 from coopgame._typing import SeedLike
 from coopgame.equilibrium.pure import pure_equilibria
@@ -126,7 +127,7 @@ class BestResponsePath(Result):
 
     def summary(self) -> Summary:
         """Outcome and the visited profiles (first 20)."""
-        rows = tuple((str(k), ", ".join(p for i, p in enumerate(self.players) if (int(m) >> i) & 1) or "none")
+        rows = tuple((str(k), ", ".join(member_labels(m, self.players)) or "none")
                      for k, m in enumerate(self.path[:20]))
         facts = (("method", self.method), ("steps", str(self.steps)), ("converged", str(self.converged)),
                  ("cycled", str(self.cycled)))

@@ -18,6 +18,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from coopgame._bitmask import member_labels
 from coopgame._validation import check_tol
 from coopgame._memory import ensure_dense_fits
 from coopgame.errors import GameTooLargeError, InvalidGameError
@@ -75,8 +76,7 @@ class PureEquilibriaResult(Result):
 
     def cooperators(self, k: int) -> tuple[str, ...]:
         """Labels of the cities cooperating (on any issue) in equilibrium ``k`` of an n-city game."""
-        mask = int(np.bitwise_or.reduce(np.atleast_1d(self.profiles[k])))
-        return tuple(p for i, p in enumerate(self.players) if (mask >> i) & 1)
+        return member_labels(int(np.bitwise_or.reduce(np.atleast_1d(self.profiles[k]))), self.players)
 
     def summary(self) -> Summary:
         """One row per equilibrium (at most 20 shown)."""

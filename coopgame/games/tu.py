@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._bitmask import additive_values
+from coopgame._bitmask import additive_values, member_labels
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import CoalitionValues, FloatVector
@@ -118,7 +118,7 @@ class TUGame(ReadOnlyState):
                 first = int(np.flatnonzero(missing)[0])
                 raise InvalidGameError(
                     f"TUGame.from_dict(): {int(missing.sum())} of {2**n} coalitions have no value "
-                    f"(first: {_members(first, labels)}); give them or pass fill="
+                    f"(first: {member_labels(first, labels)}); give them or pass fill="
                 )
             values[missing] = fill
         return cls(values, labels)
@@ -277,7 +277,7 @@ class TUGame(ReadOnlyState):
 
     def members(self, mask: int) -> tuple[str, ...]:
         """Labels of the members of coalition ``mask``."""
-        return _members(int(mask), self._players)
+        return member_labels(mask, self._players)
 
     def is_efficient(self, allocation: ArrayLike, *, tol: float = DEFAULT_TOL) -> bool:
         """Whether ``sum(allocation) == v(N)`` up to ``tol`` times the payoff scale."""
@@ -346,9 +346,5 @@ def _mask_of(key: Any, index: Mapping[str, int], n: int, *, func: str) -> int:
             raise InvalidGameError(f"{func}(): unknown player {member!r}; players are {list(index)}")
         mask |= 1 << i
     return mask
-
-
-def _members(mask: int, labels: Sequence[str]) -> tuple[str, ...]:
-    return tuple(p for i, p in enumerate(labels) if mask >> i & 1)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._bitmask import member_labels
 from coopgame.errors import CoopgameError
 from coopgame.games import PairwiseGame, StructuredGame, TUGame
 from coopgame.policy.concepts import BANZHAF_MAX_PLAYERS, CONCEPTS, LP_MAX_PLAYERS, as_forms, plan
@@ -96,27 +97,34 @@ _CORNER_NAMES = ("(C, C)", "(D, D)", "(C, D)", "(D, C)")
 
 
 def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = None) -> Section:
+    """Rest points (coopgame.rest_points), basins (coopgame.basin_share) and the model's own start state."""
+    from coopgame.dynamics import basin_share, replicator_dynamics, rest_points
+
     A, B = np.asarray(game.row_payoffs), np.asarray(game.col_payoffs)
     start = time.perf_counter()
-    points = _rest_points(game, A, B, skipped)
-    k = 41
-    grid = np.linspace(0.0, 1.0, k + 2)[1:-1]  # interior states: a population with no cooperators never gains any
-    x0 = np.stack(np.meshgrid(grid, grid), axis=-1).reshape(-1, 2)  # x along columns, y along rows
-    final = _integrate(game, x0, A, B, skipped)
-    dist = np.linalg.norm(final[:, None, :] - np.array(_CORNERS)[None], axis=2)
-    basin = np.where(dist.min(axis=1) < 1e-2, dist.argmin(axis=1), -1).reshape(k, k)
-    share_cc = float(np.mean(basin == 0))
+    points = [(float(p.state[0]), float(p.state[1]), str(p.label), format_number(p.determinant),
+               format_number(p.trace)) for p in rest_points(game).points]
+    k, t_max = 41, 50.0
+    basins = basin_share(game, points=k, t_max=t_max)  # default target: full cooperation (C, C)
+    tol = basins.parameters["tol"]
+    corners = np.array(_CORNERS)
+    gap = np.max(np.abs(basins.final_states[:, None, :] - corners[None]), axis=2)  # (states, corners), max-norm
+    ends = np.where(gap.min(axis=1) <= tol, gap.argmin(axis=1), -1)
+    basin = ends.reshape(k, k).T  # the grid runs x first; the portrait wants x along columns, y along rows
+    share_cc = float(basins.share)
     start_state = None
     if initial is not None and np.size(initial) == 2:
         start_state = np.asarray(initial, dtype=float).reshape(1, 2)
-        end = _integrate(game, start_state, A, B, skipped)[0]
-        d = np.linalg.norm(np.array(_CORNERS) - end, axis=1)
-        dest = _CORNER_NAMES[int(d.argmin())] if d.min() < 1e-2 else \
+        end = replicator_dynamics(game, start_state, (0.0, t_max)).final_states[0]
+        d = np.max(np.abs(corners - end), axis=1)
+        dest = _CORNER_NAMES[int(d.argmin())] if d.min() <= tol else \
             f"({format_number(end[0])}, {format_number(end[1])}), no corner"
     dt = time.perf_counter() - start
     rows = tuple((f"({format_number(x)}, {format_number(y)})", lab, det, tr) for x, y, lab, det, tr in points)
-    facts = (("basin share of full cooperation (C, C)", f"{share_cc:.1%} of a {k}x{k} grid of initial states"),
-             ("integration", "t in [0, 50] from each grid point"))
+    facts = (("basin share of full cooperation (C, C)",
+              f"{share_cc:.1%} of a {k}x{k} grid of initial states (cell centres)"),
+             ("integration", f"t in [0, {format_number(t_max)}] from each grid point; a run ends at a corner "
+                             f"within {format_number(tol)}"))
     if start_state is not None:
         x0s, y0s = start_state[0]
         facts += ((f"from the model's initial shares ({format_number(x0s)}, {format_number(y0s)})",
@@ -126,7 +134,7 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
              "never asymptotically stable."]
     summary = Summary(title=_title("Evolutionary dynamics (two-population replicator)", label), facts=facts,
                       columns=("rest point (x, y)", "type", "det J", "tr J"), rows=rows, notes=tuple(notes))
-    rest = [(float(x), float(y), lab) for x, y, lab, _, _ in points]
+    rest = [(x, y, lab) for x, y, lab, _, _ in points]
 
     # Figures are partials of module-level functions (not closures) so that the analysis pickles.
     draw = partial(phase_portrait, A, B, basin=basin, basin_labels=_CORNER_NAMES, rest_points=rest,
@@ -138,62 +146,6 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
                    data={"rest_points": [{"x": x, "y": y, "type": t, "det": d, "trace": tr}
                                          for x, y, t, d, tr in points],
                          "basin_share_full_cooperation": share_cc, "basin_grid": basin})
-
-
-def _rest_points(game: Any, A: np.ndarray, B: np.ndarray, skipped: list[str]) -> list[tuple]:
-    """Rest points with type, det and trace of the Jacobian (from coopgame.dynamics when present)."""
-    finder = _solver("rest_points")
-    if finder is not None:
-        res = finder(game)
-        return [(float(p.state[0]), float(p.state[1]), str(p.label), format_number(p.determinant),
-                 format_number(p.trace)) for p in res.points]
-    skipped.append("rest points from coopgame.rest_points: not available; the closed form of MODELS.md §1 was used")
-    # Closed form (MODELS.md §1): corners and the interior point of the 2×2 system.
-    a_a, b_a = A[0, 1] - A[1, 1], (A[0, 0] - A[1, 0]) - (A[0, 1] - A[1, 1])
-    a_b, b_b = B[1, 0] - B[1, 1], (B[0, 0] - B[0, 1]) - (B[1, 0] - B[1, 1])
-    cands = [(0.0, 0.0, a_a, a_b), (1.0, 0.0, -a_a, a_b + b_b), (0.0, 1.0, a_a + b_a, -a_b),
-             (1.0, 1.0, -(a_a + b_a), -(a_b + b_b))]
-    out = []
-    for x, y, l1, l2 in cands:
-        out.append((x, y, _label(l1, l2), format_number(l1 * l2), format_number(l1 + l2)))
-    if b_a != 0 and b_b != 0:
-        xs, ys = -a_b / b_b, -a_a / b_a
-        if 0 < xs < 1 and 0 < ys < 1:
-            det = -xs * (1 - xs) * ys * (1 - ys) * b_a * b_b
-            out.append((xs, ys, "saddle" if det < 0 else "centre", format_number(det), "0"))
-    return out
-
-
-def _label(l1: float, l2: float) -> str:
-    if l1 < 0 and l2 < 0:
-        return "ESS"
-    if l1 > 0 and l2 > 0:
-        return "source"
-    if l1 * l2 < 0:
-        return "saddle"
-    return "non-hyperbolic"
-
-
-def _integrate(game: Any, x0: np.ndarray, A: np.ndarray, B: np.ndarray, skipped: list[str]) -> np.ndarray:
-    """End states of the replicator dynamics from each initial state (batched)."""
-    solver = _solver("replicator_dynamics")
-    if solver is not None:
-        return np.asarray(solver(game, x0, (0.0, 50.0)).states[:, -1, :], dtype=float)
-    skipped.append("replicator_dynamics: not available; basins from a fixed-step RK4 on the closed-form field")
-    from coopgame.report.plots import replicator_field
-
-    # Fallback: classical RK4 on the closed-form field, all initial states at once.
-    z = x0.copy()
-    h = 0.05
-    for _ in range(1000):
-        def f(s: np.ndarray) -> np.ndarray:
-            return np.stack(replicator_field(A, B, s[:, 0], s[:, 1]), axis=1)
-        k1 = f(z)
-        k2 = f(z + 0.5 * h * k1)
-        k3 = f(z + 0.5 * h * k2)
-        k4 = f(z + h * k3)
-        z = np.clip(z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4), 0.0, 1.0)
-    return z
 
 
 # ---------------------------------------------------------------------------------------------- n-city
@@ -247,7 +199,7 @@ def _ncity_equilibria(game: Any, label: str, skipped: list[str], finder: Callabl
         return Section(key="equilibria", summary=res.summary(), data=res.to_dict(), elapsed=dt)
     n = game.n_players
     masks = np.atleast_1d(opt)
-    who = [", ".join(p for i, p in enumerate(game.players) if (int(m) >> i) & 1) or "none" for m in masks]
+    who = [", ".join(member_labels(m, game.players)) or "none" for m in masks]
     summary = Summary(title=_title("Welfare optimum of the n-city game", label),
                       facts=(("cities", str(n)), ("welfare at the optimum", format_number(best)),
                              ("cooperating at the optimum", "; ".join(who))))

@@ -87,14 +87,14 @@ def replicator_field(payoffs_a: ArrayLike, payoffs_b: ArrayLike, x: ArrayLike, y
     >>> float(dx), float(dy)
     (-0.375, -0.375)
     """
+    from coopgame.dynamics import replicator_field as field
+
     a = as_float_array(payoffs_a, func="replicator_field", name="payoffs_a", shape=(2, 2), error=InvalidParameterError)
     b = as_float_array(payoffs_b, func="replicator_field", name="payoffs_b", shape=(2, 2), error=InvalidParameterError)
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    # Gain from cooperating rather than defecting, against a partner who cooperates with probability y (x).
-    gain_a = (a[0, 0] - a[1, 0]) * y + (a[0, 1] - a[1, 1]) * (1 - y)
-    gain_b = (b[0, 0] - b[0, 1]) * x + (b[1, 0] - b[1, 1]) * (1 - x)
-    return x * (1 - x) * gain_a, y * (1 - y) * gain_b
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    # the dynamics layer's field (coopgame.dynamics.replicator_field), evaluated on the flattened grid
+    velocity = field((a, b), np.stack([x.ravel(), y.ravel()], axis=1))
+    return velocity[:, 0].reshape(x.shape), velocity[:, 1].reshape(x.shape)
 
 
 _REST_STYLE = {  # label -> (marker, face colour)

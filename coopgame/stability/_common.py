@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from numpy.typing import ArrayLike
 
+from coopgame._bitmask import member_labels
 from coopgame._validation import as_float_array
 from coopgame.errors import InvalidParameterError
 from coopgame.games.structured import as_dense_game
@@ -24,9 +23,7 @@ def game_scale(game: TUGame) -> float:
     return payoff_scale(game.values)
 
 
-def coalition_labels(mask: int, players: Sequence[str]) -> tuple[str, ...]:
-    """Member labels of coalition ``mask``."""
-    return tuple(p for i, p in enumerate(players) if (int(mask) >> i) & 1)
+coalition_labels = member_labels  # the base's one implementation, under the name the stability modules use
 
 
 def as_allocation(game: TUGame, allocation: ArrayLike | None, cost_shares: ArrayLike | None, *,
