@@ -1,4 +1,19 @@
-"""Shared test configuration: deterministic hypothesis profiles (``ci`` under CI, ``dev`` otherwise)."""
+"""Shared test configuration: deterministic hypothesis profiles (``ci`` under CI, ``dev`` otherwise).
+
+Layout: ``tests/`` mirrors the package (``tests/equilibrium`` tests ``coopgame/equilibrium`` ...);
+the root holds only tests of root modules (CLI, public API, pickling, README, architecture).
+Hypothesis strategies for TU, pairwise and n-city games are shared in ``tests/strategies.py``.
+
+Markers (declared in pyproject.toml):
+
+- ``slow``: the test takes over about 2 s on the project's 2-core machine. The default
+  command (``python -m pytest``, the README's and CI's) runs them; deselect them for a
+  quick local loop with ``python -m pytest -m "not slow"``.
+- ``oracle``: the test needs an optional oracle (pygambit, matplotlib, headless Chromium).
+  Such tests live in their own modules (``*_gambit.py``, ``tests/report/test_report_figures.py``,
+  ``tests/report/test_report_browser.py``) that skip with the reason where the oracle is
+  missing, so every other test still runs; ``-m "not oracle"`` deselects them.
+"""
 
 import os
 

@@ -82,6 +82,7 @@ def test_solve_pairwise_model_reports_the_saddle_of_the_worked_check(capsys):
     assert ess == [(0.0, 0.0), (1.0, 1.0)]
 
 
+@pytest.mark.oracle
 def test_solve_writes_report_and_plots(capsys, tmp_path):
     pytest.importorskip("matplotlib")
     report = tmp_path / "r.html"

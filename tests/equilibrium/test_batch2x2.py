@@ -18,6 +18,7 @@ def _suite(n_games: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return A.astype(float), B.astype(float)
 
 
+@pytest.mark.slow  # about 2 s: 10^5 games through nash_equilibria one by one
 def test_batch_equals_default_method_on_100000_games():
     A, B = _suite(100_000, seed=11)
     res = batch_equilibria_2x2(A, B)

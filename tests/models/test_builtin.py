@@ -329,7 +329,7 @@ def test_yrd26_is_lazy_and_has_26_players():
     assert built._tu is None  # nothing dense allocated until asked
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # about 3 s: exact dense Shapley over 2^26 coalitions
 def test_yrd26_dense_game_exact_shapley():
     from coopgame._memory import MEMORY_FRACTION, available_memory_bytes
 

@@ -38,6 +38,7 @@ window.addEventListener("load", () => {
 </script></body>"""
 
 
+@pytest.mark.slow  # 1.2-2.3 s with its fixture: two Chromium launches
 def test_report_renders_in_headless_chromium(two_city_report, tmp_path):
     chromium = _chromium()
     probe = tmp_path / "probe.html"

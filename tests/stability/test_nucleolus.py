@@ -118,7 +118,6 @@ def test_kohlberg_verified_on_larger_games(n):
         assert not kohlberg_check(np.asarray(g.values), shifted, lower=np.asarray(lower), tie_tol=1e-7).passed
 
 
-@pytest.mark.slow
 def test_kohlberg_verified_convex_n20():
     g = random_convex_game(20, seed=20)
     res = nucleolus(g)
