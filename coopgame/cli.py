@@ -14,6 +14,9 @@ Commands
     Evaluate the model over a grid of parameter values (vectorized; progress bar on standard error).
 ``coopgame validate FILE``
     Check a model file; print what it defines, or one error naming the file and the key.
+``coopgame concepts [MODEL] [--json]``
+    The registry of solution concepts by game type; with a model, which of them apply to
+    each of its games and why the others are skipped.
 
 Results go to standard output, diagnostics (progress, "wrote FILE", errors)
 to standard error.
@@ -51,6 +54,7 @@ examples:
   coopgame solve chengdu_chongqing --report cc.html --plots figures/
   coopgame sweep two_city_coop --grid reward=0:4:41 --grid penalty=0:4:41 --report sweep.html
   coopgame validate my_model.toml
+  coopgame concepts airport_runway
 """
 
 # Fallback data for the showcase when no model files are installed (source S-C01, literature/03 §3.2).
@@ -124,6 +128,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a model file")
     p.add_argument("file", metavar="FILE", type=Path, help="the .toml model file")
+
+    p = sub.add_parser("concepts", help="list the solution concepts and the game types they apply to",
+                       description="Without MODEL: every solution concept, the game types it applies to, its solver "
+                                   "and its limits. With MODEL: which concepts apply to each of the model's games.")
+    p.add_argument("model", metavar="MODEL", nargs="?", help="slug of a built-in model or a .toml path")
+    p.add_argument("--scenario", metavar="NAME", help="apply a named scenario first")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return parser
 
 
@@ -155,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _sweep(args)
         elif args.command == "validate":
             _validate(args)
+        elif args.command == "concepts":
+            _concepts(args)
         sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
     except BrokenPipeError:  # the reader went away (`| head`); before OSError, of which it is a subtype
         _silence_stdout()
@@ -256,6 +269,28 @@ def _write_outputs(analysis: Any, report: Path | None, plots: Path | None, *, ex
             paths = write_plots(analysis, plots)
         for path in paths:
             _err(f"coopgame: wrote figure {path}")
+
+
+def _concepts(args: argparse.Namespace) -> None:
+    from coopgame.policy.concepts import concept_table
+
+    target, name = None, ""
+    if args.scenario and args.model is None:
+        from coopgame.errors import InvalidParameterError
+
+        raise InvalidParameterError("concepts: --scenario needs a MODEL")
+    if args.model is not None:
+        from coopgame.models.catalog import load_model
+
+        spec = load_model(args.model)
+        if args.scenario:
+            spec = spec.scenario(args.scenario)
+        target, name = spec.build(), spec.slug
+    table = concept_table(target, name=name)
+    if args.json:
+        _dump(table.to_dict())
+    else:
+        print(table.as_text())
 
 
 def _validate(args: argparse.Namespace) -> None:

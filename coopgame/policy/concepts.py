@@ -37,18 +37,18 @@ from functools import singledispatch
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from coopgame.cooperative import banzhaf_value, shapley_value
-from coopgame.dynamics import basin_share, evolutionary_regime, replicator_dynamics, rest_points
+from coopgame.dynamics import basin_share, evolutionary_regime, rest_points
 from coopgame.equilibrium import nash_equilibria, price_of_anarchy, pure_equilibria
 from coopgame.errors import InvalidParameterError
 from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame
 from coopgame.policy.fund import fund_analysis
-from coopgame.results import Result
+from coopgame.results import Result, Summary
 from coopgame.stability import core, least_core, nucleolus
 
 __all__ = [
     "Concept", "ConceptRegistry", "Limit", "Plan", "GameContainer", "SweepForm", "CONCEPTS", "ROLES",
     "LP_MAX_PLAYERS", "BANZHAF_MAX_PLAYERS", "register", "concepts_for", "plan", "game_forms", "pairwise_forms",
-    "sweep_form", "as_forms", "max_players", "two_by_two", "more_than_two_cities", "two_cities",
+    "sweep_form", "as_forms", "concept_table", "max_players", "two_by_two", "more_than_two_cities", "two_cities",
 ]
 
 LP_MAX_PLAYERS = 20
@@ -91,6 +91,8 @@ class Limit:
     test: Callable[[Any], bool]
     reason: Callable[[Any], str]
     label: str = ""
+    text: str = ""
+    """The condition in words (``"n <= 20"``), for listings."""
 
     def __call__(self, game: Any) -> str | None:
         """None when the concept applies to ``game``, else the reason it is skipped."""
@@ -105,26 +107,26 @@ def max_players(limit: int, *, why: str = "", label: str = "", only: tuple[type,
     def reason(game: Any) -> str:
         return f"n = {game.n_players} > {limit} players" + (f" ({why})" if why else "")
 
-    return Limit(test, reason, label)
+    return Limit(test, reason, label, f"n <= {limit}" + (f" for {', '.join(t.__name__ for t in only)}" if only else ""))
 
 
 def two_by_two(*, label: str = "", what: str = "") -> Limit:
     """A bimatrix game with two actions per player."""
     return Limit(lambda game: game.shape == (2, 2),
-                 lambda game: f"{what or 'defined'} for 2x2 games only; this game is {game.shape}", label)
+                 lambda game: f"{what or 'defined'} for 2x2 games only; this game is {game.shape}", label, "2x2")
 
 
 def more_than_two_cities(*, label: str = "") -> Limit:
     """Three cities or more: a two-city game is solved in its pairwise form instead."""
     return Limit(lambda game: game.n_players > 2,
                  lambda game: "a two-city game is solved in its pairwise form (the 'game', 'equilibria' and "
-                              "'dynamics' sections)", label)
+                              "'dynamics' sections)", label, "n >= 3")
 
 
 def two_cities() -> Limit:
     """Exactly two cities."""
     return Limit(lambda game: game.n_players == 2,
-                 lambda game: f"needs exactly 2 cities; this game has {game.n_players}")
+                 lambda game: f"needs exactly 2 cities; this game has {game.n_players}", text="n = 2")
 
 
 # ---------------------------------------------------------------------------------------------- concepts
@@ -354,6 +356,48 @@ def _itself(obj: Any) -> tuple[tuple[str, Any], ...]:
     return (("", obj),)
 
 
+def concept_table(obj: Any = None, *, name: str = "") -> Summary:
+    """The registry as a table; or, for a game or built model, which concepts apply to each of its forms.
+
+    ``name`` names ``obj`` in the title (a model's slug); its type's name otherwise.
+
+    Forms derived by ``form`` concepts (an n-city game's pairwise and
+    cooperative games) are listed after the game they come from.
+
+    Examples
+    --------
+    >>> from coopgame import PairwiseGame
+    >>> table = concept_table(PairwiseGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
+    >>> [row[1] for row in table.rows if row[2] == "applies"]
+    ['classification', 'nash', 'rest_points', 'regime', 'basins']
+    """
+    if obj is None:
+        rows = tuple((c.name, c.title, ", ".join(t.__name__ for t in c.game_types), c.role, c.public_name,
+                      c.limit.text if c.limit is not None and c.limit.text else "")
+                     for c in CONCEPTS)
+        return Summary(title="Solution concepts by game type", facts=(("concepts", str(len(CONCEPTS))),),
+                       columns=("concept", "title", "applies to", "role", "solver", "limit"), rows=rows,
+                       notes=("A subclass of a game type gets the concepts of its type.",
+                              "coopgame concepts MODEL lists which apply to a model's games."))
+    out: list[tuple[str, str, str]] = []
+
+    def visit(label: str, game: Any) -> None:
+        where = f"{type(game).__name__}" + (f" ({label})" if label else "")
+        p = plan(game)
+        for concept in concepts_for(game):
+            why = p.reason(concept.name)
+            out.append((where, concept.name, "applies" if why is None else f"skipped: {why}"))
+        for concept in p.role("form"):
+            for sub_label, sub in as_forms(concept.solver(game)):
+                visit(sub_label or label, sub)
+
+    for label, game in game_forms(obj):
+        visit(label, game)
+    name = name or type(obj).__name__
+    return Summary(title=f"Solution concepts for {name}", columns=("game", "concept", "status"),
+                   rows=tuple(out), notes=() if out else (f"{name} offers no game to solve.",))
+
+
 # ---------------------------------------------------------------------------------------------- sweeps
 class SweepForm(NamedTuple):
     """The game a sweep evaluates at one grid point, and which outcomes apply: ``"pairwise"`` or ``"cooperative"``."""
@@ -446,7 +490,6 @@ register(Concept("classification", "game class", PairwiseGame.classify, (Pairwis
 register(Concept("nash", "Nash equilibria", nash_equilibria, (PairwiseGame,), "equilibria"))
 register(Concept("rest_points", "rest points", rest_points, (PairwiseGame,), "dynamics", _PHASE))
 register(Concept("regime", "evolutionary regime", evolutionary_regime, (PairwiseGame,), "dynamics", _PHASE))
-register(Concept("replicator", "replicator dynamics", replicator_dynamics, (PairwiseGame,), "dynamics", _PHASE))
 register(Concept("basins", "basins of attraction", basin_share, (PairwiseGame,), "dynamics", _PHASE))
 # cooperative (TU) games, dense or structured
 register(Concept("shapley", "Shapley value", shapley_value, _TU, "allocation", short="Shapley"))
@@ -458,6 +501,6 @@ register(Concept("core", "core", core, _TU, "core", _LP, prefers_dense=True))
 register(Concept("fund_analysis", "fund analysis", fund_analysis, _TU, "fund",
                  max_players(LP_MAX_PLAYERS, why="core tests are LPs"), prefers_dense=True))
 # results handed in as they are (a fund analysis, a settlement): shown as they print
-register(Concept("summary", "summary", Result.summary, (Result,), "result"))
+register(Concept("summary", "result summary", Result.summary, (Result,), "result"))
 
 del _game_type

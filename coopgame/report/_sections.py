@@ -33,6 +33,10 @@ def _solver(name: str) -> Callable[..., Any] | None:
 
     Kept for the dynamics helpers below while they move to :func:`coopgame.policy.concepts.plan`.
     """
+    if name == "replicator_dynamics":  # integrates the basins' grid: a tool of the dynamics concepts, not one itself
+        from coopgame.dynamics import replicator_dynamics
+
+        return replicator_dynamics
     if name in CONCEPTS:
         return CONCEPTS[name].solver
     return next((c.solver for c in CONCEPTS if c.solver.__name__ == name), None)

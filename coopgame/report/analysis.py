@@ -2,7 +2,9 @@
 
 :func:`model_analysis` is what ``coopgame solve`` runs. It loads a model (a
 slug, a path, a :class:`~coopgame.models.schema.ModelSpec` or a game object),
-builds its games, and dispatches on their type:
+builds its games, and dispatches on their type — which concepts apply to
+which game type, within which limits, is the concept registry's
+(:mod:`coopgame.policy.concepts`; ``coopgame concepts`` lists it):
 
 * a pairwise (bimatrix) game: its class, every Nash equilibrium, and for 2×2
   games the replicator rest points, regime and basins of attraction;
@@ -29,6 +31,8 @@ from typing import Any
 from coopgame.errors import CoopgameError, InvalidParameterError
 from coopgame.results import Result, Summary, to_jsonable
 
+from coopgame.models.schema import ModelSpec
+from coopgame.report import _dispatch
 from coopgame.report.section import Section
 
 __all__ = ["ModelAnalysis", "model_analysis"]
@@ -138,8 +142,6 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
     >>> res.section("allocations").data["shapley"]["cost_shares"].round(2).tolist()
     [210.33, 127.83, 217.83]
     """
-    from coopgame.report import _dispatch
-
     start = time.perf_counter()
     spec = _load(model)
     if spec is not None and scenario:
@@ -171,6 +173,6 @@ def _load(model: Any) -> Any:
         except ImportError as err:  # pragma: no cover - the loader ships with the package
             raise CoopgameError(f"model_analysis(): the model loader is not available ({err})") from None
         return load_model(model)
-    if hasattr(model, "build") and hasattr(model, "provenance"):
+    if isinstance(model, ModelSpec):
         return model
     return None
