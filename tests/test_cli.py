@@ -3,7 +3,7 @@
 Known answers come from the literature: the wastewater plant's Shapley cost
 shares 210.33 / 127.83 / 217.83 (literature/03 §3.2, source S-C01) and the
 MODELS.md BM1 worked check (reward 2, penalty 1.5: saddle at (0.75, 0.75);
-(W, F) = (0, 0): only mutual defection; (3, 3): full cooperation).
+(W, F) = (0, 0): defection dominant; (3, 3): cooperation dominant).
 """
 
 import json
@@ -16,7 +16,7 @@ import pytest
 
 import coopgame
 from coopgame.cli import EXIT_BROKEN_PIPE, EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
-from coopgame.policy.sweep import OUTCOMES
+from coopgame.policy.sweep import REGIME_NAMES
 
 WASTEWATER_SHAPLEY_COSTS = [210.33, 127.83, 217.83]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -102,10 +102,11 @@ def test_sweep_is_vectorized_over_the_grid_and_matches_the_worked_check(capsys):
                          "--json")
     assert code == EXIT_OK
     data = json.loads(out)
-    outcome = data["outputs"]["outcome"]
-    assert data["shape"] == [4, 4] and len(outcome) == 4 and len(outcome[0]) == 4
-    assert OUTCOMES[outcome[0][0]] == "mutual defection"   # (W, F) = (0, 0)
-    assert OUTCOMES[outcome[3][3]] == "full cooperation"   # (W, F) = (3, 3)
+    regime = data["outputs"]["regime"]
+    assert data["shape"] == [4, 4] and len(regime) == 4 and len(regime[0]) == 4
+    assert data["categories"]["regime"] == list(REGIME_NAMES)
+    assert REGIME_NAMES[regime[0][0]] == "defection dominant"     # (W, F) = (0, 0)
+    assert REGIME_NAMES[regime[3][3]] == "cooperation dominant"   # (W, F) = (3, 3)
     assert "sweep [" in err and "sweep [" not in out  # the progress bar is on stderr
 
 

@@ -285,6 +285,18 @@ class ModelSpec(ReadOnlyState):
         self._recompute_derived(params, set(values), func=func)
         return replace(self, parameters=MappingProxyType(params))
 
+    def can_batch(self, names: Sequence[str]) -> bool:
+        """Whether a sweep of parameters ``names`` builds its games at once (see :mod:`coopgame.models.batch`)."""
+        from coopgame.models.batch import can_batch
+
+        return can_batch(self, names)
+
+    def batch_games(self, values: Mapping[str, np.ndarray]) -> Any:
+        """The games at a stack of values of the swept parameters (see :func:`coopgame.models.batch.batch_games`)."""
+        from coopgame.models.batch import batch_games
+
+        return batch_games(self, values)
+
     def derived_from(self, names: Sequence[str]) -> tuple[str, ...]:
         """The parameters computed by a rule from any of ``names``, directly or through other rules."""
         raw = self._raw.get("parameters", {})

@@ -1,16 +1,23 @@
 """Policy parameter sweeps: evaluate a model over a grid of parameter values.
 
-A sweep rebuilds the model's game at each grid point (cheap, and every point
-is validated like a single run), stacks the games into arrays, and evaluates
-the outcomes for the whole grid at once:
+A model from :func:`coopgame.load_model` is validated once, when it is loaded.
+Each swept parameter's values are checked once, vectorised, against the
+kind's parameter table (:meth:`ModelSpec.check_values`); then the games of the
+whole grid are built as arrays (:mod:`coopgame.models.batch`, for the kinds it
+batches, with the same payoff functions as the single-game builders) or point
+by point from the validated model (:meth:`ModelSpec.with_arrays`, no
+re-parse), and the solvers evaluate the grid in vectorised form:
 
-* pairwise 2×2 games: which corners are evolutionarily stable (the long-run
-  outcome of the replicator dynamics), whether full cooperation is an ESS, and
-  the number of pure equilibria, from closed forms over a ``(G, 2, 2)`` stack;
-* TU games: the Shapley value of every point from one batched call over a
-  ``(G, 2**n)`` stack (or the closed form for structured games), and the
-  smallest individual-rationality margin ``min_i (phi_i - v({i}))``
-  (dense games through :func:`coopgame.shapley_values`).
+* 2×2 pairwise games: every extreme Nash equilibrium by
+  :func:`coopgame.batch_equilibria_2x2`, and the long-run regime, a
+  :class:`~coopgame.games.regimes.Regime`, by
+  :func:`coopgame.games.regimes.regimes_2x2` — the classifier
+  :meth:`PairwiseGame.classify` and :func:`coopgame.evolutionary_regime` use;
+* cooperative games: the Shapley value by :func:`coopgame.shapley_values`
+  (dense games) or by the structured path of :func:`coopgame.shapley_value`
+  over the stack (:func:`coopgame.cooperative.structured_shapley_values`, cost
+  terms included), and the smallest individual-rationality margin
+  ``min_i (phi_i - v({i}))`` with ``v({i})`` read from each game.
 
 Examples
 --------
@@ -22,10 +29,17 @@ The worked check of MODELS.md BM1 over a grid of central reward W and penalty F:
 ...     return PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2,
 ...                                       lone_loss=1, reward=reward, penalty=penalty)
 >>> res = parameter_sweep(two_city, {"reward": [0, 2, 3], "penalty": [0, 1.5, 3]})
->>> res.outputs["outcome"].shape
+>>> res.outputs["regime"].shape
 (3, 3)
->>> [res.categories["outcome"][k] for k in np.diagonal(res.outputs["outcome"])]  # (W, F) = (0, 0), (2, 1.5), (3, 3)
-['mutual defection', 'bistable', 'full cooperation']
+>>> [res.categories["regime"][k] for k in np.diagonal(res.outputs["regime"])]  # (W, F) = (0, 0), (2, 1.5), (3, 3)
+['defection dominant', 'bistable', 'cooperation dominant']
+
+A model file is swept the same way, its per-city ``reward`` set for both cities by the plain name:
+
+>>> import coopgame
+>>> res = parameter_sweep(coopgame.load_model("two_city_coop"), {"reward": [0, 4], "penalty": [0, 4]})
+>>> res.method, res.outputs["cooperation_ess"].tolist()
+('batched', [[False, True], [True, True]])
 """
 
 from __future__ import annotations
@@ -33,28 +47,26 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike
+
 from coopgame._progress import Progress
-from coopgame.errors import CoopgameError, InvalidParameterError
+from coopgame.errors import InvalidParameterError
+from coopgame.games.regimes import REGIME_CODES
 from coopgame.results import Result, Summary, format_number
+from coopgame.tolerances import EQUILIBRIUM_TOL
 
-__all__ = ["parameter_sweep", "SweepResult", "parse_grid_spec", "OUTCOMES"]
+__all__ = ["parameter_sweep", "SweepResult", "parse_grid_spec", "pairwise_outcomes", "cooperative_outcomes",
+           "REGIME_NAMES"]
 
-OUTCOMES = (
-    "full cooperation",
-    "mutual defection",
-    "bistable",
-    "row city alone cooperates",
-    "column city alone cooperates",
-    "anti-coordination",
-    "no stable corner",
-)
-"""Long-run outcomes of a 2×2 replicator system, by its set of stable corners."""
+REGIME_NAMES: tuple[str, ...] = tuple(r.value for r in REGIME_CODES)
+"""The text of each regime code of a sweep's ``regime`` output (the values of :class:`~coopgame.games.regimes.Regime`)."""
 
 _MAX_POINTS = 2_000_000
+_BATCH_CHUNK = 1 << 17       # grid points per vectorised block: bounds temporary memory (a few MiB per array)
+_DENSE_BYTES = 1 << 27       # dense coalition values held at once in the per-point path (128 MiB)
 
 
 def parse_grid_spec(spec: str) -> tuple[str, np.ndarray]:
@@ -98,6 +110,7 @@ class SweepResult(Result):
     kind : str
         ``"pairwise"`` or ``"cooperative"``: which outcomes were evaluated.
     method : str
+        ``"batched"`` (the grid's games built as arrays at once) or how they were built point by point.
     parameters : dict
         Fixed settings of the run.
     categories : dict of str -> tuple of str
@@ -110,7 +123,7 @@ class SweepResult(Result):
     outputs: Mapping[str, np.ndarray]
     grid: Mapping[str, np.ndarray]
     kind: str
-    method: str = "rebuild-then-batch"
+    method: str = "batched"
     parameters: Mapping[str, Any] = field(default_factory=dict)
     categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     players: tuple[str, ...] = ()
@@ -123,7 +136,7 @@ class SweepResult(Result):
     @property
     def headline(self) -> str:
         """The outcome a heat map of this sweep shows."""
-        return "outcome" if self.kind == "pairwise" else "ir_margin_min"
+        return "regime" if self.kind == "pairwise" else "ir_margin_min"
 
     def summary(self, max_rows: int = 40) -> Summary:
         """One row per grid point (the first ``max_rows``), with the scalar outcomes."""
@@ -170,41 +183,84 @@ def parameter_sweep(
     progress: bool = False,
     chunk_size: int = 2048,
     issue: str | int | None = None,
+    tol: float = EQUILIBRIUM_TOL,
 ) -> SweepResult:
     """Evaluate a model's outcomes over the Cartesian grid of parameter values.
 
     Parameters
     ----------
-    model : callable or model spec
-        A function ``f(**parameters) -> game`` or an object from
-        :func:`coopgame.load_model` (rebuilt at each point with
-        ``with_values(...)``; a grid name ``cost[1]`` sets one element of a
-        per-city parameter, a plain ``cost`` sets all of them). The
-        game must be a 2×2 :class:`~coopgame.PairwiseGame`, a
-        :class:`~coopgame.TUGame` or a :class:`~coopgame.StructuredGame`, or
-        offer ``to_pairwise()`` or ``tu_game()`` (an n-city game: two cities
-        sweep as a pairwise game, more as the cooperative game).
+    model : ModelSpec or callable
+        An object from :func:`coopgame.load_model` (validated once; a grid
+        name ``cost[1]`` sets one element of a per-city parameter — ``synergy[0,1]``
+        one entry of a matrix —, a plain ``cost`` sets all of them), or a
+        function ``f(**parameters) -> game``. The game swept is the model's
+        2×2 pairwise game (two cities; one issue layer at a time), else its
+        cooperative game (:class:`~coopgame.TUGame` or
+        :class:`~coopgame.StructuredGame`); a callable may return either, an
+        :class:`~coopgame.NCityGame` or a built model.
     grid : mapping name -> 1-D array_like
         Values of each swept parameter; the grid is their Cartesian product.
     progress : bool, default False
         Show a progress bar on standard error.
     chunk_size : int, default 2048
-        Grid points built and evaluated per batch (bounds memory).
+        Grid points built per block on the point-by-point path (bounds memory).
     issue : str or int, optional
         For an n-city game with issue layers: sweep this issue's game alone
         (layers do not interact). Required when a two-city game has layers.
+    tol : float, default 1e-9
+        Relative tolerance for payoff ties (times each game's payoff scale),
+        as in :func:`coopgame.batch_equilibria_2x2` and :meth:`PairwiseGame.classify`.
 
     Returns
     -------
     SweepResult
+        Pairwise sweeps: ``regime`` (codes into ``categories["regime"]``, the
+        :class:`~coopgame.games.regimes.Regime` values), ``cooperation_ess``,
+        ``n_equilibria``, ``n_pure_equilibria``, ``degenerate``,
+        ``welfare_cc``. Cooperative sweeps: ``shapley`` (one trailing axis per
+        player), ``stand_alone`` (``v({i})``), ``ir_margin_min``.
 
     Raises
     ------
     InvalidParameterError
-        On an empty grid, a non-numeric or empty axis, or more than two
-        million points.
+        On an empty grid, a non-numeric or empty axis, more than two million
+        points, an unknown parameter, a swept value out of the parameter's range
+        (naming the parameter and the value), or a model without a pairwise or
+        cooperative game to sweep.
     """
     func = "parameter_sweep"
+    axes = _axes(grid, func=func)
+    shape = tuple(a.size for a in axes.values())
+    total = int(np.prod(shape))
+    if total > _MAX_POINTS:
+        raise InvalidParameterError(f"{func}(): the grid has {total} points; at most {_MAX_POINTS} are allowed")
+    start = time.perf_counter()
+    fixed: dict[str, Any] = {"tol": tol}
+    if issue is not None:
+        fixed["issue"] = issue
+    if _is_spec(model):
+        plan = _SpecPlan(model, axes, issue)
+    elif callable(model):
+        plan = _CallablePlan(model, axes, issue)
+    else:
+        raise InvalidParameterError(f"{func}(): model must be a model spec (coopgame.load_model) or a callable "
+                                    f"returning a game; got {type(model).__name__}")
+    pieces: list[dict[str, np.ndarray]] = []
+    with Progress(total, "sweep", enabled=progress) as bar:
+        for lo, hi in plan.blocks(total, chunk_size):
+            pieces.append(plan.evaluate(_columns(axes, shape, lo, hi), tol=tol))
+            bar.advance(hi - lo)
+    outputs = {k: np.concatenate([p[k] for p in pieces]).reshape(shape + pieces[0][k].shape[1:])
+               for k in pieces[0]}
+    categories = {"regime": REGIME_NAMES} if plan.kind == "pairwise" else {}
+    if plan.method != "batched":
+        fixed["chunk_size"] = chunk_size
+    return SweepResult(outputs=outputs, grid=axes, kind=plan.kind, method=plan.method, categories=categories,
+                       players=plan.players, parameters=fixed, elapsed=time.perf_counter() - start)
+
+
+# ---------------------------------------------------------------------------------------------- the grid
+def _axes(grid: Mapping[str, ArrayLike], *, func: str) -> dict[str, np.ndarray]:
     if not grid:
         raise InvalidParameterError(f"{func}(): grid must name at least one parameter; got an empty grid")
     axes: dict[str, np.ndarray] = {}
@@ -217,189 +273,257 @@ def parameter_sweep(
             raise InvalidParameterError(f"{func}(): grid[{name!r}] must be a non-empty 1-D array of finite numbers; "
                                         f"got {values!r}")
         axes[str(name)] = arr
-    shape = tuple(a.size for a in axes.values())
-    total = int(np.prod(shape))
-    if total > _MAX_POINTS:
-        raise InvalidParameterError(f"{func}(): the grid has {total} points; at most {_MAX_POINTS} are allowed")
-    build = _builder(model)
-    flat = np.stack([m.ravel() for m in np.meshgrid(*axes.values(), indexing="ij")], axis=1)
-    names = list(axes)
-
-    start = time.perf_counter()
-    pieces: list[dict[str, np.ndarray]] = []
-    kind = None
-    players: tuple[str, ...] = ()
-    with Progress(total, "sweep", enabled=progress) as bar:
-        for lo in range(0, total, chunk_size):
-            games = [_as_sweepable(_pick_issue(build({k: float(v) for k, v in zip(names, row)}), issue), names, row)
-                     for row in flat[lo:lo + chunk_size]]
-            chunk_kind = _kind_of(games[0])
-            if kind is None:
-                kind, players = chunk_kind, tuple(games[0].players)
-            pieces.append(_evaluate(kind, games))
-            bar.advance(len(games))
-    outputs = {k: np.concatenate([p[k] for p in pieces]).reshape(shape + pieces[0][k].shape[1:])
-               for k in pieces[0]}
-    categories = {"outcome": OUTCOMES} if kind == "pairwise" else {}
-    fixed: dict[str, Any] = {"chunk_size": chunk_size}
-    if issue is not None:
-        fixed["issue"] = issue
-    return SweepResult(outputs=outputs, grid=axes, kind=kind or "", categories=categories, players=players,
-                       parameters=fixed, elapsed=time.perf_counter() - start)
+    return axes
 
 
-# ---------------------------------------------------------------------------------------------- building
-def _builder(model: Any) -> Callable[[dict[str, float]], Any]:
-    if hasattr(model, "with_values") and hasattr(model, "parameters"):
-        return lambda overrides: _unwrap(model.with_values(**_spec_overrides(model, overrides)).build())
-    if callable(model):
-        return lambda overrides: model(**overrides)
-    raise InvalidParameterError(
-        f"parameter_sweep(): model must be a callable returning a game or a model spec with build(); got {type(model).__name__}")
+def _columns(axes: Mapping[str, np.ndarray], shape: tuple[int, ...], lo: int, hi: int) -> list[np.ndarray]:
+    """Each swept parameter's value at flat grid points ``lo..hi-1`` (C order: the last axis varies fastest)."""
+    index = np.unravel_index(np.arange(lo, hi), shape)
+    return [axis[i] for axis, i in zip(axes.values(), index)]
 
 
-def _spec_overrides(spec: Any, overrides: Mapping[str, float]) -> dict[str, np.ndarray]:
-    """Turn ``{"cost": 3.0, "reward[1]": 2.0}`` into full parameter arrays of the model.
+@runtime_checkable
+class SweepableModel(Protocol):
+    """What a sweep needs of a validated model (:class:`~coopgame.models.schema.ModelSpec` offers it)."""
 
-    A plain name sets every element of the parameter; ``name[i]`` sets element ``i`` only.
-    """
-    out: dict[str, np.ndarray] = {}
-    for key, value in overrides.items():
-        name, _, index = key.partition("[")
-        if name not in spec.parameters:
-            raise InvalidParameterError(f"parameter_sweep(): model {spec.slug!r} has no parameter {name!r}; "
-                                        f"parameters: {', '.join(spec.parameters)}")
-        arr = out.get(name, np.array(spec[name], dtype=float, copy=True))
-        if index:
-            try:
-                arr.reshape(-1)[int(index.rstrip("]"))] = value
-            except (ValueError, IndexError):
-                raise InvalidParameterError(f"parameter_sweep(): {key!r} does not index parameter {name!r} of shape "
-                                            f"{arr.shape}") from None
-        else:
-            arr = np.full_like(arr, value)
-        out[name] = arr
-    return out
+    slug: str
+    kind: str
+
+    def check_values(self, name: str, values: Any, *, func: str = ...) -> np.ndarray: ...
+
+    def with_arrays(self, **values: Any) -> Any: ...
+
+    def can_batch(self, names: Sequence[str]) -> bool: ...
+
+    def batch_games(self, values: Mapping[str, np.ndarray]) -> Any: ...
+
+    def build(self) -> Any: ...
 
 
-def _unwrap(built: Any) -> Any:
-    """The game to sweep from a built model: its n-city game, else its pairwise game, else its TU game."""
-    for name in ("ncity", "pairwise"):
-        game = getattr(built, name, None)
-        if game is not None:
-            return game
-    if getattr(built, "has_tu", False):
-        return built.tu
-    return built
+def _is_spec(model: Any) -> bool:
+    return isinstance(model, SweepableModel)
 
 
-def _pick_issue(game: Any, issue: str | int | None) -> Any:
-    """One issue layer of a layered n-city game (or the game itself)."""
-    layers = getattr(game, "n_layers", 1)
-    if layers == 1 or not hasattr(game, "layer"):
-        if issue is not None and layers == 1 and hasattr(game, "layer"):
-            raise InvalidParameterError(f"parameter_sweep(): issue={issue!r} given but the game has no issue layers")
-        return game
-    if issue is None:
-        if game.n_players == 2:
-            raise InvalidParameterError("parameter_sweep(): this two-city game has issue layers; choose one with "
-                                        f"issue= (--issue): {', '.join(map(repr, game.issues))}")
-        return game
-    if isinstance(issue, str) and issue in game.issues:
-        return game.layer(game.issues.index(issue))
-    if isinstance(issue, int) and 0 <= issue < layers:
-        return game.layer(issue)
-    raise InvalidParameterError(f"parameter_sweep(): issue must be one of {list(game.issues)} or an index below "
-                                f"{layers}; got {issue!r}")
+def _parse_key(spec: Any, key: str, *, func: str) -> tuple[str, int | None]:
+    """``"cost"`` -> ("cost", None); ``"cost[1]"`` -> ("cost", 1); ``"synergy[0,1]"`` -> ("synergy", flat index)."""
+    name, bracket, rest = key.partition("[")
+    name = name.strip()
+    if name not in spec.parameters:
+        raise InvalidParameterError(f"{func}(): model {spec.slug!r} has no parameter {name!r}; "
+                                    f"parameters: {', '.join(spec.parameters)}")
+    if not bracket:
+        return name, None
+    shape = spec[name].shape
+    try:
+        if not rest.endswith("]"):
+            raise ValueError
+        index = tuple(int(i) for i in rest[:-1].split(","))
+        flat = int(np.ravel_multi_index(index, shape)) if len(index) == len(shape) else None
+        if flat is None and len(index) == 1 and 0 <= index[0] < max(int(np.prod(shape)), 0):
+            flat = index[0]
+        if flat is None:
+            raise ValueError
+    except ValueError:
+        raise InvalidParameterError(f"{func}(): {key!r} does not index parameter {name!r} of shape {shape}") from None
+    return name, flat
 
 
-def _as_sweepable(game: Any, names: Sequence[str], row: np.ndarray) -> Any:
-    from coopgame.games.pairwise import PairwiseGame
-    from coopgame.games.structured import StructuredGame
+# ---------------------------------------------------------------------------------------------- plans
+class _SpecPlan:
+    """A validated model: swept values checked once per axis, games built in blocks (batched or point by point)."""
+
+    def __init__(self, spec: Any, axes: Mapping[str, np.ndarray], issue: str | int | None) -> None:
+        func = "parameter_sweep"
+        self.spec = spec
+        self.issue = issue
+        self.keys = [_parse_key(spec, key, func=func) for key in axes]
+        # Check every swept value once, vectorised: one stack per axis, the other parameters at the model's values.
+        for (name, index), values in zip(self.keys, axes.values()):
+            spec.check_values(name, self._stack(name, [(index, values)], values.size), func=func)
+        self.names = list(dict.fromkeys(name for name, _ in self.keys))
+        form = _sweep_game(spec.build(), issue)  # the game at the model's own values: which kind of sweep
+        self.kind = form.kind
+        self.players = tuple(form.game.players)
+        self.batched = self.kind == "pairwise" and spec.can_batch(self.names) and issue is None
+        self.method = "batched" if self.batched else "per point (ModelSpec.with_arrays)"
+        self._dense_n = form.game.n_players if _is_dense(form.game) else 0
+
+    def _stack(self, name: str, settings: Sequence[tuple[int | None, np.ndarray]], size: int) -> np.ndarray:
+        base = self.spec[name]
+        out = np.empty((size, *base.shape))
+        out[...] = base
+        for index, col in settings:
+            if index is None:
+                out[...] = col.reshape((size,) + (1,) * base.ndim)
+            else:
+                out.reshape(size, -1)[:, index] = col
+        return out
+
+    def blocks(self, total: int, chunk_size: int) -> list[tuple[int, int]]:
+        step = _BATCH_CHUNK if self.batched else _point_chunk(chunk_size, self._dense_n)
+        return [(lo, min(total, lo + step)) for lo in range(0, total, step)]
+
+    def stacks(self, columns: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
+        size = columns[0].size
+        return {name: self._stack(name, [(index, col) for (n, index), col in zip(self.keys, columns) if n == name],
+                                  size) for name in self.names}
+
+    def evaluate(self, columns: Sequence[np.ndarray], *, tol: float) -> dict[str, np.ndarray]:
+        values = self.stacks(columns)
+        if self.batched:
+            stack = self.spec.batch_games(values)
+            return pairwise_outcomes(stack.A, stack.B, tol=tol)
+        games = [_sweep_game(self.spec.with_arrays(**{k: v[g] for k, v in values.items()}).build(), self.issue).game
+                 for g in range(columns[0].size)]
+        return _evaluate_games(self.kind, games, tol=tol)
+
+
+class _CallablePlan:
+    """A function of the parameters returning a game: built and validated at every point."""
+
+    method = "per point (callable)"
+
+    def __init__(self, model: Callable[..., Any], axes: Mapping[str, np.ndarray], issue: str | int | None) -> None:
+        self.model = model
+        self.names = list(axes)
+        self.issue = issue
+        first = self._game({k: float(v[0]) for k, v in axes.items()})
+        self.kind = first.kind
+        self.players = tuple(first.game.players)
+        self._dense_n = first.game.n_players if _is_dense(first.game) else 0
+
+    def _game(self, point: Mapping[str, float]) -> Any:
+        return _sweep_game(self.model(**point), self.issue)
+
+    def blocks(self, total: int, chunk_size: int) -> list[tuple[int, int]]:
+        step = _point_chunk(chunk_size, self._dense_n)
+        return [(lo, min(total, lo + step)) for lo in range(0, total, step)]
+
+    def evaluate(self, columns: Sequence[np.ndarray], *, tol: float) -> dict[str, np.ndarray]:
+        games = []
+        for g in range(columns[0].size):
+            form = self._game({k: float(c[g]) for k, c in zip(self.names, columns)})
+            if form.kind != self.kind:
+                point = ", ".join(f"{k}={format_number(c[g])}" for k, c in zip(self.names, columns))
+                raise InvalidParameterError(f"parameter_sweep(): at {point} the model built a {form.kind} game; "
+                                            f"the first grid point built a {self.kind} one")
+            games.append(form.game)
+        return _evaluate_games(self.kind, games, tol=tol)
+
+
+def _point_chunk(chunk_size: int, dense_n: int) -> int:
+    step = max(1, int(chunk_size))
+    if dense_n:
+        step = min(step, max(1, _DENSE_BYTES // (8 << dense_n)))
+    return step
+
+
+def _is_dense(game: Any) -> bool:
     from coopgame.games.tu import TUGame
 
-    if isinstance(game, (PairwiseGame, TUGame, StructuredGame)):
-        return game
-    for convert in ("to_pairwise", "tu_game", "to_structured", "to_tu"):
-        if hasattr(game, convert):
-            try:
-                return getattr(game, convert)()
-            except CoopgameError:
-                continue
-    point = ", ".join(f"{n}={format_number(v)}" for n, v in zip(names, row))
-    raise InvalidParameterError(f"parameter_sweep(): at {point} the model built a {type(game).__name__}, which has no "
-                                "pairwise or cooperative form to sweep")
+    return isinstance(game, TUGame)
 
 
-def _kind_of(game: Any) -> str:
-    from coopgame.games.pairwise import PairwiseGame
+def _sweep_game(obj: Any, issue: str | int | None) -> Any:
+    """The form a sweep evaluates (see :func:`coopgame.policy.concepts.sweep_form`).
 
-    if isinstance(game, PairwiseGame):
-        if game.shape != (2, 2):
-            raise InvalidParameterError(f"parameter_sweep(): pairwise sweeps need 2x2 games; got shape {game.shape}")
-        return "pairwise"
-    return "cooperative"
+    A built model whose n-city game has more than two cities is swept as the
+    model's own cooperative game — for ``ncity_dense`` the game with the shared
+    facility, its last form — the game :func:`coopgame.shapley_value` is asked
+    about (``built.tu``).
+    """
+    from coopgame.games.ncity import NCityGame
+    from coopgame.policy.concepts import GameContainer, SweepForm, sweep_form
+
+    name = f"model {obj.spec.slug!r} (kind {obj.spec.kind!r})" if hasattr(obj, "spec") else "the model"
+    try:
+        if isinstance(obj, GameContainer) and not isinstance(obj, NCityGame):
+            forms = [game for _, game in obj.games()]
+            if not forms and issue is not None:
+                raise InvalidParameterError(f"issue={issue!r} given but {name} has no game")
+            if forms and isinstance(forms[0], NCityGame):
+                if forms[0].n_players > 2 and issue is None:
+                    return SweepForm("cooperative", forms[-1]) if len(forms) > 1 else sweep_form(forms[0])
+            elif issue is not None:
+                raise InvalidParameterError(f"issue={issue!r} given but {name} has no issue layers")
+        return sweep_form(obj, issue=issue)
+    except InvalidParameterError as err:
+        raise InvalidParameterError(f"parameter_sweep(): {name} cannot be swept: "
+                                    f"{str(err).removeprefix('sweep_form(): ')}") from None
 
 
-def _evaluate(kind: str, games: list[Any]) -> dict[str, np.ndarray]:
+# ---------------------------------------------------------------------------------------------- evaluation
+def _evaluate_games(kind: str, games: list[Any], *, tol: float) -> dict[str, np.ndarray]:
     if kind == "pairwise":
-        A = np.stack([g.row_payoffs for g in games])
-        B = np.stack([g.col_payoffs for g in games])
-        return pairwise_outcomes(A, B)
-    from coopgame.cooperative.batch import shapley_values
-    from coopgame.games.structured import StructuredGame
-
-    if all(isinstance(g, StructuredGame) for g in games):
-        add = np.stack([g.additive for g in games])
-        pair = np.stack([g.pairwise for g in games])
-        phi = add + 0.5 * (pair.sum(axis=2) + pair.sum(axis=1))
-        singles = add
-    else:
-        values = np.stack([(g.to_tu() if isinstance(g, StructuredGame) else g).values for g in games])
-        n = values.shape[1].bit_length() - 1
-        phi = shapley_values(values).allocations
-        singles = values[:, 1 << np.arange(n)]
-    return {"shapley": phi, "ir_margin_min": (phi - singles).min(axis=1)}
+        return pairwise_outcomes(np.stack([g.row_payoffs for g in games]), np.stack([g.col_payoffs for g in games]),
+                                 tol=tol)
+    return cooperative_outcomes(games)
 
 
-# ---------------------------------------------------------------------------------------------- kernels
-def pairwise_outcomes(A: np.ndarray, B: np.ndarray) -> dict[str, np.ndarray]:
-    """Vectorized outcomes of a stack of 2×2 cooperation games (action 0 = cooperate).
+def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_TOL) -> dict[str, np.ndarray]:
+    """Outcomes of a stack of 2×2 cooperation games (action 0 = cooperate), from the solvers.
 
-    A corner of the two-population replicator system is asymptotically stable
-    exactly when it is a strict Nash equilibrium, so the long-run outcome is
-    read off four pairs of strict inequalities.
+    Equilibria come from :func:`coopgame.batch_equilibria_2x2`; the regime
+    and whether full cooperation is an ESS (a strict equilibrium: a stable
+    vertex of the replicator dynamics) from
+    :func:`coopgame.games.regimes.regimes_2x2` and
+    :func:`~coopgame.games.regimes.stable_profiles_2x2`.
+
+    Returns
+    -------
+    dict of str -> ndarray, shape (G,)
+        ``regime`` (int8 codes into :data:`REGIME_NAMES`), ``cooperation_ess``,
+        ``n_equilibria``, ``n_pure_equilibria``, ``degenerate``, ``welfare_cc``.
 
     Examples
     --------
     >>> A = np.array([[[3, 0], [5, 1]]], dtype=float)  # prisoner's dilemma
     >>> out = pairwise_outcomes(A, A.transpose(0, 2, 1))
-    >>> OUTCOMES[out["outcome"][0]], bool(out["cooperation_ess"][0])
-    ('mutual defection', False)
+    >>> REGIME_NAMES[out["regime"][0]], bool(out["cooperation_ess"][0]), int(out["n_equilibria"][0])
+    ('defection dominant', False, 1)
     """
-    # Strict best-response comparisons of each player's two actions against each opponent action.
-    row_c_vs_c = A[:, 0, 0] > A[:, 1, 0]   # row prefers C when column plays C
-    row_d_vs_c = A[:, 1, 0] > A[:, 0, 0]
-    row_c_vs_d = A[:, 0, 1] > A[:, 1, 1]
-    row_d_vs_d = A[:, 1, 1] > A[:, 0, 1]
-    col_c_vs_c = B[:, 0, 0] > B[:, 0, 1]
-    col_d_vs_c = B[:, 0, 1] > B[:, 0, 0]
-    col_c_vs_d = B[:, 1, 0] > B[:, 1, 1]
-    col_d_vs_d = B[:, 1, 1] > B[:, 1, 0]
-    cc = row_c_vs_c & col_c_vs_c
-    dd = row_d_vs_d & col_d_vs_d
-    cd = row_c_vs_d & col_d_vs_c
-    dc = row_d_vs_c & col_c_vs_d
-    outcome = np.full(A.shape[0], OUTCOMES.index("no stable corner"), dtype=np.int64)
-    outcome[cd & ~dc] = OUTCOMES.index("row city alone cooperates")
-    outcome[dc & ~cd] = OUTCOMES.index("column city alone cooperates")
-    outcome[cd & dc] = OUTCOMES.index("anti-coordination")
-    outcome[dd] = OUTCOMES.index("mutual defection")
-    outcome[cc] = OUTCOMES.index("full cooperation")
-    outcome[cc & dd] = OUTCOMES.index("bistable")
-    weak_ne = ((A[:, 0, 0] >= A[:, 1, 0]) & (B[:, 0, 0] >= B[:, 0, 1])).astype(int) \
-        + ((A[:, 1, 1] >= A[:, 0, 1]) & (B[:, 1, 1] >= B[:, 1, 0])).astype(int) \
-        + ((A[:, 0, 1] >= A[:, 1, 1]) & (B[:, 0, 1] >= B[:, 0, 0])).astype(int) \
-        + ((A[:, 1, 0] >= A[:, 0, 0]) & (B[:, 1, 0] >= B[:, 1, 1])).astype(int)
-    welfare_cc = A[:, 0, 0] + B[:, 0, 0]
-    return {"outcome": outcome, "cooperation_ess": cc, "n_pure_equilibria": weak_ne, "welfare_cc": welfare_cc}
+    from coopgame.equilibrium.batch2x2 import batch_equilibria_2x2
+    from coopgame.games.regimes import regimes_2x2, stable_profiles_2x2
+
+    eq = batch_equilibria_2x2(A, B, tol=tol)
+    stable, _ = stable_profiles_2x2(A, B, tol=tol)
+    return {"regime": regimes_2x2(A, B, tol=tol), "cooperation_ess": stable[:, 0],
+            "n_equilibria": eq.counts, "n_pure_equilibria": eq.flags[:, :4].sum(axis=1),
+            "degenerate": eq.degenerate, "welfare_cc": A[:, 0, 0] + B[:, 0, 0]}
+
+
+def cooperative_outcomes(games: Sequence[Any]) -> dict[str, np.ndarray]:
+    """Shapley values and individual-rationality margins of games of one size, from the solvers.
+
+    Structured games go through :func:`coopgame.cooperative.structured_shapley_values`
+    (the structured path of :func:`coopgame.shapley_value`, cost terms
+    included); dense ones through :func:`coopgame.shapley_values`. ``v({i})``
+    is read from each game.
+
+    Returns
+    -------
+    dict of str -> ndarray
+        ``shapley`` and ``stand_alone`` of shape (G, n), ``ir_margin_min`` of shape (G,).
+
+    Examples
+    --------
+    >>> from coopgame import StructuredGame
+    >>> from coopgame.games.structured import AirportCost
+    >>> out = cooperative_outcomes([StructuredGame.from_costs(AirportCost([8, 11, 13, 18]))])
+    >>> out["shapley"].tolist(), out["ir_margin_min"].tolist()
+    ([[6.0, 8.0, 9.0, 9.0]], [6.0])
+    """
+    from coopgame.cooperative.batch import shapley_values, structured_shapley_values
+    from coopgame.games.structured import StructuredGame
+
+    games = list(games)
+    n = games[0].n_players
+    if all(isinstance(g, StructuredGame) for g in games):
+        phi = np.array(structured_shapley_values(games).allocations)
+        singles = np.stack([g.value_of_members(np.eye(n, dtype=bool)) for g in games])
+    else:
+        dense = [g.to_tu() if isinstance(g, StructuredGame) else g for g in games]
+        values = dense[0].values[None] if len(dense) == 1 else np.stack([g.values for g in dense])
+        phi = np.array(shapley_values(values).allocations)
+        singles = values[:, 1 << np.arange(n)]
+    return {"shapley": phi, "stand_alone": singles, "ir_margin_min": (phi - singles).min(axis=1)}
