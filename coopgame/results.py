@@ -14,19 +14,21 @@ give report-ready forms). ``to_dict()`` returns plain JSON-ready Python data.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import html
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
 
-__all__ = ["Summary", "Result", "AllocationResult", "to_jsonable", "format_number"]
+__all__ = ["Summary", "Result", "AllocationResult", "to_jsonable", "format_number", "REPR_MAX"]
 
 
 def format_number(x: float, digits: int = 4) -> str:
@@ -171,14 +173,81 @@ class Summary:
                 "rows": [list(r) for r in self.rows], "notes": list(self.notes)}
 
 
-class Result(ReadOnlyState):
-    """Mixin for every result dataclass: generic ``to_dict()`` and ``__str__`` via ``summary()``.
+REPR_MAX = 160
+"""Longest ``repr()`` of a result: one line, the class name and its headline numbers."""
 
-    Fields declared with ``field(repr=False)`` (typically the game the result
-    refers to) are left out of ``to_dict()``.
+
+def _short(value: Any) -> str | None:
+    """A few characters for ``value`` in a one-line repr, or None to leave it out."""
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return str(None if value is None else bool(value))
+    if isinstance(value, enum.Enum):
+        return repr(value.value)
+    if isinstance(value, (numbers.Integral, numbers.Real)) and not isinstance(value, complex):
+        return format_number(value) if isinstance(value, (float, np.floating)) else str(int(value))
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, np.ndarray):
+        if value.ndim == 1 and value.size <= 6 and value.dtype.kind in "biuf":
+            return "[" + ", ".join(_short(v) or "?" for v in value.tolist()) + "]"
+        return f"<array {'x'.join(map(str, value.shape))}>"
+    if isinstance(value, (tuple, list)):
+        if len(value) <= 6 and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+            inner = ", ".join(_short(v) or "?" for v in value)
+            return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+        return f"<{len(value)} items>"
+    if isinstance(value, (Mapping, Result, Summary)):
+        return None
+    text = str(value)
+    return text if len(text) <= 40 and "\n" not in text else None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Result(ReadOnlyState):
+    """Base of every result dataclass: the game it answers, a one-line repr, ``to_dict()`` and ``__str__``.
+
+    Every result keeps the game it was computed for in ``game`` (a
+    keyword-only field with ``repr=False``: out of the repr and of
+    ``to_dict()``; ``None`` when a result is built by hand). Fields declared
+    with ``field(repr=False)`` are left out of ``to_dict()``.
+
+    ``repr()`` is one line of at most :data:`REPR_MAX` characters: the class
+    name and the headline fields, those named in the class attribute
+    ``_headline`` (by default every field shown in the repr), arrays and long
+    sequences by their shape; ``None`` values and mappings (``parameters``)
+    are left out. ``str()`` is the full :meth:`summary`.
     """
 
+    game: Any = field(default=None, repr=False, kw_only=True)
+
     __hash__ = None  # type: ignore[assignment]  # payloads are arrays
+
+    _headline: ClassVar[tuple[str, ...] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A dataclass decorator keeps a __repr__ the class already has, so every result gets the
+        # one-line repr below unless it writes its own.
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = Result.__repr__  # type: ignore[method-assign]
+
+    def __repr__(self) -> str:
+        names = self._headline
+        if names is None:
+            names = tuple(f.name for f in dataclasses.fields(self) if f.repr)  # type: ignore[arg-type]
+        parts = []
+        for name in names:
+            try:
+                value = getattr(self, name)
+                text = None if value is None else _short(value)
+            except Exception:  # a repr never raises
+                text = None
+            if text is not None:
+                parts.append(f"{name}={text}")
+        out = f"{type(self).__name__}({', '.join(parts)})"
+        return out if len(out) <= REPR_MAX else out[:REPR_MAX - 4] + "...)"
 
     def summary(self) -> Summary:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
@@ -217,6 +286,8 @@ class AllocationResult(Result):
         Monte Carlo standard error of each entry when the method samples.
     cost_shares : ndarray or None
         For games built from costs: each player's share of the joint cost, ``C({i}) - allocation[i]``.
+    game
+        The game the allocation is for (keyword-only, not in the repr).
     """
 
     allocation: FloatVector
@@ -227,6 +298,8 @@ class AllocationResult(Result):
     efficiency_gap: float = 0.0
     standard_errors: FloatVector | None = None
     cost_shares: FloatVector | None = None
+
+    _headline = ("concept", "allocation", "players", "method", "efficiency_gap")
 
     def __getitem__(self, player: str | int) -> float:
         """Payoff of a player given by label or index."""

@@ -69,7 +69,7 @@ def allocation_result(game: AnyGame, allocation: np.ndarray, *, concept: str, me
     if cost is not None:
         cost.setflags(write=False)
     return AllocationResult(allocation, game.players, concept, method, dict(parameters or {}),
-                            efficiency_gap=gap, standard_errors=standard_errors, cost_shares=cost)
+                            efficiency_gap=gap, standard_errors=standard_errors, cost_shares=cost, game=game)
 
 
 def not_structured(func: str, game: AnyGame) -> InvalidParameterError:

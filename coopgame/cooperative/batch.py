@@ -152,7 +152,7 @@ def structured_shapley_values(games: Sequence[StructuredGame], *, n_samples: int
     gaps.setflags(write=False)
     if errors is not None:
         parameters["standard_errors"] = errors
-    return BatchAllocationResult(value, games[0].players, "shapley", "structured", parameters, gaps)
+    return BatchAllocationResult(value, games[0].players, "shapley", "structured", parameters, gaps, game=tuple(games))
 
 
 def _check_batch(values: ArrayLike, *, func: str) -> tuple[np.ndarray, int]:

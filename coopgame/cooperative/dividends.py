@@ -82,7 +82,7 @@ def harsanyi_dividends(game: AnyGame) -> DividendResult:
     ensure_dense_fits(game.n_players, func="harsanyi_dividends")
     d = np.array(values, dtype=np.float64)  # a copy: the game is never touched
     _moebius_inplace(d, game.n_players, sign=-1.0)
-    return DividendResult(as_readonly(d), game.players)
+    return DividendResult(as_readonly(d), game.players, game=game)
 
 
 def game_from_dividends(dividends: ArrayLike, players: Sequence[str] | None = None) -> TUGame:

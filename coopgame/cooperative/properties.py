@@ -25,8 +25,8 @@ class PropertyCheck(Result):
 
     Attributes
     ----------
-    holds : bool
-        The property holds up to ``tol`` times the payoff scale.
+    passed : bool
+        The game has the property, up to ``tol`` times the payoff scale.
     property : str
         ``"superadditive"`` or ``"convex"``.
     method : str
@@ -41,7 +41,7 @@ class PropertyCheck(Result):
         The coalitions ``(S, T)`` attaining it.
     """
 
-    holds: bool
+    passed: bool
     property: str
     method: str
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -49,14 +49,14 @@ class PropertyCheck(Result):
     witness: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     def __bool__(self) -> bool:
-        return bool(self.holds)
+        return bool(self.passed)
 
     def summary(self) -> Summary:
         s, t = ("{" + ", ".join(c) + "}" for c in self.witness)
         rule = ("v(S ∪ T) >= v(S) + v(T) for disjoint S, T" if self.property == "superadditive"
                 else "v(S ∪ T) + v(S ∩ T) >= v(S) + v(T)")
         return Summary(f"Is the game {self.property}?",
-                       facts=(("answer", "yes" if self.holds else "no"), ("condition", rule),
+                       facts=(("answer", "yes" if self.passed else "no"), ("condition", rule),
                               ("worst violation", format_number(self.worst_violation)),
                               ("attained at", f"S = {s}, T = {t}"), ("tol", str(self.parameters.get("tol")))))
 
@@ -71,7 +71,7 @@ def check_superadditivity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> Propert
     --------
     >>> from coopgame import TUGame
     >>> r = check_superadditivity(TUGame([0, 1, 1, 1.5]))
-    >>> r.holds, r.worst_violation
+    >>> r.passed, r.worst_violation
     (False, 0.5)
     """
     tol = check_tol(tol, func="check_superadditivity")
@@ -102,7 +102,7 @@ def check_convexity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> PropertyCheck
     Examples
     --------
     >>> from coopgame import TUGame
-    >>> check_convexity(TUGame([0, 1, 1, 3])).holds
+    >>> check_convexity(TUGame([0, 1, 1, 3])).passed
     True
     """
     tol = check_tol(tol, func="check_convexity")
@@ -132,7 +132,7 @@ def is_superadditive(game: AnyGame, *, tol: float = DEFAULT_TOL) -> bool:
     >>> is_superadditive(TUGame([0, 1, 1, 3]))
     True
     """
-    return check_superadditivity(game, tol=tol).holds
+    return check_superadditivity(game, tol=tol).passed
 
 
 def is_convex(game: AnyGame, *, tol: float = DEFAULT_TOL) -> bool:
@@ -144,7 +144,7 @@ def is_convex(game: AnyGame, *, tol: float = DEFAULT_TOL) -> bool:
     >>> is_convex(TUGame([0, 0, 0, 1, 0, 1, 0, 1]))  # the glove game
     False
     """
-    return check_convexity(game, tol=tol).holds
+    return check_convexity(game, tol=tol).passed
 
 
 def _disjoint_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -165,6 +165,6 @@ def _result(game: AnyGame, prop: str, worst: float, where: tuple[int, int], tol:
         return member_labels(mask, labels)
 
     worst = max(worst, 0.0)  # no pair (n < 2) or no violation: nothing fails
-    holds = bool(worst <= tol * payoff_scale(values))
-    return PropertyCheck(holds, prop, "vectorised enumeration", {"tol": tol}, worst,
-                         (members(where[0]), members(where[1])))
+    passed = bool(worst <= tol * payoff_scale(values))
+    return PropertyCheck(passed, prop, "vectorised enumeration", {"tol": tol}, worst,
+                         (members(where[0]), members(where[1])), game=game)

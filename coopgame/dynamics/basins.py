@@ -164,7 +164,7 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
     return BasinResult(share=float(np.mean(reached)), target=as_readonly(tgt), method=method, parameters=params,
                        counts={str(k): int(v) for k, v in zip(labels, counts)},
                        initial_states=as_readonly(np.ascontiguousarray(x0)), final_states=final,
-                       reached=as_readonly(reached))
+                       reached=as_readonly(reached), game=game)
 
 
 def _pure(shape: tuple[int, int], i: int, j: int) -> np.ndarray:

@@ -105,7 +105,6 @@ class RestPointsResult(Result):
     method: str = "analytic"
     parameters: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    game: Any = field(default=None, repr=False)
 
     @property
     def ess(self) -> list[np.ndarray]:

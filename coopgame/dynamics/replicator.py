@@ -80,7 +80,6 @@ class TrajectoryResult(Result):
     n_steps: np.ndarray | None = None
     n_rejected: np.ndarray | None = None
     max_domain_violation: float = 0.0
-    game: Any = field(default=None, repr=False)
 
     @property
     def n_states(self) -> int:

@@ -150,7 +150,7 @@ def batch_equilibria_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = EQUILIBRIUM
     tol = check_tol(tol, func=func)
     flags, p, q, degenerate = _solve(A, B, tol)
     return BatchEquilibria2x2(flags=flags, p=p, q=q, method="closed-form", parameters={"tol": tol},
-                              degenerate=degenerate)
+                              degenerate=degenerate, game=(A, B))
 
 
 def _solve(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, ...]:

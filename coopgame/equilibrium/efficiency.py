@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -53,7 +53,6 @@ class EfficiencyResult(Result):
     anarchy_gap: float
     stability_gap: float
     n_equilibria: int
-    game: Any = field(default=None, repr=False)
 
     def summary(self) -> Summary:
         """Optimum, best and worst equilibrium welfare and the two prices."""
@@ -205,4 +204,4 @@ def best_response_dynamics(game: NCityGame, start: int = 0, *, method: str = "ma
     return BestResponsePath(final_profile=mask, method=method,
                             parameters={"start": start, "max_steps": max_steps, "tol": tol, "seed": seed},
                             path=np.array(path, dtype=np.int64), converged=converged, cycled=cycled,
-                            steps=len(path) - 1, players=game.players)
+                            steps=len(path) - 1, players=game.players, game=game)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import mul
 from typing import Any, Union
 
@@ -16,7 +17,7 @@ from coopgame.equilibrium._vertex import extreme_equilibrium_arrays, sort_equili
 from coopgame.errors import InvalidGameError
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary, format_number, to_jsonable
 from coopgame.tolerances import EQUILIBRIUM_TOL
 
 __all__ = ["NASH_METHODS", "NashEquilibriaResult", "nash_equilibria"]
@@ -53,7 +54,7 @@ def _compiled_kernel(shape: tuple[int, int]) -> tuple | None:
     return plan if plan is not None and _compiled.ENABLED else None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class NashEquilibriaResult(Result):
     """The Nash equilibria of a bimatrix game.
 
@@ -80,31 +81,64 @@ class NashEquilibriaResult(Result):
         True when the method is guaranteed to list every extreme equilibrium.
     players, actions
         Labels copied from the game.
+    certificates
+        The solver's packed payoffs and regrets (not shown; ``payoffs`` and
+        ``regrets`` unpack them on first access, because making the arrays costs
+        a fair part of a small solve): a list of floats from the 2×2 closed
+        form, ``(out, k, start)`` columns of the compiled kernel's output, or a
+        ``(payoffs, regrets)`` pair.
+    game : PairwiseGame
     """
 
     equilibria: list[tuple[np.ndarray, np.ndarray]]
     method: str
     parameters: Mapping[str, Any]
-    payoffs: np.ndarray
-    regrets: np.ndarray
     degenerate: bool | None
     complete: bool
     players: tuple[str, ...] = ("1", "2")
     actions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-    game: PairwiseGame | None = field(default=None, repr=False)
+    certificates: Any = field(default=None, repr=False)
 
-    def __getattr__(self, name: str) -> Any:
-        # Reached only when normal lookup fails. The default method computes the certificates
-        # with the equilibria but leaves them unpacked (as Python floats for 2×2 games, as
-        # columns of the compiled kernel's output otherwise), because making the arrays costs
-        # a fair part of a small solve; they become ``payoffs`` and ``regrets`` on first access.
-        if name in ("payoffs", "regrets"):
-            fields = self.__dict__
-            certificates = fields.get("_certificates")
-            if certificates is not None:
-                fields["payoffs"], fields["regrets"] = _unpack_certificates(certificates)
-                return fields[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    _headline = ("n_equilibria", "method", "degenerate", "complete", "max_regret")
+
+    def __init__(self, equilibria: list[tuple[np.ndarray, np.ndarray]], method: str,
+                 parameters: Mapping[str, Any], degenerate: bool | None, complete: bool,
+                 players: tuple[str, ...] = ("1", "2"),
+                 actions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+                 certificates: Any = None, *, payoffs: np.ndarray | None = None,
+                 regrets: np.ndarray | None = None, game: PairwiseGame | None = None) -> None:
+        # Written out rather than generated: the frozen dataclass __init__ (one object.__setattr__
+        # per field) costs as much as a 2x2 solve. ``payoffs``/``regrets`` given directly are kept
+        # as the certificates.
+        if certificates is None and payoffs is not None:
+            certificates = (np.asarray(payoffs, dtype=float), np.asarray(regrets, dtype=float))
+        self.__dict__.update(equilibria=equilibria, method=method, parameters=parameters, degenerate=degenerate,
+                             complete=complete, players=players, actions=actions, certificates=certificates,
+                             game=game)
+
+    @cached_property
+    def payoffs(self) -> np.ndarray:
+        """Expected payoff of each player in each equilibrium, shape ``(k, 2)``."""
+        self.__dict__["payoffs"], self.__dict__["regrets"] = self._unpacked()
+        return self.__dict__["payoffs"]
+
+    @cached_property
+    def regrets(self) -> np.ndarray:
+        """Gain each player could get by deviating in each equilibrium, shape ``(k, 2)``: the certificate (≈ 0)."""
+        self.__dict__["payoffs"], self.__dict__["regrets"] = self._unpacked()
+        return self.__dict__["regrets"]
+
+    def _unpacked(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.certificates is None:
+            k = len(self.equilibria)
+            return np.zeros((k, 2)), np.zeros((k, 2))
+        return _unpack_certificates(self.certificates)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["payoffs"] = to_jsonable(self.payoffs)
+        out["regrets"] = to_jsonable(self.regrets)
+        return out
 
     @property
     def max_regret(self) -> float:
@@ -202,12 +236,8 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         # Fast path for the commonest call: a 2x2 game is solved in a few microseconds,
         # so even argument checks (the game was validated by its constructor) would dominate.
         eqs, certificates, degenerate = solve_2x2(game._entries_2x2, tol)
-        res = object.__new__(NashEquilibriaResult)
-        res.__dict__.update(
-            equilibria=eqs, method=method, parameters={"tol": tol, "backend": "closed form"},
-            _certificates=certificates, degenerate=degenerate, complete=True, players=game._players,
-            actions=game._actions, game=game)
-        return res
+        return NashEquilibriaResult(eqs, method, {"tol": tol, "backend": "closed form"}, degenerate, True,
+                                    game._players, game._actions, certificates, game=game)
     func = "nash_equilibria"
     if type(game) is PairwiseGame:   # already validated by its constructor
         A, B, pg = game._A, game._B, game
@@ -246,12 +276,8 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         degenerate = None
         complete = False
         certificates = _certificates(A, B, eqs)
-    # Plain attribute fill: the frozen dataclass __init__ costs as much as a 2x2 solve.
-    res = object.__new__(NashEquilibriaResult)
-    res.__dict__.update(
-        equilibria=eqs, method=method, parameters=parameters, _certificates=certificates,
-        degenerate=degenerate, complete=complete, players=pg._players, actions=pg._actions, game=pg)
-    return res
+    return NashEquilibriaResult(eqs, method, parameters, degenerate, complete, pg._players, pg._actions,
+                                certificates, game=pg)
 
 
 def _unpack_certificates(stored: list | tuple) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ and the work shrinks as candidates fail. No Python loop over profiles.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Union
 
 import numpy as np
@@ -67,7 +67,6 @@ class PureEquilibriaResult(Result):
     payoffs: np.ndarray
     welfare: np.ndarray
     players: tuple[str, ...]
-    game: Any = field(default=None, repr=False)
 
     @property
     def n_equilibria(self) -> int:

@@ -11,7 +11,7 @@ convention.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -396,7 +396,6 @@ class GameClassification(Result):
     col_type: str
     regime: Regime
     players: tuple[str, ...] = ()
-    game: PairwiseGame | None = field(default=None, repr=False)
 
     def summary(self) -> Summary:
         """The class, each player's type and the regime."""

@@ -311,9 +311,9 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
         flows = payment_flows(net, dense.players, tol=slack) if abs(net.sum()) <= slack * n else ()
         outcomes.append(RuleOutcome(rule.label, x, net, bool(not shortfall.any()), shortfall, violation, in_core,
                                     x - phi, flows, gap, dense.cost_shares(x) if dense.is_cost_game else None,
-                                    rule.parameters(), dense.players))
+                                    rule.parameters(), dense.players, game=dense))
     return FundAnalysis(tuple(outcomes), dense.players, sq, phi, empty,
-                        {"tol": tol, "rules": [r.label for r in chosen]})
+                        {"tol": tol, "rules": [r.label for r in chosen]}, game=dense)
 
 
 def _status_quo(game: TUGame, status_quo: ArrayLike | None, costs: ArrayLike | None, slack: float, *,

@@ -124,6 +124,8 @@ class LeastCoreResult(Result):
     tight_coalitions: tuple[tuple[str, ...], ...] = ()
     cost_shares: FloatVector | None = None
 
+    _headline = ("allocation", "epsilon", "core_is_empty", "method")
+
     def summary(self) -> Summary:
         """ε, core emptiness, and the central point."""
         cols = ("player", "payoff") + (("cost share",) if self.cost_shares is not None else ())
@@ -170,7 +172,6 @@ class CoreResult(Result):
     players: tuple[str, ...]
     method: str
     parameters: dict[str, Any] = field(default_factory=dict)
-    game: TUGame | None = field(default=None, repr=False)
 
     def largest_violation(self, allocation: ArrayLike | None = None, *,
                           cost_shares: ArrayLike | None = None) -> CoreViolation:
@@ -235,7 +236,7 @@ def least_core(game: TUGame | StructuredGame, *, tol: float = LP_TOL) -> LeastCo
     return LeastCoreResult(res.allocation, eps, res.players, "constraint-generation", {"tol": tol},
                            core_is_empty=bool(eps > tol * game_scale(dense)),
                            tight_coalitions=res.stage_coalitions[0] if res.stage_coalitions else (),
-                           cost_shares=res.cost_shares)
+                           cost_shares=res.cost_shares, game=game)
 
 
 def core(game: TUGame | StructuredGame, *, tol: float = LP_TOL) -> CoreResult:
@@ -276,5 +277,5 @@ def _prenucleolus(game: TUGame | StructuredGame, *, tol: float, func: str) -> Nu
         x = np.array([dense.grand_value])
         return NucleolusResult(x, dense.players, "pre-nucleolus", "trivial",
                                cost_shares=dense.cost_shares(x) if dense.is_cost_game else None,
-                               domain="preimputations", stage_levels=np.array([-np.inf]))
+                               domain="preimputations", stage_levels=np.array([-np.inf]), game=game)
     return nucleolus(dense, domain="preimputations", tol=tol)

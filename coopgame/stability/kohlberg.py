@@ -20,6 +20,7 @@ union spans all of R^n.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -60,14 +61,14 @@ class KohlbergCheck(Result):
         weight) or ``'preimputations'``.
     levels : tuple of KohlbergLevel
         The levels tested, largest excess first, until the union had full rank.
-    tie_tol : float
+    tie_atol : float
         Absolute tolerance used to group equal excesses.
     """
 
     passed: bool
     domain: str
     levels: tuple[KohlbergLevel, ...]
-    tie_tol: float
+    tie_atol: float
     players: tuple[str, ...] = field(default=(), repr=False)
 
     def summary(self) -> Summary:
@@ -77,7 +78,7 @@ class KohlbergCheck(Result):
                        "span" if np.isnan(lv.min_weight) else format_number(lv.min_weight))
                      for k, lv in enumerate(self.levels))
         return Summary("Kohlberg criterion", facts=(("passed", str(self.passed)), ("domain", self.domain),
-                                                    ("tie tolerance", f"{self.tie_tol:.1e}")),
+                                                    ("tie tolerance", f"{self.tie_atol:.1e}")),
                        columns=("level", "excess", "coalitions", "union rank", "balanced", "min weight"),
                        rows=rows,
                        notes=(("min weight: smallest balancing weight when the weights average 1; "
@@ -85,13 +86,14 @@ class KohlbergCheck(Result):
                               "already holds the new coalitions"),))
 
 
-def kohlberg_check(values: np.ndarray, x: np.ndarray, *, lower: np.ndarray | None, tie_tol: float,
-                   scale: float = 1.0, players: tuple[str, ...] = ()) -> KohlbergCheck:
+def kohlberg_check(values: np.ndarray, x: np.ndarray, *, lower: np.ndarray | None, tie_atol: float,
+                   scale: float = 1.0, players: tuple[str, ...] = (), game: Any = None) -> KohlbergCheck:
     """Test Kohlberg's criterion for ``x`` in the game with dense ``values``.
 
     ``lower`` holds ``v({i})`` for the nucleolus (imputations) and is ``None``
-    for the pre-nucleolus. ``tie_tol`` is absolute, in the units of ``values``;
-    excesses are reported multiplied by ``scale``.
+    for the pre-nucleolus. ``tie_atol`` is absolute, in the units of ``values``;
+    excesses are reported multiplied by ``scale``. ``game`` (the game ``values``
+    come from) is kept on the result.
 
     Examples
     --------
@@ -100,33 +102,33 @@ def kohlberg_check(values: np.ndarray, x: np.ndarray, *, lower: np.ndarray | Non
     {3}, {1,2}, {2,3} cannot be balanced (player 1 is covered only by {1,2}).
 
     >>> v = np.array([0, 0, 0, 40, 0, 0, 25, 64.0])
-    >>> kohlberg_check(v, np.array([19.5, 32.5, 12]), lower=np.zeros(3), tie_tol=1e-9).passed
+    >>> kohlberg_check(v, np.array([19.5, 32.5, 12]), lower=np.zeros(3), tie_atol=1e-9).passed
     True
-    >>> kohlberg_check(v, np.array([27.0, 25, 12]), lower=np.zeros(3), tie_tol=1e-9).passed
+    >>> kohlberg_check(v, np.array([27.0, 25, 12]), lower=np.zeros(3), tie_atol=1e-9).passed
     False
     """
     n = x.shape[0]
     size = values.shape[0]
     domain = "preimputations" if lower is None else "imputations"
     if n == 1:
-        return KohlbergCheck(True, domain, (), tie_tol, players)
+        return KohlbergCheck(True, domain, (), tie_atol, players, game=game)
     d = values - additive_values(x)
     d[0] = d[size - 1] = -np.inf
     zero_weight = np.zeros(0, dtype=np.int64)
     if lower is not None:
-        zero_weight = np.flatnonzero(x - lower <= tie_tol)
+        zero_weight = np.flatnonzero(x - lower <= tie_atol)
     total = size - 2
     take = min(total, 32 * n)
     while True:
-        levels, complete = _scan_levels(d, take, total, n, zero_weight, tie_tol, scale)
+        levels, complete = _scan_levels(d, take, total, n, zero_weight, tie_atol, scale)
         if complete:
             break
         take = min(total, take * 4)
     passed = bool(levels) and all(lv.balanced for lv in levels) and levels[-1].union_rank == n
-    return KohlbergCheck(passed, domain, tuple(levels), tie_tol * scale, players)
+    return KohlbergCheck(passed, domain, tuple(levels), tie_atol * scale, players, game=game)
 
 
-def _scan_levels(d: np.ndarray, take: int, total: int, n: int, zero_weight: np.ndarray, tie_tol: float,
+def _scan_levels(d: np.ndarray, take: int, total: int, n: int, zero_weight: np.ndarray, tie_atol: float,
                  scale: float) -> tuple[list[KohlbergLevel], bool]:
     """Test the levels among the ``take`` largest excesses; ``complete`` is False if more are needed."""
     if take < d.shape[0]:
@@ -143,7 +145,7 @@ def _scan_levels(d: np.ndarray, take: int, total: int, n: int, zero_weight: np.n
     while pos < order.shape[0]:
         level = sorted_d[pos]
         # first index whose excess falls below the level's tie band (sorted_d is decreasing)
-        end = int(np.searchsorted(-sorted_d, -(level - tie_tol), side="right"))
+        end = int(np.searchsorted(-sorted_d, -(level - tie_atol), side="right"))
         if end == order.shape[0] and take < total:
             return levels, False
         members = membership_matrix(order[pos:end], n).astype(np.float64)

@@ -177,8 +177,8 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
             f"v(N) = {v[-1] * scale:g}); use domain='preimputations' for the pre-nucleolus")
     out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=rng, dense=(method == "dense"))
     x = out.x * scale + 0.0   # + 0.0 turns -0.0 into 0.0
-    check = kohlberg_check(v, out.x, lower=lower, tie_tol=max(tol, 1e-12) * _TIE_FACTOR, scale=scale,
-                           players=dense.players)
+    check = kohlberg_check(v, out.x, lower=lower, tie_atol=max(tol, 1e-12) * _TIE_FACTOR, scale=scale,
+                           players=dense.players, game=game)
     if not check.passed:
         import warnings
         warnings.warn(f"{func}(): Kohlberg's criterion failed at the computed point (see result.kohlberg); "
@@ -190,7 +190,7 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
         cost_shares=dense.cost_shares(x) if dense.is_cost_game else None, domain=domain,
         stage_levels=np.asarray(out.levels) * scale,
         stage_coalitions=tuple(tuple(coalition_labels(m, dense.players) for m in masks) for masks in out.fixed),
-        kohlberg=check, n_lps=out.n_lps, max_rows=out.max_rows)
+        kohlberg=check, n_lps=out.n_lps, max_rows=out.max_rows, game=game)
 
 
 @dataclass

@@ -80,7 +80,6 @@ class ConditionResult(Result):
     eigenvalues: dict[tuple[int, int], tuple[sp.Expr, sp.Expr]] = field(default_factory=dict)
     interior: tuple[sp.Expr, sp.Expr] | None = None
     interior_determinant: sp.Expr | None = None
-    game: SymbolicPairwiseGame | None = field(default=None, repr=False)
 
     def is_ess(self, vertex: tuple[int, int], *, assumptions: Any = True) -> bool | None:
         """Three-valued: is ``vertex`` an ESS given the symbols' assumptions (and ``assumptions``)?"""

@@ -72,7 +72,6 @@ class DesignInverseResult(Result):
     extra_transfer_bounded: sp.Expr | None
     method: str = "symbolic"
     parameters: dict[str, Any] = field(default_factory=dict)
-    game: SymbolicPairwiseGame | None = field(default=None, repr=False)
 
     def evaluate(self, values: dict[Any, Any]) -> dict[str, Any]:
         """Every quantity at numeric ``values`` (keys: Symbols or names), as floats.

@@ -27,7 +27,7 @@ def test_superadditivity_matches_definition(values):
     slack = _superadditive_brute(values)
     rounding = 1e-12 * max(1.0, np.abs(values).max())  # the two sides may sum in another order
     if abs(slack) > rounding:
-        assert r.holds == (slack > 0)
+        assert r.passed == (slack > 0)
     assert r.worst_violation == pytest.approx(max(-slack, 0.0), abs=rounding)
 
 
@@ -37,8 +37,8 @@ def test_convexity_matches_definition(values):
     slack = _convex_brute(values)
     rounding = 1e-12 * max(1.0, np.abs(values).max())
     if abs(slack) > rounding:
-        assert r.holds == (slack > 0)
-    if not r.holds:
+        assert r.passed == (slack > 0)
+    if not r.passed:
         s, t = (sum(1 << int(p) - 1 for p in c) for c in r.witness)
         v = values
         assert v[s | t] + v[s & t] - v[s] - v[t] == pytest.approx(-r.worst_violation, abs=1e-9)
@@ -63,7 +63,7 @@ def test_large_game_superadditivity_in_chunks():
     assert is_superadditive(TUGame(v))
     v[2**n - 1] -= 1.0
     r = check_superadditivity(TUGame(v))
-    assert not r.holds and r.worst_violation == pytest.approx(1.0)
+    assert not r.passed and r.worst_violation == pytest.approx(1.0)
 
 
 def test_tolerance():

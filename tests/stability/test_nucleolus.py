@@ -45,7 +45,7 @@ def test_wastewater_literature_figure_is_not_the_nucleolus():
     assert theirs[0] == ours[0] == -12.0
     first_difference = np.flatnonzero(theirs != ours)[0]
     assert ours[first_difference] < theirs[first_difference]     # smaller excess = better
-    assert not kohlberg_check(v, np.array([27.0, 25.0, 12.0]), lower=np.zeros(3), tie_tol=1e-9).passed
+    assert not kohlberg_check(v, np.array([27.0, 25.0, 12.0]), lower=np.zeros(3), tie_atol=1e-9).passed
 
 
 def test_two_players_split_the_surplus_equally():
@@ -112,10 +112,10 @@ def test_kohlberg_verified_on_larger_games(n):
         # an independent re-check of the certificate at the returned point
         lower = g.singleton_values
         assert kohlberg_check(np.asarray(g.values), res.allocation, lower=np.asarray(lower),
-                              tie_tol=1e-7 * np.abs(g.values).max()).passed
+                              tie_atol=1e-7 * np.abs(g.values).max()).passed
         # and a nearby efficient point must fail it
         shifted = res.allocation + 1e-3 * np.r_[1.0, -1.0, np.zeros(n - 2)]
-        assert not kohlberg_check(np.asarray(g.values), shifted, lower=np.asarray(lower), tie_tol=1e-7).passed
+        assert not kohlberg_check(np.asarray(g.values), shifted, lower=np.asarray(lower), tie_atol=1e-7).passed
 
 
 def test_kohlberg_verified_convex_n20():
