@@ -28,20 +28,6 @@ __all__ = ["pairwise_sections", "ncity_sections", "cooperative_sections", "resul
 # LP_MAX_PLAYERS (core, least core, nucleolus, fund analysis) and BANZHAF_MAX_PLAYERS are the registry's limits.
 
 
-def _solver(name: str) -> Callable[..., Any] | None:
-    """The solver of registry concept ``name``, or of the concept whose public function is called ``name``.
-
-    Kept for the dynamics helpers below while they move to :func:`coopgame.policy.concepts.plan`.
-    """
-    if name == "replicator_dynamics":  # integrates the basins' grid: a tool of the dynamics concepts, not one itself
-        from coopgame.dynamics import replicator_dynamics
-
-        return replicator_dynamics
-    if name in CONCEPTS:
-        return CONCEPTS[name].solver
-    return next((c.solver for c in CONCEPTS if c.solver.__name__ == name), None)
-
-
 def _timed(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     out = func(*args, **kwargs)
