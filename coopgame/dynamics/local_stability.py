@@ -30,6 +30,7 @@ from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._validation import as_readonly, check_tol
 from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
+from coopgame.dynamics.replicator import coordinate_labels
 from coopgame.errors import GameTooLargeError
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DYNAMICS_TOL
@@ -91,7 +92,10 @@ class RestPointsResult(Result):
     ----------
     points : tuple of RestPoint
         Vertices first (in profile order), then interior points.
-    state_labels : tuple of str
+    players : tuple of str
+        The populations (the game's players; ``"city/issue"`` with issue layers).
+    coordinates : tuple of str
+        Name of each state coordinate (as in :class:`TrajectoryResult`).
     method : str
         ``"analytic"``: closed-form points, exact Jacobians.
     parameters : dict
@@ -101,7 +105,8 @@ class RestPointsResult(Result):
     """
 
     points: tuple[RestPoint, ...]
-    state_labels: tuple[str, ...]
+    players: tuple[str, ...]
+    coordinates: tuple[str, ...]
     method: str = "analytic"
     parameters: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -126,7 +131,7 @@ class RestPointsResult(Result):
             eig = ", ".join(_format_complex(v) for v in p.eigenvalues)
             rows.append((p.name(), format_number(p.determinant), _sign(p.determinant, p),
                          format_number(p.trace), _sign(p.trace, p), eig, p.label))
-        facts = (("state", ", ".join(self.state_labels)), ("rest points", str(len(self.points))),
+        facts = (("state", ", ".join(self.coordinates)), ("rest points", str(len(self.points))),
                  ("ESS", ", ".join(p.name() for p in self.points if p.is_ess) or "none"))
         return Summary(title="Rest points and local stability (Friedman 1991)", facts=facts,
                        columns=("point", "det J", "sign", "tr J", "sign", "eigenvalues", "result"),
@@ -195,7 +200,8 @@ def rest_points(game: Any, *, tol: float = DYNAMICS_TOL) -> RestPointsResult:
         points = _bimatrix_vertices(system, abs_tol)
         notes.append("Pure profiles only: mixed rest points (Nash equilibria of sub-games) are not enumerated "
                      "(they are never asymptotically stable).")
-    return RestPointsResult(points=tuple(points), state_labels=_labels(system), method="analytic",
+    return RestPointsResult(points=tuple(points), players=tuple(system.labels), coordinates=coordinate_labels(system),
+                            method="analytic",
                             parameters={"tol": tol}, notes=tuple(notes), game=game)
 
 
@@ -273,14 +279,6 @@ def _bimatrix_vertices(system: BimatrixSystem, abs_tol: float) -> list[RestPoint
             state[m + j] = 1.0
             points.append(_make_point(state, "vertex", J, abs_tol))
     return points
-
-
-def _labels(system: BinarySystem | BimatrixSystem) -> tuple[str, ...]:
-    if isinstance(system, BinarySystem):
-        return tuple(f"x[{p}]" for p in system.labels)
-    m, n = system.A.shape
-    return tuple(f"{system.labels[0]}:{i + 1}" for i in range(m)) + tuple(
-        f"{system.labels[1]}:{j + 1}" for j in range(n))
 
 
 def _sign(value: float, point: RestPoint) -> str:

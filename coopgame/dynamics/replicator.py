@@ -56,8 +56,12 @@ class TrajectoryResult(Result):
         column population's.
     times : ndarray, shape (T,)
         Output times (``[t0, t1]`` unless ``t_eval`` was given).
-    state_labels : tuple of str
-        Name of each state coordinate.
+    players : tuple of str
+        The populations: the game's players (``"city/issue"`` for an n-city
+        game with several issue layers).
+    coordinates : tuple of str
+        Name of each state coordinate: ``"x[A]"`` (share of population A that
+        cooperates) or ``"A:action"`` (bimatrix games).
     method : str
     parameters : dict
         ``t_span``, tolerances, step counts requested.
@@ -73,7 +77,8 @@ class TrajectoryResult(Result):
 
     states: np.ndarray
     times: np.ndarray
-    state_labels: tuple[str, ...]
+    players: tuple[str, ...]
+    coordinates: tuple[str, ...]
     method: str
     parameters: dict[str, Any] = field(default_factory=dict)
     success: np.ndarray | None = None
@@ -107,7 +112,7 @@ class TrajectoryResult(Result):
         else:
             m = int(self.parameters["row_actions"])
             near = (final[:, :m].max(1) >= 1 - tol) & (final[:, m:].max(1) >= 1 - tol)
-            names = [f"({self.state_labels[int(r)]}, {self.state_labels[m + int(c)]})"
+            names = [f"({self.coordinates[int(r)]}, {self.coordinates[m + int(c)]})"
                      for r, c in zip(final[:, :m].argmax(1), final[:, m:].argmax(1))]
         return [n if ok else "interior" for n, ok in zip(names, near)]
 
@@ -120,7 +125,7 @@ class TrajectoryResult(Result):
         facts = [("method", self.method), ("initial states", str(self.n_states)),
                  ("t_span", f"[{format_number(self.times[0])}, {format_number(self.times[-1])}]"),
                  ("output times", str(self.times.size)),
-                 ("state", ", ".join(self.state_labels))]
+                 ("state", ", ".join(self.coordinates))]
         if self.n_steps is not None:
             facts.append(("steps per run (median)", format_number(float(np.median(self.n_steps)))))
         if self.success is not None:
@@ -269,7 +274,8 @@ def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, me
                       ConvergenceWarning, stacklevel=2)
     states = np.ascontiguousarray(np.transpose(out, (2, 0, 1))[:, pick, :])
     return TrajectoryResult(states=as_readonly(states), times=as_readonly(times[pick].copy()),
-                            state_labels=_state_labels(system), method=method, parameters=params,
+                            players=tuple(system.labels), coordinates=coordinate_labels(system),
+                            method=method, parameters=params,
                             success=as_readonly(np.asarray(success, dtype=bool)),
                             n_steps=None if n_acc is None else as_readonly(np.asarray(n_acc)),
                             n_rejected=None if n_rej is None else as_readonly(np.asarray(n_rej)),
@@ -360,7 +366,8 @@ def _check_initial(system: BinarySystem | BimatrixSystem, x0: ArrayLike, func: s
     return np.ascontiguousarray(arr.T)
 
 
-def _state_labels(system: BinarySystem | BimatrixSystem) -> tuple[str, ...]:
+def coordinate_labels(system: BinarySystem | BimatrixSystem) -> tuple[str, ...]:
+    """Name of each state coordinate of ``system``: ``x[A]`` for two-action populations, ``A:action`` else."""
     if isinstance(system, BinarySystem):
         return tuple(f"x[{p}]" for p in system.labels)
     actions = getattr(system.game, "actions", None)

@@ -59,13 +59,13 @@ class _TransferRule(SharingRule):
     """A contract: final payoff = status quo + the contract's net transfers (which sum to 0)."""
 
     kind = "transfer"
-    parties: tuple[str, ...]
+    players: tuple[str, ...]
 
     def net_transfers(self) -> FloatVector:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
     def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
-        where = player_indices(self.parties, game.players, func=f"{type(self).__name__}.allocate")
+        where = player_indices(self.players, game.players, func=f"{type(self).__name__}.allocate")
         out = np.array(status_quo, dtype=float, copy=True)
         out[where] += self.net_transfers()
         return out
@@ -91,7 +91,7 @@ class StockIncrementRule(SharingRule):
     baseline : array_like, shape (n,)
         Each jurisdiction's stock revenue ``B_i`` (>= 0).
     shares : array_like, shape (n,), optional
-        Shares ``s_i`` of the increment; default equal (50:50 for two parties).
+        Shares ``s_i`` of the increment; default equal (50:50 for two players).
 
     Examples
     --------
@@ -162,7 +162,7 @@ class FundSettlement(Result):
     ----------
     net : ndarray
         Net transfer per party (allocation received - contribution paid), sums to 0.
-    parties : tuple of str
+    players : tuple of str
     contributions, allocations, deductions, receipts : ndarray
         The components: ``net = allocations - deductions + receipts - contributions``.
     pass_rates : dict
@@ -170,7 +170,7 @@ class FundSettlement(Result):
     """
 
     net: FloatVector
-    parties: tuple[str, ...]
+    players: tuple[str, ...]
     contributions: FloatVector
     allocations: FloatVector
     deductions: FloatVector
@@ -180,7 +180,7 @@ class FundSettlement(Result):
     def summary(self) -> Summary:
         """Per-party contribution, allocation, deduction, receipt and net."""
         rows = tuple((p, format_number(c), format_number(a), format_number(-d), format_number(r), format_number(t))
-                     for p, c, a, d, r, t in zip(self.parties, self.contributions, self.allocations,
+                     for p, c, a, d, r, t in zip(self.players, self.contributions, self.allocations,
                                                  self.deductions, self.receipts, self.net))
         facts = tuple((f"section {k}", "passed" if v == 1 else ("failed" if v == 0 else f"{v:.0%} passed"))
                       for k, v in self.pass_rates.items())
@@ -199,7 +199,7 @@ class PooledFundRule(_TransferRule):
 
     Parameters
     ----------
-    parties : sequence of str
+    players : sequence of str
     contributions, allocations : array_like
         Ratios (any scale), e.g. ``(1, 5, 4)`` and ``(3, 4, 3)``.
     fund : float
@@ -217,7 +217,7 @@ class PooledFundRule(_TransferRule):
     [0.4, -0.2, -0.2]
     """
 
-    parties: tuple[str, ...]
+    players: tuple[str, ...]
     contributions: np.ndarray
     allocations: np.ndarray
     fund: float
@@ -227,8 +227,8 @@ class PooledFundRule(_TransferRule):
 
     def __post_init__(self) -> None:
         func = "PooledFundRule"
-        parties = check_players(self.parties, len(self.parties), func=func)
-        n = len(parties)
+        players = check_players(self.players, len(self.players), func=func)
+        n = len(players)
         c = _vector(self.contributions, func=func, name="contributions", size=n)
         a = _vector(self.allocations, func=func, name="allocations", size=n)
         if c.sum() <= 0 or a.sum() <= 0:
@@ -237,8 +237,8 @@ class PooledFundRule(_TransferRule):
             raise InvalidParameterError(f"{func}(): fund must be a finite number >= 0; got {self.fund!r}")
         names = [s.name for s in self.sections]
         for s in self.sections:
-            if s.responsible not in parties or any(r not in parties for r in s.recipients):
-                raise InvalidParameterError(f"{func}(): section {s.name!r} names a party that is not in {parties}")
+            if s.responsible not in players or any(r not in players for r in s.recipients):
+                raise InvalidParameterError(f"{func}(): section {s.name!r} names a party that is not in {players}")
             if abs(sum(s.recipients.values()) - 1.0) > 1e-9 or any(w < 0 for w in s.recipients.values()):
                 raise InvalidParameterError(f"{func}(): recipient weights of section {s.name!r} must be >= 0 "
                                             f"and sum to 1; got {dict(s.recipients)}")
@@ -249,7 +249,7 @@ class PooledFundRule(_TransferRule):
                                             f"{names}")
             if not 0.0 <= float(z) <= 1.0:
                 raise InvalidParameterError(f"{func}(): pass rate of {k!r} must be in [0, 1]; got {z!r}")
-        object.__setattr__(self, "parties", parties)
+        object.__setattr__(self, "players", players)
         object.__setattr__(self, "contributions", c)
         object.__setattr__(self, "allocations", a)
         object.__setattr__(self, "sections", tuple(self.sections))
@@ -283,21 +283,21 @@ class PooledFundRule(_TransferRule):
     def settle(self, pass_rates: Mapping[str, float] | None = None) -> FundSettlement:
         """Clear the fund for given pass rates (default: those of the rule)."""
         rule = self if pass_rates is None else PooledFundRule(
-            self.parties, self.contributions, self.allocations, self.fund, self.sections,
+            self.players, self.contributions, self.allocations, self.fund, self.sections,
             {**dict(self.pass_rates or {}), **pass_rates}, self.name)
         rates = dict(rule.pass_rates or {})
-        index = {p: i for i, p in enumerate(rule.parties)}
+        index = {p: i for i, p in enumerate(rule.players)}
         paid = rule.fund * rule.contributions / rule.contributions.sum()
         given = rule.fund * rule.allocations / rule.allocations.sum()
-        deducted = np.zeros(len(rule.parties))
-        received = np.zeros(len(rule.parties))
+        deducted = np.zeros(len(rule.players))
+        received = np.zeros(len(rule.players))
         for s in rule.sections:
             amount = (1.0 - rates[s.name]) * given[index[s.responsible]]
             deducted[index[s.responsible]] += amount
             for r, w in s.recipients.items():
                 received[index[r]] += w * amount
         net = given - deducted + received - paid
-        return FundSettlement(net, rule.parties, paid, given, deducted, received, rates)
+        return FundSettlement(net, rule.players, paid, given, deducted, received, rates)
 
     def net_transfers(self) -> FloatVector:
         return self.settle().net
@@ -332,7 +332,7 @@ class TaxBasePoolRule(_TransferRule):
     [-2.666667, 2.666667]
     """
 
-    parties: tuple[str, ...]
+    players: tuple[str, ...]
     growth: np.ndarray
     population: np.ndarray
     fiscal_capacity: np.ndarray
@@ -343,8 +343,8 @@ class TaxBasePoolRule(_TransferRule):
 
     def __post_init__(self) -> None:
         func = "TaxBasePoolRule"
-        parties = check_players(self.parties, len(self.parties), func=func)
-        n = len(parties)
+        players = check_players(self.players, len(self.players), func=func)
+        n = len(players)
         g = _vector(self.growth, func=func, name="growth", size=n, nonneg=False)
         pop = _vector(self.population, func=func, name="population", size=n)
         fc = _vector(self.fiscal_capacity, func=func, name="fiscal_capacity", size=n)
@@ -352,7 +352,7 @@ class TaxBasePoolRule(_TransferRule):
             raise InvalidParameterError(f"{func}(): fiscal_capacity must be > 0 and population not all 0")
         if not 0.0 <= self.pool_share <= 1.0:
             raise InvalidParameterError(f"{func}(): pool_share must be in [0, 1]; got {self.pool_share!r}")
-        object.__setattr__(self, "parties", parties)
+        object.__setattr__(self, "players", players)
         object.__setattr__(self, "growth", as_readonly(np.maximum(g, 0.0)))  # only growth is pooled
         object.__setattr__(self, "population", pop)
         object.__setattr__(self, "fiscal_capacity", fc)
@@ -415,6 +415,10 @@ class RelocationSchedule(Result):
         never reached (its amount is a parameter: the rule says "appropriate").
     present_value_out : float
         Discounted total of ``O_t``.
+    parameters : dict
+        The contract's terms.
+    players : tuple of str
+        ``(out_region, in_region)``.
     """
 
     out_region_share: FloatVector
@@ -426,6 +430,7 @@ class RelocationSchedule(Result):
     central_subsidy: float
     present_value_out: float
     parameters: dict[str, Any] = field(default_factory=dict)
+    players: tuple[str, ...] = ()
 
     def summary(self) -> Summary:
         """Per-year shares and the contract's flags."""
@@ -508,7 +513,7 @@ class RelocationTaxRule(_TransferRule):
         object.__setattr__(self, "post_move_taxes", post)
 
     @property
-    def parties(self) -> tuple[str, ...]:  # type: ignore[override]
+    def players(self) -> tuple[str, ...]:  # type: ignore[override]
         return (self.out_region, self.in_region)
 
     @property
@@ -540,7 +545,7 @@ class RelocationTaxRule(_TransferRule):
         subsidy = self.central_subsidy if (eligible and not cap_reached and horizon_done) else 0.0
         discount = (1.0 + self.discount_rate) ** -np.arange(1, tau.shape[0] + 1)
         return RelocationSchedule(as_readonly(out), as_readonly(tau - out), eligible, cap, extended, cap_reached,
-                                  float(subsidy), float(out @ discount), self.parameters())
+                                  float(subsidy), float(out @ discount), self.parameters(), self.players)
 
     def net_transfers(self) -> FloatVector:
         pv = self.schedule().present_value_out

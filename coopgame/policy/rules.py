@@ -218,11 +218,11 @@ def as_rule(rule: SharingRule | str, *, func: str) -> SharingRule:
     raise UnknownMethodError(f"{func}(): a rule must be a SharingRule or one of {list(RULE_NAMES)}; got {rule!r}")
 
 
-def player_indices(parties: Sequence[str], players: Sequence[str], *, func: str) -> np.ndarray:
-    """Positions of a contract's parties among the game's players (by label)."""
+def player_indices(labels: Sequence[str], players: Sequence[str], *, func: str) -> np.ndarray:
+    """Positions of a contract's players (``labels``) among the game's players."""
     index = {p: i for i, p in enumerate(players)}
-    missing = [p for p in parties if p not in index]
+    missing = [p for p in labels if p not in index]
     if missing:
         raise InvalidParameterError(f"{func}(): parties {missing} are not players of the game; players are "
                                     f"{list(players)}")
-    return np.array([index[p] for p in parties], dtype=np.int64)
+    return np.array([index[p] for p in labels], dtype=np.int64)

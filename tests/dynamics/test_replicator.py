@@ -113,7 +113,8 @@ def test_ncity_with_issue_layers_is_one_population_per_city_and_issue():
     s = 2.0 * (1 - np.eye(2))
     game = NCityGame(cost=[[1.0, 3.0], [0.5, 0.5]], synergy=[s, 0.1 * s], players=["A", "B"], issues=["air", "water"])
     res = replicator_dynamics(game, np.full(4, 0.5), (0, 40))
-    assert res.state_labels == ("x[A/air]", "x[B/air]", "x[A/water]", "x[B/water]")
+    assert res.players == ("A/air", "B/air", "A/water", "B/water")
+    assert res.coordinates == ("x[A/air]", "x[B/air]", "x[A/water]", "x[B/water]")
     ref = replicator_dynamics(game, np.full(4, 0.5), (0, 40), **REF)
     assert np.max(np.abs(res.final_states - ref.final_states)) < 1e-6
 
