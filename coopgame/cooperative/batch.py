@@ -12,7 +12,6 @@ from numpy.typing import ArrayLike
 from coopgame._memory import ensure_dense_fits
 from coopgame._typing import FloatMatrix, FloatVector
 from coopgame._validation import check_method, check_players
-from coopgame._typing import SeedLike
 from coopgame.cooperative._structured_path import structured_values
 from coopgame.cooperative.banzhaf import banzhaf_rows
 from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation
@@ -107,7 +106,7 @@ def banzhaf_values(values: ArrayLike, players: Sequence[str] | None = None, *,
 
 
 def structured_shapley_values(games: Sequence[StructuredGame], *, n_samples: int = DEFAULT_SAMPLES,
-                              seed: SeedLike = None) -> BatchAllocationResult:
+                              seed: Any = None) -> BatchAllocationResult:
     """Shapley values of many structured games of the same size, equal to :func:`shapley_value` on each.
 
     The path of :func:`shapley_value` for a :class:`~coopgame.StructuredGame`

@@ -18,7 +18,8 @@ from numpy.typing import ArrayLike
 
 from coopgame.tolerances import DEFAULT_TOL
 
-__all__ = ["Regime", "REGIME_CODES", "PROFILES_2X2", "stable_profiles_2x2", "regimes_2x2", "regime_of_profiles"]
+__all__ = ["Regime", "REGIME_CODES", "PROFILES_2X2", "stable_profiles_2x2", "regimes_2x2", "regime_codes",
+           "regime_of_profiles"]
 
 
 class Regime(StrEnum):
@@ -104,7 +105,8 @@ def stable_profiles_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = DEFAULT_TOL)
     b = np.asarray(B, dtype=np.float64)
     if a.ndim == 2:
         a, b = a[None], b[None]
-    scale = np.maximum(np.abs(a).max(axis=(1, 2)), np.abs(b).max(axis=(1, 2)))
+    g = a.shape[0]
+    scale = np.maximum(np.abs(a.reshape(g, 4)).max(axis=1), np.abs(b.reshape(g, 4)).max(axis=1))
     t = tol * np.maximum(scale, 1.0)
     a0 = a[:, 0, 0] - a[:, 1, 0]   # row: C rather than D against C
     a1 = a[:, 0, 1] - a[:, 1, 1]   # row: C rather than D against D
@@ -189,7 +191,17 @@ def regimes_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = DEFAULT_TOL) -> np.n
     >>> [str(REGIME_CODES[c]) for c in regimes_2x2(A, B)]
     ['defection dominant', 'bistable', 'cycling']
     """
-    stable, degenerate = stable_profiles_2x2(A, B, tol=tol)
+    return regime_codes(*stable_profiles_2x2(A, B, tol=tol))
+
+
+def regime_codes(stable: np.ndarray, degenerate: np.ndarray) -> np.ndarray:
+    """The regime codes of :func:`regimes_2x2` from the output of :func:`stable_profiles_2x2` (when it is at hand).
+
+    Examples
+    --------
+    >>> [str(REGIME_CODES[c]) for c in regime_codes(*stable_profiles_2x2([[4, 0], [3, 2]], [[4, 3], [0, 2]]))]
+    ['bistable']
+    """
     bits = stable[:, 0] + 2 * stable[:, 1].astype(np.int8) + 4 * stable[:, 2].astype(np.int8) \
         + 8 * stable[:, 3].astype(np.int8)
     codes = _CODE_OF_SET[bits]

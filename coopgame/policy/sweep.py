@@ -466,8 +466,9 @@ def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_
     Equilibria come from :func:`coopgame.batch_equilibria_2x2`; the regime
     and whether full cooperation is an ESS (a strict equilibrium: a stable
     vertex of the replicator dynamics) from
-    :func:`coopgame.games.regimes.regimes_2x2` and
-    :func:`~coopgame.games.regimes.stable_profiles_2x2`.
+    :func:`coopgame.games.regimes.regimes_2x2` (its two steps,
+    :func:`~coopgame.games.regimes.stable_profiles_2x2` and
+    :func:`~coopgame.games.regimes.regime_codes`).
 
     Returns
     -------
@@ -483,11 +484,11 @@ def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_
     ('defection dominant', False, 1)
     """
     from coopgame.equilibrium.batch2x2 import batch_equilibria_2x2
-    from coopgame.games.regimes import regimes_2x2, stable_profiles_2x2
+    from coopgame.games.regimes import regime_codes, stable_profiles_2x2
 
     eq = batch_equilibria_2x2(A, B, tol=tol)
-    stable, _ = stable_profiles_2x2(A, B, tol=tol)
-    return {"regime": regimes_2x2(A, B, tol=tol), "cooperation_ess": stable[:, 0],
+    stable, degenerate = stable_profiles_2x2(A, B, tol=tol)
+    return {"regime": regime_codes(stable, degenerate), "cooperation_ess": stable[:, 0],
             "n_equilibria": eq.counts, "n_pure_equilibria": eq.flags[:, :4].sum(axis=1),
             "degenerate": eq.degenerate, "welfare_cc": A[:, 0, 0] + B[:, 0, 0]}
 
