@@ -20,7 +20,7 @@ def _games():
     bistable = PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2, lone_loss=1, reward=2,
                                           penalty=1.5)
     # Xin'an bet, round 1, no downstream penalty: an interior centre, shares cycle (the harder case)
-    cycling = xinan_preset(1).game()
+    cycling = xinan_preset(1).game
     return {"bistable": bistable, "cycling": cycling}
 
 

@@ -95,9 +95,6 @@ _PUBLIC: dict[str, str] = {
     "RegimeResult": "coopgame.dynamics",
     "basin_share": "coopgame.dynamics",
     "BasinResult": "coopgame.dynamics",
-    "bm1_preset": "coopgame.dynamics",
-    "xinan_preset": "coopgame.dynamics",
-    "EvolutionaryPreset": "coopgame.dynamics",
     # symbolic (sympy is imported only when one of these is first used)
     "SymbolicPairwiseGame": "coopgame.symbolic",
     "ess_conditions": "coopgame.symbolic",
@@ -113,6 +110,9 @@ _PUBLIC: dict[str, str] = {
     "ModelCatalog": "coopgame.models",
     "ModelSpec": "coopgame.models",
     "Provenance": "coopgame.models",
+    "bm1_preset": "coopgame.models",
+    "xinan_preset": "coopgame.models",
+    "EvolutionaryPreset": "coopgame.models",
     # sweeps, reports and figures
     "parameter_sweep": "coopgame.policy",
     "SweepResult": "coopgame.policy",

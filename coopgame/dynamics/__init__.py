@@ -14,9 +14,6 @@ _PUBLIC: dict[str, str] = {
     "RegimeResult": "coopgame.dynamics.regimes",
     "basin_share": "coopgame.dynamics.basins",
     "BasinResult": "coopgame.dynamics.basins",
-    "bm1_preset": "coopgame.dynamics.presets",
-    "xinan_preset": "coopgame.dynamics.presets",
-    "EvolutionaryPreset": "coopgame.dynamics.presets",
 }
 
 __all__ = sorted(_PUBLIC)

@@ -11,6 +11,9 @@ _PUBLIC: dict[str, str] = {
     "ModelCatalog": "coopgame.models.catalog",
     "ModelSpec": "coopgame.models.schema",
     "Provenance": "coopgame.models.schema",
+    "bm1_preset": "coopgame.models.presets",
+    "xinan_preset": "coopgame.models.presets",
+    "EvolutionaryPreset": "coopgame.models.presets",
 }
 
 __all__ = sorted(_PUBLIC)

@@ -9,7 +9,6 @@ contract schedules). The formulas follow MODELS.md (BM1–BM8) and DESIGN §2.1.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -177,10 +176,11 @@ def _build_water_bet(spec: ModelSpec) -> BuiltModel:
     p = {k: float(v.value) for k, v in spec.parameters.items() if v.value.ndim == 0}
     net_protect = p["cobenefit"] - p["protection_cost"]
     # MODELS.md BM2, deterministic pass/fail: rows upstream (protect, neglect), columns downstream (honour, refuse)
+    # (0.0 - x rather than -x: no negative zeros in the printed tables)
     A = [[net_protect + p["stake_to_upstream"] + p["subsidy"], net_protect],
-         [-p["penalty_upstream"] - p["stake_to_downstream"], -p["penalty_upstream"]]]
+         [0.0 - p["penalty_upstream"] - p["stake_to_downstream"], 0.0 - p["penalty_upstream"]]]
     B = [[p["downstream_benefit"] - p["stake_to_upstream"], p["downstream_benefit"] - p["penalty_downstream"]],
-         [-p["downstream_loss"] + p["stake_to_downstream"], -p["downstream_loss"]]]
+         [p["stake_to_downstream"] - p["downstream_loss"], 0.0 - p["downstream_loss"]]]
     game = PairwiseGame(A, B, players=spec.players, actions=(("protect", "neglect"), ("honour", "refuse")))
     return BuiltModel(spec, pairwise=game, initial=spec["initial"] if "initial" in spec.parameters else None)
 

@@ -83,7 +83,6 @@ def _payoff_section(game: Any, label: str, *, classify: bool = False) -> Section
 
 
 _CORNERS = ((1.0, 1.0), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0))
-_CORNER_NAMES = ("(C, C)", "(D, D)", "(C, D)", "(D, C)")
 
 
 def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = None) -> Section:
@@ -92,33 +91,43 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
 
     A, B = np.asarray(game.row_payoffs), np.asarray(game.col_payoffs)
     start = time.perf_counter()
+    found = rest_points(game).points
     points = [(float(p.state[0]), float(p.state[1]), str(p.label), format_number(p.determinant),
-               format_number(p.trace)) for p in rest_points(game).points]
+               format_number(p.trace)) for p in found]
     k, t_max = 41, 50.0
     basins = basin_share(game, points=k, t_max=t_max)  # default target: full cooperation (C, C)
     tol = basins.parameters["tol"]
     corners = np.array(_CORNERS)
+    acts = game.actions  # corner names in the game's own actions: (protect, honour), not only (C, D)
+    names = tuple(f"({acts[0][int(1 - x)]}, {acts[1][int(1 - y)]})" for x, y in _CORNERS)
+    # only an asymptotically stable corner has a basin: a run near a saddle at t_max is passing by
+    stable = np.array([any(p.is_ess and np.allclose(p.state, c) for p in found) for c in _CORNERS])
     gap = np.max(np.abs(basins.final_states[:, None, :] - corners[None]), axis=2)  # (states, corners), max-norm
-    ends = np.where(gap.min(axis=1) <= tol, gap.argmin(axis=1), -1)
+    near = gap.argmin(axis=1)
+    ends = np.where((gap.min(axis=1) <= tol) & stable[near], near, -1)
     basin = ends.reshape(k, k).T  # the grid runs x first; the portrait wants x along columns, y along rows
-    share_cc = float(basins.share)
+    share_cc = float(basins.share) if stable[0] else 0.0
+    if stable[0]:
+        basin_text = f"{share_cc:.1%} of a {k}x{k} grid of initial states (cell centres)"
+    else:
+        basin_text = (f"none: {names[0]} is not asymptotically stable ({basins.share:.1%} of the {k}x{k} grid runs "
+                      f"pass within {format_number(tol)} of it at t = {format_number(t_max)})")
     start_state = None
     if initial is not None and np.size(initial) == 2:
         start_state = np.asarray(initial, dtype=float).reshape(1, 2)
         end = replicator_dynamics(game, start_state, (0.0, t_max)).final_states[0]
         d = np.max(np.abs(corners - end), axis=1)
-        dest = _CORNER_NAMES[int(d.argmin())] if d.min() <= tol else \
-            f"({format_number(end[0])}, {format_number(end[1])}), no corner"
+        dest = f"converges to {names[int(d.argmin())]}" if d.min() <= tol and stable[d.argmin()] else \
+            f"at t = {format_number(t_max)} is at ({format_number(end[0])}, {format_number(end[1])}), not at a " \
+            "stable corner"
     dt = time.perf_counter() - start
     rows = tuple((f"({format_number(x)}, {format_number(y)})", lab, det, tr) for x, y, lab, det, tr in points)
-    facts = (("basin share of full cooperation (C, C)",
-              f"{share_cc:.1%} of a {k}x{k} grid of initial states (cell centres)"),
-             ("integration", f"t in [0, {format_number(t_max)}] from each grid point; a run ends at a corner "
-                             f"within {format_number(tol)}"))
+    facts = ((f"basin share of full cooperation {names[0]}", basin_text),
+             ("integration", f"t in [0, {format_number(t_max)}] from each grid point; a run ends at a stable "
+                             f"corner within {format_number(tol)}"))
     if start_state is not None:
         x0s, y0s = start_state[0]
-        facts += ((f"from the model's initial shares ({format_number(x0s)}, {format_number(y0s)})",
-                   f"converges to {dest}"),)
+        facts += ((f"from the model's initial shares ({format_number(x0s)}, {format_number(y0s)})", dest),)
     notes = ["x and y are the shares of each city's departments that cooperate.",
              "An interior rest point of a 2x2 replicator system has trace 0: it is a saddle or a centre, "
              "never asymptotically stable."]
@@ -127,7 +136,7 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
     rest = [(x, y, lab) for x, y, lab, _, _ in points]
 
     # Figures are partials of module-level functions (not closures) so that the analysis pickles.
-    draw = partial(phase_portrait, A, B, basin=basin, basin_labels=_CORNER_NAMES, rest_points=rest,
+    draw = partial(phase_portrait, A, B, basin=basin, basin_labels=names, rest_points=rest,
                    players=game.players, title=_title("Replicator phase portrait", label),
                    initial=None if start_state is None else tuple(start_state[0]))
 

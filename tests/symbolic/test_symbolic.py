@@ -95,7 +95,7 @@ def test_replicator_equations_match_the_numeric_field():
 
 def test_subs_agrees_with_the_numeric_constructor():
     vals = bm1_preset("asymmetric").values
-    a, b = SymbolicPairwiseGame.two_city().subs(vals), bm1_preset("asymmetric").game()
+    a, b = SymbolicPairwiseGame.two_city().subs(vals), bm1_preset("asymmetric").game
     assert np.allclose(a.row_payoffs, b.row_payoffs) and np.allclose(a.col_payoffs, b.col_payoffs)
     with pytest.raises(InvalidParameterError, match="no value"):
         SymbolicPairwiseGame.two_city().subs({"dR": 1})
@@ -115,7 +115,7 @@ def test_three_valued_predicates():
     assert is_ess(g1, (1, 1), assumptions=sp.Q.positive(dR / 2 - C_A - E_A)) is True
     assert is_ess(g1, (1, 1), assumptions=sp.Q.negative(dR / 2 - C_A - E_A)) is False
     # a numeric game decides everything
-    g2 = SymbolicPairwiseGame.from_pairwise(bm1_preset("worked", W_A=2, W_B=2, F_A=1.5, F_B=1.5).game())
+    g2 = SymbolicPairwiseGame.from_pairwise(bm1_preset("worked", W_A=2, W_B=2, F_A=1.5, F_B=1.5).game)
     assert [is_ess(g2, v) for v in VERTICES] == [True, False, False, True]
 
 
@@ -135,14 +135,14 @@ def test_design_inverses_bm1_formulas_and_numeric_confirmation():
     assert out["min_incentive[A]"] == pytest.approx(3.0) and out["min_incentive[B]"] == pytest.approx(3.0)
     assert out["min_total_incentive"] == pytest.approx(6.0)
     for eps, expect in [(1e-3, True), (-1e-3, False)]:
-        g = bm1_preset("worked", W_A=1.5, F_A=1.5 + eps, W_B=1.5, F_B=1.5 + eps).game()
+        g = bm1_preset("worked", W_A=1.5, F_A=1.5 + eps, W_B=1.5, F_B=1.5 + eps).game
         assert rest_points(g).find((1, 1)).is_ess is expect
     # dominance threshold max(C + L, C + E - αΔR) = 5: (1,1) attracts the whole interior above it
     assert out["min_incentive_dominant[A]"] == pytest.approx(5.0)
     from coopgame import evolutionary_regime
-    assert evolutionary_regime(bm1_preset("worked", W_A=2.6, F_A=2.6, W_B=2.6, F_B=2.6).game()).regime == \
+    assert evolutionary_regime(bm1_preset("worked", W_A=2.6, F_A=2.6, W_B=2.6, F_B=2.6).game).regime == \
         "cooperation dominant"
-    assert evolutionary_regime(bm1_preset("worked", W_A=2.4, F_A=2.4, W_B=2.4, F_B=2.4).game()).regime == \
+    assert evolutionary_regime(bm1_preset("worked", W_A=2.4, F_A=2.4, W_B=2.4, F_B=2.4).game).regime == \
         "bistable"
 
 
@@ -160,7 +160,7 @@ def test_design_inverses_asymmetric_interval_empty_and_extra_transfer_confirmed_
         for alpha in np.linspace(0, 1, 101):
             for share in np.linspace(0, 1, 11):
                 g = bm1_preset("asymmetric", alpha=alpha, W_A=vals["W_A"] + share * extra,
-                               W_B=vals["W_B"] + (1 - share) * extra).game()
+                               W_B=vals["W_B"] + (1 - share) * extra).game
                 if rest_points(g).find((1, 1)).is_ess:
                     return True
         return False
@@ -176,7 +176,7 @@ def test_design_inverses_interval_confirmed_numerically_when_non_empty():
     lo, hi = out["lever_lower"], out["lever_upper"]
     assert lo < hi and out["extra_transfer"] == 0
     for alpha, expect in [(lo - 0.01, False), ((lo + hi) / 2, True), (hi + 0.01, False)]:
-        g = bm1_preset("asymmetric", W_B=2.0, alpha=alpha).game()
+        g = bm1_preset("asymmetric", W_B=2.0, alpha=alpha).game
         assert rest_points(g).find((1, 1)).is_ess is expect
 
 
@@ -191,19 +191,19 @@ def test_design_inverses_on_xinan_rounds_confirmed_numerically(round_, year):
     assert out["min_incentive[upstream]"] == pytest.approx(v["C_U"] - v["b_U"] - v["M"] - v["M_prime"])
     need_U = out["min_incentive[upstream]"] - v["S"]  # F_U still needed on top of the subsidy
     F_U = max(0.0, need_U) + 0.01
-    assert rest_points(xinan_preset(round_, year, F_U=F_U, F_D=v["M"] + 0.01).game()).find((1, 1)).is_ess
-    assert not rest_points(xinan_preset(round_, year, F_U=F_U, F_D=v["M"] - 0.01).game()).find((1, 1)).is_ess
+    assert rest_points(xinan_preset(round_, year, F_U=F_U, F_D=v["M"] + 0.01).game).find((1, 1)).is_ess
+    assert not rest_points(xinan_preset(round_, year, F_U=F_U, F_D=v["M"] - 0.01).game).find((1, 1)).is_ess
     if need_U > 0.02:
-        assert not rest_points(xinan_preset(round_, year, F_U=need_U - 0.01, F_D=v["M"] + 0.01).game()).find(
+        assert not rest_points(xinan_preset(round_, year, F_U=need_U - 0.01, F_D=v["M"] + 0.01).game).find(
             (1, 1)).is_ess
     # the stake interval for M is empty without a downstream penalty; adding the extra transfer as F_D opens it
     assert out["lever_lower"] >= out["lever_upper"]
     extra = out["extra_transfer"]
     lo = out["lever_lower"]
-    ok = xinan_preset(round_, year, F_D=extra + 0.02, M=lo + 0.01).game()
+    ok = xinan_preset(round_, year, F_D=extra + 0.02, M=lo + 0.01).game
     assert rest_points(ok).find((1, 1)).is_ess
     stakes = np.linspace(0, 10, 201)
-    assert not any(rest_points(xinan_preset(round_, year, F_D=extra - 0.02, M=m).game()).find((1, 1)).is_ess
+    assert not any(rest_points(xinan_preset(round_, year, F_D=extra - 0.02, M=m).game).find((1, 1)).is_ess
                    for m in stakes)
 
 
