@@ -13,6 +13,8 @@ Markers (declared in pyproject.toml):
   Such tests live in their own modules (``*_gambit.py``, ``tests/report/test_report_figures.py``,
   ``tests/report/test_report_browser.py``) that skip with the reason where the oracle is
   missing, so every other test still runs; ``-m "not oracle"`` deselects them.
+  ``tests/test_optional_oracles.py`` checks that without pygambit, matplotlib, numba and
+  pandas only those modules drop out.
 """
 
 import os
