@@ -410,7 +410,10 @@ def sweep_form(obj: Any, *, issue: str | int | None = None) -> SweepForm:
     """Turn what a model builds (a :class:`BuiltModel` or a game) into the game a sweep evaluates.
 
     * a built model: its first game form (the n-city game, else the pairwise
-      game, else the cooperative game), converted as below;
+      game, else the cooperative game), converted as below — except that an
+      n-city game of three cities or more, when the model has a cooperative
+      game of its own beyond it (``ncity_dense``: the shared facility), is
+      swept as that game, the one the report solves;
     * an n-city game: one issue layer when ``issue`` is given; two cities
       sweep as their 2×2 pairwise game, more as their cooperative game;
     * a 2×2 :class:`PairwiseGame`: ``"pairwise"``;
@@ -419,8 +422,9 @@ def sweep_form(obj: Any, *, issue: str | int | None = None) -> SweepForm:
     Raises
     ------
     InvalidParameterError
-        When the object has no form to sweep, the pairwise game is not 2×2, or
-        ``issue`` does not name a layer (or a two-city layered game has none).
+        When the object has no form to sweep, the pairwise game is not 2×2,
+        ``issue`` does not name a layer (or is given for a game without layers),
+        or a two-city layered game has no ``issue``.
     """
     return _sweep_form(obj, issue)
 
@@ -428,15 +432,30 @@ def sweep_form(obj: Any, *, issue: str | int | None = None) -> SweepForm:
 @singledispatch
 def _sweep_form(obj: Any, issue: str | int | None) -> SweepForm:
     if isinstance(obj, GameContainer):
-        first = next(iter(obj.games()), None)  # the main form only: a lazy dense game stays unbuilt
+        forms = iter(obj.games())
+        first = next(forms, None)
         if first is not None:
-            return _sweep_form(first[1], issue)
+            game = first[1]
+            if isinstance(game, NCityGame) and game.n_players > 2 and issue is None:
+                # the model's own cooperative game when it has one beyond the n-city game's (a shared facility):
+                # the game the report and coopgame.shapley_value solve; the next form is built only here
+                own = next(forms, None)
+                if own is not None:
+                    return _sweep_form(own[1], None)
+            return _sweep_form(game, issue)
     raise InvalidParameterError(f"sweep_form(): the model built a {type(obj).__name__}, which has no pairwise or "
                                 "cooperative form to sweep")
 
 
+def _no_issue(obj: Any, issue: str | int | None) -> None:
+    if issue is not None:
+        raise InvalidParameterError(f"sweep_form(): issue={issue!r} given but the {type(obj).__name__} has no issue "
+                                    "layers")
+
+
 @_sweep_form.register
 def _(obj: PairwiseGame, issue: str | int | None) -> SweepForm:
+    _no_issue(obj, issue)
     if obj.shape != (2, 2):
         raise InvalidParameterError(f"sweep_form(): pairwise sweeps need 2x2 games; got shape {obj.shape}")
     return SweepForm("pairwise", obj)
@@ -445,6 +464,7 @@ def _(obj: PairwiseGame, issue: str | int | None) -> SweepForm:
 @_sweep_form.register(TUGame)
 @_sweep_form.register(StructuredGame)
 def _(obj: Any, issue: str | int | None) -> SweepForm:
+    _no_issue(obj, issue)
     return SweepForm("cooperative", obj)
 
 

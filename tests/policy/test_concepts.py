@@ -192,7 +192,6 @@ def test_registering_checks_the_entry():
     ("default", "cooperative", TUGame),
     ("airport_runway", "cooperative", StructuredGame),
     ("bth13", "cooperative", StructuredGame),
-    ("yrd26", "cooperative", StructuredGame),  # the n-city game's own structured form: the dense game stays unbuilt
 ])
 def test_sweep_form_of_each_built_model(slug, kind, game_type):
     built = load_model(slug).build()
@@ -200,6 +199,28 @@ def test_sweep_form_of_each_built_model(slug, kind, game_type):
     assert form.kind == kind and isinstance(form.game, game_type)
     if slug == "bth13":
         np.testing.assert_allclose(form.game.additive, built.ncity.tu_game().additive)
+
+
+def test_sweep_form_of_a_model_with_its_own_cooperative_game():
+    three = NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)), players=list("ABC"))
+    facility = TUGame(np.arange(8.0), players=list("ABC"))
+
+    class Built:  # a GameContainer, as BuiltModel of an ncity_dense model is
+        def games(self):
+            yield "", three
+            yield "with the shared facility", facility
+
+    assert sweep_form(Built()) == ("cooperative", facility)
+    two = NCityGame(cost=4.0, reward=1.0, synergy=[[0, 5], [5, 0]], players=["A", "B"])
+
+    class TwoCities:
+        def games(self):
+            yield "", two
+            yield "with the shared facility", facility
+
+    assert sweep_form(TwoCities()).kind == "pairwise"
+    with pytest.raises(InvalidParameterError, match="no issue layers"):
+        sweep_form(load_model("two_city_coop").build(), issue=0)
 
 
 def test_sweep_form_picks_an_issue_layer():
