@@ -24,7 +24,7 @@ from coopgame.games.generators import random_convex_game, random_game
 @pytest.mark.benchmark(group="nucleolus-convex")
 @pytest.mark.parametrize("n", sizes([8, 10, 12, 14, 16, 18, 20], [8, 10]))
 def test_nucleolus_convex(benchmark, n):
-    game = random_convex_game(n, seed=n)
+    game = random_convex_game(n, rng=n)
     result = benchmark.pedantic(nucleolus, args=(game,), rounds=3 if n >= 18 else 5, iterations=1)
     assert result.verified
     assert abs(result.allocation.sum() - game.grand_value) < 1e-8 * np.abs(game.values).max()
@@ -33,7 +33,7 @@ def test_nucleolus_convex(benchmark, n):
 @pytest.mark.benchmark(group="nucleolus-random")
 @pytest.mark.parametrize("n", sizes([8, 10, 12, 14, 16, 18, 20], [8, 10]))
 def test_nucleolus_random(benchmark, n):
-    game = random_game(n, seed=n)
+    game = random_game(n, rng=n)
     result = benchmark.pedantic(nucleolus, args=(game,), rounds=3 if n >= 18 else 5, iterations=1)
     assert result.verified
     assert abs(result.allocation.sum() - game.grand_value) < 1e-8 * np.abs(game.values).max()

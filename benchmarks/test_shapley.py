@@ -75,7 +75,7 @@ def test_sampled_shapley(benchmark, n, method):
 
     game = ValueFunctionGame(value, n_players=n)
     benchmark.group = f"shapley-sampled-n{n}"
-    result = benchmark(shapley_value, game, method=method, n_samples=1000, seed=1)
+    result = benchmark(shapley_value, game, method=method, n_samples=1000, rng=1)
     assert result.standard_errors.shape == (n,) and np.all(np.isfinite(result.standard_errors))
     assert abs(result.allocation.sum() - game.grand_value) < 10 * np.sqrt((result.standard_errors**2).sum())
 
@@ -97,5 +97,5 @@ def test_structured_shapley_sampled_cost_term(benchmark, n):
     game = StructuredGame(rng.normal(size=n), rng.uniform(0, 1, (n, n)) * (1 - np.eye(n)),
                           costs=ScaleEconomyCost(rng.uniform(1, 3, n), scale=5.0, exponent=0.6))
     benchmark.group = "shapley-structured"
-    result = benchmark(shapley_value, game, n_samples=500, seed=1)
+    result = benchmark(shapley_value, game, n_samples=500, rng=1)
     assert "permutation sampling" in result.method and np.all(result.standard_errors > 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Union
 
 import numpy as np
@@ -19,5 +20,7 @@ CoalitionValues = NDArray[np.float64]
 Masks = NDArray[np.int64]
 """Integer coalition bitmasks."""
 
-SeedLike = Union[int, np.random.Generator, None]
-"""An integer seed, a ready generator, or ``None`` for :data:`coopgame.tolerances.DEFAULT_SEED`."""
+RNGLike = Union[None, int, Sequence[int], np.random.SeedSequence, np.random.BitGenerator, np.random.Generator]
+"""What ``numpy.random.default_rng`` accepts (a seed, a sequence of seeds, a ``SeedSequence``, a bit
+generator or a ready generator); ``None`` means :data:`coopgame.tolerances.DEFAULT_SEED` (same call, same
+answer), not fresh entropy."""

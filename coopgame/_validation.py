@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._typing import SeedLike
+from coopgame._typing import RNGLike
 from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMethodError
 from coopgame.tolerances import DEFAULT_SEED
 
@@ -140,15 +140,45 @@ def check_players(players: Sequence[Any] | None, n_players: int, *, func: str) -
     return labels
 
 
-def make_rng(seed: SeedLike, *, func: str) -> np.random.Generator:
-    """A numpy Generator from an int seed, a Generator, or ``None`` (:data:`DEFAULT_SEED`)."""
-    if seed is None:
-        return np.random.default_rng(DEFAULT_SEED)
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and int(seed) >= 0:
-        return np.random.default_rng(int(seed))
-    raise InvalidParameterError(f"{func}(): seed must be a non-negative int or a numpy Generator; got {seed!r}")
+def make_rng(rng: RNGLike, *, func: str) -> tuple[np.random.Generator, Any]:
+    """A numpy Generator from anything ``numpy.random.default_rng`` takes, and the seed to record.
+
+    ``None`` means :data:`DEFAULT_SEED`. The seed recorded (for a result's
+    ``parameters["seed"]``) repeats the run when passed back as ``rng``: the
+    integer or list of integers given, a ``SeedSequence``'s entropy (with its
+    spawn key), or for a generator or bit generator its state on entry (a
+    dict: ``np.random.default_rng().bit_generator.state = seed`` restores it).
+
+    Examples
+    --------
+    >>> make_rng(None, func="f")[1] == DEFAULT_SEED, make_rng([1, 2], func="f")[1]
+    (True, [1, 2])
+    >>> gen, seed = make_rng(np.random.default_rng(5), func="f")
+    >>> seed["bit_generator"]
+    'PCG64'
+    """
+    if rng is None:
+        rng = DEFAULT_SEED
+    if isinstance(rng, bool) or (isinstance(rng, numbers.Integral) and int(rng) < 0):
+        raise InvalidParameterError(f"{func}(): rng must be what numpy.random.default_rng accepts (a non-negative "
+                                    f"int, a sequence of them, a SeedSequence, a BitGenerator or a Generator); "
+                                    f"got {rng!r}")
+    if isinstance(rng, np.random.Generator):
+        return rng, rng.bit_generator.state
+    if isinstance(rng, np.random.BitGenerator):
+        return np.random.Generator(rng), rng.state
+    if isinstance(rng, numbers.Integral):
+        return np.random.default_rng(int(rng)), int(rng)
+    if isinstance(rng, np.random.SeedSequence):
+        record: Any = rng.entropy if not rng.spawn_key else {"entropy": rng.entropy, "spawn_key": list(rng.spawn_key)}
+        return np.random.default_rng(rng), record
+    try:
+        gen = np.random.default_rng(rng)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"{func}(): rng must be what numpy.random.default_rng accepts (a non-negative "
+                                    f"int, a sequence of them, a SeedSequence, a BitGenerator or a Generator); "
+                                    f"got {rng!r}") from None
+    return gen, [int(v) for v in np.asarray(rng).ravel()]
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -26,7 +26,7 @@ DYNAMICS_TOL: float = 1e-9
 """Absolute tolerance for rest points of evolutionary dynamics (shares live in [0, 1])."""
 
 DEFAULT_SEED: int = 20231122
-"""Seed used when a randomised routine is called without ``seed=``: same call, same answer."""
+"""Seed used when a randomised routine is called without ``rng=``: same call, same answer."""
 
 
 def payoff_scale(*arrays: ArrayLike) -> float:

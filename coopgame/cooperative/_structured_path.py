@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from coopgame._typing import SeedLike
+from coopgame._typing import RNGLike
 from coopgame._validation import make_rng
 from coopgame.cooperative._dispatch import AUTO_EXACT_MAX, allocation_result, cost_term_values
 from coopgame.cooperative._evaluators import evaluator_for
@@ -24,7 +24,7 @@ def quadratic_value(additive: np.ndarray, pairwise: np.ndarray) -> np.ndarray:
 def structured_value(game: StructuredGame, *, concept: str, closed_form: str,
                      exact_rows: Callable[[np.ndarray, int], np.ndarray],
                      sampler: Callable[..., tuple[np.ndarray, np.ndarray]], sampler_name: str,
-                     n_samples: int, seed: SeedLike) -> AllocationResult:
+                     n_samples: int, rng: RNGLike) -> AllocationResult:
     """A linear value (Shapley or Banzhaf) of a structured game, term by term.
 
     Both values agree on the quadratic part, ``a_i + ½ Σ_j (M_ij + M_ji)``.
@@ -34,7 +34,7 @@ def structured_value(game: StructuredGame, *, concept: str, closed_form: str,
     """
     value, paths, errors, parameters = structured_values(
         [game], concept=concept, closed_form=closed_form, exact_rows=exact_rows, sampler=sampler,
-        sampler_name=sampler_name, n_samples=n_samples, seed=seed)
+        sampler_name=sampler_name, n_samples=n_samples, rng=rng)
     return allocation_result(game, value[0], concept=concept, method="structured: " + "; ".join(paths[0]),
                              parameters=parameters, standard_errors=None if errors is None else errors[0])
 
@@ -42,7 +42,7 @@ def structured_value(game: StructuredGame, *, concept: str, closed_form: str,
 def structured_values(games: Sequence[StructuredGame], *, concept: str, closed_form: str,
                       exact_rows: Callable[[np.ndarray, int], np.ndarray],
                       sampler: Callable[..., tuple[np.ndarray, np.ndarray]], sampler_name: str,
-                      n_samples: int, seed: SeedLike,
+                      n_samples: int, rng: RNGLike,
                       ) -> tuple[np.ndarray, list[list[str]], np.ndarray | None, dict[str, object]]:
     """:func:`structured_value` of many games of the same size: the quadratic parts in one vectorised step.
 
@@ -54,7 +54,7 @@ def structured_values(games: Sequence[StructuredGame], *, concept: str, closed_f
     paths = [["closed form (additive + pairwise)"] for _ in games]
     variance = None
     parameters: dict[str, object] = {}
-    rng = None
+    generator = None
     for k, game in enumerate(games):
         for term in game.cost_terms:
             name = type(term).__name__
@@ -66,8 +66,9 @@ def structured_values(games: Sequence[StructuredGame], *, concept: str, closed_f
                 value[k] += exact_rows(cost_term_values(term, func=func)[None, :], n)[0]
                 paths[k].append(f"{name}: exact dense")
             else:
-                rng = rng or make_rng(seed, func=func)
-                estimate, errors = sampler(evaluator_for(term, func=func), n_samples, rng)
+                if generator is None:
+                    generator, seed = make_rng(rng, func=func)
+                estimate, errors = sampler(evaluator_for(term, func=func), n_samples, generator)
                 value[k] += estimate
                 if variance is None:
                     variance = np.zeros_like(value)

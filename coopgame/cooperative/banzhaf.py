@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coopgame._typing import SeedLike
+from coopgame._typing import RNGLike
 from coopgame._validation import check_method, make_rng
 from coopgame.cooperative._dense_sums import member_sums
 from coopgame.cooperative._dispatch import (
@@ -27,7 +27,7 @@ _METHODS = ("auto", "exact", "structured", "sampling")
 
 
 def banzhaf_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAULT_SAMPLES,
-                  seed: SeedLike = None) -> AllocationResult:
+                  rng: RNGLike = None) -> AllocationResult:
     """The (raw, non-normalised) Banzhaf value: each player's average marginal contribution over all coalitions.
 
     ``β_i = 2**-(n−1) Σ_{S ⊆ N∖{i}} (v(S ∪ {i}) − v(S))``. It is not
@@ -47,8 +47,10 @@ def banzhaf_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
           players) sampling.
     n_samples : int, default 2000
         Random coalitions drawn (each gives one marginal contribution per player).
-    seed : int or numpy.random.Generator, optional
-        Randomness for sampling; ``None`` means a fixed default seed.
+    rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
+        Randomness for sampling: anything ``numpy.random.default_rng`` takes; ``None``
+        means a fixed default seed (same call, same answer). The result records
+        the seed used in ``parameters["seed"]``.
 
     Returns
     -------
@@ -76,10 +78,10 @@ def banzhaf_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
     n = game.n_players
     method = resolve_method(method, game, sampler="sampling", func=func)
     if method == "structured":
-        return _structured(game, n_samples, seed)
+        return _structured(game, n_samples, rng)
     if method == "sampling":
-        rng = make_rng(seed, func=func)
-        estimate, errors = banzhaf_sampling(evaluator_for(game, func=func), n_samples, rng)
+        generator, seed = make_rng(rng, func=func)
+        estimate, errors = banzhaf_sampling(evaluator_for(game, func=func), n_samples, generator)
         return allocation_result(game, estimate, concept="banzhaf", method=method,
                                  parameters={"n_samples": n_samples, "seed": seed}, standard_errors=errors)
     beta = banzhaf_rows(dense_values(game, func=func)[None, :], n)[0]
@@ -93,6 +95,6 @@ def banzhaf_rows(values: np.ndarray, n: int) -> np.ndarray:
     return (2.0 * sums - totals[:, None]) * 2.0 ** (1 - n)
 
 
-def _structured(game: StructuredGame, n_samples: int, seed: SeedLike) -> AllocationResult:
+def _structured(game: StructuredGame, n_samples: int, rng: RNGLike) -> AllocationResult:
     return structured_value(game, concept="banzhaf", closed_form="banzhaf_cost_shares", exact_rows=banzhaf_rows,
-                            sampler=banzhaf_sampling, sampler_name="sampling", n_samples=n_samples, seed=seed)
+                            sampler=banzhaf_sampling, sampler_name="sampling", n_samples=n_samples, rng=rng)

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._memory import ensure_dense_fits
-from coopgame._typing import FloatMatrix, FloatVector
+from coopgame._typing import FloatMatrix, FloatVector, RNGLike
 from coopgame._validation import check_method, check_players
 from coopgame.cooperative._structured_path import structured_values
 from coopgame.cooperative.banzhaf import banzhaf_rows
@@ -106,7 +106,7 @@ def banzhaf_values(values: ArrayLike, players: Sequence[str] | None = None, *,
 
 
 def structured_shapley_values(games: Sequence[StructuredGame], *, n_samples: int = DEFAULT_SAMPLES,
-                              seed: Any = None) -> BatchAllocationResult:
+                              rng: RNGLike = None) -> BatchAllocationResult:
     """Shapley values of many structured games of the same size, equal to :func:`shapley_value` on each.
 
     The path of :func:`shapley_value` for a :class:`~coopgame.StructuredGame`
@@ -119,7 +119,7 @@ def structured_shapley_values(games: Sequence[StructuredGame], *, n_samples: int
     ----------
     games : sequence of StructuredGame
         At least one game; all with the same number of players.
-    n_samples, seed
+    n_samples, rng
         As in :func:`shapley_value`, used only for cost terms that are sampled.
 
     Returns
@@ -145,7 +145,7 @@ def structured_shapley_values(games: Sequence[StructuredGame], *, n_samples: int
                                f"{sorted({g.n_players for g in games})}")
     value, _, errors, parameters = structured_values(
         games, concept="shapley", closed_form="shapley_cost_shares", exact_rows=shapley_rows,
-        sampler=shapley_permutation, sampler_name="permutation sampling", n_samples=n_samples, seed=seed)
+        sampler=shapley_permutation, sampler_name="permutation sampling", n_samples=n_samples, rng=rng)
     value.setflags(write=False)
     gaps = value.sum(axis=1) - np.array([g.grand_value for g in games])
     gaps.setflags(write=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coopgame._typing import SeedLike
+from coopgame._typing import RNGLike
 from coopgame._validation import check_method, make_rng
 from coopgame.cooperative._dense_sums import member_sums, shapley_size_weights
 from coopgame.cooperative._dispatch import (
@@ -28,7 +28,7 @@ _SAMPLERS = {"permutation": shapley_permutation, "stratified": shapley_stratifie
 
 
 def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAULT_SAMPLES,
-                  seed: SeedLike = None) -> AllocationResult:
+                  rng: RNGLike = None) -> AllocationResult:
     """The Shapley value: each player's average marginal contribution over all orders of arrival.
 
     Parameters
@@ -55,8 +55,10 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
         Sampled marginal contributions per player (orders for
         ``'permutation'``; spread evenly over the n coalition sizes for
         ``'stratified'``). Used only when something is sampled.
-    seed : int or numpy.random.Generator, optional
-        Randomness for sampling; ``None`` means a fixed default seed (same call, same answer).
+    rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
+        Randomness for sampling: anything ``numpy.random.default_rng`` takes; ``None``
+        means a fixed default seed (same call, same answer). The result records
+        the seed used in ``parameters["seed"]``.
 
     Returns
     -------
@@ -96,7 +98,7 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
 
     Sampled, with standard errors:
 
-    >>> r = shapley_value(g, method="permutation", n_samples=4000, seed=1)
+    >>> r = shapley_value(g, method="permutation", n_samples=4000, rng=1)
     >>> bool(abs(r.allocation[0] - 2 / 3) < 3 * r.standard_errors[0])
     True
     """
@@ -107,10 +109,10 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
     n = game.n_players
     method = resolve_method(method, game, sampler="permutation", func=func)
     if method == "structured":
-        return _structured(game, n_samples, seed)
+        return _structured(game, n_samples, rng)
     if method in _SAMPLERS:
-        rng = make_rng(seed, func=func)
-        estimate, errors = _SAMPLERS[method](evaluator_for(game, func=func), n_samples, rng)
+        generator, seed = make_rng(rng, func=func)
+        estimate, errors = _SAMPLERS[method](evaluator_for(game, func=func), n_samples, generator)
         return allocation_result(game, estimate, concept="shapley", method=method,
                                  parameters={"n_samples": n_samples, "seed": seed}, standard_errors=errors)
     values = dense_values(game, func=func)
@@ -126,6 +128,6 @@ def shapley_rows(values: np.ndarray, n: int) -> np.ndarray:
     return sums - constant[:, None]
 
 
-def _structured(game: StructuredGame, n_samples: int, seed: SeedLike) -> AllocationResult:
+def _structured(game: StructuredGame, n_samples: int, rng: RNGLike) -> AllocationResult:
     return structured_value(game, concept="shapley", closed_form="shapley_cost_shares", exact_rows=shapley_rows,
-                            sampler=shapley_permutation, sampler_name="permutation sampling", n_samples=n_samples, seed=seed)
+                            sampler=shapley_permutation, sampler_name="permutation sampling", n_samples=n_samples, rng=rng)

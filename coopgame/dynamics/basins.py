@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._typing import SeedLike
+from coopgame._typing import RNGLike
 from coopgame._validation import (
     as_float_array,
     as_readonly,
@@ -41,7 +41,7 @@ class BasinResult(Result):
     method : str
         ``"grid"`` or ``"random"`` initial states.
     parameters : dict
-        ``points`` or ``n_samples``, ``t_max``, ``tol``, ``seed``, tolerances.
+        ``points`` or ``n_samples``, ``t_max``, ``tol``, ``seed`` (the seed used), tolerances.
     counts : dict
         Number of runs ending at each pure profile, and ``"interior"`` for runs
         that had not settled by ``t_max``.
@@ -70,7 +70,7 @@ class BasinResult(Result):
 
 
 def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41, n_samples: int | None = None,
-                t_max: float = 50.0, tol: float = 1e-3, seed: SeedLike = None, rtol: float = 1e-6,
+                t_max: float = 50.0, tol: float = 1e-3, rng: RNGLike = None, rtol: float = 1e-6,
                 atol: float = 1e-9) -> BasinResult:
     """Share of initial states from which the replicator dynamics reaches ``target`` (default: full cooperation).
 
@@ -95,8 +95,10 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         Integration horizon.
     tol : float, default 1e-3
         A run reaches ``target`` when its final state is within ``tol`` (max-norm).
-    seed : int or Generator, optional
-        For ``n_samples``; same seed, same states.
+    rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
+        Randomness for ``n_samples``: anything ``numpy.random.default_rng`` takes; ``None``
+        means a fixed default seed (same call, same answer). The result records
+        the seed used in ``parameters["seed"]``.
     rtol, atol : float
         Integrator tolerances (the batched Dormand-Prince method).
 
@@ -148,12 +150,13 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         params["points"] = points
     else:
         n_samples = check_positive_int(n_samples, func=func, name="n_samples")
-        rng = make_rng(seed, func=func)
+        generator, seed = make_rng(rng, func=func)
         if binary:
-            x0 = rng.uniform(size=(n_samples, dim))
+            x0 = generator.uniform(size=(n_samples, dim))
         else:
             m, n = system.A.shape
-            x0 = np.concatenate([rng.dirichlet(np.ones(m), n_samples), rng.dirichlet(np.ones(n), n_samples)], 1)
+            x0 = np.concatenate([generator.dirichlet(np.ones(m), n_samples),
+                                 generator.dirichlet(np.ones(n), n_samples)], 1)
         method = "random"
         params.update(n_samples=n_samples, seed=seed)
     res = replicator_dynamics(game, x0, (0.0, float(t_max)), rtol=rtol, atol=atol)

@@ -10,7 +10,7 @@ import numpy as np
 
 from coopgame._bitmask import member_labels
 from coopgame._validation import check_method, check_positive_int, check_tol, make_rng
-from coopgame._typing import SeedLike
+from coopgame._typing import RNGLike
 from coopgame.equilibrium.pure import pure_equilibria
 from coopgame.errors import InvalidParameterError
 from coopgame.games.ncity import NCityGame
@@ -135,7 +135,7 @@ class BestResponsePath(Result):
 
 def best_response_dynamics(game: NCityGame, start: int = 0, *, method: str = "max-gain",
                            max_steps: int = 10_000, tol: float = EQUILIBRIUM_TOL,
-                           seed: SeedLike = None) -> BestResponsePath:
+                           rng: RNGLike = None) -> BestResponsePath:
     """Asynchronous best-response dynamics from a pure profile, one city switching per step.
 
     Parameters
@@ -146,11 +146,14 @@ def best_response_dynamics(game: NCityGame, start: int = 0, *, method: str = "ma
         Starting profile as a bitmask (default: every city protects).
     method : {"max-gain", "round-robin", "random"}
         Which unhappy city switches: the one with the largest perceived gain,
-        the next in index order, or a uniformly random one (``seed``).
+        the next in index order, or a uniformly random one (``rng``).
     max_steps : int, default 10000
     tol : float
         A switch must gain more than ``tol × payoff scale``.
-    seed : int or Generator, optional
+    rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
+        Randomness for ``method='random'``: anything ``numpy.random.default_rng`` takes; ``None``
+        means a fixed default seed (same call, same answer). The result records
+        the seed used in ``parameters["seed"]``.
 
     Examples
     --------
@@ -169,7 +172,7 @@ def best_response_dynamics(game: NCityGame, start: int = 0, *, method: str = "ma
                                     "(issues do not interact: use game.layer(k))")
     n = game.n_players
     start = check_positive_int(start, func=func, name="start", minimum=0, maximum=2**n - 1)
-    rng = make_rng(seed, func=func)
+    generator, seed = make_rng(rng, func=func)
     h, S = game.gain_terms(perceived=True)
     h, S = h[0], S[0]
     t = tol * game.payoff_scale
@@ -193,7 +196,7 @@ def best_response_dynamics(game: NCityGame, start: int = 0, *, method: str = "ma
             i = int(later[0] if later.size else unhappy[0])
             cursor = (i + 1) % n
         else:
-            i = int(rng.choice(unhappy))
+            i = int(generator.choice(unhappy))
         x[i] = 1.0 - x[i]
         mask ^= 1 << i
         path.append(mask)

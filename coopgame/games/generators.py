@@ -21,19 +21,19 @@ from __future__ import annotations
 
 from coopgame._bitmask import additive_values, popcounts
 from coopgame._memory import ensure_dense_fits
-from coopgame._typing import SeedLike
+from coopgame._typing import RNGLike
 from coopgame._validation import check_positive_int, make_rng
 from coopgame.games.tu import TUGame
 
 __all__ = ["random_convex_game", "random_game"]
 
 
-def random_convex_game(n_players: int, *, seed: SeedLike = None, pieces: int = 3) -> TUGame:
+def random_convex_game(n_players: int, *, rng: RNGLike = None, pieces: int = 3) -> TUGame:
     """A random convex game (see the module docstring for the law).
 
     Examples
     --------
-    >>> g = random_convex_game(4, seed=1)
+    >>> g = random_convex_game(4, rng=1)
     >>> v = g.values
     >>> bool(v[0b0011] + v[0b0110] <= v[0b0111] + v[0b0010])   # supermodular on one pair
     True
@@ -41,7 +41,7 @@ def random_convex_game(n_players: int, *, seed: SeedLike = None, pieces: int = 3
     n = check_positive_int(n_players, func="random_convex_game", name="n_players")
     pieces = check_positive_int(pieces, func="random_convex_game", name="pieces")
     ensure_dense_fits(n, func="random_convex_game", arrays=3)
-    rng = make_rng(seed, func="random_convex_game")
+    rng, _ = make_rng(rng, func="random_convex_game")
     values = additive_values(rng.uniform(0.0, 1.0, n))
     for _ in range(pieces):
         w = rng.uniform(0.0, 1.0, n)
@@ -51,17 +51,17 @@ def random_convex_game(n_players: int, *, seed: SeedLike = None, pieces: int = 3
     return TUGame(values)
 
 
-def random_game(n_players: int, *, seed: SeedLike = None) -> TUGame:
+def random_game(n_players: int, *, rng: RNGLike = None) -> TUGame:
     """A random game without structure: ``v(S) = |S| · U(0, 1)``, ``v(N) = 0.75 n``.
 
     Examples
     --------
-    >>> random_game(3, seed=0).values.shape
+    >>> random_game(3, rng=0).values.shape
     (8,)
     """
     n = check_positive_int(n_players, func="random_game", name="n_players")
     ensure_dense_fits(n, func="random_game", arrays=2)
-    rng = make_rng(seed, func="random_game")
+    rng, _ = make_rng(rng, func="random_game")
     values = popcounts(n) * rng.uniform(0.0, 1.0, 2**n)
     values[0] = 0.0
     values[-1] = 0.75 * n

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from coopgame._bitmask import additive_values, membership_matrix
-from coopgame._typing import FloatVector, SeedLike
+from coopgame._typing import FloatVector, RNGLike
 from coopgame._validation import check_method, check_tol, make_rng
 from coopgame.errors import ConvergenceWarning, InvalidGameError, UnknownMethodError
 from coopgame.games.structured import StructuredGame
@@ -115,7 +115,7 @@ class NucleolusResult(AllocationResult):
 
 
 def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
-              method: str = "constraint-generation", tol: float = LP_TOL, seed: SeedLike = None) -> NucleolusResult:
+              method: str = "constraint-generation", tol: float = LP_TOL, rng: RNGLike = None) -> NucleolusResult:
     """The nucleolus: lexicographically smallest excesses, by sequential LPs.
 
     Parameters
@@ -133,8 +133,10 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
         (slow for large n; useful as a cross-check).
     tol : float, default 1e-9
         Relative tolerance (times the payoff scale) for violations and ties.
-    seed : int, Generator or None
-        Seed of the random vectors used in span tests (answers do not depend on it).
+    rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
+        Randomness of the vectors used in span tests (answers do not depend on
+        it): anything ``numpy.random.default_rng`` takes; ``None`` means a fixed
+        default seed. The seed used is recorded in ``parameters["seed"]``.
 
     Returns
     -------
@@ -165,7 +167,7 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     if domain not in DOMAINS:
         raise UnknownMethodError(f"{func}(): domain must be one of {list(DOMAINS)}; got {domain!r}")
     tol = check_tol(tol, func=func)
-    rng = make_rng(seed, func=func)
+    generator, seed = make_rng(rng, func=func)
     dense = as_dense_game(game, func=func, arrays=6)
     n = dense.n_players
     scale = game_scale(dense)
@@ -175,7 +177,7 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
         raise InvalidGameError(
             f"{func}(): the imputation set is empty (sum of v({{i}}) = {lower.sum() * scale:g} exceeds "
             f"v(N) = {v[-1] * scale:g}); use domain='preimputations' for the pre-nucleolus")
-    out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=rng, dense=(method == "dense"))
+    out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=generator, dense=(method == "dense"))
     x = out.x * scale + 0.0   # + 0.0 turns -0.0 into 0.0
     check = kohlberg_check(v, out.x, lower=lower, tie_atol=max(tol, 1e-12) * _TIE_FACTOR, scale=scale,
                            players=dense.players, game=game)
@@ -183,7 +185,7 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
         import warnings
         warnings.warn(f"{func}(): Kohlberg's criterion failed at the computed point (see result.kohlberg); "
                       "the game may be badly scaled or tol too tight", ConvergenceWarning, stacklevel=2)
-    params: dict[str, Any] = {"domain": domain, "tol": tol}
+    params: dict[str, Any] = {"domain": domain, "tol": tol, "seed": seed}
     return NucleolusResult(
         allocation=x, players=dense.players, concept="nucleolus" if lower is not None else "pre-nucleolus",
         method=method, parameters=params, efficiency_gap=float(x.sum() - dense.grand_value),

@@ -22,7 +22,7 @@ def test_sampled_shapley_within_three_standard_errors_at_n20(method):
     exact = shapley_value(g).allocation
     # One fixed seed (any seed fails this for some player ~5% of the time at n = 20, as it should:
     # the calibration of the errors over many seeds is tested below).
-    r = shapley_value(g, method=method, n_samples=1000, seed=1)
+    r = shapley_value(g, method=method, n_samples=1000, rng=1)
     z = (r.allocation - exact) / r.standard_errors
     assert np.all(np.abs(z) <= 3), z
     assert 0.2 < np.mean(z**2) < 3  # the standard errors are the right size, not just large
@@ -35,14 +35,14 @@ def test_standard_errors_are_calibrated(method):
     g = _random_game(8, seed=3)
     exact = shapley_value(g).allocation
     z = np.array([(r.allocation - exact) / r.standard_errors
-                  for r in (shapley_value(g, method=method, n_samples=160, seed=s) for s in range(60))])
+                  for r in (shapley_value(g, method=method, n_samples=160, rng=s) for s in range(60))])
     assert 0.75 < np.mean(z**2) < 1.3
 
 
 def test_sampled_banzhaf_within_three_standard_errors_at_n20():
     g = _random_game(20, seed=12)
     exact = banzhaf_value(g).allocation
-    r = banzhaf_value(g, method="sampling", n_samples=1000, seed=3)
+    r = banzhaf_value(g, method="sampling", n_samples=1000, rng=3)
     z = (r.allocation - exact) / r.standard_errors
     assert np.all(np.abs(z) <= 3), z
     assert 0.2 < np.mean(z**2) < 3
@@ -56,12 +56,12 @@ def test_permutation_estimate_is_efficient_by_construction():
 
 def test_same_seed_same_answer_and_different_seed_differs():
     g = _random_game(10, seed=2)
-    a = shapley_value(g, method="stratified", n_samples=200, seed=5).allocation
-    b = shapley_value(g, method="stratified", n_samples=200, seed=5).allocation
-    c = shapley_value(g, method="stratified", n_samples=200, seed=6).allocation
+    a = shapley_value(g, method="stratified", n_samples=200, rng=5).allocation
+    b = shapley_value(g, method="stratified", n_samples=200, rng=5).allocation
+    c = shapley_value(g, method="stratified", n_samples=200, rng=6).allocation
     assert np.array_equal(a, b) and not np.array_equal(a, c)
     assert np.array_equal(shapley_value(g, method="permutation", n_samples=100).allocation,
-                          shapley_value(g, method="permutation", n_samples=100, seed=None).allocation)
+                          shapley_value(g, method="permutation", n_samples=100, rng=None).allocation)
 
 
 def test_n31_value_function_without_dense_array():
@@ -75,7 +75,7 @@ def test_n31_value_function_without_dense_array():
 
     g = ValueFunctionGame(value, n_players=n)
     for method in ("permutation", "stratified"):
-        r = shapley_value(g, method=method, n_samples=200, seed=1)
+        r = shapley_value(g, method=method, n_samples=200, rng=1)
         assert r.allocation.shape == (n,) and np.all(np.isfinite(r.standard_errors))
         assert np.all(r.standard_errors > 0)
         # a larger demand earns a larger share of the concave total (monotone in weight)
@@ -104,5 +104,5 @@ def test_sampling_whole_structured_game_matches_closed_form():
     g = StructuredGame(rng.normal(size=n), pairwise)
     exact = shapley_value(g).allocation
     for method in ("permutation", "stratified"):
-        r = shapley_value(g, method=method, n_samples=600, seed=2)
+        r = shapley_value(g, method=method, n_samples=600, rng=2)
         assert np.all(np.abs(r.allocation - exact) <= 3 * r.standard_errors + 1e-12)

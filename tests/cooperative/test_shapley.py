@@ -146,8 +146,8 @@ def test_bad_inputs_give_typed_errors():
         shapley_value(g, method="structured")
     with pytest.raises(InvalidParameterError, match="n_samples"):
         shapley_value(g, method="permutation", n_samples=1)
-    with pytest.raises(InvalidParameterError, match="seed"):
-        shapley_value(g, method="permutation", seed=-1)
+    with pytest.raises(InvalidParameterError, match="rng"):
+        shapley_value(g, method="permutation", rng=-1)
     with pytest.raises(InvalidGameError, match="length 2"):
         TUGame([0, 1, 2])
     with pytest.raises(InvalidGameError, match="finite"):

@@ -169,8 +169,8 @@ def test_basin_grid_agrees_with_solve_ivp_classification():
 
 def test_basin_random_samples_are_seeded():
     A, B = worked(2.0, 1.5)
-    a = basin_share((A, B), n_samples=200, seed=4)
-    b = basin_share((A, B), n_samples=200, seed=4)
+    a = basin_share((A, B), n_samples=200, rng=4)
+    b = basin_share((A, B), n_samples=200, rng=4)
     assert a.share == b.share and np.array_equal(a.initial_states, b.initial_states)
     assert 0.08 < a.share < 0.25
     assert "Basin" in str(a)

@@ -61,7 +61,7 @@ def test_best_response_dynamics_ends_in_an_equilibrium_or_reports_a_cycle():
         game = random_city_game(6, rng)
         eqs = brute_force_pure_equilibria(game)
         for method in ("max-gain", "round-robin", "random"):
-            path = best_response_dynamics(game, int(rng.integers(64)), method=method, seed=1)
+            path = best_response_dynamics(game, int(rng.integers(64)), method=method, rng=1)
             assert path.converged == (path.final_profile in eqs) or path.cycled
             assert all(bin(a ^ b).count("1") == 1 for a, b in zip(path.path[:-1], path.path[1:]))
 

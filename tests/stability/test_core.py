@@ -44,7 +44,7 @@ def test_majority_game_has_empty_core():
 
 def test_convex_game_core_contains_shapley_and_nucleolus():
     from coopgame import nucleolus, shapley_value
-    g = random_convex_game(7, seed=2)
+    g = random_convex_game(7, rng=2)
     c = core(g)
     assert not c.is_empty and c.epsilon < 0
     assert c.contains(shapley_value(g).allocation)
@@ -66,7 +66,7 @@ def test_wastewater_core_membership_in_cost_terms():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_largest_violation_matches_brute_force(seed):
-    g = random_game(5, seed=seed)
+    g = random_game(5, rng=seed)
     x = np.random.default_rng(seed).uniform(0, 3, 5)
     worst = largest_core_violation(g, x)
     best_amount, best_s = -np.inf, None

@@ -48,7 +48,7 @@ def every_level_balanced(values, x, lower, tie_tol):
 def test_rank_shortcut_agrees_with_an_lp_at_every_level(n, make):
     rng = np.random.default_rng(100 + n)
     for _ in range(4):
-        game = make(n, seed=int(rng.integers(1 << 30)))
+        game = make(n, rng=int(rng.integers(1 << 30)))
         v = np.asarray(game.values)
         lower = v[1 << np.arange(n)]
         x = nucleolus(game).allocation

@@ -75,7 +75,7 @@ def test_structured_game_is_accepted():
 @pytest.mark.parametrize("kind", ["convex", "random"])
 def test_agrees_with_slow_sequential_lp(n, kind):
     for seed in range(3 if n < 8 else 1):
-        g = random_convex_game(n, seed=seed) if kind == "convex" else random_game(n, seed=seed)
+        g = random_convex_game(n, rng=seed) if kind == "convex" else random_game(n, rng=seed)
         ref = reference_nucleolus(g.values, imputations=True)
         res = nucleolus(g)
         np.testing.assert_allclose(res.allocation, ref, atol=1e-6 * np.abs(g.values).max())
@@ -96,7 +96,7 @@ def test_prenucleolus_agrees_with_slow_sequential_lp(seed):
 
 @pytest.mark.parametrize("n", [4, 6])
 def test_dense_method_agrees(n):
-    g = random_game(n, seed=11)
+    g = random_game(n, rng=11)
     a = nucleolus(g).allocation
     b = nucleolus(g, method="dense").allocation
     np.testing.assert_allclose(a, b, atol=1e-8)
@@ -105,7 +105,7 @@ def test_dense_method_agrees(n):
 # ---------------------------------------------------------------- larger games: Kohlberg certificate
 @pytest.mark.parametrize("n", [12, 16])
 def test_kohlberg_verified_on_larger_games(n):
-    for g in (random_convex_game(n, seed=n), random_game(n, seed=n)):
+    for g in (random_convex_game(n, rng=n), random_game(n, rng=n)):
         res = nucleolus(g)
         assert res.verified
         assert abs(res.efficiency_gap) < 1e-8 * np.abs(g.values).max()
@@ -119,7 +119,7 @@ def test_kohlberg_verified_on_larger_games(n):
 
 
 def test_kohlberg_verified_convex_n20():
-    g = random_convex_game(20, seed=20)
+    g = random_convex_game(20, rng=20)
     res = nucleolus(g)
     assert res.verified
     assert res.max_rows < 2**20 // 100      # constraint generation kept the LPs small
@@ -174,19 +174,19 @@ def test_relabelling_players_permutes_the_nucleolus(raw):
 
 
 def test_scale_invariance():
-    g = random_game(6, seed=3)
+    g = random_game(6, rng=3)
     a = nucleolus(g).allocation
     b = nucleolus(TUGame(np.asarray(g.values) * 1e7)).allocation
     np.testing.assert_allclose(b / 1e7, a, atol=1e-8)
 
 
 def test_same_answer_any_seed():
-    g = random_convex_game(9, seed=5)
-    np.testing.assert_allclose(nucleolus(g, seed=1).allocation, nucleolus(g, seed=2).allocation, atol=1e-10)
+    g = random_convex_game(9, rng=5)
+    np.testing.assert_allclose(nucleolus(g, rng=1).allocation, nucleolus(g, rng=2).allocation, atol=1e-10)
 
 
 def test_core_nonempty_reference_sanity():
-    assert core_is_nonempty(random_convex_game(5, seed=0).values)
+    assert core_is_nonempty(random_convex_game(5, rng=0).values)
 
 
 # ---------------------------------------------------------------- errors and results
@@ -238,7 +238,7 @@ def test_degenerate_integer_game_verified_n14():
 def test_binding_imputation_bounds_agree_with_slow_lp(seed):
     # Stand-alone values close to v(N)/n make the bounds x_i >= v({i}) bind, so the nucleolus and the
     # pre-nucleolus part ways; both are checked against the slow formulation.
-    g = random_game(5, seed=seed)
+    g = random_game(5, rng=seed)
     v = np.array(g.values)
     v[1 << np.arange(5)] = 0.7
     nu = nucleolus(TUGame(v))
