@@ -149,7 +149,7 @@ class Concept:
     limit : Limit or None
         Size or shape limits within its game types.
     short : str
-        A column heading (``"Shapley"``); the title when not given.
+        A column heading (``"Shapley"``); :attr:`heading` falls back to the title.
     prefers_dense : bool
         For cooperative games: an analysis hands the solver the dense game
         (``StructuredGame.to_tu()``) when it has one at hand, as the LP-based
@@ -166,13 +166,16 @@ class Concept:
     prefers_dense: bool = False
 
     def __post_init__(self) -> None:
-        if not self.short:
-            object.__setattr__(self, "short", self.title)
         if self.role not in ROLES:
             raise InvalidParameterError(f"Concept(): role must be one of {list(ROLES)}; got {self.role!r}")
         if not self.game_types or not all(isinstance(t, type) for t in self.game_types):
             raise InvalidParameterError(f"Concept(): game_types must be a non-empty tuple of classes; "
                                         f"got {self.game_types!r}")
+
+    @property
+    def heading(self) -> str:
+        """The concept's column heading in a table: ``short``, else ``title``."""
+        return self.short or self.title
 
     @property
     def public_name(self) -> str:

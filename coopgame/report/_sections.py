@@ -236,7 +236,7 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
     if "status_quo" not in context and isinstance(game, StructuredGame) and not game.cost_terms:
         # a quadratic game carries its own status quo: a_i + Σ_j M_ij (everyone in, no transfers)
         context = dict(context, status_quo=np.asarray(game.status_quo(), dtype=float))
-    names = {c.name: c.short for c in CONCEPTS}
+    names = {c.name: c.heading for c in CONCEPTS}
     _add_proportional(game, allocs, context, names)
     out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context, names)]
     if core_res is not None:
