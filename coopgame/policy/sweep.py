@@ -341,7 +341,8 @@ class _SpecPlan:
         for (name, index), values in zip(self.keys, axes.values()):
             spec.check_values(name, self._stack(name, [(index, values)], values.size), func=func)
         self.names = list(dict.fromkeys(name for name, _ in self.keys))
-        form = _sweep_game(spec.build(), issue)  # the game at the model's own values: which kind of sweep
+        self.choice = _FormChoice(spec.build(), issue)  # the game at the model's own values: which kind of sweep
+        form = self.choice.first
         self.kind = form.kind
         self.players = tuple(form.game.players)
         self.batched = self.kind == "pairwise" and spec.can_batch(self.names) and issue is None
@@ -373,7 +374,7 @@ class _SpecPlan:
         if self.batched:
             stack = self.spec.batch_games(values)
             return pairwise_outcomes(stack.A, stack.B, tol=tol)
-        games = [_sweep_game(self.spec.with_arrays(**{k: v[g] for k, v in values.items()}).build(), self.issue).game
+        games = [self.choice(self.spec.with_arrays(**{k: v[g] for k, v in values.items()}).build()).game
                  for g in range(columns[0].size)]
         return _evaluate_games(self.kind, games, tol=tol)
 
@@ -424,32 +425,39 @@ def _is_dense(game: Any) -> bool:
     return isinstance(game, TUGame)
 
 
-def _sweep_game(obj: Any, issue: str | int | None) -> Any:
-    """The form a sweep evaluates (see :func:`coopgame.policy.concepts.sweep_form`).
+def _sweep_game(obj: Any, issue: str | int | None, name: str = "the model") -> Any:
+    """The form a sweep evaluates: :func:`coopgame.policy.concepts.sweep_form` (the registry decides)."""
+    from coopgame.policy.concepts import sweep_form
 
-    A built model whose n-city game has more than two cities is swept as the
-    model's own cooperative game — for ``ncity_dense`` the game with the shared
-    facility, its last form — the game :func:`coopgame.shapley_value` is asked
-    about (``built.tu``).
-    """
-    from coopgame.games.ncity import NCityGame
-    from coopgame.policy.concepts import GameContainer, SweepForm, sweep_form
-
-    name = f"model {obj.spec.slug!r} (kind {obj.spec.kind!r})" if hasattr(obj, "spec") else "the model"
     try:
-        if isinstance(obj, GameContainer) and not isinstance(obj, NCityGame):
-            forms = [game for _, game in obj.games()]
-            if not forms and issue is not None:
-                raise InvalidParameterError(f"issue={issue!r} given but {name} has no game")
-            if forms and isinstance(forms[0], NCityGame):
-                if forms[0].n_players > 2 and issue is None:
-                    return SweepForm("cooperative", forms[-1]) if len(forms) > 1 else sweep_form(forms[0])
-            elif issue is not None:
-                raise InvalidParameterError(f"issue={issue!r} given but {name} has no issue layers")
         return sweep_form(obj, issue=issue)
     except InvalidParameterError as err:
         raise InvalidParameterError(f"parameter_sweep(): {name} cannot be swept: "
                                     f"{str(err).removeprefix('sweep_form(): ')}") from None
+
+
+class _FormChoice:
+    """Which of a built model's game forms the registry sweeps, decided once and replayed at every grid point.
+
+    :func:`~coopgame.policy.concepts.sweep_form` of the model at its own
+    values names the form; at each point the same form of the rebuilt model
+    is converted by ``sweep_form`` of the game itself (typed dispatch on the
+    game's class, no protocol check per point).
+    """
+
+    def __init__(self, built: Any, issue: str | int | None) -> None:
+        spec = built.spec
+        self.name = f"model {spec.slug!r} (kind {spec.kind!r})"
+        self.first = _sweep_game(built, issue, self.name)
+        forms = [game for _, game in built.games()]
+        self.index = next((i for i, game in enumerate(forms) if game is self.first.game), 0)
+        self.issue = issue if self.index == 0 else None
+
+    def __call__(self, built: Any) -> Any:
+        forms = built.games()
+        for _ in range(self.index):
+            next(forms)
+        return _sweep_game(next(forms)[1], self.issue, self.name)
 
 
 # ---------------------------------------------------------------------------------------------- evaluation
