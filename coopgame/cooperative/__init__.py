@@ -9,6 +9,7 @@ _PUBLIC: dict[str, str] = {
     "shapley_values": "coopgame.cooperative.batch",
     "banzhaf_values": "coopgame.cooperative.batch",
     "structured_shapley_values": "coopgame.cooperative.batch",
+    "quadratic_shapley_values": "coopgame.cooperative.batch",
     "BatchAllocationResult": "coopgame.cooperative.batch",
     "harsanyi_dividends": "coopgame.cooperative.dividends",
     "game_from_dividends": "coopgame.cooperative.dividends",

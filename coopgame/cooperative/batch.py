@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from coopgame._memory import ensure_dense_fits
 from coopgame._typing import FloatMatrix, FloatVector, RNGLike
 from coopgame._validation import check_method, check_players
-from coopgame.cooperative._structured_path import structured_values
+from coopgame.cooperative._structured_path import quadratic_value, structured_values
 from coopgame.cooperative.banzhaf import banzhaf_rows
 from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation
 from coopgame.cooperative.shapley import shapley_rows
@@ -20,7 +20,8 @@ from coopgame.errors import InvalidGameError
 from coopgame.games.structured import StructuredGame
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["shapley_values", "banzhaf_values", "structured_shapley_values", "BatchAllocationResult"]
+__all__ = ["shapley_values", "banzhaf_values", "structured_shapley_values", "quadratic_shapley_values",
+           "BatchAllocationResult"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,6 +153,50 @@ def structured_shapley_values(games: Sequence[StructuredGame], *, n_samples: int
     if errors is not None:
         parameters["standard_errors"] = errors
     return BatchAllocationResult(value, games[0].players, "shapley", "structured", parameters, gaps, game=tuple(games))
+
+
+def quadratic_shapley_values(additive: ArrayLike, pairwise: ArrayLike,
+                             players: Sequence[str] | None = None) -> BatchAllocationResult:
+    """Shapley values of a stack of quadratic games, ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij``, without building them.
+
+    Equal to :func:`shapley_value` of ``StructuredGame(additive[g], pairwise[g])``
+    for every g: the same closed form ``a_i + ½ Σ_j (M_ij + M_ji)`` (the
+    quadratic part of the structured path), over the whole stack at once.
+    Games with cost terms go through :func:`structured_shapley_values`.
+
+    Parameters
+    ----------
+    additive : array_like, shape (G, n)
+    pairwise : array_like, shape (G, n, n)
+        Zero diagonals.
+    players : sequence of str, optional
+
+    Returns
+    -------
+    BatchAllocationResult
+        ``method`` is ``"structured"``.
+
+    Examples
+    --------
+    >>> quadratic_shapley_values([[1.0, 2.0]], [[[0.0, 3.0], [1.0, 0.0]]]).allocations.tolist()
+    [[3.0, 4.0]]
+    """
+    func = "quadratic_shapley_values"
+    a = np.asarray(additive, dtype=np.float64)
+    m = np.asarray(pairwise, dtype=np.float64)
+    if a.ndim != 2 or a.shape[0] < 1 or m.shape != (*a.shape, a.shape[1]):
+        raise InvalidGameError(f"{func}(): additive must have shape (G, n) and pairwise (G, n, n); "
+                               f"got {a.shape} and {m.shape}")
+    if not (np.isfinite(a).all() and np.isfinite(m).all()):
+        raise InvalidGameError(f"{func}(): additive and pairwise must be finite")
+    if np.any(np.diagonal(m, axis1=1, axis2=2) != 0):
+        raise InvalidGameError(f"{func}(): pairwise must have zero diagonals")
+    value = quadratic_value(a, m)
+    value.setflags(write=False)
+    gaps = value.sum(axis=1) - (a.sum(axis=1) + m.sum(axis=(1, 2)))
+    gaps.setflags(write=False)
+    labels = check_players(players, a.shape[1], func=func)
+    return BatchAllocationResult(value, labels, "shapley", "structured", {}, gaps)
 
 
 def _check_batch(values: ArrayLike, *, func: str) -> tuple[np.ndarray, int]:

@@ -50,7 +50,7 @@ from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.structured import StructuredGame
 from coopgame.tolerances import payoff_scale
 
-__all__ = ["NCityGame", "MAX_PROFILE_PLAYERS"]
+__all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "members_game_terms"]
 
 MAX_PROFILE_PLAYERS: int = 62
 """Largest number of cities whose profiles fit in an int64 bitmask."""
@@ -374,8 +374,8 @@ class NCityGame(ReadOnlyState):
         [-4.0, -2.0, 6.0]
         """
         p = self._params
-        additive = (p["base"] + p["reward"] - p["cost"] - p["siphon"].sum(axis=1)).sum(axis=0)
-        pairwise = (p["spillover"] + p["synergy"] + (1.0 - p["deadweight"])[:, None, None] * p["siphon"]).sum(axis=0)
+        additive, pairwise = members_game_terms(p["base"], p["reward"], p["cost"], p["spillover"], p["synergy"],
+                                                p["siphon"], p["deadweight"])
         return StructuredGame(additive, pairwise, self._players)
 
     def to_pairwise(self, *, perceived: bool = True) -> PairwiseGame:
@@ -479,6 +479,38 @@ class NCityGame(ReadOnlyState):
     def __repr__(self) -> str:
         layers = "" if self._k == 1 else f", layers={self._k}"
         return f"NCityGame(n_players={self._n}{layers})"
+
+
+def members_game_terms(base: np.ndarray, reward: np.ndarray, cost: np.ndarray, spillover: np.ndarray,
+                       synergy: np.ndarray, siphon: np.ndarray, deadweight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The terms ``(a, M)`` of the cooperative game of :meth:`NCityGame.tu_game`, summed over issue layers.
+
+    The one place the formula is written (see :meth:`NCityGame.tu_game`);
+    parameter sweeps call it on stacks of parameter values. No validation.
+
+    Parameters
+    ----------
+    base, reward, cost : ndarray, shape (..., K, n)
+    spillover, synergy, siphon : ndarray, shape (..., K, n, n)
+    deadweight : ndarray, shape (..., K)
+        Any leading axes (a grid of parameter values) are kept.
+
+    Returns
+    -------
+    additive : ndarray, shape (..., n)
+    pairwise : ndarray, shape (..., n, n)
+
+    Examples
+    --------
+    >>> z = np.zeros((1, 2, 2))
+    >>> a, m = members_game_terms(np.zeros((1, 2)), np.zeros((1, 2)), np.ones((1, 2)), z, z + [[0, 3], [3, 0]], z,
+    ...                           np.zeros(1))
+    >>> a.tolist(), m.tolist()
+    ([-1.0, -1.0], [[0.0, 3.0], [3.0, 0.0]])
+    """
+    additive = (base + reward - cost - siphon.sum(axis=-2)).sum(axis=-2)
+    pairwise = (spillover + synergy + (1.0 - deadweight)[..., None, None] * siphon).sum(axis=-3)
+    return additive, pairwise
 
 
 def _infer_sizes(arrays: dict[str, np.ndarray | None], players: Sequence[str] | None, *,

@@ -32,7 +32,7 @@ from coopgame.errors import InvalidParameterError
 if TYPE_CHECKING:  # pragma: no cover
     from coopgame.models.schema import ModelSpec
 
-__all__ = ["PairwiseStack", "BATCHERS", "batch_games", "can_batch"]
+__all__ = ["PairwiseStack", "QuadraticStack", "BATCHERS", "batch_games", "can_batch"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,8 +43,28 @@ class PairwiseStack:
     B: np.ndarray
     players: tuple[str, ...]
 
+    kind = "pairwise"
+
     def __len__(self) -> int:
         return self.A.shape[0]
+
+
+@dataclass(frozen=True, eq=False)
+class QuadraticStack:
+    """``G`` cooperative games ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij`` (structured, no cost terms).
+
+    ``additive`` has shape (G, n) and ``pairwise`` (G, n, n): row g is the
+    :class:`~coopgame.StructuredGame` the model builds at grid point g.
+    """
+
+    additive: np.ndarray
+    pairwise: np.ndarray
+    players: tuple[str, ...]
+
+    kind = "cooperative"
+
+    def __len__(self) -> int:
+        return self.additive.shape[0]
 
 
 def _stacked(spec: ModelSpec, values: Mapping[str, np.ndarray], name: str, default: float = 0.0) -> np.ndarray:
@@ -66,8 +86,36 @@ def _two_city(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> PairwiseStac
     return PairwiseStack(np.ascontiguousarray(A), np.ascontiguousarray(B), spec.players)
 
 
+def _ncity(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> QuadraticStack:
+    from coopgame.games.ncity import members_game_terms
+
+    n = spec.n_players
+    k = max(len(spec.layers), 1)
+    size = next(iter(values.values())).shape[0]
+
+    def layered(name: str, tail: tuple[int, ...]) -> np.ndarray:
+        # NCityGame's broadcasting: a parameter without the layer axis is the same on every layer
+        if name in values:
+            x = values[name]
+            lead = size
+        else:
+            x = spec[name][None] if name in spec.parameters else np.zeros((1,) * (1 + len(tail)))
+            lead = 1
+        if x.ndim == 1 + len(tail):
+            x = x[:, None]
+        return np.broadcast_to(x, (lead, k, *tail))
+
+    vec, mat = (n,), (n, n)
+    additive, pairwise = members_game_terms(layered("base", vec), layered("reward", vec), layered("cost", vec),
+                                            layered("spillover", mat), layered("synergy", mat),
+                                            layered("siphon", mat), layered("deadweight", ()))
+    return QuadraticStack(np.broadcast_to(additive, (size, n)).copy(), np.broadcast_to(pairwise, (size, n, n)).copy(),
+                          spec.players)
+
+
 BATCHERS: dict[str, Callable[[ModelSpec, Mapping[str, np.ndarray]], Any]] = {
     "two_city": _two_city,
+    "ncity": _ncity,
 }
 """Model kinds whose game stack is built at once, and the function building it."""
 
@@ -76,9 +124,13 @@ def can_batch(spec: ModelSpec, names: Any) -> bool:
     """Whether sweeping parameters ``names`` of ``spec`` can use :func:`batch_games`.
 
     True for a kind in :data:`BATCHERS` when no other parameter is derived by a
-    rule from a swept one (those are re-derived point by point).
+    rule from a swept one (those are re-derived point by point); an ``ncity``
+    model batches its cooperative game, so it needs more than two cities (two
+    sweep as their pairwise game, one issue at a time).
     """
-    return spec.kind in BATCHERS and not spec.derived_from(list(names))
+    if spec.kind not in BATCHERS or spec.derived_from(list(names)):
+        return False
+    return spec.kind != "ncity" or spec.n_players > 2
 
 
 def batch_games(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> Any:
@@ -94,8 +146,8 @@ def batch_games(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> Any:
 
     Returns
     -------
-    PairwiseStack
-        For pairwise kinds.
+    PairwiseStack or QuadraticStack
+        For pairwise kinds; for ``ncity`` models of three cities or more.
 
     Raises
     ------

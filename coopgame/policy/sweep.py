@@ -59,7 +59,7 @@ from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import EQUILIBRIUM_TOL
 
 __all__ = ["parameter_sweep", "SweepResult", "parse_grid_spec", "pairwise_outcomes", "cooperative_outcomes",
-           "REGIME_NAMES"]
+           "quadratic_outcomes", "REGIME_NAMES"]
 
 REGIME_NAMES: tuple[str, ...] = tuple(r.value for r in REGIME_CODES)
 """The text of each regime code of a sweep's ``regime`` output (the values of :class:`~coopgame.games.regimes.Regime`)."""
@@ -345,9 +345,13 @@ class _SpecPlan:
         form = self.choice.first
         self.kind = form.kind
         self.players = tuple(form.game.players)
-        self.batched = self.kind == "pairwise" and spec.can_batch(self.names) and issue is None
+        self.batched = issue is None and spec.can_batch(self.names)
         self.method = "batched" if self.batched else "per point (ModelSpec.with_arrays)"
         self._dense_n = form.game.n_players if _is_dense(form.game) else 0
+        # cooperative stacks hold (points, layers, n, n) temporaries: bound them to about 32 MiB each
+        n = len(self.players)
+        self._batch_step = _BATCH_CHUNK if self.kind == "pairwise" else max(
+            1, (1 << 22) // (n * n * max(len(getattr(spec, "layers", ())), 1)))
 
     def _stack(self, name: str, settings: Sequence[tuple[int | None, np.ndarray]], size: int) -> np.ndarray:
         base = self.spec[name]
@@ -361,7 +365,7 @@ class _SpecPlan:
         return out
 
     def blocks(self, total: int, chunk_size: int) -> list[tuple[int, int]]:
-        step = _BATCH_CHUNK if self.batched else _point_chunk(chunk_size, self._dense_n)
+        step = self._batch_step if self.batched else _point_chunk(chunk_size, self._dense_n)
         return [(lo, min(total, lo + step)) for lo in range(0, total, step)]
 
     def stacks(self, columns: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
@@ -373,7 +377,9 @@ class _SpecPlan:
         values = self.stacks(columns)
         if self.batched:
             stack = self.spec.batch_games(values)
-            return pairwise_outcomes(stack.A, stack.B, tol=tol)
+            if stack.kind == "pairwise":
+                return pairwise_outcomes(stack.A, stack.B, tol=tol)
+            return quadratic_outcomes(stack.additive, stack.pairwise)
         games = [self.choice(self.spec.with_arrays(**{k: v[g] for k, v in values.items()}).build()).game
                  for g in range(columns[0].size)]
         return _evaluate_games(self.kind, games, tol=tol)
@@ -499,6 +505,24 @@ def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_
     return {"regime": regime_codes(stable, degenerate), "cooperation_ess": stable[:, 0],
             "n_equilibria": eq.counts, "n_pure_equilibria": eq.flags[:, :4].sum(axis=1),
             "degenerate": eq.degenerate, "welfare_cc": A[:, 0, 0] + B[:, 0, 0]}
+
+
+def quadratic_outcomes(additive: np.ndarray, pairwise: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`cooperative_outcomes` of a stack of quadratic games (no cost terms), without building them.
+
+    Shapley values from :func:`coopgame.cooperative.quadratic_shapley_values`
+    (the structured closed form); ``v({i}) = a_i`` (the pairwise terms have zero diagonals).
+
+    Examples
+    --------
+    >>> out = quadratic_outcomes(np.array([[1.0, 2.0]]), np.array([[[0.0, 3.0], [1.0, 0.0]]]))
+    >>> out["shapley"].tolist(), out["ir_margin_min"].tolist()
+    ([[3.0, 4.0]], [2.0])
+    """
+    from coopgame.cooperative.batch import quadratic_shapley_values
+
+    phi = np.array(quadratic_shapley_values(additive, pairwise).allocations)
+    return {"shapley": phi, "stand_alone": additive, "ir_margin_min": (phi - additive).min(axis=1)}
 
 
 def cooperative_outcomes(games: Sequence[Any]) -> dict[str, np.ndarray]:

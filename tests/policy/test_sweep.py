@@ -263,6 +263,20 @@ def test_batched_two_city_sweep_equals_the_per_point_path(rewards, penalties, al
         np.testing.assert_array_equal(fast.outputs[k], slow.outputs[k], err_msg=k)
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(["bth13", "guangzhou_siphon"]), st.lists(unit, min_size=1, max_size=4),
+       st.lists(money, min_size=1, max_size=3), st.integers(0, 5))
+def test_batched_ncity_sweep_equals_the_per_point_path(slug, deadweights, rewards, city):
+    spec = coopgame.load_model(slug)
+    key = "reward" if "reward" in spec.parameters else "cost"
+    grid = {"deadweight": deadweights, f"{key}[{city}]": rewards}
+    fast = parameter_sweep(spec, grid)
+    slow = parameter_sweep(_per_point(spec), grid)
+    assert fast.method == "batched" and slow.method.startswith("per point")
+    for k in fast.outputs:
+        np.testing.assert_allclose(fast.outputs[k], slow.outputs[k], rtol=1e-13, atol=1e-12, err_msg=k)
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.lists(st.floats(0, 2e-2, allow_nan=False), min_size=1, max_size=4))
 def test_a_swept_rule_input_re_derives_its_outputs(rates):
