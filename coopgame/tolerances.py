@@ -23,7 +23,8 @@ EQUILIBRIUM_TOL: float = 1e-9
 """Relative tolerance for best-response ties and regret in equilibrium computations."""
 
 DYNAMICS_TOL: float = 1e-9
-"""Absolute tolerance for rest points of evolutionary dynamics (shares live in [0, 1])."""
+"""Relative tolerance (times the payoff scale) for rest points of evolutionary dynamics: an eigenvalue
+whose real part is within it of 0 counts as zero."""
 
 DEFAULT_SEED: int = 20231122
 """Seed used when a randomised routine is called without ``rng=``: same call, same answer."""

@@ -37,9 +37,9 @@ class DividendResult(Result):
     method: str = "fast-moebius"
     parameters: dict[str, Any] = field(default_factory=dict)
 
-    def nonzero(self, *, tol: float = 0.0) -> dict[tuple[str, ...], float]:
-        """Coalitions (as label tuples) whose dividend exceeds ``tol`` in absolute value."""
-        masks = np.flatnonzero(np.abs(self.dividends) > tol)
+    def nonzero(self, *, atol: float = 0.0) -> dict[tuple[str, ...], float]:
+        """Coalitions (as label tuples) whose dividend exceeds ``atol`` in absolute value."""
+        masks = np.flatnonzero(np.abs(self.dividends) > atol)
         return {member_labels(m, self.players): float(self.dividends[m])
                 for m in masks}
 

@@ -95,6 +95,7 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         Integration horizon.
     tol : float, default 1e-3
         A run reaches ``target`` when its final state is within ``tol`` (max-norm).
+        Shares live in [0, 1], so this distance has no payoff scale to be relative to.
     rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
         Randomness for ``n_samples``: anything ``numpy.random.default_rng`` takes; ``None``
         means a fixed default seed (same call, same answer). The result records
@@ -162,7 +163,7 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
     res = replicator_dynamics(game, x0, (0.0, float(t_max)), rtol=rtol, atol=atol)
     final = res.final_states
     reached = np.max(np.abs(final - tgt), axis=1) <= tol
-    classes = res.endpoint_classes(tol=tol)
+    classes = res.endpoint_classes(atol=tol)
     labels, counts = np.unique(np.array(classes, dtype=object), return_counts=True)
     return BasinResult(share=float(np.mean(reached)), target=as_readonly(tgt), method=method, parameters=params,
                        counts={str(k): int(v) for k, v in zip(labels, counts)},

@@ -116,11 +116,11 @@ class RestPointsResult(Result):
         """States of the asymptotically stable rest points."""
         return [p.state for p in self.points if p.is_ess]
 
-    def find(self, state: Any, *, tol: float = 1e-9) -> RestPoint:
-        """The rest point at ``state`` (max-norm within ``tol``); ``KeyError`` if none."""
+    def find(self, state: Any, *, atol: float = 1e-9) -> RestPoint:
+        """The rest point at ``state`` (max-norm within ``atol``); ``KeyError`` if none."""
         target = np.asarray(state, dtype=float)
         for p in self.points:
-            if p.state.shape == target.shape and np.max(np.abs(p.state - target)) <= tol:
+            if p.state.shape == target.shape and np.max(np.abs(p.state - target)) <= atol:
                 return p
         raise KeyError(f"no rest point at {target.tolist()}; rest points are {[p.name() for p in self.points]}")
 

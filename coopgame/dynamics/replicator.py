@@ -101,9 +101,9 @@ class TrajectoryResult(Result):
         """States at the first output time, shape ``(K, dim)``."""
         return self.states[:, 0, :]
 
-    def endpoint_classes(self, *, tol: float = 1e-3) -> list[str]:
-        """Name the pure profile each run ends within ``tol`` of (max-norm), else ``"interior"``."""
-        tol = check_tol(tol, func="TrajectoryResult.endpoint_classes")
+    def endpoint_classes(self, *, atol: float = 1e-3) -> list[str]:
+        """Name the pure profile each run ends within ``atol`` of (max-norm, in shares), else ``"interior"``."""
+        tol = check_tol(atol, func="TrajectoryResult.endpoint_classes", name="atol")
         final = self.final_states
         if self.parameters.get("binary", True):
             rounded = np.rint(final)

@@ -49,7 +49,7 @@ class Flow(NamedTuple):
         return f"{self.payer} -> {self.receiver}: {format_number(self.amount)}"
 
 
-def payment_flows(net: ArrayLike, players: Sequence[str], *, tol: float = 0.0) -> tuple[Flow, ...]:
+def payment_flows(net: ArrayLike, players: Sequence[str], *, atol: float = 0.0) -> tuple[Flow, ...]:
     """Decompose net transfers (summing to 0) into payments from payers to receivers.
 
     Parameters
@@ -57,27 +57,27 @@ def payment_flows(net: ArrayLike, players: Sequence[str], *, tol: float = 0.0) -
     net : array_like, shape (n,)
         Net transfer per player: positive receives, negative pays.
     players : sequence of str
-    tol : float
-        Absolute amount below which a position counts as zero.
+    atol : float
+        Absolute amount (in the units of ``net``) below which a position counts as zero.
 
     Examples
     --------
     The Chishui fund when every section passes [S-R23]:
 
-    >>> [str(f) for f in payment_flows([0.4, -0.2, -0.2], ["Yunnan", "Guizhou", "Sichuan"], tol=1e-12)]
+    >>> [str(f) for f in payment_flows([0.4, -0.2, -0.2], ["Yunnan", "Guizhou", "Sichuan"], atol=1e-12)]
     ['Guizhou -> Yunnan: 0.2', 'Sichuan -> Yunnan: 0.2']
     """
     t = as_float_array(net, func="payment_flows", name="net", ndim=1, error=InvalidParameterError)
     if t.shape[0] != len(players):
         raise InvalidParameterError(f"payment_flows(): net must have one entry per player ({len(players)}); "
                                     f"got {t.shape[0]}")
-    if abs(t.sum()) > max(tol, 1e-9 * max(1.0, float(np.abs(t).max()))) * len(players):
+    if abs(t.sum()) > max(atol, 1e-9 * max(1.0, float(np.abs(t).max()))) * len(players):
         raise InvalidParameterError(f"payment_flows(): net transfers must sum to 0; got sum {t.sum():g}")
-    owe = {i: -float(a) for i, a in enumerate(t) if a < -tol}
-    due = {i: float(a) for i, a in enumerate(t) if a > tol}
+    owe = {i: -float(a) for i, a in enumerate(t) if a < -atol}
+    due = {i: float(a) for i, a in enumerate(t) if a > atol}
     flows: list[tuple[int, int, float]] = []
     for i in sorted(owe, key=lambda k: (-owe[k], k)):          # exact matches first: one flow settles two
-        match = [j for j in sorted(due, key=lambda k: (-due[k], k)) if abs(due[j] - owe[i]) <= tol]
+        match = [j for j in sorted(due, key=lambda k: (-due[k], k)) if abs(due[j] - owe[i]) <= atol]
         if match:
             j = match[0]
             flows.append((i, j, owe[i]))
@@ -90,9 +90,9 @@ def payment_flows(net: ArrayLike, players: Sequence[str], *, tol: float = 0.0) -
         flows.append((i, j, amount))
         owe[i] -= amount
         due[j] -= amount
-        if owe[i] <= tol:
+        if owe[i] <= atol:
             del owe[i]
-        if due[j] <= tol:
+        if due[j] <= atol:
             del due[j]
     flows.sort(key=lambda f: (f[1], f[0]))
     return tuple(Flow(players[i], players[j], a) for i, j, a in flows)
@@ -308,7 +308,7 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
         gap = float(x.sum() - dense.grand_value)
         in_core = bool(abs(gap) <= slack and violation.amount <= slack)
         # a rule that does not hand out exactly v(N) has no balanced flow decomposition
-        flows = payment_flows(net, dense.players, tol=slack) if abs(net.sum()) <= slack * n else ()
+        flows = payment_flows(net, dense.players, atol=slack) if abs(net.sum()) <= slack * n else ()
         outcomes.append(RuleOutcome(rule.label, x, net, bool(not shortfall.any()), shortfall, violation, in_core,
                                     x - phi, flows, gap, dense.cost_shares(x) if dense.is_cost_game else None,
                                     rule.parameters(), dense.players, game=dense))
