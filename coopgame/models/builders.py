@@ -185,26 +185,9 @@ def _build_water_bet(spec: ModelSpec) -> BuiltModel:
     return BuiltModel(spec, pairwise=game, initial=spec["initial"] if "initial" in spec.parameters else None)
 
 
-def graded_transfer(class_change: Any, index_change: Any, *, price_per_class: float, price_per_point: float,
-                    cap: float) -> np.ndarray:
-    """Downstream-to-upstream transfer of a graded water-quality contract (MODELS.md BM3).
-
-    ``T = price_per_class * k + clip(-price_per_point * dp, -cap, cap)`` with ``k`` the
-    number of classes better than the base class and ``dp`` the percentage-point
-    change of the pollutant index (negative = cleaner). Vectorized.
-
-    Examples
-    --------
-    >>> graded_transfer([1, 0, -1], [-10, 50, 0], price_per_class=0.6, price_per_point=0.01, cap=0.4).tolist()
-    [0.7, -0.4, -0.6]
-    """
-    k = np.asarray(class_change, dtype=np.float64)
-    dp = np.asarray(index_change, dtype=np.float64)
-    return price_per_class * k + np.clip(-price_per_point * dp, -cap, cap)
-
-
 def _build_graded_contract(spec: ModelSpec) -> BuiltModel:
     from coopgame.games.pairwise import PairwiseGame
+    from coopgame.policy.real_rules import graded_transfer
 
     k, dp, effort = spec["class_change"], spec["index_change"], spec["effort_cost"]
     t = graded_transfer(k, dp, price_per_class=float(spec["price_per_class"]),
@@ -222,11 +205,6 @@ def _build_graded_contract(spec: ModelSpec) -> BuiltModel:
     return BuiltModel(spec, pairwise=game, tables={"transfers": table}, values={"transfer": t})
 
 
-def _npv(stream: np.ndarray, rate: float) -> float:
-    years = np.arange(1, stream.shape[0] + 1)
-    return float(np.sum(stream / (1.0 + rate) ** years))
-
-
 def relocation_rule(spec: ModelSpec) -> Any:
     """The model's contract as a :class:`~coopgame.policy.real_rules.RelocationTaxRule` (the 2015 rule's terms)."""
     from coopgame.policy.real_rules import RelocationTaxRule
@@ -241,18 +219,19 @@ def relocation_rule(spec: ModelSpec) -> Any:
 
 def _build_relocation(spec: ModelSpec) -> BuiltModel:
     from coopgame.games.pairwise import PairwiseGame
+    from coopgame.policy.real_rules import present_value
 
     rule = relocation_rule(spec)
     sched = rule.schedule()
     r = rule.discount_rate
     post = rule.post_move_taxes
-    lost = _npv(np.full(post.shape[0], float(np.mean(rule.pre_move_taxes))), r)
+    lost = present_value(np.full(post.shape[0], float(np.mean(rule.pre_move_taxes))), r)
     shared = sched.present_value_out
     # the one-off central subsidy is paid when the (extended) sharing period ends without reaching the cap
     end = rule.years + (rule.extension_years if sched.extended else 0)
     subsidy_pv = sched.central_subsidy / (1.0 + r) ** end
     relief, support, poach = float(spec["relief_benefit"]), float(spec["support_cost"]), float(spec["poaching_cost"])
-    kept = _npv(post, r)
+    kept = present_value(post, r)
     # rows: out-region (lead the move, keep the firm); columns: in-region (support under the rule, poach outside it)
     A = [[shared + subsidy_pv - lost + relief, -lost + relief],
          [0.0, -lost]]
@@ -323,6 +302,7 @@ def pooled_fund_rule(spec: ModelSpec) -> Any:
 
 
 def _build_enclave(spec: ModelSpec) -> BuiltModel:
+    from coopgame._bitmask import membership_matrix
     from coopgame.games.tu import TUGame
     from coopgame.policy.real_rules import StockIncrementRule
 
@@ -333,7 +313,7 @@ def _build_enclave(spec: ModelSpec) -> BuiltModel:
 
     def revenue(masks: np.ndarray) -> np.ndarray:
         # zone revenue of coalition S: Cobb–Douglas in the pooled land, capital and management of S
-        member = ((masks[:, None] >> np.arange(n)) & 1).astype(np.float64)
+        member = membership_matrix(masks, n).astype(np.float64)
         pooled = member @ inputs.T  # (masks, 3)
         with np.errstate(divide="ignore"):
             return tfp * np.prod(np.where(pooled > 0, pooled, 0.0) ** elasticity, axis=1)

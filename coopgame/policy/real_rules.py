@@ -39,11 +39,44 @@ __all__ = [
     "FundSection",
     "FundSettlement",
     "PooledFundRule",
+    "graded_transfer",
+    "present_value",
     "RelocationSchedule",
     "RelocationTaxRule",
     "StockIncrementRule",
     "TaxBasePoolRule",
 ]
+
+
+def present_value(stream: ArrayLike, rate: float) -> float:
+    """``Σ_t x_t / (1 + r)^t`` of a yearly stream paid at the end of years ``t = 1, 2, ...`` [M: the rate].
+
+    Examples
+    --------
+    >>> round(present_value([1.0, 1.0], 0.1), 6)
+    1.735537
+    """
+    x = np.asarray(stream, dtype=np.float64)
+    return float(x @ (1.0 + rate) ** -np.arange(1, x.shape[0] + 1))
+
+
+def graded_transfer(class_change: ArrayLike, index_change: ArrayLike, *, price_per_class: float,
+                    price_per_point: float, cap: float) -> FloatVector:
+    """Downstream-to-upstream transfer of a graded water-quality contract (Yellow River 豫鲁 type) [S-R26..R28].
+
+    ``T = price_per_class * k + clip(-price_per_point * dp, -cap, cap)`` with ``k`` the
+    number of classes better than the base class and ``dp`` the percentage-point
+    change of the pollutant index (negative = cleaner); literature/MODELS.md BM3.
+    Vectorized.
+
+    Examples
+    --------
+    >>> graded_transfer([1, 0, -1], [-10, 50, 0], price_per_class=0.6, price_per_point=0.01, cap=0.4).tolist()
+    [0.7, -0.4, -0.6]
+    """
+    k = np.asarray(class_change, dtype=np.float64)
+    dp = np.asarray(index_change, dtype=np.float64)
+    return price_per_class * k + np.clip(-price_per_point * dp, -cap, cap)
 
 
 def _vector(value: ArrayLike, *, func: str, name: str, size: int | None = None, nonneg: bool = True) -> np.ndarray:
@@ -543,9 +576,8 @@ class RelocationTaxRule(_TransferRule):
         cap_reached = bool(eligible and out.sum() >= cap - slack)
         horizon_done = tau.shape[0] >= self.years + (self.extension_years if extended else 0)
         subsidy = self.central_subsidy if (eligible and not cap_reached and horizon_done) else 0.0
-        discount = (1.0 + self.discount_rate) ** -np.arange(1, tau.shape[0] + 1)
         return RelocationSchedule(as_readonly(out), as_readonly(tau - out), eligible, cap, extended, cap_reached,
-                                  float(subsidy), float(out @ discount), self.parameters(), self.players)
+                                  float(subsidy), present_value(out, self.discount_rate), self.parameters(), self.players)
 
     def net_transfers(self) -> FloatVector:
         pv = self.schedule().present_value_out

@@ -12,8 +12,7 @@ import pytest
 
 import coopgame
 from coopgame._bitmask import quadratic_values
-from coopgame.models.builders import graded_transfer
-from coopgame.policy.real_rules import RelocationTaxRule, TaxBasePoolRule
+from coopgame.policy.real_rules import RelocationTaxRule, TaxBasePoolRule, graded_transfer
 from coopgame.models.seeds import data_dir
 from coopgame.errors import ModelSpecError
 
