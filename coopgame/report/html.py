@@ -159,7 +159,7 @@ class SweepFigure:
         y_name = names[0] if len(names) > 1 else ""
         z2 = z if len(names) > 1 else z[None, :]
         y_vals = res.grid[names[0]] if len(names) > 1 else np.array([0.0])
-        label = "long-run outcome of the replicator dynamics" if key == "outcome" else \
+        label = "long-run regime of the replicator dynamics" if key == "regime" else \
             "smallest Shapley margin over stand-alone, min_i (phi_i - v({i}))"
         return sweep_heatmap(res.grid[x_name], y_vals, z2, xlabel=x_name, ylabel=y_name or "-",
                              zlabel=label, categories=res.categories.get(key), title=label)
