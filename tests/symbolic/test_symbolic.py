@@ -146,6 +146,7 @@ def test_design_inverses_bm1_formulas_and_numeric_confirmation():
         "bistable"
 
 
+@pytest.mark.slow  # about 2.9 s CPU: symbolic inverses, then a brute-force numeric confirmation
 def test_design_inverses_asymmetric_interval_empty_and_extra_transfer_confirmed_by_brute_force():
     """literature 01 §1.5: A needs α > 0.5, B needs α < 0.417; the centre must add 0.5."""
     res = design_inverses(SymbolicPairwiseGame.two_city())
