@@ -37,6 +37,9 @@ class BatchAllocationResult(Result):
     parameters : dict
     efficiency_gaps : ndarray, shape (B,)
         ``allocations.sum(axis=1) − v_b(N)``.
+    game
+        The batch: the ``(B, 2**n)`` values array, the sequence of structured
+        games, or the ``(additive, pairwise)`` stacks (not in the repr).
     """
 
     allocations: FloatMatrix
@@ -196,7 +199,7 @@ def quadratic_shapley_values(additive: ArrayLike, pairwise: ArrayLike,
     gaps = value.sum(axis=1) - (a.sum(axis=1) + m.sum(axis=(1, 2)))
     gaps.setflags(write=False)
     labels = check_players(players, a.shape[1], func=func)
-    return BatchAllocationResult(value, labels, "shapley", "structured", {}, gaps)
+    return BatchAllocationResult(value, labels, "shapley", "structured", {}, gaps, game=(a, m))
 
 
 def _check_batch(values: ArrayLike, *, func: str) -> tuple[np.ndarray, int]:
@@ -235,4 +238,4 @@ def _result(v: np.ndarray, alloc: np.ndarray, players: Sequence[str] | None, con
     alloc.setflags(write=False)
     gaps = alloc.sum(axis=1) - v[:, -1]
     gaps.setflags(write=False)
-    return BatchAllocationResult(alloc, labels, concept, "exact", {}, gaps)
+    return BatchAllocationResult(alloc, labels, concept, "exact", {}, gaps, game=v)
