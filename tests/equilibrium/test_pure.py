@@ -10,7 +10,7 @@ from tests.strategies import ncity_games
 
 
 @pytest.mark.parametrize("n", [4, 9, 13, 14])
-def test_pure_equilibria_matchbrute_force_pure_equilibria(n):
+def test_pure_equilibria_match_brute_force(n):
     rng = np.random.default_rng(40 + n)
     for integer in (False, True):
         game = random_city_game(n, rng, integer)
@@ -43,7 +43,7 @@ def test_no_pure_equilibrium_is_an_answer():
     assert res.n_equilibria == 0 and "No pure-strategy equilibrium" in str(res)
 
 
-def test_price_of_anarchy_againstbrute_force_pure_equilibria():
+def test_price_of_anarchy_against_brute_force():
     rng = np.random.default_rng(9)
     game = random_city_game(7, rng)
     res = price_of_anarchy(game)
