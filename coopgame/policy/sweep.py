@@ -256,7 +256,7 @@ def parameter_sweep(
     if plan.method != "batched":
         fixed["chunk_size"] = chunk_size
     return SweepResult(outputs=outputs, grid=axes, kind=plan.kind, method=plan.method, categories=categories,
-                       players=plan.players, parameters=fixed, elapsed=time.perf_counter() - start)
+                       players=plan.players, parameters=fixed, elapsed=time.perf_counter() - start, game=model)
 
 
 # ---------------------------------------------------------------------------------------------- the grid
