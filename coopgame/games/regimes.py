@@ -55,8 +55,9 @@ _DESCRIPTIONS = {
     Regime.COOPERATION_DOMINANT: "full cooperation is the only stable profile: it attracts the interior",
     Regime.DEFECTION_DOMINANT: "mutual defection is the only stable profile: cooperation dies out",
     Regime.BISTABLE: "full cooperation and mutual defection are both stable: initial willingness decides",
-    Regime.SELECTIVE: "the one stable profile mixes cooperators and defectors: some cities cooperate, others do not",
-    Regime.ANTI_COORDINATION: "several stable profiles, each mixing cooperators and defectors: who cooperates "
+    Regime.SELECTIVE: "exactly one stable profile mixes cooperators and defectors (next to it at most full "
+                      "cooperation or mutual defection): some cities cooperate, others do not",
+    Regime.ANTI_COORDINATION: "several stable profiles mix cooperators and defectors: who cooperates "
                               "depends on where play starts",
     Regime.CYCLING: "no stable profile; the interior point is a centre and shares cycle around it",
     Regime.NO_STABLE_PROFILE: "no pure profile is stable; play stays in the interior (cycles or slow drift)",
@@ -127,8 +128,9 @@ def regime_of_profiles(stable: Collection[tuple[int, ...]], n_players: int, *, d
 
     {all cooperate} → ``COOPERATION_DOMINANT``; {all defect} →
     ``DEFECTION_DOMINANT``; both → ``BISTABLE``; otherwise exactly one
-    profile mixing cooperators and defectors → ``SELECTIVE``, several →
-    ``ANTI_COORDINATION``; none → ``CYCLING`` when the interior rest point is a
+    profile mixing cooperators and defectors → ``SELECTIVE`` (whether or not
+    full cooperation or mutual defection is stable too: an n-city game where
+    a core group cooperates, or nobody does), several → ``ANTI_COORDINATION``; none → ``CYCLING`` when the interior rest point is a
     centre, else ``NO_STABLE_PROFILE``. A tie (``degenerate``) gives
     ``DEGENERATE`` whatever the set.
 
