@@ -91,8 +91,8 @@ class NucleolusResult(AllocationResult):
     max_rows: int = 0
 
     @property
-    def verified(self) -> bool:
-        """Whether Kohlberg's criterion holds at the answer."""
+    def kohlberg_passed(self) -> bool:
+        """Whether Kohlberg's criterion holds at the answer (``kohlberg.passed``)."""
         return bool(self.kohlberg is not None and self.kohlberg.passed)
 
     @property
@@ -106,7 +106,7 @@ class NucleolusResult(AllocationResult):
         facts = base.facts + (("stages", str(len(self.stage_levels))),
                               ("LPs solved", str(self.n_lps)), ("largest LP rows", str(self.max_rows)),
                               ("least-core epsilon", format_number(self.epsilon)),
-                              ("Kohlberg criterion", "passed" if self.verified else "FAILED"))
+                              ("Kohlberg criterion", "passed" if self.kohlberg_passed else "FAILED"))
         notes = tuple(f"stage {k + 1}: excess {format_number(t)} fixed on "
                       + ", ".join("{" + ",".join(c) + "}" for c in coal[:6]) + (" ..." if len(coal) > 6 else "")
                       for k, (t, coal) in enumerate(zip(self.stage_levels, self.stage_coalitions)))
@@ -159,7 +159,7 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     >>> res = nucleolus(g)
     >>> res.allocation.round(6).tolist(), res.cost_shares.round(6).tolist()
     ([19.5, 32.5, 12.0], [210.5, 127.5, 218.0])
-    >>> res.verified, round(res.epsilon, 6)
+    >>> res.kohlberg_passed, round(res.epsilon, 6)
     (True, -12.0)
     """
     func = "nucleolus"
