@@ -111,6 +111,8 @@ class RestPointsResult(Result):
     parameters: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
+    _headline = ("points", "players", "method")
+
     @property
     def ess(self) -> list[np.ndarray]:
         """States of the asymptotically stable rest points."""

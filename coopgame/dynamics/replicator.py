@@ -86,6 +86,8 @@ class TrajectoryResult(Result):
     n_rejected: np.ndarray | None = None
     max_domain_violation: float = 0.0
 
+    _headline = ("n_states", "times", "players", "method")
+
     @property
     def n_states(self) -> int:
         """Number of initial states ``K``."""

@@ -54,6 +54,8 @@ class EfficiencyResult(Result):
     stability_gap: float
     n_equilibria: int
 
+    _headline = ("price_of_anarchy", "price_of_stability", "n_equilibria", "method")
+
     def summary(self) -> Summary:
         """Optimum, best and worst equilibrium welfare and the two prices."""
         rows = (("welfare optimum", format_number(self.optimum_welfare)),

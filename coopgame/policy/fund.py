@@ -143,6 +143,8 @@ class RuleOutcome(Result):
     parameters: dict[str, Any] = field(default_factory=dict)
     players: tuple[str, ...] = field(default=(), repr=False)
 
+    _headline = ("rule", "allocation", "individually_rational", "in_core")
+
     @property
     def max_shapley_gap(self) -> float:
         """Largest |allocation - Shapley| over cities."""

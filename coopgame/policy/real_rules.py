@@ -210,6 +210,8 @@ class FundSettlement(Result):
     receipts: FloatVector
     pass_rates: dict[str, float] = field(default_factory=dict)
 
+    _headline = ("net", "players")
+
     def summary(self) -> Summary:
         """Per-party contribution, allocation, deduction, receipt and net."""
         rows = tuple((p, format_number(c), format_number(a), format_number(-d), format_number(r), format_number(t))
@@ -464,6 +466,8 @@ class RelocationSchedule(Result):
     present_value_out: float
     parameters: dict[str, Any] = field(default_factory=dict)
     players: tuple[str, ...] = ()
+
+    _headline = ("eligible", "cap", "extended", "cap_reached", "present_value_out", "players")
 
     def summary(self) -> Summary:
         """Per-year shares and the contract's flags."""
