@@ -100,7 +100,6 @@ BUILD: dict[str, Callable[[], Result]] = {
 # Results not computed from a game: a contract's own arithmetic, model-file metadata, a named parameter set.
 NOT_FROM_A_GAME = {"FundSettlement", "RelocationSchedule", "Provenance", "ModelCatalog", "EvolutionaryPreset"}
 # Results computed from a game whose modules (owned elsewhere) do not hand the game over yet.
-GAME_NOT_YET_KEPT = {"RegimeResult", "SweepResult", "ModelAnalysis"}
 # Results about something other than players (a catalogue, a file's provenance, a named parameter set,
 # the regime of a game, the Nash equilibria of a batch of 2x2 games, symbolic conditions, a yes/no property).
 NO_PLAYERS = {"ModelCatalog", "Provenance", "EvolutionaryPreset", "RegimeResult", "BatchEquilibria2x2", "PropertyCheck",
@@ -154,8 +153,6 @@ def test_game_is_a_keyword_only_field_out_of_the_repr(name: str) -> None:
     assert fields["game"].repr is False and fields["game"].kw_only is True
     if name in NOT_FROM_A_GAME:
         return
-    if name in GAME_NOT_YET_KEPT and r.game is None:
-        pytest.xfail(f"{name}'s solver does not pass game= yet (module owned elsewhere)")
     assert r.game is not None
 
 

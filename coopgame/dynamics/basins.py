@@ -35,13 +35,13 @@ class BasinResult(Result):
     Attributes
     ----------
     share : float
-        Fraction of initial states that end within ``tol`` of ``target``.
+        Fraction of initial states that end within ``target_atol`` of ``target``.
     target : ndarray
         The profile (default: full cooperation).
     method : str
         ``"grid"`` or ``"random"`` initial states.
     parameters : dict
-        ``points`` or ``n_samples``, ``t_max``, ``tol``, ``seed`` (the seed used), tolerances.
+        ``points`` or ``n_samples``, ``t_max``, ``target_atol``, ``seed`` (the seed used), tolerances.
     counts : dict
         Number of runs ending at each pure profile, and ``"interior"`` for runs
         that had not settled by ``t_max``.
@@ -63,14 +63,14 @@ class BasinResult(Result):
         rows = tuple((k, str(v), f"{v / total:.1%}") for k, v in sorted(self.counts.items(), key=lambda kv: -kv[1]))
         facts = [("target", "(" + ", ".join(format_number(v) for v in self.target) + ")"),
                  ("basin share", f"{self.share:.2%}"), ("initial states", f"{total} ({self.method})")]
-        facts += [(k, str(v)) for k, v in self.parameters.items() if k in ("points", "n_samples", "t_max", "tol")]
+        facts += [(k, str(v)) for k, v in self.parameters.items() if k in ("points", "n_samples", "t_max", "target_atol")]
         return Summary(title="Basin of attraction", facts=tuple(facts), columns=("endpoint", "runs", "share"),
-                       rows=rows, notes=(("A run counts for the target when its state at t_max is within tol of it "
+                       rows=rows, notes=(("A run counts for the target when its state at t_max is within target_atol of it "
                                           "(max-norm)."),))
 
 
 def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41, n_samples: int | None = None,
-                t_max: float = 50.0, tol: float = 1e-3, rng: RNGLike = None, rtol: float = 1e-6,
+                t_max: float = 50.0, target_atol: float = 1e-3, rng: RNGLike = None, rtol: float = 1e-6,
                 atol: float = 1e-9) -> BasinResult:
     """Share of initial states from which the replicator dynamics reaches ``target`` (default: full cooperation).
 
@@ -93,8 +93,9 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         unit cube, or from each simplex for larger bimatrix games), seeded.
     t_max : float, default 50
         Integration horizon.
-    tol : float, default 1e-3
-        A run reaches ``target`` when its final state is within ``tol`` (max-norm).
+    target_atol : float, default 1e-3
+        A run reaches ``target`` when its final state is within ``target_atol``
+        (max-norm; absolute, since states are shares in [0, 1]).
         Shares live in [0, 1], so this distance has no payoff scale to be relative to.
     rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
         Randomness for ``n_samples``: anything ``numpy.random.default_rng`` takes; ``None``
@@ -111,7 +112,7 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
     ------
     InvalidParameterError
         On a grid larger than :data:`MAX_GRID_POINTS` (use ``n_samples``), or
-        bad ``t_max``/``tol``/``target``.
+        bad ``t_max``/``target_atol``/``target``.
 
     Examples
     --------
@@ -126,7 +127,7 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
     """
     func = "basin_share"
     system = as_system(game, func=func)
-    tol = check_tol(tol, func=func)
+    target_atol = check_tol(target_atol, func=func, name="target_atol")
     if not (isinstance(t_max, (int, float)) and np.isfinite(t_max) and t_max > 0):
         raise InvalidParameterError(f"{func}(): t_max must be a positive number; got {t_max!r}")
     binary = isinstance(system, BinarySystem)
@@ -135,7 +136,7 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         tgt = np.ones(dim) if binary else _pure(system.A.shape, 0, 0)
     else:
         tgt = as_float_array(target, func=func, name="target", shape=(dim,), error=InvalidParameterError)
-    params: dict[str, Any] = {"t_max": float(t_max), "tol": tol, "rtol": rtol, "atol": atol}
+    params: dict[str, Any] = {"t_max": float(t_max), "target_atol": target_atol, "rtol": rtol, "atol": atol}
     if n_samples is None:
         points = check_positive_int(points, func=func, name="points", minimum=2)
         if binary:
@@ -162,8 +163,8 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         params.update(n_samples=n_samples, seed=seed)
     res = replicator_dynamics(game, x0, (0.0, float(t_max)), rtol=rtol, atol=atol)
     final = res.final_states
-    reached = np.max(np.abs(final - tgt), axis=1) <= tol
-    classes = res.endpoint_classes(atol=tol)
+    reached = np.max(np.abs(final - tgt), axis=1) <= target_atol
+    classes = res.endpoint_classes(atol=target_atol)
     labels, counts = np.unique(np.array(classes, dtype=object), return_counts=True)
     return BasinResult(share=float(np.mean(reached)), target=as_readonly(tgt), method=method, parameters=params,
                        counts={str(k): int(v) for k, v in zip(labels, counts)},

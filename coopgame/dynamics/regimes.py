@@ -123,4 +123,4 @@ def evolutionary_regime(game: Any, *, tol: float = DYNAMICS_TOL) -> RegimeResult
                                     degenerate=any(p.label == "non-hyperbolic" for p in vertices),
                                     centre=any(p.label == "centre" for p in rp.points if p.kind == "interior"))
     return RegimeResult(regime=regime, description=regime.description, ess=tuple(sorted(ess, reverse=True)),
-                        parameters={"tol": tol}, rest_points=rp)
+                        parameters={"tol": tol}, rest_points=rp, game=game)

@@ -96,7 +96,7 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
                format_number(p.trace)) for p in found]
     k, t_max = 41, 50.0
     basins = basin_share(game, points=k, t_max=t_max)  # default target: full cooperation (C, C)
-    tol = basins.parameters["tol"]
+    tol = basins.parameters["target_atol"]
     corners = np.array(_CORNERS)
     acts = game.actions  # corner names in the game's own actions: (protect, honour), not only (C, D)
     names = tuple(f"({acts[0][int(1 - x)]}, {acts[1][int(1 - y)]})" for x, y in _CORNERS)

@@ -162,7 +162,7 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
         kind, description, params = _dispatch.kind_of(model), "", {}
     return ModelAnalysis(sections=tuple(sections), model=slug, title=title, kind=kind, parameters=params,
                          provenance=provenance, skipped=tuple(dict.fromkeys(skipped)), elapsed=time.perf_counter() - start,
-                         description=description)
+                         description=description, game=built)
 
 
 def _load(model: Any) -> Any:
