@@ -40,7 +40,14 @@ class RegimeResult(Result):
         ``no stable profile`` or ``degenerate`` (see :class:`~coopgame.games.regimes.Regime`).
     description : str
     ess : tuple of tuple of int
-        The stable pure profiles (1 = cooperate).
+        The stable pure profiles in cooperation coordinates: entry i is the
+        share of population i that cooperates (1 = cooperate, i.e. action 0),
+        the coordinates of :func:`coopgame.rest_points` and
+        :func:`coopgame.replicator_dynamics`.
+    stable_profiles : tuple of tuple of str
+        The same profiles labelled with the game's action names (``("C", "C")``,
+        ``("protect", "honour")``), as :meth:`NashEquilibriaResult.pure_profiles`
+        labels pure equilibria: comparable without any coordinate convention.
     method : str
     parameters : dict
     rest_points : RestPointsResult
@@ -50,6 +57,7 @@ class RegimeResult(Result):
     regime: Regime
     description: str
     ess: tuple[tuple[int, ...], ...]
+    stable_profiles: tuple[tuple[str, ...], ...] = ()
     method: str = "rest-point analysis"
     parameters: dict[str, Any] = field(default_factory=dict)
     rest_points: RestPointsResult | None = field(default=None, repr=False)
@@ -58,7 +66,7 @@ class RegimeResult(Result):
         """The regime with the Friedman table beneath it."""
         table = self.rest_points.friedman_table() if self.rest_points is not None else None
         facts = (("regime", self.regime), ("meaning", self.description),
-                 ("ESS", ", ".join(str(e) for e in self.ess) or "none"))
+                 ("ESS", ", ".join("(" + ", ".join(p) + ")" for p in self.stable_profiles) or "none"))
         if table is None:
             return Summary(title="Evolutionary regime", facts=facts)
         return Summary(title="Evolutionary regime", facts=facts + table.facts[:1], columns=table.columns,
@@ -122,5 +130,16 @@ def evolutionary_regime(game: Any, *, tol: float = DYNAMICS_TOL) -> RegimeResult
         regime = regime_of_profiles(ess, system.dim,
                                     degenerate=any(p.label == "non-hyperbolic" for p in vertices),
                                     centre=any(p.label == "centre" for p in rp.points if p.kind == "interior"))
-    return RegimeResult(regime=regime, description=regime.description, ess=tuple(sorted(ess, reverse=True)),
+    ess = sorted(ess, reverse=True)
+    actions = _action_labels(game, system.dim)
+    labelled = tuple(tuple(actions[i][0 if c else 1] for i, c in enumerate(profile)) for profile in ess)
+    return RegimeResult(regime=regime, description=regime.description, ess=tuple(ess), stable_profiles=labelled,
                         parameters={"tol": tol}, rest_points=rp, game=game)
+
+
+def _action_labels(game: Any, populations: int) -> tuple[tuple[str, str], ...]:
+    """(cooperate, defect) names of each population: the pairwise game's own actions, else C and D."""
+    actions = getattr(game, "actions", None)
+    if isinstance(actions, tuple) and len(actions) == populations and all(len(a) == 2 for a in actions):
+        return tuple((str(a[0]), str(a[1])) for a in actions)
+    return (("C", "D"),) * populations

@@ -151,9 +151,19 @@ class NashEquilibriaResult(Result):
         return len(self.equilibria)
 
     def pure(self) -> list[tuple[int, int]]:
-        """The pure equilibria among those listed, as action index pairs."""
+        """The pure equilibria among those listed, as action index pairs (0 = the first action)."""
         return [(int(np.argmax(x)), int(np.argmax(y))) for x, y in self.equilibria
                 if x.max() == 1.0 and y.max() == 1.0]
+
+    def pure_profiles(self) -> list[tuple[str, str]]:
+        """The pure equilibria labelled with the players' action names, e.g. ``("C", "C")``.
+
+        The labels need no coordinate convention: they compare directly with
+        :attr:`RegimeResult.stable_profiles`.
+        """
+        labels = [a if len(a) else tuple(str(k) for k in range(len(v)))
+                  for a, v in zip(self.actions, self.equilibria[0])] if self.equilibria else []
+        return [(labels[0][i], labels[1][j]) for i, j in self.pure()]
 
     def summary(self) -> Summary:
         """One row per equilibrium: both strategies, payoffs and regret."""
