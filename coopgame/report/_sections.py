@@ -77,12 +77,19 @@ def _payoff_section(game: Any, label: str, *, classify: bool = False) -> Section
     facts.append(("welfare optimum", ", ".join(f"({acts[0][i]}, {acts[1][j]})" for i, j in best)))
     summary = Summary(title=_title("The game: payoffs of each profile", label), facts=tuple(facts),
                       columns=("profile (row, column)", game.players[0], game.players[1], "welfare"), rows=rows,
-                      notes=("Action C cooperates, D defects (protects its own interest).",)
-                      if game.shape == (2, 2) else ())
+                      notes=(_cooperative_actions_note(acts),) if game.shape == (2, 2) else ())
     return Section(key="game", summary=summary, data=data)
 
 
 _CORNERS = ((1.0, 1.0), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0))
+
+
+def _cooperative_actions_note(actions: tuple[tuple[str, ...], ...]) -> str:
+    """Which action of each player is the cooperative one (action 0, the coordinate of the dynamics)."""
+    if all(tuple(a) == ("C", "D") for a in actions):
+        return "Action C cooperates, D defects (protects its own interest)."
+    return (f"The cooperative actions are {actions[0][0]} (row) and {actions[1][0]} (column); "
+            f"{actions[0][1]} and {actions[1][1]} protect each player's own interest.")
 
 
 def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = None) -> Section:
