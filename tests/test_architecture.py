@@ -174,3 +174,16 @@ def test_solvers_do_not_import_each_other(solver):
     bad = [f"{_where(m, line)} imports {t}" for m, found in IMPORTS.items() if _group(m) == solver
            for t, _, line in found if _group(t) in SOLVERS - {solver}]
     assert not bad, f"{solver} reaches into another solver package:\n" + "\n".join(bad)
+
+
+def test_parsing_a_model_file_imports_no_builder_and_no_solver():
+    import subprocess
+    import sys
+
+    code = ("import sys, coopgame; spec = coopgame.load_model('bth13'); [spec.scenario(s) for s in spec.scenarios]; "
+            "print(sorted(m for m in sys.modules if m.startswith('coopgame.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(ast.literal_eval(out))
+    assert "coopgame.models.schema" in loaded
+    assert not {m for m in loaded if m.startswith("coopgame.models.builders") or m == "coopgame.models.batch"}
+    assert not {m for m in loaded if m.split(".")[1] in SOLVERS | {"games", "policy", "report"}}

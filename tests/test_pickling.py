@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import coopgame
-from coopgame.models.catalog import BuiltModel
+from coopgame.models.builders import BuiltModel
 from coopgame.policy.real_rules import PooledFundRule
 from coopgame.symbolic.games import SymbolicPairwiseGame
 

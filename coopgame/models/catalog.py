@@ -16,13 +16,12 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from coopgame.models.builders import BuiltModel
 from coopgame.models.seeds import data_dir
 from coopgame.errors import ModelSpecError
 from coopgame.models.schema import ModelSpec, parse_model
 from coopgame.results import Result, Summary
 
-__all__ = ["load_model", "list_models", "validate_model_file", "model_path", "ModelCatalog", "BuiltModel"]
+__all__ = ["load_model", "list_models", "validate_model_file", "model_path", "ModelCatalog"]
 
 
 def model_path(slug: str) -> Path:
@@ -65,7 +64,7 @@ def load_model(slug_or_path: str | PathLike[str]) -> ModelSpec:
     -------
     ModelSpec
         The validated model. ``spec.build()`` returns its game objects
-        (:class:`BuiltModel`: ``.tu``, ``.pairwise``, ``.ncity``, ``.weights``,
+        (:class:`~coopgame.models.builders.BuiltModel`: ``.tu``, ``.pairwise``, ``.ncity``, ``.weights``,
         ``.tables``); ``spec.provenance()`` lists where each number comes from.
 
     Raises

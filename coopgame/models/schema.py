@@ -336,7 +336,7 @@ class ModelSpec(ReadOnlyState):
                                       provenance=old.provenance)
 
     def build(self) -> Any:
-        """The game objects of this model (a :class:`~coopgame.models.catalog.BuiltModel`)."""
+        """The game objects of this model (a :class:`~coopgame.models.builders.BuiltModel`)."""
         from coopgame.models.builders import build_model
 
         return build_model(self)
