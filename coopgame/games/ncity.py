@@ -40,14 +40,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._bitmask import membership_matrix, quadratic_values
+from coopgame._bitmask import additive_values, membership_matrix, quadratic_values
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
 from coopgame._validation import as_float_array, as_readonly, check_players, check_positive_int
-from coopgame.errors import InvalidGameError, InvalidParameterError
+from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError
+from coopgame.games._alpha import AlphaLayer, alpha_dense_values, alpha_mask_values
+from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.structured import StructuredGame
+from coopgame.games.tu import TUGame
 from coopgame.tolerances import payoff_scale
 
 __all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "members_game_terms"]
@@ -56,6 +59,9 @@ MAX_PROFILE_PLAYERS: int = 62
 """Largest number of cities whose profiles fit in an int64 bitmask."""
 
 _CHUNK = 1 << 16  # profiles evaluated per block when computing payoffs: bounds temporary memory
+
+_CONVENTIONS = ("alpha", "members")
+_FORMS = ("dense", "function")
 
 _VECTOR_PARAMS = ("base", "cost", "reward", "penalty", "perception")
 _MATRIX_PARAMS = ("spillover", "synergy", "siphon")
@@ -354,29 +360,108 @@ class NCityGame(ReadOnlyState):
         full = np.ones((self._k, self._n))
         return self._payoffs_of_states(full, perceived=False).sum(axis=0)
 
-    def tu_game(self) -> StructuredGame:
-        """The cooperative game ``v(S) = Σ_{i∈S} u_i(1_S)``: members cooperate, outsiders protect.
+    def tu_game(self, convention: str = "members", *,
+                form: str = "dense") -> StructuredGame | TUGame | ValueFunctionGame:
+        """The cooperative (TU) game of the n-city model, in a named convention (DESIGN §2.1).
 
-        Quadratic, so it is returned in structured form (exact Shapley at any n):
+        Parameters
+        ----------
+        convention : {"members", "alpha"}, default "members"
+            ``"alpha"``: ``v(S) = max_{T ⊆ S} Σ_{i∈S} u_i(1_T)``, outsiders
+            protect and the members choose which of them cooperate, separately
+            on each issue layer; ``v({i}) = max(u_i(1_{i}), u_i(0))`` is the
+            city's best stand-alone payoff. ``"members"``: ``v(S) = Σ_{i∈S}
+            u_i(1_S)``, every member cooperates (quadratic, structured form).
+            True payoffs in both. The default is ``"members"`` for now, so that
+            existing results keep their numbers; pass the convention explicitly.
+        form : {"dense", "function"}, default "dense"
+            For ``"alpha"`` only. ``"dense"``: a :class:`TUGame` holding all
+            ``2**n`` worths (refused with :class:`GameTooLargeError` when it would
+            not fit in memory). ``"function"``: a :class:`ValueFunctionGame` that
+            solves each requested coalition exactly on its own, for sampled
+            Shapley or Banzhaf values with standard errors at any n.
 
-            a_i  = Σ_layers (b_i + W_i − c_i − Σ_k f_ki)       what a lone cooperator gets
-            M_ij = Σ_layers (e_ij + s_ij + (1 − δ) f_ij)       i's gain from partner j
+        Returns
+        -------
+        StructuredGame (members), TUGame or ValueFunctionGame (alpha)
 
-        ``v`` holds the spillovers and synergy among members, the part of
-        siphoning among members that is not deadweight, and what members lose
-        to outsiders (every ``f_ki`` is charged, members or not). True payoffs.
+        Notes
+        -----
+        Alpha, one layer: for fixed ``S`` the members maximise over ``T ⊆ S``
+        a constant plus ``Σ_{j∈T} w_j(S) + Σ_{{i,j}⊆T} (s_ij + s_ji)`` with
+        ``w_j(S) = W_j − c_j + F_j − Σ_k f_kj + Σ_{i∈S, i≠j} (e_ij + (1 − δ) f_ij)``,
+        a supermodular function of ``T`` whose weights grow with ``S``, so by
+        Topkis its greatest maximiser ``G(S)`` grows with ``S``. The worths are
+        computed without enumerating ``3**n`` pairs: ``G(S)`` is bracketed
+        between ``∪_k G(S ∖ {k})`` and ``G(N) ∩ S``, the bracket is closed by the
+        two supermodularity rules (a city whose marginal gain is non-negative at
+        the lower set belongs to ``G(S)``; one whose removal from the upper set
+        gains does not), and whatever remains free is searched exactly
+        (enumeration of the free cities' subsets, or branching on one of them).
+        *Exactness*: each rule keeps ``lower ⊆ G(S) ⊆ upper`` by
+        supermodularity, and the final search is over every set inside the
+        bracket, so the maximum found is the true ``v(S)`` (up to floating-point
+        rounding; signs are tested with a tolerance relative to the payoff scale,
+        so a rule fires only when its sign is certain). A layer without synergy
+        is separable: ``v(S) = Σ_{j∈S} max(w_j(S), 0)`` in closed form.
+
+        Raises
+        ------
+        InvalidParameterError
+            On an unknown ``convention`` or ``form`` (the message lists the valid ones).
+        GameTooLargeError
+            When the dense alpha game would not fit in memory (use ``form="function"``).
 
         Examples
         --------
         >>> g = NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)), players=list("ABC"))
-        >>> v = g.tu_game()
+        >>> v = g.tu_game(convention="members")
         >>> v.value_of_masks(np.array([1, 3, 7])).tolist()
         [-4.0, -2.0, 6.0]
+
+        In the alpha game a city alone protects (0, not −4), and a pair does
+        not cooperate (−2 < 0):
+
+        >>> g.tu_game(convention="alpha").values.tolist()
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 6.0]
         """
+        func = "NCityGame.tu_game"
+        if convention not in _CONVENTIONS:
+            raise InvalidParameterError(f"{func}(): convention must be one of {list(_CONVENTIONS)}; "
+                                        f"got {convention!r}")
+        if form not in _FORMS:
+            raise InvalidParameterError(f"{func}(): form must be one of {list(_FORMS)}; got {form!r}")
         p = self._params
-        additive, pairwise = members_game_terms(p["base"], p["reward"], p["cost"], p["spillover"], p["synergy"],
-                                                p["siphon"], p["deadweight"])
-        return StructuredGame(additive, pairwise, self._players)
+        if convention == "members":
+            additive, pairwise = members_game_terms(p["base"], p["reward"], p["cost"], p["spillover"],
+                                                    p["synergy"], p["siphon"], p["deadweight"])
+            return StructuredGame(additive, pairwise, self._players)
+        layers, const = self._alpha_layers()
+        if form == "function":
+            return ValueFunctionGame(lambda masks: alpha_mask_values(layers, const, masks), players=self._players)
+        n = self._n
+        try:  # the worths (float64) and one layer's best sets (int32 up to 31 cities)
+            ensure_dense_fits(n, func=f"{func}(convention='alpha')", arrays=1.5 if n <= 31 else 2.0)
+        except GameTooLargeError as exc:
+            raise GameTooLargeError(
+                f"{exc}. For this game: game.tu_game(convention='alpha', form='function') solves each coalition "
+                "on demand, for coopgame.shapley_value(..., method='permutation') with standard errors") from None
+        values = additive_values(const)
+        alpha_dense_values(layers, const, values)
+        return TUGame(values, self._players)
+
+    def _alpha_layers(self) -> tuple[list[AlphaLayer], np.ndarray]:
+        """Per-layer data of the alpha game (true payoffs) and the constant ``Σ_layers (b − F)``."""
+        p = self._params
+        layers = []
+        for k in range(self._k):
+            a = p["reward"][k] + p["penalty"][k] - p["cost"][k] - p["siphon"][k].sum(axis=0)
+            spill = p["spillover"][k] + (1.0 - p["deadweight"][k]) * p["siphon"][k]
+            pair = p["synergy"][k] + p["synergy"][k].T
+            # Signs of marginal gains are trusted beyond rounding: relative to this layer's own scale (no floor).
+            scale = max(float(np.abs(a).max()), float(spill.max()), float(pair.max())) or 1.0
+            layers.append(AlphaLayer(a, spill, pair, 1e-10 * scale * self._n))
+        return layers, (p["base"] - p["penalty"]).sum(axis=0)
 
     def to_pairwise(self, *, perceived: bool = True) -> PairwiseGame:
         """The bimatrix form of a two-city game, in the cooperation convention (action 0 = cooperate).
