@@ -85,6 +85,10 @@ _PUBLIC: dict[str, str] = {
     "FundAnalysis": "coopgame.policy",
     "RuleOutcome": "coopgame.policy",
     "payment_flows": "coopgame.policy",
+    "outside_options": "coopgame.policy",
+    "OutsideOptions": "coopgame.policy",
+    "self_enforcing_transfers": "coopgame.policy",
+    "SelfEnforcingTransfers": "coopgame.policy",
     # evolutionary dynamics
     "replicator_dynamics": "coopgame.dynamics",
     "TrajectoryResult": "coopgame.dynamics",

@@ -137,6 +137,8 @@ CASES: dict[str, Callable[[], Any]] = {
     "RelocationSchedule": lambda: relocation_rule().schedule(),
     "FundAnalysis": chishui_fund,
     "RuleOutcome": lambda: chishui_fund().outcomes[0],
+    "OutsideOptions": lambda: coopgame.outside_options(three_cities()),
+    "SelfEnforcingTransfers": lambda: coopgame.self_enforcing_transfers(stag_hunt()),
     # sweeps and reports (sections hold their figures as picklable partials)
     "SweepResult": two_city_sweep,
     "ModelAnalysis-cost-game": lambda: coopgame.model_analysis(towns()),

@@ -89,6 +89,8 @@ BUILD: dict[str, Callable[[], Result]] = {
     "DesignInverseResult": lambda: coopgame.design_inverses(_symbolic()),
     "FundAnalysis": chishui_fund,
     "RuleOutcome": lambda: chishui_fund().outcomes[0],
+    "OutsideOptions": lambda: coopgame.outside_options(three_cities()),
+    "SelfEnforcingTransfers": lambda: coopgame.self_enforcing_transfers(stag_hunt()),
     "FundSettlement": lambda: coopgame.PooledFundRule.chishui().settle(),
     "RelocationSchedule": lambda: relocation().schedule(),
     "SweepResult": lambda: coopgame.parameter_sweep(_two_city, {"reward": [0, 2, 3], "penalty": [0, 1.5]}),

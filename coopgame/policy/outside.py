@@ -1,0 +1,200 @@
+"""Outside options of the n-city game (DESIGN §2.1): what each city has without the agreement.
+
+Every stability verdict is measured against three payoffs of each city ``i``:
+
+* **status quo** ``u_i(1_N)``: everyone cooperates on every issue (no transfers);
+* **stand-alone** ``max(u_i(1_{i}), u_i(0))`` per issue layer, summed over
+  layers: the best a city can do on its own while the others protect — the
+  ``v({i})`` of the ``"alpha"`` cooperative game;
+* **free-ride** ``u_i(0_i, 1_{N∖i})``: i protects on every issue while the
+  others cooperate (it pays no dues and receives no transfer).
+
+Each is given in **true** payoffs (welfare and fairness: the attributes
+``status_quo``, ``stand_alone``, ``free_ride``) and in **perceived** payoffs
+(decisions: ``perceived_status_quo`` ...; a city's own cost and siphon losses
+times its perception factor ``β_i``), in total and per issue layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from coopgame._typing import FloatVector
+from coopgame._validation import as_readonly
+from coopgame.errors import InvalidGameError
+from coopgame.games.ncity import MAX_PROFILE_PLAYERS, NCityGame
+from coopgame.games.pairwise import PairwiseGame
+from coopgame.results import Result, Summary, format_number
+from coopgame.tolerances import DEFAULT_TOL
+
+__all__ = ["OutsideOptions", "OptionSet", "outside_options", "OPTION_NAMES"]
+
+OPTION_NAMES = ("status_quo", "stand_alone", "free_ride")
+"""The three outside options, in the order of every table."""
+
+
+class OptionSet(NamedTuple):
+    """The three payoffs of each city in one currency (true or perceived), shape (n,) or (K, n) each."""
+
+    status_quo: np.ndarray
+    stand_alone: np.ndarray
+    free_ride: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class OutsideOptions(Result):
+    """Each city's status quo, stand-alone and free-riding payoff, true and perceived.
+
+    Attributes
+    ----------
+    status_quo, stand_alone, free_ride : ndarray, shape (n,)
+        **True** payoffs, summed over issue layers: ``u_i(1_N)``, the best
+        stand-alone payoff (``v({i})`` of the alpha game) and ``u_i(0_i, 1_{N∖i})``.
+        True payoffs measure welfare and fairness.
+    perceived_status_quo, perceived_stand_alone, perceived_free_ride : ndarray, shape (n,)
+        The same in **perceived** payoffs (own cost and siphon losses times
+        ``β_i``): what drives a city's decision. Equal to the true ones when β = 1.
+    players : tuple of str
+    issues : tuple of str
+        Issue labels (one per layer; ``("1",)`` for a single issue).
+    by_issue : dict of str -> ndarray, shape (K, n)
+        Per issue layer: the six arrays above under the same names.
+    method, parameters
+    """
+
+    status_quo: FloatVector
+    stand_alone: FloatVector
+    free_ride: FloatVector
+    perceived_status_quo: FloatVector
+    perceived_stand_alone: FloatVector
+    perceived_free_ride: FloatVector
+    players: tuple[str, ...]
+    issues: tuple[str, ...] = ("1",)
+    by_issue: Mapping[str, np.ndarray] = field(default_factory=dict)
+    method: str = "closed form"
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    _headline = ("status_quo", "stand_alone", "free_ride", "players")
+
+    @property
+    def true(self) -> OptionSet:
+        """The three options in true payoffs (welfare, fairness)."""
+        return OptionSet(self.status_quo, self.stand_alone, self.free_ride)
+
+    @property
+    def perceived(self) -> OptionSet:
+        """The three options in perceived payoffs (decisions)."""
+        return OptionSet(self.perceived_status_quo, self.perceived_stand_alone, self.perceived_free_ride)
+
+    @property
+    def free_ride_gain(self) -> np.ndarray:
+        """Perceived gain from free-riding rather than cooperating, ``ũ_i(0_i, 1_{N∖i}) − ũ_i(1_N)``."""
+        return self.perceived_free_ride - self.perceived_status_quo
+
+    @property
+    def free_riders(self) -> tuple[str, ...]:
+        """Cities that would rather free-ride than cooperate with no transfer (perceived gain > 0)."""
+        atol = float(self.parameters.get("atol", 0.0))
+        return tuple(p for p, g in zip(self.players, self.free_ride_gain) if g > atol)
+
+    def summary(self) -> Summary:
+        """One row per city: the three options in true and in perceived payoffs, and the free-ride gain."""
+        cols = ("city", "status quo (true)", "stand-alone (true)", "free-ride (true)", "status quo (perceived)",
+                "stand-alone (perceived)", "free-ride (perceived)", "free-ride gain (perceived)")
+        rows = tuple((p, *(format_number(a[i]) for a in (*self.true, *self.perceived)),
+                      format_number(self.free_ride_gain[i])) for i, p in enumerate(self.players))
+        riders = ", ".join(self.free_riders) or "none"
+        facts = (("cities", str(len(self.players))), ("issues", ", ".join(self.issues)),
+                 ("would free-ride without transfers (perceived)", riders))
+        notes = ("True payoffs measure welfare and fairness; perceived payoffs (own cost and siphon losses "
+                 "times the perception factor) drive decisions.",
+                 "status quo: everyone cooperates on every issue; stand-alone: the best payoff alone, "
+                 "cooperating alone or protecting per issue (v({i}) of the alpha game); free-ride: the city "
+                 "protects on every issue while the others cooperate.")
+        return Summary(title="Outside options", facts=facts, columns=cols, rows=rows, notes=notes)
+
+
+def outside_options(game: NCityGame | PairwiseGame) -> OutsideOptions:
+    """Each city's status quo, stand-alone and free-riding payoff, in true and in perceived terms.
+
+    Parameters
+    ----------
+    game : NCityGame or PairwiseGame
+        An n-city game (any number of issue layers, n <= 62), or a 2×2
+        bimatrix game in the cooperation convention (action 0 = cooperate).
+        A bimatrix carries one set of payoffs: it is reported as both true and
+        perceived (``NCityGame.to_pairwise()`` gives perceived payoffs by default).
+
+    Returns
+    -------
+    OutsideOptions
+        ``.status_quo``, ``.stand_alone``, ``.free_ride`` in true payoffs,
+        ``.perceived_*`` in perceived ones, ``.by_issue`` per layer.
+
+    Raises
+    ------
+    InvalidGameError
+        For another type of game, a bimatrix that is not 2×2, or more than 62 cities.
+
+    Examples
+    --------
+    Three cities; a joint project pays each pair 3 in synergy, cooperation costs 4:
+
+    >>> g = NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)), players=["A", "B", "C"])
+    >>> oo = outside_options(g)
+    >>> oo.status_quo.tolist(), oo.stand_alone.tolist(), oo.free_ride.tolist()
+    ([2.0, 2.0, 2.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0])
+    """
+    func = "outside_options"
+    if isinstance(game, NCityGame):
+        true = _ncity_options(game, perceived=False, func=func)
+        perc = _ncity_options(game, perceived=True, func=func)
+        players, issues, scale = game.players, game.issues, game.payoff_scale
+    elif isinstance(game, PairwiseGame):
+        true = perc = _pairwise_options(game, func=func)
+        players, issues, scale = game.players, ("1",), game.payoff_scale
+    else:
+        raise InvalidGameError(f"{func}(): game must be an NCityGame or a 2x2 PairwiseGame; "
+                               f"got {type(game).__name__}")
+    by_issue = {name: as_readonly(np.array(a)) for name, a in zip(OPTION_NAMES, true)}
+    by_issue |= {f"perceived_{name}": as_readonly(np.array(a)) for name, a in zip(OPTION_NAMES, perc)}
+    tot_t = [as_readonly(a.sum(axis=0)) for a in true]
+    tot_p = [as_readonly(a.sum(axis=0)) for a in perc]
+    return OutsideOptions(*tot_t, *tot_p, players=tuple(players), issues=tuple(issues), by_issue=by_issue,
+                          parameters={"atol": DEFAULT_TOL * scale}, game=game)
+
+
+def _ncity_options(game: NCityGame, *, perceived: bool, func: str) -> OptionSet:
+    """The three options per layer, shape (K, n) each, from ``payoffs`` of 2n + 2 explicit profiles per layer."""
+    n, k = game.n_players, game.n_layers
+    if n > MAX_PROFILE_PLAYERS:
+        raise InvalidGameError(f"{func}(): at most {MAX_PROFILE_PLAYERS} cities (profiles are int64 bitmasks); "
+                               f"got {n}")
+    full = (1 << n) - 1
+    singles = np.left_shift(1, np.arange(n, dtype=np.int64))
+    masks = np.concatenate([[full, 0], full ^ singles, singles]).astype(np.int64)  # (2n + 2,)
+    out = np.empty((3, k, n))
+    idx = np.arange(n)
+    for layer in range(k):
+        one = game if k == 1 else game.layer(layer)
+        u = one.payoffs(masks, perceived=perceived)  # (2n + 2, n)
+        out[0, layer] = u[0]
+        out[2, layer] = u[2 + idx, idx]                               # i protects, others cooperate
+        out[1, layer] = np.maximum(u[2 + n + idx, idx], u[1])         # cooperate alone, or protect
+    return OptionSet(out[0], out[1], out[2])
+
+
+def _pairwise_options(game: PairwiseGame, *, func: str) -> OptionSet:
+    """A 2×2 bimatrix in the cooperation convention: row/column action 0 = cooperate, 1 = protect."""
+    if game.shape != (2, 2):
+        raise InvalidGameError(f"{func}(): a PairwiseGame must be 2x2 (action 0 = cooperate, 1 = protect); "
+                               f"got shape {game.shape}")
+    A, B = game.row_payoffs, game.col_payoffs
+    sq = np.array([[A[0, 0], B[0, 0]]])
+    free = np.array([[A[1, 0], B[0, 1]]])
+    alone = np.array([[max(A[0, 1], A[1, 1]), max(B[1, 0], B[1, 1])]])
+    return OptionSet(sq, alone, free)

@@ -1,0 +1,157 @@
+"""Outside options (DESIGN §2.1, issue 11 item 2): status quo, stand-alone and free-ride, true and perceived.
+
+The reference enumerates explicit profiles with ``NCityGame.payoffs`` on the
+whole (layered) game: the stand-alone payoff by trying every set of issues a
+city cooperates on alone, the others protecting.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+import coopgame
+from coopgame import NCityGame, PairwiseGame
+from coopgame.errors import InvalidGameError
+from coopgame.results import REPR_MAX
+
+
+def random_game(rng: np.random.Generator, n: int, k: int) -> NCityGame:
+    def mat(scale: float) -> np.ndarray:
+        m = rng.uniform(0, scale, size=(k, n, n)) * (rng.random((k, n, n)) < 0.7)
+        m[:, np.arange(n), np.arange(n)] = 0.0
+        return m
+
+    return NCityGame(cost=rng.uniform(0, 6, (k, n)), base=rng.normal(0, 2, (k, n)), reward=rng.uniform(0, 2, (k, n)),
+                     penalty=rng.uniform(0, 1, (k, n)), spillover=mat(2), synergy=mat(3), siphon=mat(2),
+                     deadweight=rng.uniform(0, 0.5, k), perception=rng.uniform(1, 2, (k, n)))
+
+
+def brute_options(game: NCityGame, *, perceived: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Status quo, stand-alone and free-ride of each city, by explicit profiles of the layered game."""
+    n, k = game.n_players, game.n_layers
+    full = 2**n - 1
+    prof = np.array([[full] * k], dtype=np.int64)
+    sq = game.payoffs(prof if k > 1 else prof[:, 0], perceived=perceived)[0]
+    free = np.empty(n)
+    alone = np.full(n, -np.inf)
+    for i in range(n):
+        p = np.array([[full ^ (1 << i)] * k], dtype=np.int64)
+        free[i] = game.payoffs(p if k > 1 else p[:, 0], perceived=perceived)[0, i]
+        for on in itertools.product((0, 1), repeat=k):  # the issues i cooperates on alone
+            p = np.array([[(1 << i) * b for b in on]], dtype=np.int64)
+            alone[i] = max(alone[i], game.payoffs(p if k > 1 else p[:, 0], perceived=perceived)[0, i])
+    return sq, alone, free
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_outside_options_equal_the_brute_force_reference(seed):
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(1, 9)), int(rng.integers(1, 4))
+    game = random_game(rng, n, k)
+    oo = coopgame.outside_options(game)
+    for perceived, got in ((False, oo.true), (True, oo.perceived)):
+        for want, have in zip(brute_options(game, perceived=perceived), got):
+            np.testing.assert_allclose(have, want, rtol=1e-12, atol=1e-12)
+    # per issue: the layers add up to the totals
+    for name in ("status_quo", "stand_alone", "free_ride"):
+        np.testing.assert_allclose(oo.by_issue[name].sum(axis=0), getattr(oo, name), atol=1e-12)
+        np.testing.assert_allclose(oo.by_issue[f"perceived_{name}"].sum(axis=0), getattr(oo, f"perceived_{name}"),
+                                   atol=1e-12)
+        assert oo.by_issue[name].shape == (k, n)
+    np.testing.assert_allclose(oo.status_quo, game.status_quo(), atol=1e-12)
+
+
+def test_hand_worked_three_cities():
+    # Cities A, B, C; cost c = (4, 3, 5); synergy s_ij = 3 for every pair; A gets a central reward W_A = 2;
+    # C perceives its cost at β_C = 2 (perceived cost 10).
+    game = NCityGame(cost=[4.0, 3.0, 5.0], synergy=3.0 * (1 - np.eye(3)), reward=[2.0, 0.0, 0.0],
+                     perception=[1.0, 1.0, 2.0], players=["A", "B", "C"])
+    oo = coopgame.outside_options(game)
+    # status quo u_i(1_N) = W_i − c_i + Σ_j s_ij = (2 − 4 + 6, −3 + 6, −5 + 6) = (4, 3, 1)
+    np.testing.assert_allclose(oo.status_quo, [4.0, 3.0, 1.0])
+    # perceived: C's cost counts twice: −10 + 6 = −4
+    np.testing.assert_allclose(oo.perceived_status_quo, [4.0, 3.0, -4.0])
+    # stand-alone: cooperating alone pays W_i − c_i = (−2, −3, −5) (−10 perceived for C); protecting pays 0
+    np.testing.assert_allclose(oo.stand_alone, [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(oo.perceived_stand_alone, [0.0, 0.0, 0.0])
+    # free-ride: a protector pays no cost and earns no synergy (no spillover, no penalty): 0
+    np.testing.assert_allclose(oo.free_ride, [0.0, 0.0, 0.0])
+    # perceived gain from free-riding: 0 − (4, 3, −4) = (−4, −3, 4): only C would free-ride
+    np.testing.assert_allclose(oo.free_ride_gain, [-4.0, -3.0, 4.0])
+    assert oo.free_riders == ("C",)
+
+
+def test_hand_worked_spillover_siphon_and_penalty():
+    # Two issues. Issue 1: spillover e_AB = 2 (A receives 2 when B cooperates), cost 1 each.
+    # Issue 2: B draws factors from A when A opens, f_BA = 4, deadweight δ = 0.5; penalty F = 1 on protectors.
+    e = np.array([[[0, 2], [0, 0]], [[0, 0], [0, 0]]], dtype=float)
+    f = np.array([[[0, 0], [0, 0]], [[0, 0], [4, 0]]], dtype=float)
+    game = NCityGame(cost=[[1.0, 1.0], [0.0, 0.0]], penalty=[[0.0, 0.0], [1.0, 1.0]], spillover=e, siphon=f,
+                     deadweight=[0.0, 0.5], players=["A", "B"], issues=["water", "factors"])
+    oo = coopgame.outside_options(game)
+    # issue 1: u_A(1,1) = −1 + 2 = 1, u_B(1,1) = −1; issue 2: u_A(1,1) = −f_BA = −4, u_B(1,1) = 0.5·4 = 2
+    np.testing.assert_allclose(oo.by_issue["status_quo"], [[1.0, -1.0], [-4.0, 2.0]])
+    # free-ride: issue 1: A protects: 2 (spillover kept), B protects: 0; issue 2: A protects: −F = −1,
+    # B protects: −F + 0.5·4 = 1
+    np.testing.assert_allclose(oo.by_issue["free_ride"], [[2.0, 0.0], [-1.0, 1.0]])
+    # stand-alone: issue 1 max(−1, 0) = 0 for both; issue 2: A alone −4 vs protect −1 -> −1; B alone 0 vs −1 -> 0
+    np.testing.assert_allclose(oo.by_issue["stand_alone"], [[0.0, 0.0], [-1.0, 0.0]])
+    np.testing.assert_allclose(oo.stand_alone, [-1.0, 0.0])
+    assert oo.issues == ("water", "factors")
+
+
+def test_a_two_by_two_pairwise_game_in_the_cooperation_convention():
+    two = NCityGame(cost=[4.0, 2.0], reward=1.0, synergy=[[0, 5], [3, 0]], spillover=[[0, 1], [0, 0]],
+                    perception=[1.5, 1.0], players=["A", "B"])
+    via_pairwise = coopgame.outside_options(two.to_pairwise(perceived=True))
+    direct = coopgame.outside_options(two)
+    for a, b in zip(via_pairwise.perceived, direct.perceived):
+        np.testing.assert_allclose(a, b, atol=1e-12)
+    # a bimatrix has one set of payoffs: reported as both
+    for a, b in zip(via_pairwise.true, via_pairwise.perceived):
+        np.testing.assert_array_equal(a, b)
+    pd = PairwiseGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    oo = coopgame.outside_options(pd)
+    np.testing.assert_array_equal(oo.status_quo, [3, 3])
+    np.testing.assert_array_equal(oo.free_ride, [5, 5])
+    np.testing.assert_array_equal(oo.stand_alone, [1, 1])  # max(sucker 0, mutual protection 1)
+
+
+def test_bad_games_are_typed_errors_naming_the_argument():
+    with pytest.raises(InvalidGameError, match="game must be an NCityGame"):
+        coopgame.outside_options(coopgame.TUGame([0, 1, 1, 3]))
+    with pytest.raises(InvalidGameError, match="must be 2x2"):
+        coopgame.outside_options(PairwiseGame.from_arrays(np.eye(3), np.eye(3)))
+
+
+@pytest.mark.parametrize("factor", [1e-6, 1e6])
+def test_rescaling_payoffs_rescales_the_options(factor):
+    rng = np.random.default_rng(5)
+    game = random_game(rng, 5, 2)
+    scaled = NCityGame(**{name: game.parameter(name) * (factor if name not in ("deadweight", "perception") else 1)
+                          for name in ("base", "cost", "reward", "penalty", "spillover", "synergy", "siphon",
+                                       "deadweight", "perception")})
+    a, b = coopgame.outside_options(game), coopgame.outside_options(scaled)
+    for x, y in zip((*a.true, *a.perceived), (*b.true, *b.perceived)):
+        np.testing.assert_allclose(y, factor * x, rtol=1e-12, atol=1e-300)
+    assert a.free_riders == b.free_riders
+
+
+def test_result_family_and_labels():
+    game = coopgame.load_model("guangzhou_siphon").build().ncity
+    oo = coopgame.outside_options(game)
+    assert oo.game is game and oo.players == game.players
+    text = repr(oo)
+    assert "\n" not in text and len(text) <= REPR_MAX
+    s = oo.summary()
+    assert all(("(true)" in c or "(perceived)" in c) for c in s.columns[1:])
+    json.dumps(oo.to_dict())
+    # the periphery would rather free-ride; the core cities would not
+    assert set(oo.free_riders) == {"Zhaoqing", "Qingyuan", "Yunfu", "Shaoguan"}
+    # issue 11: the free-ride payoffs of the economist's reading (2.0 / 1.2 / 1.6 for Qingyuan, Yunfu, Shaoguan)
+    idx = [game.players.index(p) for p in ("Qingyuan", "Yunfu", "Shaoguan")]
+    np.testing.assert_allclose(oo.free_ride[idx], [2.0, 1.2, 1.6], atol=0.05)
