@@ -126,11 +126,14 @@ def can_batch(spec: ModelSpec, names: Any) -> bool:
     True for a kind in :data:`BATCHERS` when no other parameter is derived by a
     rule from a swept one (those are re-derived point by point); an ``ncity``
     model batches its cooperative game, so it needs more than two cities (two
-    sweep as their pairwise game, one issue at a time).
+    sweep as their pairwise game, one issue at a time), and the ``"members"``
+    convention, whose game is quadratic (an ``"alpha"`` model is swept point by point).
     """
     if spec.kind not in BATCHERS or spec.derived_from(list(names)):
         return False
-    return spec.kind != "ncity" or spec.n_players > 2
+    if spec.kind != "ncity":
+        return True
+    return spec.n_players > 2 and spec.analysis.get("convention", "members") == "members"
 
 
 def batch_games(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> Any:

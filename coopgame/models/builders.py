@@ -20,7 +20,7 @@ from coopgame.results import Summary, format_number
 if TYPE_CHECKING:  # pragma: no cover
     from coopgame.models.schema import ModelSpec
 
-__all__ = ["BUILDERS", "BuiltModel", "build_model"]
+__all__ = ["BUILDERS", "BuiltModel", "build_model", "ncity_convention"]
 
 
 class BuiltModel:
@@ -96,11 +96,15 @@ class BuiltModel:
             yield "", self.ncity
             from coopgame.games.structured import StructuredGame
 
-            # the n-city game's own cooperative game is structured (quadratic); a dense one, or one built
-            # on first access, adds a non-quadratic term (a shared facility)
+            # the n-city game's own cooperative game in the "members" convention is structured (quadratic); a
+            # dense one, or one built on first access, is the "alpha" game or adds a non-quadratic term (a shared
+            # facility)
             if (self._tu is None and self._tu_factory is not None) or \
                     (self._tu is not None and not isinstance(self._tu, StructuredGame)):
-                yield "with the shared facility", self.tu
+                alpha = ncity_convention(self.spec) == "alpha"
+                facility = self._tu_factory is not None
+                yield ("alpha game with the shared facility" if alpha and facility else
+                       "alpha game" if alpha else "with the shared facility"), self.tu
             return
         if self.pairwise is not None:
             yield "", self.pairwise
@@ -361,12 +365,17 @@ def _ncity_game(spec: ModelSpec) -> Any:
     return NCityGame(players=spec.players, issues=spec.layers or None, **kwargs)
 
 
+def ncity_convention(spec: ModelSpec) -> str:
+    """The cooperative-game convention an n-city model states (``[analysis] convention``), default ``"members"``."""
+    return str(spec.analysis.get("convention", "members"))
+
+
 def _build_ncity(spec: ModelSpec) -> BuiltModel:
     game = _ncity_game(spec)
     initial = spec["initial"] if "initial" in spec.parameters else None
     pairwise = game.to_pairwise() if spec.n_players == 2 else None
-    return BuiltModel(spec, tu=game.tu_game(), ncity=game, pairwise=pairwise, initial=initial,
-                      weights=_weights(spec))
+    return BuiltModel(spec, tu=game.tu_game(convention=ncity_convention(spec)), ncity=game, pairwise=pairwise,
+                      initial=initial, weights=_weights(spec))
 
 
 def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
@@ -385,6 +394,12 @@ def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
 
     def dense() -> Any:
         ensure_dense_fits(n, func="BuiltModel.tu", arrays=3)
+        if ncity_convention(spec) == "alpha":  # the members choose who cooperates; the facility is shared by all
+            from coopgame.games.tu import TUGame
+
+            cities = game.tu_game(convention="alpha").values
+            savings = StructuredGame(facility.standalone, np.zeros((n, n)), spec.players, costs=facility).to_tu()
+            return TUGame(cities + savings.values, spec.players)
         return with_facility.to_tu()
 
     initial = spec["initial"] if "initial" in spec.parameters else None

@@ -30,7 +30,10 @@ from coopgame.models.seeds import SeedStore, seed_store
 from coopgame.errors import ModelSpecError
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["SCHEMA_VERSION", "ModelSpec", "Parameter", "ProvenanceItem", "Provenance", "parse_model"]
+__all__ = ["SCHEMA_VERSION", "TU_CONVENTIONS", "ModelSpec", "Parameter", "ProvenanceItem", "Provenance", "parse_model"]
+
+TU_CONVENTIONS: tuple[str, ...] = ("alpha", "members")
+"""Values of ``analysis.convention``: the conventions of ``NCityGame.tu_game`` (DESIGN §2.1)."""
 
 SCHEMA_VERSION = 1
 
@@ -503,6 +506,10 @@ def _parse_analysis(raw: Mapping[str, Any], ctx: _Ctx, parameters: Mapping[str, 
     rules = analysis.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
         raise ctx.fail("analysis.rules", "a list of rule names", rules)
+    convention = analysis.get("convention", "members")
+    if convention not in TU_CONVENTIONS:
+        raise ctx.fail("analysis.convention", f"one of {list(TU_CONVENTIONS)} (the cooperative game of an n-city "
+                       "model, NCityGame.tu_game)", convention)
     return analysis
 
 
