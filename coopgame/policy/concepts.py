@@ -42,6 +42,8 @@ from coopgame.equilibrium import nash_equilibria, price_of_anarchy, pure_equilib
 from coopgame.errors import InvalidParameterError
 from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame
 from coopgame.policy.fund import fund_analysis
+from coopgame.policy.outside import outside_options
+from coopgame.policy.transfers import has_alpha_game, self_enforcing_transfers
 from coopgame.results import Result, Summary
 from coopgame.stability import core, least_core, nucleolus
 
@@ -62,13 +64,16 @@ on random non-convex games; the dense game itself is 2**20 floats (8 MiB).
 BANZHAF_MAX_PLAYERS = 26
 """Largest structured game for which the Banzhaf value is computed (it needs the dense game)."""
 
-ROLES = ("form", "classification", "equilibria", "efficiency", "dynamics", "allocation", "core", "fund", "result")
+ROLES = ("form", "classification", "equilibria", "efficiency", "dynamics", "allocation", "core", "fund",
+         "outside_options", "transfers", "result")
 """What a concept contributes to an analysis, in reading order.
 
 ``form``: another game derived from this one (an n-city game's pairwise and
 cooperative games), analysed in turn; ``allocation``: a payoff vector, shown
-side by side with the others; ``core``: a set of allocations; ``result``: a
-result object shown as it prints.
+side by side with the others; ``core``: a set of allocations; ``outside_options``: each city's
+status quo, stand-alone and free-riding payoffs; ``transfers``: the
+self-enforcing transfers and central subsidy; ``result``: a result object
+shown as it prints.
 """
 
 
@@ -498,6 +503,11 @@ _LP = max_players(LP_MAX_PLAYERS, label="core, least core and nucleolus",
                   why="LP sizes grow as 2^n; call coopgame.nucleolus(game) directly to try")
 _PHASE = two_by_two(label="replicator phase portrait", what="drawn")
 _CITIES = more_than_two_cities(label="pure equilibria and price of anarchy")
+_ALPHA = Limit(lambda game: has_alpha_game(game) and game.n_players <= LP_MAX_PLAYERS,
+               lambda game: (f"n = {game.n_players} > {LP_MAX_PLAYERS} players (the reference rule and the core test "
+                             "need the dense alpha game; call coopgame.self_enforcing_transfers(game) directly)")
+               if has_alpha_game(game) else "needs NCityGame.tu_game(convention='alpha'); pass tu= directly",
+               text=f"n <= {LP_MAX_PLAYERS}")
 
 for _game_type in (*_TU, PairwiseGame, NCityGame, Result):
     game_forms.register(_game_type, _itself)
@@ -507,6 +517,9 @@ register(Concept("pairwise_form", "pairwise game", pairwise_forms, (NCityGame,),
 register(Concept("pure_equilibria", "pure equilibria", pure_equilibria, (NCityGame,), "equilibria", _CITIES))
 register(Concept("efficiency", "price of anarchy", price_of_anarchy, (NCityGame,), "efficiency", _CITIES))
 register(Concept("cooperative_form", "cooperative game", NCityGame.tu_game, (NCityGame,), "form"))
+register(Concept("outside_options", "outside options", outside_options, (NCityGame,), "outside_options"))
+register(Concept("self_enforcing_transfers", "self-enforcing transfers", self_enforcing_transfers, (NCityGame,),
+                 "transfers", _ALPHA))
 # pairwise (bimatrix) games
 register(Concept("classification", "game class", PairwiseGame.classify, (PairwiseGame,), "classification",
                  two_by_two(what="defined")))
