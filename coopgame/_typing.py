@@ -20,7 +20,8 @@ CoalitionValues = NDArray[np.float64]
 Masks = NDArray[np.int64]
 """Integer coalition bitmasks."""
 
-RNGLike = Union[None, int, Sequence[int], np.random.SeedSequence, np.random.BitGenerator, np.random.Generator]
+RNGLike = Union[None, int, Sequence[int], np.random.SeedSequence, np.random.BitGenerator, np.random.Generator,
+                dict]  # dict: a seed recorded in a result's parameters
 """What ``numpy.random.default_rng`` accepts (a seed, a sequence of seeds, a ``SeedSequence``, a bit
 generator or a ready generator); ``None`` means :data:`coopgame.tolerances.DEFAULT_SEED` (same call, same
 answer), not fresh entropy."""

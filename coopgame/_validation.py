@@ -156,9 +156,14 @@ def make_rng(rng: RNGLike, *, func: str) -> tuple[np.random.Generator, Any]:
     >>> gen, seed = make_rng(np.random.default_rng(5), func="f")
     >>> seed["bit_generator"]
     'PCG64'
+    >>> again, _ = make_rng(seed, func="f")   # a recorded state repeats the draws
+    >>> bool(again.random() == np.random.default_rng(5).random())
+    True
     """
     if rng is None:
         rng = DEFAULT_SEED
+    if isinstance(rng, dict):  # a seed recorded by an earlier result
+        rng = _recorded_seed(rng, func=func)
     if isinstance(rng, bool) or (isinstance(rng, numbers.Integral) and int(rng) < 0):
         raise InvalidParameterError(f"{func}(): rng must be what numpy.random.default_rng accepts (a non-negative "
                                     f"int, a sequence of them, a SeedSequence, a BitGenerator or a Generator); "
@@ -179,6 +184,23 @@ def make_rng(rng: RNGLike, *, func: str) -> tuple[np.random.Generator, Any]:
                                     f"int, a sequence of them, a SeedSequence, a BitGenerator or a Generator); "
                                     f"got {rng!r}") from None
     return gen, [int(v) for v in np.asarray(rng).ravel()]
+
+
+def _recorded_seed(record: dict[str, Any], *, func: str) -> np.random.SeedSequence | np.random.BitGenerator:
+    """The seed sequence or bit generator a recorded seed dict (see :func:`make_rng`) stands for."""
+    if set(record) == {"entropy", "spawn_key"}:
+        return np.random.SeedSequence(record["entropy"], spawn_key=tuple(record["spawn_key"]))
+    name = record.get("bit_generator")
+    bit_generator = getattr(np.random, name, None) if isinstance(name, str) else None
+    if not (isinstance(bit_generator, type) and issubclass(bit_generator, np.random.BitGenerator)):
+        raise InvalidParameterError(f"{func}(): a seed dict must be one recorded by a result (a SeedSequence's "
+                                    f"entropy and spawn_key, or a bit generator's state); got {_short(record)}")
+    restored = bit_generator()
+    try:
+        restored.state = record
+    except (TypeError, ValueError, KeyError):
+        raise InvalidParameterError(f"{func}(): not a valid {name} state; got {_short(record)}") from None
+    return restored
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -183,12 +183,12 @@ def _short(value: Any) -> str | None:
         return str(None if value is None else bool(value))
     if isinstance(value, enum.Enum):
         return repr(value.value)
+    if isinstance(value, Fraction):  # before Real: int(Fraction(1, 3)) would print 0
+        return str(value)
     if isinstance(value, (numbers.Integral, numbers.Real)) and not isinstance(value, complex):
         return format_number(value) if isinstance(value, (float, np.floating)) else str(int(value))
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, Fraction):
-        return str(value)
     if isinstance(value, np.ndarray):
         if value.ndim == 1 and value.size <= 6 and value.dtype.kind in "biuf":
             return "[" + ", ".join(_short(v) or "?" for v in value.tolist()) + "]"
