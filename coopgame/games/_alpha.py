@@ -38,7 +38,7 @@ import numpy as np
 
 from coopgame.errors import GameTooLargeError
 
-__all__ = ["AlphaLayer", "alpha_dense_values", "alpha_mask_values"]
+__all__ = ["AlphaLayer", "AlphaWorths", "alpha_dense_values", "alpha_mask_values"]
 
 _CHUNK_BITS = 14  # coalitions per block of the dense game: 2**14
 _ENUM_MAX = 10  # free cities solved by enumerating every subset
@@ -294,3 +294,14 @@ def alpha_mask_values(layers: list[AlphaLayer], const: np.ndarray, masks: np.nda
     for layer in layers:
         total = total + layer.values_of(masks)
     return total
+
+
+class AlphaWorths:
+    """``masks -> v(S)``: the alpha worths as a picklable value function (for ``ValueFunctionGame``)."""
+
+    def __init__(self, layers: list[AlphaLayer], const: np.ndarray) -> None:
+        self.layers = layers
+        self.const = const
+
+    def __call__(self, masks: np.ndarray) -> np.ndarray:
+        return alpha_mask_values(self.layers, self.const, masks)

@@ -46,7 +46,7 @@ from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
 from coopgame._validation import as_float_array, as_readonly, check_players, check_positive_int
 from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError
-from coopgame.games._alpha import AlphaLayer, alpha_dense_values, alpha_mask_values
+from coopgame.games._alpha import AlphaLayer, AlphaWorths, alpha_dense_values
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.structured import StructuredGame
@@ -438,7 +438,7 @@ class NCityGame(ReadOnlyState):
             return StructuredGame(additive, pairwise, self._players)
         layers, const = self._alpha_layers()
         if form == "function":
-            return ValueFunctionGame(lambda masks: alpha_mask_values(layers, const, masks), players=self._players)
+            return ValueFunctionGame(AlphaWorths(layers, const), players=self._players)
         n = self._n
         try:  # the worths (float64) and one layer's best sets (int32 up to 31 cities)
             ensure_dense_fits(n, func=f"{func}(convention='alpha')", arrays=1.5 if n <= 31 else 2.0)

@@ -6,6 +6,8 @@ profile ``1_T`` (outsiders protect) and keeps the best members' total. It
 shares nothing with the package's kernel but the payoff function.
 """
 
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -195,6 +197,8 @@ def test_solvers_run_on_the_alpha_game():
     np.testing.assert_allclose(coopgame.shapley_value(lazy, method="exact").allocation, phi.allocation, atol=1e-9)
     sampled = coopgame.shapley_value(lazy, method="permutation", n_samples=400, rng=1)
     assert np.all(np.abs(sampled.allocation - phi.allocation) <= 5 * sampled.standard_errors + 1e-9)
+    again = pickle.loads(pickle.dumps(lazy))  # executors ship the value function to workers
+    np.testing.assert_array_equal(again.value_of_masks(np.arange(2**n)), lazy.value_of_masks(np.arange(2**n)))
 
 
 def test_alpha_game_is_scale_invariant():
