@@ -72,6 +72,8 @@ CASES: dict[str, Callable[[], Any]] = {
     "PairwiseGame": lambda: coopgame.PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]]),
     "PairwiseGame-3x2": lambda: coopgame.PairwiseGame([[3, 0], [5, 1], [4, 2]], [[3, 5], [0, 1], [2, 2]],
                                                       players=["row", "col"]),
+    "PairwiseGame-perceived": lambda: coopgame.NCityGame(cost=[4.0, 5.0], synergy=[[0, 6], [7, 0]],
+                                                         perception=1.5).to_pairwise(),
     "NCityGame": three_cities,
     "TUGame": towns,
     "StructuredGame-airport": lambda: coopgame.StructuredGame.from_costs(coopgame.AirportCost([8, 11, 13, 18])),

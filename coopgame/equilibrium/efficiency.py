@@ -11,7 +11,7 @@ import numpy as np
 from coopgame._bitmask import member_labels
 from coopgame._validation import check_method, check_positive_int, check_tol, make_rng
 from coopgame._typing import RNGLike
-from coopgame.equilibrium.pure import pure_equilibria
+from coopgame.equilibrium.pure import perceived_payoffs_differ, pure_equilibria
 from coopgame.errors import InvalidParameterError
 from coopgame.games.ncity import NCityGame
 from coopgame.results import Result, Summary, format_number
@@ -66,8 +66,12 @@ class EfficiencyResult(Result):
                  ("pure equilibria", str(self.n_equilibria)))
         notes = ("Ratios need positive welfare; the gaps (optimum − equilibrium) are given as well: "
                  f"anarchy gap {format_number(self.anarchy_gap)}, stability gap {format_number(self.stability_gap)}.",)
-        return Summary("Price of anarchy and stability", facts=facts, columns=("profile", "welfare"),
-                       rows=rows, notes=notes)
+        perceived = perceived_payoffs_differ(self.game)
+        notes += ("Welfare is the sum of the true payoffs; the equilibria are those of the perceived payoffs (the "
+                  "ones decisions use)." if perceived else
+                  "Welfare is the sum of the true payoffs; decisions use the same payoffs (perception factor 1).",)
+        return Summary("Price of anarchy and stability", facts=facts,
+                       columns=("profile", "welfare (true)" if perceived else "welfare"), rows=rows, notes=notes)
 
 
 def price_of_anarchy(game: NCityGame, *, tol: float = EQUILIBRIUM_TOL) -> EfficiencyResult:

@@ -172,9 +172,15 @@ class NashEquilibriaResult(Result):
         def strat(v: np.ndarray, labels: tuple[str, ...]) -> str:
             return " ".join(f"{a}={p:.2f}" for a, p in zip(labels, v) if p > 0 or len(v) <= 3)
 
+        game = self.game
+        perceived = isinstance(game, PairwiseGame) and game.is_perceived
+        if perceived:  # the equilibria solve the perceived payoffs; show the true ones beside them, labelled
+            TA, TB = game.true_game.row_payoffs, game.true_game.col_payoffs
+            true = [(float(x @ TA @ y), float(x @ TB @ y)) for x, y in self.equilibria]
         rows = tuple(
             (f"#{k + 1}", strat(x, self.actions[0]), strat(y, self.actions[1]),
              format_number(self.payoffs[k, 0]), format_number(self.payoffs[k, 1]),
+             *((format_number(true[k][0]), format_number(true[k][1])) if perceived else ()),
              f"{self.regrets[k].max():.1e}")
             for k, (x, y) in enumerate(self.equilibria))
         facts = [("method", self.method), ("equilibria", str(self.n_equilibria)),
@@ -184,8 +190,13 @@ class NashEquilibriaResult(Result):
         facts += [(k, str(v)) for k, v in self.parameters.items()]
         notes = ("Degenerate game: equilibria may form sets; their extreme points are listed.",) \
             if self.degenerate else ()
+        payoff_columns = (f"payoff {p1}", f"payoff {p2}")
+        if perceived:
+            payoff_columns = (f"perceived {p1}", f"perceived {p2}", f"true {p1}", f"true {p2}")
+            notes += ("Equilibria and regrets are computed from the perceived payoffs (the ones decisions use); "
+                      "the true payoffs are what each city actually gets.",)
         return Summary(title="Nash equilibria", facts=tuple(facts),
-                       columns=("", f"{p1} plays", f"{p2} plays", f"payoff {p1}", f"payoff {p2}", "regret"),
+                       columns=("", f"{p1} plays", f"{p2} plays", *payoff_columns, "regret"),
                        rows=rows, notes=notes)
 
 

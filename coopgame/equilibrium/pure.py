@@ -92,8 +92,24 @@ class PureEquilibriaResult(Result):
         notes = (f"{self.n_equilibria - 20} more not shown.",) if self.n_equilibria > 20 else ()
         if self.n_equilibria == 0:
             notes = ("No pure-strategy equilibrium.",)
+        perceived = perceived_payoffs_differ(self.game)
+        if perceived:
+            notes += ("Equilibria are computed from the perceived payoffs (the ones decisions use); welfare is the "
+                      "sum of the true payoffs.",)
         return Summary("Pure Nash equilibria", facts=(("method", self.method), ("equilibria", str(self.n_equilibria))),
-                       columns=("", "profile", "welfare"), rows=tuple(rows), notes=notes)
+                       columns=("", "profile", "welfare (true)" if perceived else "welfare"), rows=tuple(rows),
+                       notes=notes)
+
+
+def perceived_payoffs_differ(game: Any) -> bool:
+    """Whether a game's decision (perceived) payoffs differ from the true ones that welfare uses (DESIGN §2.1).
+
+    An :class:`NCityGame` with a perception factor ≠ 1 that matters, or a
+    :class:`PairwiseGame` of perceived payoffs; False for anything else.
+    """
+    if isinstance(game, NCityGame):
+        return game.perceived_differs
+    return isinstance(game, PairwiseGame) and game.is_perceived
 
 
 def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILIBRIUM_TOL) -> PureEquilibriaResult:
@@ -102,8 +118,9 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILI
     Parameters
     ----------
     game : PairwiseGame or NCityGame
-        For an n-city game the decision (perceived) payoffs are used; the
-        result's ``payoffs`` and ``welfare`` are the true ones.
+        For an n-city game, or a pairwise game of perceived payoffs
+        (:attr:`PairwiseGame.true_game`), the decision (perceived) payoffs are
+        used; the result's ``payoffs`` and ``welfare`` are the true ones.
     tol : float, default 1e-9
         Relative tolerance for ties, times the game's payoff scale.
 
@@ -134,7 +151,9 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILI
         t = tol * game.payoff_scale
         best = (A >= A.max(axis=0, keepdims=True) - t) & (B >= B.max(axis=1, keepdims=True) - t)
         prof = np.argwhere(best).astype(np.int64)
-        pay = np.stack((A[best], B[best]), axis=1) if prof.size else np.zeros((0, 2))
+        true = game.true_game  # equilibria of the (perceived) payoffs; payoffs and welfare the true ones
+        TA, TB = true.row_payoffs, true.col_payoffs
+        pay = np.stack((TA[best], TB[best]), axis=1) if prof.size else np.zeros((0, 2))
         return PureEquilibriaResult(profiles=prof, method="best-response masks", parameters={"tol": tol},
                                     payoffs=pay, welfare=pay.sum(axis=1), players=game.players, game=game)
     if not isinstance(game, NCityGame):

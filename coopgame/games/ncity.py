@@ -193,6 +193,15 @@ class NCityGame(ReadOnlyState):
         """Largest absolute parameter, floored at 1 (relative tolerances multiply it)."""
         return self._scale
 
+    @property
+    def perceived_differs(self) -> bool:
+        """True when some perception factor ``β_i ≠ 1`` weighs a non-zero cost or siphon loss.
+
+        Then the perceived payoffs that drive decisions (equilibria, dynamics)
+        differ from the true payoffs that welfare uses; otherwise the two coincide.
+        """
+        return not np.array_equal(self._gain_const, self._true_gain_const())
+
     def parameter(self, name: str) -> np.ndarray:
         """A parameter array by name (read-only, leading layer axis), e.g. ``game.parameter("cost")``."""
         try:
@@ -473,13 +482,23 @@ class NCityGame(ReadOnlyState):
         Parameters
         ----------
         perceived : bool, default True
-            The perceived payoffs that drive decisions (equal to the true ones when β = 1).
+            The perceived payoffs that drive decisions (equal to the true ones
+            when β = 1). The game then carries the true payoffs too
+            (:attr:`PairwiseGame.true_game`), so that its
+            :meth:`~PairwiseGame.welfare` is the true welfare. False gives the
+            game of the true payoffs alone.
 
         Examples
         --------
         >>> g = NCityGame(cost=4.0, reward=1.0, synergy=[[0, 5], [5, 0]], players=["A", "B"])
         >>> g.to_pairwise().row_payoffs.tolist()
         [[2.0, -3.0], [0.0, 0.0]]
+
+        With a perception factor, decisions see inflated costs; welfare does not:
+
+        >>> seen = NCityGame(cost=4.0, reward=1.0, synergy=[[0, 5], [5, 0]], perception=1.5).to_pairwise()
+        >>> float(seen.row_payoffs[0, 0]), float(seen.welfare()[0, 0]), seen.true_game == g.to_pairwise(perceived=False)
+        (0.0, 4.0, True)
         """
         if self._n != 2:
             raise InvalidGameError(f"NCityGame.to_pairwise(): needs exactly 2 cities; got {self._n}")
@@ -489,12 +508,17 @@ class NCityGame(ReadOnlyState):
         a, b = np.meshgrid(sets, sets, indexing="ij")
         layer_bits = (1 << np.arange(k))
         masks = ((a[..., None] & layer_bits) > 0).astype(np.int64) + 2 * ((b[..., None] & layer_bits) > 0)
-        u = self.payoffs(masks.reshape(-1, k) if k > 1 else masks.reshape(-1), perceived=perceived)
+        profiles = masks.reshape(-1, k) if k > 1 else masks.reshape(-1)
+        u = self.payoffs(profiles, perceived=perceived)
         m = 2**k
         labels = ("C", "D") if k == 1 else tuple(
             "{" + ",".join(self._issues[j] for j in range(k) if (s >> j) & 1) + "}" for s in sets)
+        true = None
+        if perceived and self.perceived_differs:
+            t = self.payoffs(profiles, perceived=False)
+            true = (t[:, 0].reshape(m, m), t[:, 1].reshape(m, m))
         return PairwiseGame(u[:, 0].reshape(m, m), u[:, 1].reshape(m, m), players=self._players,
-                            actions=(labels, labels))
+                            actions=(labels, labels), true_payoffs=true)
 
     # ------------------------------------------------------------------ kernels for solvers
     def gain_terms(self, *, perceived: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -53,6 +53,14 @@ class PairwiseGame(ReadOnlyState):
         Action labels of the row and column player. Default for 2×2 games:
         ``("C", "D")`` for both (action 0 cooperates); otherwise
         ``("r1", ..., "rm")`` and ``("c1", ..., "cn")``.
+    true_payoffs : pair of array_like of shape (m, n), optional
+        When ``row_payoffs``/``col_payoffs`` are *perceived* payoffs (the ones
+        decisions use, e.g. costs inflated by a perception factor, DESIGN
+        §2.1), the true payoffs ``(A, B)`` that welfare is measured with.
+        Equilibria, best responses, the class and the dynamics read the
+        (perceived) payoff matrices; :meth:`welfare`, :meth:`social_optimum`
+        and :meth:`pareto_efficient` read the true ones (:attr:`true_game`).
+        Omitted, or equal to the payoff matrices: the payoffs are the true ones.
 
     Raises
     ------
@@ -74,13 +82,20 @@ class PairwiseGame(ReadOnlyState):
     ((2, 2), (('C', 'D'), ('C', 'D')))
     >>> g.classify().name
     "prisoner's dilemma"
+
+    Perceived payoffs that decide, true payoffs that measure welfare:
+
+    >>> seen = PairwiseGame([[1, -5], [0, 0]], [[1, 0], [-5, 0]], true_payoffs=([[3, -3], [0, 0]], [[3, 0], [-3, 0]]))
+    >>> seen.is_perceived, seen.welfare().tolist(), seen.true_game.welfare().tolist()
+    (True, [[6.0, -3.0], [-3.0, 0.0]], [[6.0, -3.0], [-3.0, 0.0]])
     """
 
-    __slots__ = ("_A", "_B", "_players", "_actions", "_entries_2x2")
+    __slots__ = ("_A", "_B", "_players", "_actions", "_entries_2x2", "_true")
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, row_payoffs: ArrayLike, col_payoffs: ArrayLike, players: Sequence[str] | None = None,
-                 actions: Sequence[Sequence[str]] | None = None) -> None:
+                 actions: Sequence[Sequence[str]] | None = None, *,
+                 true_payoffs: tuple[ArrayLike, ArrayLike] | None = None) -> None:
         func = "PairwiseGame"
         A = as_float_array(row_payoffs, func=func, name="row_payoffs", ndim=2)
         B = as_float_array(col_payoffs, func=func, name="col_payoffs", ndim=2)
@@ -99,6 +114,7 @@ class PairwiseGame(ReadOnlyState):
         entries = (*A.ravel().tolist(), *B.ravel().tolist()) if A.shape == (2, 2) else None
         object.__setattr__(self, "_entries_2x2", None if entries is None else
                            (*entries, max(1.0, *map(abs, entries))))
+        object.__setattr__(self, "_true", _true_twin(self, true_payoffs, func=func))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"PairwiseGame is immutable; cannot set {name!r}")
@@ -230,9 +246,29 @@ class PairwiseGame(ReadOnlyState):
         """Largest absolute payoff, floored at 1: relative tolerances are multiplied by it."""
         return payoff_scale(self._A, self._B)
 
+    @property
+    def is_perceived(self) -> bool:
+        """True when the payoff matrices are perceived payoffs that differ from the true ones (see :attr:`true_game`)."""
+        return self._true is not None
+
+    @property
+    def true_game(self) -> PairwiseGame:
+        """The game of the true payoffs, which welfare is measured with; the game itself unless :attr:`is_perceived`.
+
+        Examples
+        --------
+        >>> from coopgame import NCityGame
+        >>> g = NCityGame(cost=4.0, synergy=[[0, 5], [5, 0]], perception=1.5).to_pairwise()
+        >>> float(g.row_payoffs[0, 0]), float(g.true_game.row_payoffs[0, 0])   # decisions see 5 − 1.5·4, welfare 5 − 4
+        (-1.0, 1.0)
+        """
+        return self if self._true is None else self._true
+
     def transpose(self) -> PairwiseGame:
         """The same game with the players' roles swapped (column player becomes row player)."""
-        return PairwiseGame(self._B.T, self._A.T, players=self._players[::-1], actions=self._actions[::-1])
+        true = None if self._true is None else (self._true._B.T, self._true._A.T)
+        return PairwiseGame(self._B.T, self._A.T, players=self._players[::-1], actions=self._actions[::-1],
+                            true_payoffs=true)
 
     # ------------------------------------------------------------------ payoffs
     def expected_payoffs(self, x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
@@ -264,8 +300,9 @@ class PairwiseGame(ReadOnlyState):
         return float(ay.max() - xv @ ay), float(xb.max() - xb @ yv)
 
     def welfare(self) -> FloatMatrix:
-        """Utilitarian welfare ``A + B`` of every pure outcome."""
-        return self._A + self._B
+        """Utilitarian welfare ``A + B`` of every pure outcome, from the true payoffs (:attr:`true_game`)."""
+        true = self.true_game
+        return true._A + true._B
 
     def social_optimum(self, *, tol: float = DEFAULT_TOL) -> list[tuple[int, int]]:
         """Pure outcomes ``(i, j)`` of maximal welfare (ties within ``tol`` × payoff scale).
@@ -277,14 +314,15 @@ class PairwiseGame(ReadOnlyState):
         """
         tol = check_tol(tol, func="PairwiseGame.social_optimum")
         w = self.welfare()
-        best = np.argwhere(w >= w.max() - tol * self.payoff_scale)
+        best = np.argwhere(w >= w.max() - tol * self.true_game.payoff_scale)
         return [(int(i), int(j)) for i, j in best]
 
     def pareto_efficient(self, *, tol: float = DEFAULT_TOL) -> np.ndarray:
         """Boolean matrix: is pure outcome ``(i, j)`` undominated among the pure outcomes?
 
         An outcome is dominated when another gives both players at least as
-        much and one of them more than ``tol`` × payoff scale more.
+        much and one of them more than ``tol`` × payoff scale more. An
+        efficiency notion: judged on the true payoffs (:attr:`true_game`).
 
         Examples
         --------
@@ -293,6 +331,8 @@ class PairwiseGame(ReadOnlyState):
         >>> PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]]).pareto_efficient().tolist()
         [[True, True], [True, False]]
         """
+        if self._true is not None:
+            return self._true.pareto_efficient(tol=tol)
         tol = check_tol(tol, func="PairwiseGame.pareto_efficient") * self.payoff_scale
         a = self._A.ravel()
         b = self._B.ravel()
@@ -365,13 +405,17 @@ class PairwiseGame(ReadOnlyState):
 
     def __repr__(self) -> str:
         m, n = self.shape
-        return f"PairwiseGame({m}x{n}, players={self._players!r})"
+        perceived = ", perceived payoffs" if self._true is not None else ""
+        return f"PairwiseGame({m}x{n}, players={self._players!r}{perceived})"
 
     def __eq__(self, other: object) -> bool:
+        """Same payoff matrices, and the same true payoffs (a perceived game differs from its true twin)."""
         if not isinstance(other, PairwiseGame):
             return NotImplemented
+        if (self._true is None) != (other._true is None):
+            return False
         return (self.shape == other.shape and np.array_equal(self._A, other._A)
-                and np.array_equal(self._B, other._B))
+                and np.array_equal(self._B, other._B) and (self._true is None or self._true == other._true))
 
 
 @dataclass(frozen=True, eq=False)
@@ -411,6 +455,24 @@ class GameClassification(Result):
                  (f"type of {self.players[1]}", self.col_type), ("regime", self.regime))
         cols = ("outcome", self.players[0], self.players[1]) if rows else ()
         return Summary(title="2x2 game classification", facts=facts, columns=cols, rows=tuple(rows))
+
+
+def _true_twin(game: PairwiseGame, true_payoffs: tuple[ArrayLike, ArrayLike] | None, *,
+               func: str) -> PairwiseGame | None:
+    """The game of the true payoffs behind perceived ones; None when there are none or they are the payoffs."""
+    if true_payoffs is None:
+        return None
+    if isinstance(true_payoffs, (str, bytes)) or len(true_payoffs) != 2:
+        raise InvalidGameError(f"{func}(): true_payoffs must be a pair (row payoffs, column payoffs); "
+                               f"got {true_payoffs!r}")
+    A = as_float_array(true_payoffs[0], func=func, name="true_payoffs[0]", ndim=2)
+    B = as_float_array(true_payoffs[1], func=func, name="true_payoffs[1]", ndim=2)
+    if A.shape != game.shape or B.shape != game.shape:
+        raise InvalidGameError(f"{func}(): true_payoffs must have the payoffs' shape {game.shape}; "
+                               f"got {A.shape} and {B.shape}")
+    if np.array_equal(A, game._A) and np.array_equal(B, game._B):
+        return None
+    return PairwiseGame(A, B, players=game._players, actions=game._actions)
 
 
 def _player_type(own: np.ndarray, tol: float) -> str:

@@ -37,11 +37,18 @@ __all__ = ["PairwiseStack", "QuadraticStack", "BATCHERS", "batch_games", "can_ba
 
 @dataclass(frozen=True, eq=False)
 class PairwiseStack:
-    """``G`` bimatrix 2×2 games: row payoffs ``A`` and column payoffs ``B``, each of shape (G, 2, 2)."""
+    """``G`` bimatrix 2×2 games: row payoffs ``A`` and column payoffs ``B``, each of shape (G, 2, 2).
+
+    ``A`` and ``B`` are the payoffs decisions use. ``true_payoffs``, the true
+    ``(A, B)`` stacks, is set only when those are perceived payoffs (as
+    :attr:`PairwiseGame.true_game`); welfare is computed from it. The
+    ``two_city`` kind has no perception factor: its payoffs are the true ones.
+    """
 
     A: np.ndarray
     B: np.ndarray
     players: tuple[str, ...]
+    true_payoffs: tuple[np.ndarray, np.ndarray] | None = None
 
     kind = "pairwise"
 

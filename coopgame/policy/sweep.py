@@ -216,8 +216,10 @@ def parameter_sweep(
     SweepResult
         Pairwise sweeps: ``regime`` (codes into ``categories["regime"]``, the
         :class:`~coopgame.games.regimes.Regime` values), ``cooperation_ess``,
-        ``n_equilibria``, ``n_pure_equilibria``, ``degenerate``,
-        ``welfare_cc``. Cooperative sweeps: ``shapley`` (one trailing axis per
+        ``n_equilibria``, ``n_pure_equilibria``, ``degenerate`` (decisions:
+        perceived payoffs where a perception factor applies), ``welfare_cc``
+        (welfare of full cooperation, true payoffs: independent of the
+        perception factor). Cooperative sweeps: ``shapley`` (one trailing axis per
         player), ``stand_alone`` (``v({i})``), ``ir_margin_min``.
 
     Raises
@@ -378,7 +380,7 @@ class _SpecPlan:
         if self.batched:
             stack = self.spec.batch_games(values)
             if stack.kind == "pairwise":
-                return pairwise_outcomes(stack.A, stack.B, tol=tol)
+                return pairwise_outcomes(stack.A, stack.B, tol=tol, true_payoffs=stack.true_payoffs)
             return quadratic_outcomes(stack.additive, stack.pairwise)
         games = [self.choice(self.spec.with_arrays(**{k: v[g] for k, v in values.items()}).build()).game
                  for g in range(columns[0].size)]
@@ -469,13 +471,25 @@ class _FormChoice:
 # ---------------------------------------------------------------------------------------------- evaluation
 def _evaluate_games(kind: str, games: list[Any], *, tol: float) -> dict[str, np.ndarray]:
     if kind == "pairwise":
+        # decisions on each game's payoffs (perceived, for an n-city game with β ≠ 1); welfare on its true payoffs
+        true = None
+        if any(g.is_perceived for g in games):
+            true = (np.stack([g.true_game.row_payoffs for g in games]),
+                    np.stack([g.true_game.col_payoffs for g in games]))
         return pairwise_outcomes(np.stack([g.row_payoffs for g in games]), np.stack([g.col_payoffs for g in games]),
-                                 tol=tol)
+                                 tol=tol, true_payoffs=true)
     return cooperative_outcomes(games)
 
 
-def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_TOL) -> dict[str, np.ndarray]:
+def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_TOL,
+                      true_payoffs: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Outcomes of a stack of 2×2 cooperation games (action 0 = cooperate), from the solvers.
+
+    ``A`` and ``B`` are the payoffs decisions use; when they are perceived
+    payoffs (an n-city game with perception β ≠ 1, DESIGN §2.1),
+    ``true_payoffs`` gives the true ``(A, B)`` stacks, which ``welfare_cc``
+    is computed from (so it does not depend on β). Omitted: ``A`` and ``B``
+    are the true payoffs.
 
     Equilibria come from :func:`coopgame.batch_equilibria_2x2`; the regime
     and whether full cooperation is an ESS (a strict equilibrium: a stable
@@ -488,7 +502,8 @@ def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_
     -------
     dict of str -> ndarray, shape (G,)
         ``regime`` (int8 codes into :data:`REGIME_NAMES`), ``cooperation_ess``,
-        ``n_equilibria``, ``n_pure_equilibria``, ``degenerate``, ``welfare_cc``.
+        ``n_equilibria``, ``n_pure_equilibria``, ``degenerate`` (all from the
+        decision payoffs), ``welfare_cc`` (true welfare of full cooperation).
 
     Examples
     --------
@@ -502,9 +517,13 @@ def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_
 
     eq = batch_equilibria_2x2(A, B, tol=tol)
     stable, degenerate = stable_profiles_2x2(A, B, tol=tol)
+    true_A, true_B = (A, B) if true_payoffs is None else (np.asarray(t, dtype=float) for t in true_payoffs)
+    if true_A.shape != np.shape(A) or true_B.shape != np.shape(B):
+        raise InvalidParameterError(f"pairwise_outcomes(): true_payoffs must have the payoffs' shape {np.shape(A)}; "
+                                    f"got {true_A.shape} and {true_B.shape}")
     return {"regime": regime_codes(stable, degenerate), "cooperation_ess": stable[:, 0],
             "n_equilibria": eq.counts, "n_pure_equilibria": eq.flags[:, :4].sum(axis=1),
-            "degenerate": eq.degenerate, "welfare_cc": A[:, 0, 0] + B[:, 0, 0]}
+            "degenerate": eq.degenerate, "welfare_cc": true_A[:, 0, 0] + true_B[:, 0, 0]}
 
 
 def quadratic_outcomes(additive: np.ndarray, pairwise: np.ndarray) -> dict[str, np.ndarray]:

@@ -165,7 +165,7 @@ def _pairwise_forms(spec):
     if built.ncity is not None:
         if built.ncity.n_layers > 1:
             return [(k, built.ncity.layer(k).to_pairwise()) for k in range(built.ncity.n_layers)]
-        return [(None, built.ncity.to_pairwise())]
+        return [(None, built.ncity.to_pairwise())]  # perceived payoffs, carrying the true ones for welfare
     return [(None, built.pairwise)]
 
 
@@ -181,7 +181,9 @@ def _assert_pairwise_outputs_equal_the_solvers(res, game):
     assert out["n_pure_equilibria"] == sum(1 for x, y in nash if x.max() == 1.0 and y.max() == 1.0)
     assert out["degenerate"] == batch.degenerate[0]
     assert out["cooperation_ess"] == ((1, 1) in evo.ess)
-    assert out["welfare_cc"] == game.welfare()[0, 0]
+    # welfare from the true payoffs (DESIGN §2.1), whatever payoffs the decisions above read
+    true = game.true_game
+    assert out["welfare_cc"] == game.welfare()[0, 0] == true.row_payoffs[0, 0] + true.col_payoffs[0, 0]
 
 
 def _assert_cooperative_outputs_equal_the_solvers(res, game):
