@@ -44,14 +44,17 @@ def result_section(obj: Any, *, key: str) -> list[Section]:
 
 
 # ---------------------------------------------------------------------------------------------- pairwise
-def pairwise_sections(game: Any, *, label: str, skipped: list[str], initial: Any = None) -> list[Section]:
+def pairwise_sections(game: Any, *, label: str, skipped: list[str], initial: Any = None,
+                      notes: tuple[str, ...] = ()) -> list[Section]:
     """Payoff table and class, every Nash equilibrium, and the replicator dynamics of a 2×2 game.
 
     The concepts are the registry's for :class:`~coopgame.PairwiseGame`: classification (2×2),
-    equilibria, and the dynamics concepts (rest points, regime, basins; 2×2).
+    equilibria, and the dynamics concepts (rest points, regime, basins; 2×2). A game of perceived
+    payoffs (:attr:`~coopgame.PairwiseGame.is_perceived`) shows them labelled "perceived" beside the
+    true ones its welfare column is computed from. ``notes`` are added to the payoff table's notes.
     """
     concepts = plan(game)
-    out = [_payoff_section(game, label, classify="classification" in concepts)]
+    out = [_payoff_section(game, label, classify="classification" in concepts, notes=notes)]
     for concept in concepts.role("equilibria"):
         res, dt = _timed(concept.solver, game)
         out.append(Section(key="equilibria", summary=res.summary(), data=res.to_dict(), elapsed=dt))
@@ -61,23 +64,53 @@ def pairwise_sections(game: Any, *, label: str, skipped: list[str], initial: Any
     return out
 
 
-def _payoff_section(game: Any, label: str, *, classify: bool = False) -> Section:
+def _payoff_section(game: Any, label: str, *, classify: bool = False, notes: tuple[str, ...] = ()) -> Section:
+    """The payoff table. Welfare is always the sum of the true payoffs (DESIGN §2.1); a game of perceived
+    payoffs shows those, labelled "perceived", beside the true ones (decisions read the perceived)."""
     A, B = game.row_payoffs, game.col_payoffs
+    true = game.true_game
+    TA, TB = true.row_payoffs, true.col_payoffs
+    W = game.welfare()  # the true payoffs' sum
     acts = game.actions
-    rows = tuple((f"({acts[0][i]}, {acts[1][j]})", format_number(A[i, j]), format_number(B[i, j]),
-                  format_number(A[i, j] + B[i, j]))
-                 for i in range(A.shape[0]) for j in range(A.shape[1]))
-    facts = [("players", f"{game.players[0]} (row), {game.players[1]} (column)")]
-    data: dict[str, Any] = {"row_payoffs": A, "col_payoffs": B, "players": game.players}
+    p1, p2 = game.players
+    perceived = bool(game.is_perceived)
+    cells = range(A.shape[0]), range(A.shape[1])
+    if perceived:
+        columns = ("profile (row, column)", f"{p1} perceived", f"{p2} perceived", f"{p1} true", f"{p2} true",
+                   "welfare (true)")
+        rows = tuple((f"({acts[0][i]}, {acts[1][j]})", format_number(A[i, j]), format_number(B[i, j]),
+                      format_number(TA[i, j]), format_number(TB[i, j]), format_number(W[i, j]))
+                     for i in cells[0] for j in cells[1])
+    else:
+        columns = ("profile (row, column)", p1, p2, "welfare")
+        rows = tuple((f"({acts[0][i]}, {acts[1][j]})", format_number(A[i, j]), format_number(B[i, j]),
+                      format_number(W[i, j]))
+                     for i in cells[0] for j in cells[1])
+    facts = [("players", f"{p1} (row), {p2} (column)")]
+    data: dict[str, Any] = {"row_payoffs": A, "col_payoffs": B, "players": game.players, "welfare": W,
+                            "payoffs": "perceived" if perceived else "true"}
+    if perceived:
+        data.update(true_row_payoffs=TA, true_col_payoffs=TB)
     if classify:
         cls = CONCEPTS["classification"].solver(game)
-        facts += [("game class", cls.name), ("regime (pure best responses)", cls.regime)]
+        on = " (perceived payoffs)" if perceived else ""
+        facts += [(f"game class{on}", cls.name), (f"regime (strict pure equilibria{', perceived' if perceived else ''})",
+                                                   cls.regime)]
         data["classification"] = cls.to_dict()
+        if perceived:  # what the perception factor changes: the game the cities would play on true payoffs
+            true_cls = CONCEPTS["classification"].solver(true)
+            facts.append(("with true payoffs it would be", f"{true_cls.name}, {true_cls.regime}"))
+            data["true_classification"] = true_cls.to_dict()
     best = game.social_optimum()
-    facts.append(("welfare optimum", ", ".join(f"({acts[0][i]}, {acts[1][j]})" for i, j in best)))
+    facts.append(("welfare optimum (true payoffs)" if perceived else "welfare optimum",
+                  ", ".join(f"({acts[0][i]}, {acts[1][j]})" for i, j in best)))
+    all_notes = [_cooperative_actions_note(acts)] if game.shape == (2, 2) else []
+    if perceived:
+        all_notes.append("Perceived payoffs drive decisions: the game class, the equilibria and the dynamics are "
+                         "computed from them. Welfare is the sum of the true payoffs.")
+    all_notes += notes
     summary = Summary(title=_title("The game: payoffs of each profile", label), facts=tuple(facts),
-                      columns=("profile (row, column)", game.players[0], game.players[1], "welfare"), rows=rows,
-                      notes=(_cooperative_actions_note(acts),) if game.shape == (2, 2) else ())
+                      columns=columns, rows=rows, notes=tuple(all_notes))
     return Section(key="game", summary=summary, data=data)
 
 
@@ -138,6 +171,8 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
     notes = ["x and y are the shares of each city's departments that cooperate.",
              "An interior rest point of a 2x2 replicator system has trace 0: it is a saddle or a centre, "
              "never asymptotically stable."]
+    if game.is_perceived:
+        notes.append("The dynamics run on the perceived payoffs (the ones decisions use), not the true ones.")
     summary = Summary(title=_title("Evolutionary dynamics (two-population replicator)", label), facts=facts,
                       columns=("rest point (x, y)", "type", "det J", "tr J"), rows=rows, notes=tuple(notes))
     rest = [(x, y, lab) for x, y, lab, _, _ in points]
@@ -169,9 +204,10 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
             if all(isinstance(form, PairwiseGame) for _, form in forms):
                 starts = None if initial is None or np.size(initial) != 2 * len(forms) else \
                     np.asarray(initial, dtype=float).reshape(len(forms), 2)
+                note = _perception_note(game)
                 for k, (form_label, form) in enumerate(forms):
                     out += pairwise_sections(form, label=form_label or label, skipped=skipped,
-                                             initial=None if starts is None else starts[k])
+                                             initial=None if starts is None else starts[k], notes=note)
             else:
                 ctx = dict(context)
                 ctx.setdefault("status_quo", np.asarray(game.status_quo(), dtype=float))
@@ -191,6 +227,18 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
     return out
 
 
+def _perception_note(game: Any) -> tuple[str, ...]:
+    """What the n-city game's perception factor does to its payoff tables (DESIGN §2.1)."""
+    beta = np.unique(np.asarray(game.perception, dtype=float))
+    text = format_number(float(beta[0])) if beta.size == 1 else \
+        f"{format_number(float(beta.min()))} to {format_number(float(beta.max()))}"
+    if not game.perceived_differs:
+        return ("Perception factor 1: the perceived payoffs that drive decisions and the true payoffs that welfare "
+                "uses coincide; one set is shown.",)
+    return (f"Perceived payoff: the city's cost and its own siphon losses weighted by the perception factor "
+            f"β = {text}; the true payoff counts them once.",)
+
+
 def _ncity_equilibria(game: Any, label: str, skipped: list[str], finder: Callable[..., Any]) -> Section:
     """The pure equilibria, or the welfare optimum alone when the solver refuses the game (its size)."""
     start = time.perf_counter()
@@ -207,7 +255,7 @@ def _ncity_equilibria(game: Any, label: str, skipped: list[str], finder: Callabl
     masks = np.atleast_1d(opt)
     who = [", ".join(member_labels(m, game.players)) or "none" for m in masks]
     summary = Summary(title=_title("Welfare optimum of the n-city game", label),
-                      facts=(("cities", str(n)), ("welfare at the optimum", format_number(best)),
+                      facts=(("cities", str(n)), ("welfare at the optimum (true payoffs)", format_number(best)),
                              ("cooperating at the optimum", "; ".join(who))))
     return Section(key="welfare", summary=summary, data={"optimum_masks": masks, "welfare": best}, elapsed=dt)
 
