@@ -43,7 +43,7 @@ from coopgame.errors import InvalidParameterError
 from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame
 from coopgame.policy.fund import fund_analysis
 from coopgame.policy.outside import outside_options
-from coopgame.policy.transfers import has_alpha_game, self_enforcing_transfers
+from coopgame.policy.transfers import has_alpha_game, needs_reference, self_enforcing_transfers
 from coopgame.results import Result, Summary
 from coopgame.stability import core, least_core, nucleolus
 
@@ -503,11 +503,12 @@ _LP = max_players(LP_MAX_PLAYERS, label="core, least core and nucleolus",
                   why="LP sizes grow as 2^n; call coopgame.nucleolus(game) directly to try")
 _PHASE = two_by_two(label="replicator phase portrait", what="drawn")
 _CITIES = more_than_two_cities(label="pure equilibria and price of anarchy")
-_ALPHA = Limit(lambda game: has_alpha_game(game) and game.n_players <= LP_MAX_PLAYERS,
-               lambda game: (f"n = {game.n_players} > {LP_MAX_PLAYERS} players (the reference rule and the core test "
-                             "need the dense alpha game; call coopgame.self_enforcing_transfers(game) directly)")
+_ALPHA = Limit(lambda game: has_alpha_game(game) and (game.n_players <= LP_MAX_PLAYERS or not needs_reference(game)),
+               lambda game: (f"n = {game.n_players} > {LP_MAX_PLAYERS} players and the cities gain together (the "
+                             "reference rule needs the dense alpha game; call coopgame.self_enforcing_transfers(game, "
+                             "tu=...) directly)")
                if has_alpha_game(game) else "needs NCityGame.tu_game(convention='alpha'); pass tu= directly",
-               text=f"n <= {LP_MAX_PLAYERS}")
+               text=f"n <= {LP_MAX_PLAYERS}, or transfers unique")
 
 for _game_type in (*_TU, PairwiseGame, NCityGame, Result):
     game_forms.register(_game_type, _itself)

@@ -41,7 +41,7 @@ from scipy.optimize import linprog
 from coopgame._bitmask import membership_matrix
 from coopgame._typing import FloatVector
 from coopgame._validation import as_readonly, check_tol
-from coopgame.errors import InvalidGameError, InvalidParameterError, SolverError
+from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError, SolverError
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
@@ -53,7 +53,7 @@ from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL
 
 __all__ = ["SelfEnforcingTransfers", "self_enforcing_transfers", "project_capped_simplex", "package_bounds",
-           "has_alpha_game", "CORE_MAX_PLAYERS"]
+           "has_alpha_game", "needs_reference", "CORE_MAX_PLAYERS"]
 
 CORE_MAX_PLAYERS = 20
 """Largest game whose core test (an LP over all ``2**n − 2`` coalitions) is run."""
@@ -91,8 +91,10 @@ class SelfEnforcingTransfers(Result):
         from protecting on some set of issues, with the others cooperating).
     reference : str
         The reference rule's label.
-    reference_transfers : ndarray, shape (n,)
-        ``r_i`` = reference allocation − true status quo.
+    reference_transfers : ndarray, shape (n,), or None
+        ``r_i`` = reference allocation − true status quo. None when it was not
+        needed and not computed: more than :data:`CORE_MAX_PLAYERS` cities and
+        the cheapest transfers unique (``Σ L_i >= 0``, in total and per issue).
     status_quo : ndarray, shape (n,)
         True ``u_i(1_N)``.
     transfers_by_issue, lower_bounds_by_issue, margins_by_issue : ndarray, shape (K, n)
@@ -124,7 +126,7 @@ class SelfEnforcingTransfers(Result):
     issues: tuple[str, ...]
     lower_bounds: FloatVector
     reference: str
-    reference_transfers: FloatVector
+    reference_transfers: FloatVector | None
     status_quo: FloatVector
     transfers_by_issue: np.ndarray
     lower_bounds_by_issue: np.ndarray
@@ -186,7 +188,8 @@ class SelfEnforcingTransfers(Result):
         cols = ("city", "status quo (true)", "least transfer (perceived)", "reference transfer", "transfer",
                 "allocation (true)", "margin (perceived)")
         rows = tuple((p, format_number(self.status_quo[i]), format_number(self.lower_bounds[i]),
-                      format_number(self.reference_transfers[i]), format_number(self.transfers[i]),
+                      format_number(None if self.reference_transfers is None else self.reference_transfers[i]),
+                      format_number(self.transfers[i]),
                       format_number(self.allocation[i]), format_number(self.margins[i]))
                      for i, p in enumerate(self.players))
         notes = ("Transfers are received (negative: paid) and add up to the central subsidy.",
@@ -234,6 +237,12 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
     InvalidParameterError
         On a bad ``subsidy_cap``, ``tol`` or ``tu`` (wrong type or number of
         players), or when no cooperative game is at hand (pass ``tu=``).
+    GameTooLargeError
+        Without ``tu=``, for more than :data:`CORE_MAX_PLAYERS` cities when the
+        reference is needed (the cities gain together, ``Σ L_i < 0``, in total
+        or on some issue): it needs the dense alpha game; raised before building it.
+        When the cheapest transfers are unique no cooperative game is built, the
+        core test is left out and ``reference_transfers`` is None.
     UnknownMethodError
         When ``reference`` names no rule.
 
@@ -270,18 +279,27 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
     z_star = max(0.0, float(lower.sum()))
     z_k = np.maximum(0.0, d.sum(axis=1))
     # cooperative game(s) and reference transfers
-    coop, per_layer, source = _cooperative_games(game, tu, n)
-    dense = _dense(coop, n)
-    ref = _rule_allocation(rule, coop if dense is None else dense, sq) - sq
-    if per_layer is not None:
-        ref_k = np.stack([_rule_allocation(rule, _dense_or_itself(g, n), sq_k[j]) - sq_k[j]
-                          for j, g in enumerate(per_layer)])
-        per_issue_reference = "the rule on each issue's cooperative game"
+    if tu is None and isinstance(game, NCityGame) and n > CORE_MAX_PLAYERS and _unique(lower, d):
+        # every city sits on its bound (the centre pays all the free-riding gains): no reference to consult,
+        # and no dense game to build
+        if not has_alpha_game(game):
+            raise InvalidParameterError(f"{_FUNC}(): no cooperative game at hand: NCityGame.tu_game() has no "
+                                        "convention='alpha' here; pass tu= (the alpha game, DESIGN §2.1)")
+        dense, ref, t, t_k = None, None, lower.copy(), np.array(d, dtype=float)
+        source = per_issue_reference = "none needed (the cheapest transfers are unique)"
     else:
-        ref_k = np.repeat(ref[None, :] / k, k, axis=0)
-        per_issue_reference = "the package reference split equally over issues"
-    t = project_capped_simplex(ref, lower, z_star)
-    t_k = project_capped_simplex(ref_k, d, z_k)
+        coop, per_layer, source = _cooperative_games(game, tu, n)
+        dense = _dense(coop, n)
+        ref = _rule_allocation(rule, coop if dense is None else dense, sq) - sq
+        if per_layer is not None:
+            ref_k = np.stack([_rule_allocation(rule, _dense_or_itself(g, n), sq_k[j]) - sq_k[j]
+                              for j, g in enumerate(per_layer)])
+            per_issue_reference = "the rule on each issue's cooperative game"
+        else:
+            ref_k = np.repeat(ref[None, :] / k, k, axis=0)
+            per_issue_reference = "the package reference split equally over issues"
+        t = project_capped_simplex(ref, lower, z_star)
+        t_k = project_capped_simplex(ref_k, d, z_k)
     feasible = cap is None or z_star <= cap + atol
     shortfall = 0.0 if cap is None else max(0.0, z_star - cap)
     alloc = sq + t
@@ -292,7 +310,7 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
     return SelfEnforcingTransfers(
         transfers=ro(t), allocation=ro(alloc), subsidy=z_star, in_core=core_info[0], margins=ro(_clean(t - lower, atol)),
         feasible=bool(feasible), players=oo.players, issues=oo.issues, lower_bounds=ro(lower),
-        reference=rule.label, reference_transfers=ro(ref), status_quo=sq, transfers_by_issue=ro(t_k),
+        reference=rule.label, reference_transfers=None if ref is None else ro(ref), status_quo=sq, transfers_by_issue=ro(t_k),
         lower_bounds_by_issue=ro(np.array(d)), margins_by_issue=ro(_clean(t_k - d, atol)), subsidy_by_issue=ro(z_k),
         subsidy_cap=cap, shortfall=shortfall, allocation_in_core=core_info[1], core_subsidy=core_info[2],
         core_transfers=None if core_info[3] is None else ro(core_info[3]), max_core_excess=core_info[4],
@@ -355,6 +373,21 @@ def project_capped_simplex(r: np.ndarray, lower: np.ndarray, total: np.ndarray |
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+def needs_reference(game: NCityGame | PairwiseGame) -> bool:
+    """False when the cheapest self-enforcing transfers are unique, in total and per issue (``Σ_i L_i >= 0``).
+
+    Then the centre pays every city exactly its free-riding gain and no
+    reference rule (nor any cooperative game) is consulted.
+    """
+    oo = outside_options(game)
+    d = oo.by_issue["perceived_free_ride"] - oo.by_issue["perceived_status_quo"]
+    return not _unique(package_bounds(d), d)
+
+
+def _unique(lower: np.ndarray, d: np.ndarray) -> bool:
+    return bool(lower.sum() >= 0 and np.all(d.sum(axis=1) >= 0))
+
+
 def _clean(margins: np.ndarray, atol: float) -> np.ndarray:
     """Margins within ``atol`` of zero are zero (a binding bound, up to rounding)."""
     return np.where(np.abs(margins) <= atol, 0.0, margins)
@@ -400,6 +433,10 @@ def _cooperative_games(game: Any, tu: Any, n: int) -> tuple[Any, list[Any] | Non
     if not has_alpha_game(game):
         raise InvalidParameterError(f"{_FUNC}(): no cooperative game at hand: NCityGame.tu_game() has no "
                                     "convention='alpha' here; pass tu= (the alpha game, DESIGN §2.1)")
+    if n > CORE_MAX_PLAYERS:
+        raise GameTooLargeError(f"{_FUNC}(): n = {n} > {CORE_MAX_PLAYERS} cities and the cities gain together, so "
+                                "the reference rule must choose among the cheapest transfers; it needs the dense "
+                                "alpha game (2**n worths): pass tu= (a structured or dense cooperative game)")
     coop = game.tu_game(convention="alpha")
     per_layer = None if game.n_layers == 1 else [game.layer(j).tu_game(convention="alpha")
                                                  for j in range(game.n_layers)]

@@ -20,8 +20,8 @@ from scipy.optimize import linprog, minimize
 
 import coopgame
 from coopgame import NCityGame, PairwiseGame, TUGame
-from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMethodError
-from coopgame.policy.transfers import has_alpha_game, package_bounds, project_capped_simplex
+from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError, UnknownMethodError
+from coopgame.policy.transfers import has_alpha_game, needs_reference, package_bounds, project_capped_simplex
 from coopgame.results import REPR_MAX
 
 from .test_outside_options import random_game
@@ -338,6 +338,28 @@ def test_bad_input_is_a_typed_error_naming_the_argument():
         coopgame.self_enforcing_transfers(pd, tu=np.zeros(4))
     with pytest.raises(InvalidGameError, match="game must be"):
         coopgame.self_enforcing_transfers(TUGame([0, 1, 1, 3]))
+
+
+def test_more_than_twenty_cities_without_tu():
+    # cooperating costs 1 and earns 0.1 per partner (2 in all): the cities gain together, the reference must choose
+    big = NCityGame(cost=1.0, synergy=0.1 * (1 - np.eye(21)))
+    if not has_alpha_game(big):
+        pytest.skip("NCityGame.tu_game(convention='alpha') is not available")
+    assert needs_reference(big)
+    with pytest.raises(GameTooLargeError, match="pass tu="):
+        coopgame.self_enforcing_transfers(big)
+    # cooperating costs 3 and earns 2: each city needs 1, the centre pays 21, the transfers are unique
+    costly = NCityGame(cost=3.0, synergy=0.1 * (1 - np.eye(21)))
+    assert not needs_reference(costly)
+    res = coopgame.self_enforcing_transfers(costly)
+    np.testing.assert_allclose(res.transfers, 1.0)
+    assert res.subsidy == pytest.approx(21.0) and res.reference_transfers is None and res.in_core is None
+    json.dumps(res.to_dict())
+    assert str(res)
+    # with a cooperative game given, it runs (the core test is left out: in_core is None)
+    res = coopgame.self_enforcing_transfers(big, tu=coopgame.StructuredGame(np.zeros(21), np.zeros((21, 21))))
+    assert res.in_core is None and res.core_subsidy is None
+    assert res.transfers.sum() == pytest.approx(res.subsidy)
 
 
 def test_result_family_and_the_built_in_city_groups():
