@@ -126,8 +126,9 @@ def outside_options(game: NCityGame | PairwiseGame) -> OutsideOptions:
     game : NCityGame or PairwiseGame
         An n-city game (any number of issue layers, n <= 62), or a 2×2
         bimatrix game in the cooperation convention (action 0 = cooperate).
-        A bimatrix carries one set of payoffs: it is reported as both true and
-        perceived (``NCityGame.to_pairwise()`` gives perceived payoffs by default).
+        A bimatrix's payoffs are the perceived ones and its ``true_game`` the
+        true ones (the same game unless it carries a true twin, as
+        ``NCityGame.to_pairwise()`` gives when a perception factor matters).
 
     Returns
     -------
@@ -155,7 +156,9 @@ def outside_options(game: NCityGame | PairwiseGame) -> OutsideOptions:
         perc = _ncity_options(game, perceived=True, func=func)
         players, issues, scale = game.players, game.issues, game.payoff_scale
     elif isinstance(game, PairwiseGame):
-        true = perc = _pairwise_options(game, func=func)
+        perc = _pairwise_options(game, func=func)
+        true_game = getattr(game, "true_game", game)  # a perceived bimatrix carries its true twin
+        true = perc if true_game is game else _pairwise_options(true_game, func=func)
         players, issues, scale = game.players, ("1",), game.payoff_scale
     else:
         raise InvalidGameError(f"{func}(): game must be an NCityGame or a 2x2 PairwiseGame; "

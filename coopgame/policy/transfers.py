@@ -427,7 +427,8 @@ def _cooperative_games(game: Any, tu: Any, n: int) -> tuple[Any, list[Any] | Non
         return tu, per_layer, "given (tu=)"
     if isinstance(game, PairwiseGame):
         oo = outside_options(game)
-        w = game.row_payoffs + game.col_payoffs
+        true_game = getattr(game, "true_game", game)  # the cooperative game is in true payoffs
+        w = true_game.row_payoffs + true_game.col_payoffs
         v = [0.0, float(oo.stand_alone[0]), float(oo.stand_alone[1]), float(w.max())]
         return TUGame(v, players=game.players), None, "alpha (two players: stand-alone, best welfare)"
     if not has_alpha_game(game):

@@ -111,11 +111,17 @@ def test_a_two_by_two_pairwise_game_in_the_cooperation_convention():
     direct = coopgame.outside_options(two)
     for a, b in zip(via_pairwise.perceived, direct.perceived):
         np.testing.assert_allclose(a, b, atol=1e-12)
-    # a bimatrix has one set of payoffs: reported as both
-    for a, b in zip(via_pairwise.true, via_pairwise.perceived):
-        np.testing.assert_array_equal(a, b)
+    if getattr(two.to_pairwise(), "is_perceived", False):  # the bimatrix carries its true twin
+        for a, b in zip(via_pairwise.true, direct.true):
+            np.testing.assert_allclose(a, b, atol=1e-12)
+    # a bimatrix of true payoffs: the same either way
+    true_only = coopgame.outside_options(two.to_pairwise(perceived=False))
+    for a, b in zip(true_only.true, direct.true):
+        np.testing.assert_allclose(a, b, atol=1e-12)
     pd = PairwiseGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
     oo = coopgame.outside_options(pd)
+    for a, b in zip(oo.true, oo.perceived):  # one set of payoffs: reported as both
+        np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(oo.status_quo, [3, 3])
     np.testing.assert_array_equal(oo.free_ride, [5, 5])
     np.testing.assert_array_equal(oo.stand_alone, [1, 1])  # max(sucker 0, mutual protection 1)

@@ -255,6 +255,18 @@ def test_two_cities_agree_with_the_design_inverses(seed):
         assert res.lower_bounds[i] == pytest.approx(want, abs=1e-9)
 
 
+def test_a_two_city_game_directly_and_as_its_bimatrix_agree():
+    two = NCityGame(cost=[4.0, 2.0], reward=1.0, synergy=[[0, 5], [3, 0]], spillover=[[0, 1], [0, 0]],
+                    perception=[1.5, 1.0], players=["A", "B"])
+    if not has_alpha_game(two) or not getattr(two.to_pairwise(), "is_perceived", False):
+        pytest.skip("needs the alpha game and bimatrices carrying their true payoffs")
+    a = coopgame.self_enforcing_transfers(two)
+    b = coopgame.self_enforcing_transfers(two.to_pairwise())
+    for name in ("transfers", "allocation", "lower_bounds", "reference_transfers", "status_quo"):
+        np.testing.assert_allclose(getattr(b, name), getattr(a, name), atol=1e-12)
+    assert (a.subsidy, a.in_core) == pytest.approx((b.subsidy, b.in_core))
+
+
 # ---------------------------------------------------------------------------------------------- properties
 @pytest.mark.parametrize("seed", range(10))
 def test_transfers_sum_to_the_subsidy_and_margins_are_non_negative(seed):
