@@ -327,7 +327,9 @@ def plan(game: Any, *, role: str | None = None) -> Plan:
 def pairwise_forms(game: NCityGame) -> tuple[tuple[str, PairwiseGame], ...]:
     """A two-city game's bimatrix games, ``(label, game)``: one per issue layer (layers do not interact).
 
-    The label is ``""`` for a single-issue game, else ``"issue: <name>"``.
+    The label is ``""`` for a single-issue game, else ``"issue: <name>"``. Each form holds the
+    perceived payoffs that drive decisions (equilibria, class, dynamics) and carries the true ones
+    (:attr:`PairwiseGame.true_game`) that its welfare is computed from (DESIGN §2.1).
     """
     if game.n_layers == 1:
         return (("", game.to_pairwise()),)

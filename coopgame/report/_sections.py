@@ -211,6 +211,9 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
             else:
                 ctx = dict(context)
                 ctx.setdefault("status_quo", np.asarray(game.status_quo(), dtype=float))
+                if game.perceived_differs:  # DESIGN §2.1: worths are welfare, so true payoffs
+                    ctx["payoff_notes"] = ("Coalition worths v(S) and the status quo are true payoffs; the "
+                                           "perception factor enters decisions only, not these numbers.",)
                 for form_label, form in forms:
                     out += cooperative_sections(form, label=form_label or label, skipped=skipped, context=ctx,
                                                 progress=False)
@@ -370,6 +373,7 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
              "Payoffs: each city's share of the grand coalition's worth v(N)."]
     if "banzhaf" in allocs:
         notes.append("The Banzhaf value is not efficient: its entries need not add up to v(N).")
+    notes += context.get("payoff_notes", ())
     unit = context.get("unit")
     if unit:
         notes.append(f"Unit: {unit}.")

@@ -39,6 +39,9 @@ def test_chengdu_chongqing_payoff_table_shows_perceived_and_true_welfare():
     eq = analysis.section("equilibria").summary
     assert "perceived Chengdu" in eq.columns and "true Chengdu" in eq.columns
     assert any("perceived" in n for n in analysis.section("dynamics").summary.notes)
+    # the cooperative game is welfare: true payoffs, and it says so
+    alloc = analysis.section("allocations").summary
+    assert any("true payoffs" in n for n in alloc.notes)
 
 
 def test_chengdu_chongqing_html_and_json_label_perceived_payoffs():
