@@ -192,7 +192,9 @@ def parameter_sweep(
     model : ModelSpec or callable
         An object from :func:`coopgame.load_model` (validated once; a grid
         name ``cost[1]`` sets one element of a per-city parameter — ``synergy[0,1]``
-        one entry of a matrix —, a plain ``cost`` sets all of them), or a
+        one entry of a matrix, ``reward[0,1]`` city 1 on issue 0: one index
+        per axis —, a plain ``cost`` sets all of them; two axes may not set the
+        same element), or a
         function ``f(**parameters) -> game``. The game swept is the model's
         2×2 pairwise game (two cities; one issue layer at a time), else its
         cooperative game (:class:`~coopgame.TUGame` or
@@ -320,14 +322,25 @@ def _parse_key(spec: Any, key: str, *, func: str) -> tuple[str, int | None]:
         if not rest.endswith("]"):
             raise ValueError
         index = tuple(int(i) for i in rest[:-1].split(","))
-        flat = int(np.ravel_multi_index(index, shape)) if len(index) == len(shape) else None
-        if flat is None and len(index) == 1 and 0 <= index[0] < max(int(np.prod(shape)), 0):
-            flat = index[0]
-        if flat is None:
+        if len(index) != len(shape):  # one index per axis: "reward[1]" on a (layers, cities) array would be ambiguous
             raise ValueError
+        flat = int(np.ravel_multi_index(index, shape))
     except ValueError:
-        raise InvalidParameterError(f"{func}(): {key!r} does not index parameter {name!r} of shape {shape}") from None
+        raise InvalidParameterError(f"{func}(): {key!r} does not index parameter {name!r} of shape {shape}: give "
+                                    f"{len(shape)} index(es) within the shape, or the plain name to set every "
+                                    "element") from None
     return name, flat
+
+
+def _refuse_overlaps(keys: Sequence[tuple[str, int | None]], labels: Sequence[str], *, func: str) -> None:
+    """Two grid axes may not set the same element: one would silently overwrite the other."""
+    seen: dict[tuple[str, int | None], str] = {}
+    for (name, index), label in zip(keys, labels):
+        clashes = [other for (n, i), other in seen.items() if n == name and (i is None or index is None or i == index)]
+        if clashes:
+            raise InvalidParameterError(f"{func}(): grid axes {clashes[0]!r} and {label!r} both set parameter "
+                                        f"{name!r}; sweep each element on one axis only")
+        seen[(name, index)] = label
 
 
 # ---------------------------------------------------------------------------------------------- plans
@@ -339,6 +352,7 @@ class _SpecPlan:
         self.spec = spec
         self.issue = issue
         self.keys = [_parse_key(spec, key, func=func) for key in axes]
+        _refuse_overlaps(self.keys, list(axes), func=func)
         # Check every swept value once, vectorised: one stack per axis, the other parameters at the model's values.
         for (name, index), values in zip(self.keys, axes.values()):
             spec.check_values(name, self._stack(name, [(index, values)], values.size), func=func)

@@ -16,8 +16,6 @@ from coopgame.games.regimes import Regime
 from coopgame.models.kinds import KINDS
 from coopgame.policy.sweep import REGIME_NAMES, parameter_sweep, parse_grid_spec
 
-OUTCOMES = REGIME_NAMES
-
 payoff = st.integers(-3, 3).map(float)  # small integers: many ties, the hard case for strictness
 
 
@@ -38,7 +36,7 @@ def test_bm1_ess_condition_over_a_grid():
 
 def test_bm1_worked_check_regimes():
     res = parameter_sweep(_bm1, {"reward": [0, 1, 2, 3], "penalty": [0, 1, 1.5, 3]})
-    outcome = lambda i, j: OUTCOMES[res.outputs["regime"][i, j]]  # noqa: E731
+    outcome = lambda i, j: REGIME_NAMES[res.outputs["regime"][i, j]]  # noqa: E731
     assert outcome(0, 0) == "defection dominant" and outcome(1, 1) == "defection dominant"
     assert outcome(2, 2) == "bistable"
     assert outcome(3, 3) == "cooperation dominant"
@@ -150,7 +148,7 @@ def _one_point_grid(spec):
     """A one-point grid on the model's first kind parameter, set to its own value."""
     name = next(n for n in spec.parameters if n in KINDS[spec.kind].params)
     value = spec[name]
-    key = name if value.ndim == 0 else f"{name}[0]"
+    key = name if value.ndim == 0 else f"{name}[{','.join('0' * value.ndim)}]"
     return {key: [float(value.reshape(-1)[0])]}
 
 
@@ -239,7 +237,7 @@ def _per_point(spec):
             name, _, index = key.partition("[")
             arr = np.array(values.get(name, spec[name]), dtype=float)
             if index:
-                arr.reshape(-1)[int(index.rstrip("]"))] = v
+                arr[tuple(int(i) for i in index.rstrip("]").split(","))] = v
             else:
                 arr[...] = v
             values[name] = arr
