@@ -4,8 +4,22 @@ The status quo is each city's payoff with everyone cooperating and no
 transfers (DESIGN §2.1); it adds up to ``v(N)``. A cooperation fund moves
 each city from there to the allocation a sharing rule prescribes. For every
 rule this module reports the allocation, each city's net transfer into (+)
-or out of (-) the fund, individual rationality, the largest core violation,
-the gap to the Shapley value, and who pays whom.
+or out of (-) the fund, whether every city gets at least its stand-alone
+payoff, the largest core violation, the gap to the Shapley value, and who
+pays whom.
+
+Given the outside options of an n-city game (``outside=``, DESIGN §2.1 and
+§2.3) it also reports, per rule and city, the margin against stand-alone and
+against free-riding (true payoffs: fairness), whether the rule makes full
+cooperation **self-enforcing** (every city's perceived payoff under the rule,
+``ũ_i(1_N) + t_i`` with ``t_i = x_i − u_i(1_N)``, at least its best perceived
+deviation — free-riding, or with issue layers dropping any set of issues: the
+bounds ``L_i`` of :func:`~coopgame.policy.transfers.package_bounds`; decisions
+use perceived payoffs) and the central subsidy that would make it so when
+the rule's split is kept: ``Σ_i max(0, L_i − t_i)``, the sum of the
+shortfalls. Stand-alone is then the outside options' (``v({i})`` of the
+``"alpha"`` game), never a lower worth of the game given, and "in core" also
+requires every city at or above it.
 
 "Who pays whom" is a flow decomposition of the net transfers: payers send
 money to receivers so that every net position is met. It is deterministic
@@ -27,8 +41,12 @@ from coopgame._typing import FloatVector
 from coopgame._validation import as_float_array, check_tol
 from coopgame.errors import InvalidParameterError
 from coopgame.games.structured import StructuredGame, as_dense_game
+from coopgame.games.ncity import NCityGame
+from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.tu import TUGame
+from coopgame.policy.outside import OutsideOptions, outside_options
 from coopgame.policy.rules import ShapleyRule, SharingRule, as_rule
+from coopgame.policy.transfers import package_bounds
 from coopgame.results import Result, Summary, format_number
 from coopgame.stability.coreset import CoreViolation, largest_core_violation
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
@@ -111,12 +129,15 @@ class RuleOutcome(Result):
     net_transfer : ndarray
         ``allocation - status_quo``: + received from the fund, - paid into it.
     individually_rational : bool
-        Every city gets at least its stand-alone worth ``v({i})``.
+        Every city gets at least its stand-alone payoff: the outside options'
+        (``v({i})`` of the ``"alpha"`` game) when they were given, else the
+        game's ``v({i})``.
     ir_shortfall : ndarray
-        ``max(0, v({i}) - allocation_i)`` per city.
+        ``max(0, stand-alone_i - allocation_i)`` per city.
     core_violation : CoreViolation
-        The coalition that objects most, and by how much (``<= 0``: none objects).
+        The coalition that objects most, and by how much (``<= 0``: none objects), in the game given.
     in_core : bool
+        In the core of the game given, and every city at or above its stand-alone payoff.
     shapley_gap : ndarray
         ``allocation - Shapley value`` per city.
     flows : tuple of Flow
@@ -127,6 +148,25 @@ class RuleOutcome(Result):
         For cost games, each city's cost under the rule.
     parameters : dict
         The rule's parameters.
+    stand_alone_margin, free_ride_margin : ndarray or None
+        ``allocation - stand-alone`` and ``allocation - free-ride`` per city, in
+        **true** payoffs (fairness); None without outside options.
+    enforcement_margin : ndarray or None
+        ``t_i - L_i`` per city in **perceived** payoffs (decisions): how much
+        more than its best deviation (free-riding) a city gets by cooperating
+        under this rule; ``t_i = allocation_i - u_i(1_N)`` (true status quo).
+    self_enforcing : bool or None
+        Every ``enforcement_margin >= 0``: the rule makes full cooperation a Nash
+        equilibrium under perceived payoffs (0 is indifference, an infimum).
+    enforcement_shortfall : ndarray or None
+        ``max(0, -enforcement_margin)`` per city.
+    subsidy_needed : float or None
+        The central subsidy that makes this rule self-enforcing while keeping
+        its split: the sum of the shortfalls.
+
+    The last four are None also when the status quo given is not full
+    cooperation ``u(1_N)`` (the welfare optimum is another profile): the
+    test is for full cooperation.
     """
 
     rule: str
@@ -142,8 +182,26 @@ class RuleOutcome(Result):
     cost_shares: FloatVector | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     players: tuple[str, ...] = field(default=(), repr=False)
+    stand_alone_margin: FloatVector | None = None
+    free_ride_margin: FloatVector | None = None
+    enforcement_margin: FloatVector | None = None
+    self_enforcing: bool | None = None
+    enforcement_shortfall: FloatVector | None = None
+    subsidy_needed: float | None = None
 
-    _headline = ("rule", "allocation", "individually_rational", "in_core")
+    _headline = ("rule", "allocation", "individually_rational", "in_core", "self_enforcing", "subsidy_needed")
+
+    @property
+    def free_riders(self) -> tuple[str, ...]:
+        """Cities that would rather free-ride under this rule (perceived payoffs); () without outside options."""
+        if self.enforcement_shortfall is None:
+            return ()
+        return tuple(p for p, s in zip(self.players, self.enforcement_shortfall) if s > 0)
+
+    @property
+    def below_stand_alone(self) -> tuple[str, ...]:
+        """Cities whose allocation is below their stand-alone payoff."""
+        return tuple(p for p, s in zip(self.players, self.ir_shortfall) if s > 0)
 
     @property
     def max_shapley_gap(self) -> float:
@@ -156,22 +214,36 @@ class RuleOutcome(Result):
         return float(self.net_transfer[self.net_transfer > 0].sum())
 
     def summary(self) -> Summary:
-        """Per-city allocation, transfer, IR shortfall and Shapley gap; flows as notes."""
-        cols = ["city", "allocation", "net transfer", "IR shortfall", "gap to Shapley"]
+        """Per-city allocation, transfer, shortfall below stand-alone, Shapley gap (and margins); flows as notes."""
+        cols = ["city", "allocation", "net transfer", "below stand-alone by", "gap to Shapley"]
         if self.cost_shares is not None:
             cols.insert(2, "cost share")
+        has_oo = self.stand_alone_margin is not None
+        has_se = self.enforcement_margin is not None
+        if has_oo:
+            cols += ["margin over stand-alone (true)", "margin over free-ride (true)"]
+        if has_se:
+            cols += ["self-enforcing margin (perceived)"]
         rows = []
         for i, p in enumerate(self.players):
             row = [p, format_number(self.allocation[i]), format_number(self.net_transfer[i]),
                    format_number(self.ir_shortfall[i]), format_number(self.shapley_gap[i])]
             if self.cost_shares is not None:
                 row.insert(2, format_number(self.cost_shares[i]))
+            if has_oo:
+                row += [format_number(self.stand_alone_margin[i]), format_number(self.free_ride_margin[i])]
+            if has_se:
+                row += [format_number(self.enforcement_margin[i])]
             rows.append(tuple(row))
-        facts = (("individually rational", str(self.individually_rational)), ("in core", str(self.in_core)),
+        facts = [("every city at or above its stand-alone payoff", _yes_no(self.below_stand_alone)),
+                 ("in core", str(self.in_core)),
                  ("largest core violation", str(self.core_violation)),
-                 ("efficiency gap", format_number(self.efficiency_gap)))
+                 ("efficiency gap", format_number(self.efficiency_gap))]
+        if has_se:
+            facts += [("self-enforcing (perceived payoffs)", _yes_no(self.free_riders, "free-ride")),
+                      ("central subsidy to make it self-enforcing", format_number(self.subsidy_needed))]
         notes = tuple(str(f) for f in self.flows) or ("no transfers",)
-        return Summary(f"Rule: {self.rule}", facts, tuple(cols), tuple(rows), notes)
+        return Summary(f"Rule: {self.rule}", tuple(facts), tuple(cols), tuple(rows), notes)
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
@@ -179,7 +251,16 @@ class RuleOutcome(Result):
                                  "amount": float(self.core_violation.amount)}
         out["flows"] = [{"payer": f.payer, "receiver": f.receiver, "amount": f.amount} for f in self.flows]
         out["by_city"] = dict(zip(self.players, self.allocation.tolist()))
+        out["below_stand_alone"] = list(self.below_stand_alone)
+        out["free_riders"] = list(self.free_riders)
         return out
+
+
+def _yes_no(short: Sequence[str], verb: str = "") -> str:
+    """``yes``, or ``no: A, B`` (with ``would <verb>`` after the cities when a verb is given)."""
+    if not short:
+        return "yes"
+    return "no: " + ", ".join(short) + (f" would {verb}" if verb else "")
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,6 +279,10 @@ class FundAnalysis(Result):
     core_is_empty : bool
         When True no rule can be in the core; compare the violations instead.
     parameters : dict
+    outside : OutsideOptions or None
+        The outside options every margin is measured against (None: the game's ``v({i})`` only).
+    stand_alone : ndarray
+        The stand-alone payoff each verdict uses (true payoffs).
     """
 
     outcomes: tuple[RuleOutcome, ...]
@@ -206,6 +291,8 @@ class FundAnalysis(Result):
     shapley: FloatVector
     core_is_empty: bool
     parameters: dict[str, Any] = field(default_factory=dict)
+    outside: OutsideOptions | None = field(default=None, repr=False)
+    stand_alone: FloatVector | None = None
 
     def __getitem__(self, rule: str | int) -> RuleOutcome:
         """The outcome of a rule, by label or position."""
@@ -217,22 +304,65 @@ class FundAnalysis(Result):
         raise KeyError(f"no rule {rule!r}; rules are {[o.rule for o in self.outcomes]}")
 
     def summary(self) -> Summary:
-        """One row per rule: IR, core, largest violation, Shapley gap, money moved; flows as notes."""
+        """One row per rule: stand-alone test, self-enforcing test and subsidy (with outside options), core,
+        largest violation, Shapley gap, money moved; flows as notes."""
+        has_oo = self.outside is not None
         rows = []
         for o in self.outcomes:
-            short = [p for p, s in zip(self.players, o.ir_shortfall) if s > 0]
-            rows.append((o.rule, "yes" if o.individually_rational else "no: " + ", ".join(short),
-                         "yes" if o.in_core else "no", str(o.core_violation), format_number(o.max_shapley_gap),
-                         format_number(o.volume)))
+            row = [o.rule, _yes_no(o.below_stand_alone)]
+            if has_oo:
+                row += ["not tested" if o.self_enforcing is None else _yes_no(o.free_riders),
+                        format_number(o.subsidy_needed)]
+            row += ["yes" if o.in_core else "no", str(o.core_violation), format_number(o.max_shapley_gap),
+                    format_number(o.volume)]
+            rows.append(tuple(row))
+        cols = ["rule", "every city >= stand-alone" + (" (true)" if has_oo else "")]
+        if has_oo:
+            cols += ["self-enforcing (perceived)", "subsidy to make it self-enforcing"]
+        cols += ["in core", "largest core violation", "max gap to Shapley", "moved through fund"]
         notes = [f"{o.rule}: " + ("; ".join(str(f) for f in o.flows) if o.flows else "no transfers")
                  for o in self.outcomes]
         if self.core_is_empty:
             notes.insert(0, "the core is empty: no split satisfies every coalition")
+        if has_oo:
+            notes.insert(0, "Stand-alone is each city's best payoff on its own (v({i}) of the alpha game, true "
+                            "payoffs); 'in core' needs the core of the game given and every city at or above it. "
+                            "Self-enforcing: no city gains by free-riding under the rule, in perceived payoffs "
+                            "(decisions); the subsidy keeps the rule's split and tops up each shortfall.")
         facts = (("cities", str(len(self.players))), ("v(N)", format_number(float(self.status_quo.sum()))),
                  ("core", "empty" if self.core_is_empty else "non-empty"))
-        return Summary("Fund sharing rules compared", facts,
-                       ("rule", "individually rational", "in core", "largest core violation",
-                        "max gap to Shapley", "moved through fund"), tuple(rows), tuple(notes))
+        return Summary("Fund sharing rules compared", facts, tuple(cols), tuple(rows), tuple(notes))
+
+    def margin_table(self) -> Summary:
+        """Per city: status quo, the outside options, and under each rule the allocation with its margins.
+
+        Needs the outside options (``fund_analysis(..., outside=...)``); without them, the margin over
+        the game's ``v({i})`` only.
+        """
+        oo = self.outside
+        cols = ["city", "status quo (true)", "stand-alone (true)"]
+        if oo is not None:
+            cols += ["free-ride (true)"]
+        rows = []
+        for i, p in enumerate(self.players):
+            row = [p, format_number(self.status_quo[i]), format_number(self.stand_alone[i])]
+            if oo is not None:
+                row.append(format_number(oo.free_ride[i]))
+            for o in self.outcomes:
+                row.append(format_number(o.allocation[i]))
+                row.append(format_number(o.allocation[i] - self.stand_alone[i]))
+                if oo is not None:
+                    row += [format_number(o.free_ride_margin[i]),
+                            format_number(None if o.enforcement_margin is None else o.enforcement_margin[i])]
+            rows.append(tuple(row))
+        for o in self.outcomes:
+            cols += [f"{o.rule}", f"{o.rule} - stand-alone"]
+            if oo is not None:
+                cols += [f"{o.rule} - free-ride (true)", f"{o.rule} self-enforcing margin (perceived)"]
+        notes = ["Margins over stand-alone and free-ride use true payoffs (fairness); the self-enforcing margin "
+                 "uses perceived payoffs (decisions): t_i - L_i, the rule's transfer minus the city's best gain "
+                 "from free-riding."] if oo is not None else []
+        return Summary("Margins by rule against the outside options", (), tuple(cols), tuple(rows), tuple(notes))
 
     def allocation_table(self) -> Summary:
         """Per-city table: status quo, Shapley (unless it is one of the rules), each rule's allocation."""
@@ -247,7 +377,8 @@ class FundAnalysis(Result):
 
 def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None = None,
                   status_quo_costs: ArrayLike | None = None,
-                  rules: Sequence[SharingRule | str] | None = None, tol: float = DEFAULT_TOL) -> FundAnalysis:
+                  rules: Sequence[SharingRule | str] | None = None, tol: float = DEFAULT_TOL,
+                  outside: OutsideOptions | NCityGame | PairwiseGame | None = None) -> FundAnalysis:
     """Compare sharing rules for a cooperation fund.
 
     Parameters
@@ -263,7 +394,13 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
         Default ``('shapley', 'nucleolus', 'equal')``. Strings name rules
         without data (see :data:`coopgame.policy.rules.RULE_NAMES`).
     tol : float, default 1e-9
-        Relative tolerance (times the payoff scale) for IR, core and flow tests.
+        Relative tolerance (times the payoff scale) for the stand-alone, core, self-enforcing and flow tests.
+    outside : OutsideOptions, NCityGame or PairwiseGame, optional
+        The cities' outside options (DESIGN §2.1), or the n-city game to take
+        them from (:func:`~coopgame.policy.outside.outside_options`). With them
+        every rule gets margins against stand-alone and free-riding, the
+        self-enforcing verdict and the subsidy that would make it so, and
+        stand-alone means the outside options' (``v({i})`` of the alpha game).
 
     Returns
     -------
@@ -285,6 +422,7 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
     >>> fa["Chishui fund"].individually_rational
     True
     """
+    # with outside options (an n-city game): see tests/policy/test_fund.py for a hand-worked example
     func = "fund_analysis"
     tol = check_tol(tol, func=func)
     dense = as_dense_game(game, func=func)
@@ -297,6 +435,13 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
         raise InvalidParameterError(f"{func}(): rules must name at least one rule; got an empty sequence")
     phi = ShapleyRule().allocate(dense, sq)
     alone = np.asarray(dense.singleton_values, dtype=float)
+    oo = _outside(outside, n, func=func)
+    bounds = None
+    if oo is not None:
+        alone = np.asarray(oo.stand_alone, dtype=float)  # the alpha game's v({i}), whatever game was given
+        bounds = _deviation_bounds(oo)
+        # the self-enforcing test is for full cooperation: the status quo must be u(1_N) (not another profile)
+        full_cooperation = bool(np.all(np.abs(sq - np.asarray(oo.status_quo, dtype=float)) <= slack))
     empty = _core_is_empty(dense, tol)
     outcomes = []
     for rule in chosen:
@@ -308,14 +453,52 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
         shortfall[shortfall <= slack] = 0.0
         violation = largest_core_violation(dense, x)
         gap = float(x.sum() - dense.grand_value)
-        in_core = bool(abs(gap) <= slack and violation.amount <= slack)
+        in_core = bool(abs(gap) <= slack and violation.amount <= slack and not shortfall.any())
+        extra: dict[str, Any] = {}
+        if oo is not None:
+            extra = {"stand_alone_margin": x - alone, "free_ride_margin": x - np.asarray(oo.free_ride, dtype=float)}
+        if oo is not None and full_cooperation:
+            t = x - np.asarray(oo.status_quo, dtype=float)  # the rule's transfer against the true status quo
+            margin = t - bounds
+            margin = np.where(np.abs(margin) <= slack, 0.0, margin)
+            short = np.maximum(0.0, -margin)
+            extra |= {"enforcement_margin": margin, "self_enforcing": bool(not short.any()),
+                      "enforcement_shortfall": short, "subsidy_needed": float(short.sum())}
         # a rule that does not hand out exactly v(N) has no balanced flow decomposition
         flows = payment_flows(net, dense.players, atol=slack) if abs(net.sum()) <= slack * n else ()
         outcomes.append(RuleOutcome(rule.label, x, net, bool(not shortfall.any()), shortfall, violation, in_core,
                                     x - phi, flows, gap, dense.cost_shares(x) if dense.is_cost_game else None,
-                                    rule.parameters(), dense.players, game=dense))
-    return FundAnalysis(tuple(outcomes), dense.players, sq, phi, empty,
-                        {"tol": tol, "rules": [r.label for r in chosen]}, game=dense)
+                                    rule.parameters(), dense.players, game=dense, **extra))
+    params: dict[str, Any] = {"tol": tol, "rules": [r.label for r in chosen]}
+    if oo is not None:
+        params["stand_alone"] = "outside options (v({i}) of the alpha game, true payoffs)"
+        if not full_cooperation:
+            params["self_enforcing"] = ("not tested: the status quo is not full cooperation (the rules share the "
+                                        "worth of another profile); see self_enforcing_transfers")
+    return FundAnalysis(tuple(outcomes), dense.players, sq, phi, empty, params, outside=oo, stand_alone=alone,
+                        game=dense)
+
+
+def _outside(outside: Any, n: int, *, func: str) -> OutsideOptions | None:
+    if outside is None:
+        return None
+    if isinstance(outside, (NCityGame, PairwiseGame)):
+        outside = outside_options(outside)
+    if not isinstance(outside, OutsideOptions):
+        raise InvalidParameterError(f"{func}(): outside must be OutsideOptions, an NCityGame or a PairwiseGame; "
+                                    f"got {type(outside).__name__}")
+    if len(outside.players) != n:
+        raise InvalidParameterError(f"{func}(): outside options must have one entry per city ({n}); "
+                                    f"got {len(outside.players)}")
+    return outside
+
+
+def _deviation_bounds(oo: OutsideOptions) -> np.ndarray:
+    """``L_i``: each city's best perceived gain from deviating (free-riding; per issue set with issue layers)."""
+    by = oo.by_issue
+    if "perceived_free_ride" in by and "perceived_status_quo" in by:
+        return package_bounds(np.asarray(by["perceived_free_ride"]) - np.asarray(by["perceived_status_quo"]))
+    return np.asarray(oo.perceived_free_ride, dtype=float) - np.asarray(oo.perceived_status_quo, dtype=float)
 
 
 def _status_quo(game: TUGame, status_quo: ArrayLike | None, costs: ArrayLike | None, slack: float, *,

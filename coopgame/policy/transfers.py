@@ -155,9 +155,9 @@ class SelfEnforcingTransfers(Result):
         atol = float(self.parameters.get("atol", 0.0))
         return tuple(p for p, t in zip(self.players, self.transfers) if t < -atol)
 
-    def headline(self) -> str:
-        """One sentence a policy designer reads first."""
-        z = format_number(self.subsidy)
+    def headline(self, unit: str = "") -> str:
+        """One sentence a policy designer reads first; ``unit`` (the model's money unit) follows the subsidy."""
+        z = format_number(self.subsidy) + (f" ({unit})" if unit else "")
         riders = [p for p, b in zip(self.players, self.lower_bounds)
                   if b > float(self.parameters.get("atol", 0.0))]
         if self.subsidy <= float(self.parameters.get("atol", 0.0)):

@@ -122,6 +122,9 @@ def sections_for(built: Any, *, spec: Any = None, progress: bool = False) -> tup
             skipped.append("nothing to solve: the model built no game")
     elif not any_form:
         skipped.append(f"nothing to solve: {type(built).__name__} is not a game")
+    answer = _sections.policy_answer_section(context)
+    if answer is not None:  # a city-group model leads with the policy answer
+        out.insert(0, answer)
     return _unique_keys(out), skipped
 
 
@@ -140,6 +143,16 @@ def _timed_forms(forms: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, Any, f
 def _context(built: Any, spec: Any) -> dict[str, Any]:
     """Side information for sections: weights for proportional rules, initial shares, money unit."""
     ctx: dict[str, Any] = {"unit": getattr(spec, "unit", "") if spec is not None else ""}
+    ctx["collect"] = {}  # results the sections deposit for the policy answer (_sections.policy_answer_section)
+    ncity = getattr(built, "ncity", None)
+    if isinstance(ncity, NCityGame):  # every verdict on the model's cooperative games uses its outside options
+        from coopgame.errors import CoopgameError
+        from coopgame.policy.outside import outside_options
+
+        try:
+            ctx["outside"] = outside_options(ncity)
+        except CoopgameError:
+            pass
     if not isinstance(built, BuiltModel):
         return ctx
     if built.weights:

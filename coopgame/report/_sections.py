@@ -22,8 +22,8 @@ from coopgame.report.plots import allocation_bars, fund_flows, phase_portrait
 from coopgame.report.section import Section
 from coopgame.results import Summary, format_number, to_jsonable
 
-__all__ = ["pairwise_sections", "ncity_sections", "cooperative_sections", "result_section", "LP_MAX_PLAYERS",
-           "BANZHAF_MAX_PLAYERS"]
+__all__ = ["pairwise_sections", "ncity_sections", "cooperative_sections", "result_section", "policy_answer_section",
+           "policy_headline", "LP_MAX_PLAYERS", "BANZHAF_MAX_PLAYERS"]
 
 # LP_MAX_PLAYERS (core, least core, nucleolus, fund analysis) and BANZHAF_MAX_PLAYERS are the registry's limits.
 
@@ -198,6 +198,7 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
     out: list[Section] = []
     initial = context.get("initial")
     concepts = plan(game)
+    _add_outside(game, context)
     for concept in concepts:
         if concept.role == "form":
             forms = as_forms(concept.solver(game))
@@ -225,6 +226,7 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
             except CoopgameError as err:
                 skipped.append(f"{concept.title}: {err}")
                 continue
+            context.setdefault("collect", {})[concept.role] = res  # the policy answer reads it
             out.append(Section(key=concept.role, summary=res.summary(), data=res.to_dict(), elapsed=dt))
     skipped += concepts.messages(roles=("equilibria", "efficiency"))
     return out
@@ -298,7 +300,7 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
     _add_proportional(game, allocs, context, names)
     out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context, names)]
     if core_res is not None:
-        out.append(Section(key="core", summary=core_res.summary(), data=core_res.to_dict(),
+        out.append(Section(key="core", summary=_core_summary(core_res, context, n), data=core_res.to_dict(),
                            elapsed=times.get("core", 0.0)))
     out += _fund_sections(dense if dense is not None else game, label, skipped, context, concepts.reason("fund_analysis"))
     return out
@@ -347,7 +349,13 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
                            game.value_of_masks(1 << np.arange(len(players), dtype=np.int64)), dtype=float)
         columns = ["city", "v({i}) alone"] + [names[k] for k in allocs]
         vectors = {k: np.asarray(r.allocation, dtype=float) for k, r in allocs.items()}
-    rows = tuple((p, format_number(alone[i]), *(format_number(v[i]) for v in vectors.values()))
+    stand_alone = _stand_alone(context, len(players)) if not is_cost else None
+    extra_col = stand_alone is not None and not np.allclose(stand_alone, alone, rtol=0.0,
+                                                             atol=1e-9 * max(1.0, float(np.abs(alone).max())))
+    if extra_col:
+        columns.insert(2, "stand-alone (true)")
+    rows = tuple((p, format_number(alone[i]), *((format_number(stand_alone[i]),) if extra_col else ()),
+                  *(format_number(v[i]) for v in vectors.values()))
                  for i, p in enumerate(players))
     facts = [("players", str(len(players))), ("v(N), the grand coalition's worth", format_number(grand))]
     if is_cost:
@@ -367,13 +375,18 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
     if core_res is not None:
         facts.append(("core", "empty" if core_res.is_empty else "non-empty"))
         if not core_res.is_empty:
-            inside = [names[k] for k, r in allocs.items() if _contains(core_res, r.allocation)]
-            facts.append(("in the core", ", ".join(inside) or "none of these"))
+            inside = [names[k] for k, r in allocs.items() if _contains(core_res, r.allocation)
+                      and not _below(r.allocation, stand_alone)]
+            facts.append(("in the core" + (" (and at or above stand-alone)" if stand_alone is not None else ""),
+                          ", ".join(inside) or "none of these"))
     notes = ["Cost shares: what each city pays of the joint cost." if is_cost else
              "Payoffs: each city's share of the grand coalition's worth v(N)."]
     if "banzhaf" in allocs:
         notes.append("The Banzhaf value is not efficient: its entries need not add up to v(N).")
     notes += context.get("payoff_notes", ())
+    if extra_col:
+        notes.append("v({i}) alone is this game's worth of a city on its own; stand-alone (true) is its best payoff "
+                     "on its own, cooperating alone or protecting (v({i}) of the alpha game): verdicts use it.")
     unit = context.get("unit")
     if unit:
         notes.append(f"Unit: {unit}.")
@@ -430,11 +443,15 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
             rules.append(ProportionalRule(np.asarray(weights, dtype=float), basis=name.replace("_", " ")))
         except CoopgameError as err:
             skipped.append(f"proportional rule by {name}: {err}")
+    outside = context.get("outside")
+    if outside is not None and len(outside.players) != game.n_players:
+        outside = None
     try:
-        res, dt = _timed(concept.solver, game, status_quo=context["status_quo"], rules=rules)
+        res, dt = _timed(concept.solver, game, status_quo=context["status_quo"], rules=rules, outside=outside)
     except CoopgameError as err:
         skipped.append(f"fund analysis: {err}")
         return []
+    context.setdefault("collect", {})["fund"] = res  # the policy answer reads it
     players = tuple(res.players)
     outcome = res.outcomes[0]
     flows = [(f.payer, f.receiver, float(f.amount)) for f in outcome.flows]
@@ -453,4 +470,141 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
     return [Section(key="fund", summary=merged, data=data, elapsed=dt, figure=figure,
                     caption=f"Net transfer of each city under the {outcome.rule} rule, against its status quo "
                             "(everyone cooperating, no transfers): left pays into the fund, right receives."),
-            Section(key="fund-allocations", summary=table, data=table.to_dict())]
+            Section(key="fund-allocations", summary=table, data=table.to_dict())] + \
+        ([Section(key="fund-margins", summary=res.margin_table(), data=res.margin_table().to_dict())]
+         if outside is not None else [])
+
+
+# ---------------------------------------------------------------------------------------------- outside options
+def _add_outside(game: Any, context: dict[str, Any]) -> None:
+    """Put the n-city game's outside options in the context (every verdict is measured against them)."""
+    context.setdefault("collect", {})
+    if "outside" in context:
+        return
+    from coopgame.policy.outside import outside_options
+
+    try:
+        context["outside"] = outside_options(game)
+    except CoopgameError:
+        pass
+
+
+def _stand_alone(context: dict[str, Any], n: int) -> np.ndarray | None:
+    """The outside options' stand-alone payoffs (true), when known for ``n`` cities."""
+    oo = context.get("outside")
+    if oo is None or len(oo.players) != n:
+        return None
+    return np.asarray(oo.stand_alone, dtype=float)
+
+
+def _below(x: Any, stand_alone: np.ndarray | None) -> bool:
+    """True when some city's allocation is below its stand-alone payoff (beyond rounding)."""
+    if stand_alone is None:
+        return False
+    x = np.asarray(x, dtype=float)
+    atol = 1e-9 * max(1.0, float(np.abs(stand_alone).max()), float(np.abs(x).max()))
+    return bool(np.any(x < stand_alone - atol))
+
+
+def _core_summary(core_res: Any, context: dict[str, Any], n: int) -> Summary:
+    """The core's summary; with outside options, a point below a city's stand-alone payoff is said to be so."""
+    summary = core_res.summary()
+    alone = _stand_alone(context, n)
+    point = getattr(core_res, "point", None)
+    if alone is None or point is None or not _below(point, alone):
+        return summary
+    oo = context["outside"]
+    who = [p for p, x, a in zip(oo.players, np.asarray(point, dtype=float), alone) if x < a]
+    note = (f"This core is of the game given, whose v({{i}}) is below the cities' stand-alone payoffs: the point "
+            f"shown leaves {', '.join(who)} below stand-alone (v({{i}}) of the alpha game), so it is no stable "
+            "split; see the outside options and self-enforcing transfers.")
+    return Summary(title=summary.title, facts=summary.facts, columns=summary.columns, rows=summary.rows,
+                   notes=(*summary.notes, note))
+
+
+# ---------------------------------------------------------------------------------------------- policy answer
+def policy_answer_section(context: dict[str, Any]) -> Section | None:
+    """The policy answer of a city-group model: a headline sentence, then per city its status quo, outside
+    options, each rule's allocation and self-enforcing margin, and the minimal self-enforcing transfers.
+
+    Reads the results the n-city sections deposited in ``context["collect"]`` (the self-enforcing transfers,
+    the fund analysis); ``None`` when there are no transfers (not a city-group model).
+    """
+    got = context.get("collect", {})
+    tr = got.get("transfers")
+    oo = got.get("outside_options", context.get("outside"))
+    if tr is None or oo is None:
+        return None
+    fund = got.get("fund")
+    if fund is not None and fund.outside is None:
+        fund = None
+    unit = str(context.get("unit", "") or "")
+    untested = fund is not None and any(o.self_enforcing is None for o in fund.outcomes)
+    outcomes = tuple(o for o in fund.outcomes if o.self_enforcing is not None) if fund is not None else ()
+    headline = policy_headline(tr, outcomes, unit)
+    cols = ["city", "status quo (true)", "stand-alone (true)", "free-ride (true)", "free-ride gain (perceived)"]
+    cols += [f"{o.rule} (margin)" for o in outcomes]
+    cols += ["minimal self-enforcing transfer", "allocation with it (true)"]
+    rows = []
+    for i, p in enumerate(tr.players):
+        row = [p, format_number(oo.status_quo[i]), format_number(oo.stand_alone[i]), format_number(oo.free_ride[i]),
+               format_number(tr.lower_bounds[i])]
+        row += [f"{format_number(o.allocation[i])} ({format_number(o.enforcement_margin[i])})" for o in outcomes]
+        row += [format_number(tr.transfers[i]), format_number(tr.allocation[i])]
+        rows.append(tuple(row))
+    facts = [("minimal central subsidy", _money(tr.subsidy, unit))]
+    if untested:
+        facts.append(("sharing rules", "not tested for self-enforcement: full cooperation is not the welfare "
+                                       "optimum, and the rules share the optimum's worth (see the fund analysis)"))
+    for o in outcomes:
+        verdict = "self-enforcing" if o.self_enforcing else \
+            f"not self-enforcing ({', '.join(o.free_riders)} would free-ride); subsidy that makes it so, " \
+            f"keeping its split: {_money(o.subsidy_needed, unit)}"
+        facts.append((o.rule, verdict))
+    notes = ["Status quo: everyone cooperates, no transfers. Stand-alone: a city's best payoff on its own (v({i}) "
+             "of the alpha game). Free-ride: the city protects while the others cooperate. These three are true "
+             "payoffs (welfare, fairness).",
+             "Each rule's column: the allocation (true), and in brackets its self-enforcing margin in perceived "
+             "payoffs (decisions): the rule's transfer minus the city's free-ride gain; below 0 the city would "
+             "free-ride.",
+             "Minimal self-enforcing transfer: received (negative: paid); they add up to the minimal central "
+             f"subsidy and are the cheapest ones closest to the {tr.reference} rule."]
+    if unit:
+        notes.append(f"Unit: {unit}.")
+    summary = Summary(title="Policy answer", facts=tuple(facts), columns=tuple(cols), rows=tuple(rows),
+                      notes=tuple(notes))
+    data = {"headline": headline, "unit": unit, "players": list(tr.players),
+            "subsidy": float(tr.subsidy), "reference": tr.reference,
+            "free_riders_without_transfers": list(oo.free_riders),
+            "by_city": {p: {"status_quo": float(oo.status_quo[i]), "stand_alone": float(oo.stand_alone[i]),
+                            "free_ride": float(oo.free_ride[i]), "free_ride_gain_perceived": float(tr.lower_bounds[i]),
+                            "transfer": float(tr.transfers[i]), "allocation_with_transfer": float(tr.allocation[i]),
+                            "rules": {o.rule: {"allocation": float(o.allocation[i]),
+                                               "margin_over_stand_alone": float(o.stand_alone_margin[i]),
+                                               "margin_over_free_ride": float(o.free_ride_margin[i]),
+                                               "self_enforcing_margin_perceived": float(o.enforcement_margin[i])}
+                                      for o in outcomes}}
+                        for i, p in enumerate(tr.players)},
+            "rules": {o.rule: {"self_enforcing": bool(o.self_enforcing), "subsidy_needed": float(o.subsidy_needed),
+                               "free_riders": list(o.free_riders), "below_stand_alone": list(o.below_stand_alone),
+                               "in_core": bool(o.in_core)} for o in outcomes},
+            "payoffs": "status quo, stand-alone, free-ride, allocations: true; margins and gains: perceived"}
+    return Section(key="policy_answer", summary=summary, data=data)
+
+
+def _money(x: float, unit: str) -> str:
+    return f"{format_number(x)} ({unit})" if unit else format_number(x)
+
+
+def policy_headline(tr: Any, outcomes: Any = (), unit: str = "") -> str:
+    """The sentence a policy designer reads first: the central subsidy, who would free-ride, and the rules."""
+    text = tr.headline(unit=unit)
+    if outcomes:
+        good = [o.rule for o in outcomes if o.self_enforcing]
+        if good:
+            text += f" Self-enforcing without a subsidy under: {', '.join(good)}."
+        else:
+            best = min(outcomes, key=lambda o: o.subsidy_needed)
+            text += (f" No sharing rule compared is self-enforcing on its own; the cheapest to fix, {best.rule}, "
+                     f"needs {_money(best.subsidy_needed, unit)}.")
+    return text

@@ -73,6 +73,17 @@ class ModelAnalysis(Result):
     elapsed: float = 0.0
     description: str = ""
 
+    @property
+    def policy_answer(self) -> Section | None:
+        """The policy answer of a city-group model (headline sentence and per-city table), or None."""
+        return next((s for s in self.sections if s.key == "policy_answer"), None)
+
+    @property
+    def headline(self) -> str | None:
+        """The policy answer's headline sentence, or None for a model without one."""
+        answer = self.policy_answer
+        return None if answer is None else str(answer.data["headline"])
+
     def section(self, key: str) -> Section:
         """The section named ``key``."""
         for s in self.sections:
@@ -89,11 +100,14 @@ class ModelAnalysis(Result):
                        notes=tuple(f"skipped: {s}" for s in self.skipped))
 
     def as_text(self) -> str:
-        """The full printed report: overview, every section, then the provenance table."""
-        parts = [self.summary().as_text()]
+        """The full printed report: the policy answer first (a city-group model), the overview, every other
+        section, then the provenance table."""
+        answer = self.policy_answer
+        parts = [] if answer is None else [str(answer.data["headline"]), answer.summary.as_text()]
+        parts.append(self.summary().as_text())
         if self.description:
             parts.append(self.description)
-        parts += [s.summary.as_text() for s in self.sections]
+        parts += [s.summary.as_text() for s in self.sections if s is not answer]
         if self.provenance is not None:
             parts.append(self.provenance.as_text())
         return "\n\n".join(parts)
@@ -102,7 +116,11 @@ class ModelAnalysis(Result):
         return self.as_text()
 
     def to_dict(self) -> dict[str, Any]:
+        answer = self.policy_answer
+        lead: dict[str, Any] = {} if answer is None else {
+            "policy_answer": dict(to_jsonable(answer.data), table=answer.summary.to_dict())}
         return {
+            **lead,
             "result": "ModelAnalysis",
             "model": self.model,
             "title": self.title,

@@ -67,7 +67,16 @@ def render_html(analysis: ModelAnalysis, *, figures: bool = True, extra: Sequenc
     missing_figures: list[str] = []
     blocks: list[str] = []
     toc: list[str] = []
+    answer = analysis.policy_answer
+    answer_block = ""
+    if answer is not None:  # a city-group model leads with the policy answer
+        toc.append('<li><a href="#policy-answer">Policy answer</a></li>')
+        answer_block = (f'<section id="policy-answer"><h2>Policy answer</h2>'
+                        f'<p class="lead"><strong>{esc(str(answer.data["headline"]))}</strong></p>'
+                        f"{_strip_heading(answer.summary.as_html())}</section>")
     for k, section in enumerate(analysis.sections, start=1):
+        if section is answer:
+            continue
         anchor = f"s{k}-{esc(section.key)}"
         toc.append(f'<li><a href="#{anchor}">{esc(section.summary.title)}</a></li>')
         body = [f'<section id="{anchor}"><h2>{esc(section.summary.title)}</h2>',
@@ -106,6 +115,7 @@ def render_html(analysis: ModelAnalysis, *, figures: bool = True, extra: Sequenc
         f"<header><h1>{esc(analysis.title)}</h1>"
         f'<p class="meta">model <code>{esc(analysis.model)}</code> &middot; kind {esc(analysis.kind)} &middot; '
         f"solved in {analysis.elapsed:.3f} s by coopgame {esc(__version__)}</p>{lead}</header>"
+        f"{answer_block}"
         f'<nav><h3>Contents</h3><ol>{"".join(toc)}</ol></nav>'
         f'<section id="overview"><h2>Overview</h2>{overview}</section>'
         + "".join(blocks)

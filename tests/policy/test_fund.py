@@ -130,3 +130,111 @@ def test_flows_pair_exact_matches_first():
     assert [(f.payer, f.receiver, f.amount) for f in flows] == [("d", "a", 3.0), ("c", "b", 4.0)]
     with pytest.raises(InvalidParameterError, match="sum to 0"):
         payment_flows([1.0, 1.0], ["a", "b"])
+
+
+# ---------------------------------------------------------------------------------------------- outside options
+# A hand-worked three-city example (DESIGN §2.1 payoff, perception 1 so perceived = true).
+# Cities A, B, C; cost c = (1, 1, 5); synergy s_ij = 2 for every pair; C gains a spillover e_Cj = 1 from each
+# cooperating neighbour j in {A, B}; no siphon, no reward or penalty.
+#   status quo u(1_N):   A = -1 + 2 + 2 = 3,  B = 3,  C = -5 + 2 + 2 + 1 + 1 = 1           (sum 7)
+#   free-ride u_i(0_i, 1_{N-i}):  A = 0,  B = 0,  C = 0 + 1 + 1 = 2
+#   stand-alone max(u_i(1_{i}), u_i(0)):  A = max(-1, 0) = 0,  B = 0,  C = max(-5, 0) = 0
+#   free-ride gain L = free-ride - status quo = (-3, -3, 1)
+# The alpha game v(S) = max_{T within S} sum_{i in S} u_i(1_T):
+#   v(A) = v(B) = v(C) = 0;  v(AB) = 1 + 1 = 2;  v(AC) = max(T=AC: 1 - 2, T=A: -1 + 1, 0) = 0;  v(BC) = 0;
+#   v(ABC) = 3 + 3 + 1 = 7 (full cooperation is the best T).
+# Shapley over the six orders: A gets 0, 0, 2, 7, 0, 7 -> 16/6 = 8/3; B = 8/3; C = 7 - 16/3 = 5/3.
+#   transfer t = phi - status quo = (-1/3, -1/3, 2/3);  self-enforcing margin t - L = (8/3, 8/3, -1/3):
+#   C would free-ride; the subsidy keeping Shapley's split is 1/3.
+#   margin over stand-alone (true) = (8/3, 8/3, 5/3); over free-ride (true) = (8/3, 8/3, 5/3 - 2 = -1/3).
+# Equal split 7/3 each: t = (-2/3, -2/3, 4/3); margin t - L = (7/3, 7/3, 1/3): self-enforcing, subsidy 0.
+HAND_ALPHA = [0, 0, 0, 2, 0, 0, 0, 7]   # masks: {}, A, B, AB, C, AC, BC, ABC
+
+
+def hand_game():
+    from coopgame import NCityGame
+
+    synergy = 2.0 * (1 - np.eye(3))
+    spill = np.zeros((3, 3))
+    spill[2, 0] = spill[2, 1] = 1.0
+    return NCityGame(cost=[1.0, 1.0, 5.0], synergy=synergy, spillover=spill, players=["A", "B", "C"])
+
+
+def test_hand_worked_three_cities_outside_options():
+    from coopgame import outside_options
+
+    oo = outside_options(hand_game())
+    np.testing.assert_allclose(oo.status_quo, [3, 3, 1])
+    np.testing.assert_allclose(oo.free_ride, [0, 0, 2])
+    np.testing.assert_allclose(oo.stand_alone, [0, 0, 0])
+
+
+def test_hand_worked_three_cities_margins_and_self_enforcing():
+    g = hand_game()
+    alpha = TUGame(HAND_ALPHA, players=["A", "B", "C"])
+    fa = fund_analysis(alpha, status_quo=[3, 3, 1], rules=["shapley", "equal"], outside=g)
+    sh, eq = fa["Shapley"], fa["equal split"]
+    np.testing.assert_allclose(sh.allocation, [8 / 3, 8 / 3, 5 / 3])
+    np.testing.assert_allclose(sh.stand_alone_margin, [8 / 3, 8 / 3, 5 / 3])
+    np.testing.assert_allclose(sh.free_ride_margin, [8 / 3, 8 / 3, -1 / 3])
+    np.testing.assert_allclose(sh.enforcement_margin, [8 / 3, 8 / 3, -1 / 3])
+    assert sh.self_enforcing is False and sh.free_riders == ("C",)
+    assert sh.subsidy_needed == pytest.approx(1 / 3)
+    assert sh.individually_rational and sh.in_core        # 8/3 + 8/3 >= v(AB) = 2, every city >= 0
+    np.testing.assert_allclose(eq.enforcement_margin, [7 / 3, 7 / 3, 1 / 3])
+    assert eq.self_enforcing is True and eq.subsidy_needed == 0.0 and eq.free_riders == ()
+    # the verdicts print as such, and travel in JSON
+    text = fa.summary().as_text()
+    assert "self-enforcing (perceived)" in text and "no: C" in text
+    assert "individually rational" not in text
+    margins = fa.margin_table()
+    assert "Shapley self-enforcing margin (perceived)" in margins.columns
+    d = json.loads(json.dumps(fa.to_dict()))
+    assert d["outcomes"][0]["free_riders"] == ["C"] and d["outcomes"][0]["subsidy_needed"] == pytest.approx(1 / 3)
+
+
+def test_outside_options_object_or_game_give_the_same_verdicts():
+    from coopgame import outside_options
+
+    g = hand_game()
+    alpha = TUGame(HAND_ALPHA, players=["A", "B", "C"])
+    a = fund_analysis(alpha, status_quo=[3, 3, 1], outside=g)
+    b = fund_analysis(alpha, status_quo=[3, 3, 1], outside=outside_options(g))
+    for x, y in zip(a.outcomes, b.outcomes):
+        np.testing.assert_allclose(x.enforcement_margin, y.enforcement_margin)
+    with pytest.raises(InvalidParameterError, match="outside"):
+        fund_analysis(alpha, status_quo=[3, 3, 1], outside=[0, 0, 0])
+
+
+
+def test_no_stand_alone_or_core_claim_below_the_outside_options():
+    # The "members" game of the same cities: v(S) = sum_{i in S} u_i(1_S):
+    #   v(A) = v(B) = -1, v(C) = -5, v(AB) = 2, v(AC) = (-1 + 2) + (-5 + 2 + 1) = -1, v(BC) = -1, v(ABC) = 7.
+    # x = (4.5, 3.5, -1) is in its core (each coalition gets at least its worth) but leaves C below its
+    # stand-alone payoff 0 (C can protect and get 0).
+    from coopgame.policy.rules import SharingRule
+
+    class Fixed(SharingRule):
+        label = "fixed"
+
+        def allocate(self, game, status_quo):
+            return np.array([4.5, 3.5, -1.0])
+
+    members = TUGame([0, -1, -1, 2, -5, -1, -1, 7], players=["A", "B", "C"])
+    bare = fund_analysis(members, status_quo=[3, 3, 1], rules=[Fixed()])
+    assert bare["fixed"].in_core                            # against the game's own v({C}) = -5
+    fa = fund_analysis(members, status_quo=[3, 3, 1], rules=[Fixed()], outside=hand_game())
+    o = fa["fixed"]
+    assert not o.individually_rational and not o.in_core and o.below_stand_alone == ("C",)
+    np.testing.assert_allclose(o.ir_shortfall, [0, 0, 1])
+    row = fa.summary().rows[0]
+    assert row[1] == "no: C" and "yes" not in (row[1], row[4])
+
+
+def test_self_enforcing_not_tested_when_the_status_quo_is_not_full_cooperation():
+    g = hand_game()
+    alpha = TUGame(HAND_ALPHA, players=["A", "B", "C"])
+    fa = fund_analysis(alpha, status_quo=[3.5, 2.5, 1], outside=g)   # adds to 7, but is not u(1_N)
+    o = fa["Shapley"]
+    assert o.self_enforcing is None and o.enforcement_margin is None and o.stand_alone_margin is not None
+    assert "not tested" in fa.summary().as_text()
