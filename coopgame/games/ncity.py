@@ -53,7 +53,7 @@ from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
 from coopgame.tolerances import payoff_scale
 
-__all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "members_game_terms"]
+__all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "ALPHA_DENSE_MAX_PLAYERS", "members_game_terms"]
 
 MAX_PROFILE_PLAYERS: int = 62
 """Largest number of cities whose profiles fit in an int64 bitmask."""
@@ -65,6 +65,12 @@ _FORMS = ("dense", "function")
 
 _VECTOR_PARAMS = ("base", "cost", "reward", "penalty", "perception")
 _MATRIX_PARAMS = ("spillover", "synergy", "siphon")
+
+
+ALPHA_DENSE_MAX_PLAYERS = 20
+"""Above this many cities the analyses (report, sweeps) take the alpha game as a value-function game, each
+coalition solved on demand, not as its ``2**n`` dense worths: those take minutes to build exactly at n = 26.
+Its Shapley value is then sampled, with standard errors."""
 
 
 class NCityGame(ReadOnlyState):
@@ -369,20 +375,21 @@ class NCityGame(ReadOnlyState):
         full = np.ones((self._k, self._n))
         return self._payoffs_of_states(full, perceived=False).sum(axis=0)
 
-    def tu_game(self, convention: str = "members", *,
+    def tu_game(self, convention: str = "alpha", *,
                 form: str = "dense") -> StructuredGame | TUGame | ValueFunctionGame:
         """The cooperative (TU) game of the n-city model, in a named convention (DESIGN §2.1).
 
         Parameters
         ----------
-        convention : {"members", "alpha"}, default "members"
+        convention : {"alpha", "members"}, default "alpha"
             ``"alpha"``: ``v(S) = max_{T ⊆ S} Σ_{i∈S} u_i(1_T)``, outsiders
             protect and the members choose which of them cooperate, separately
             on each issue layer; ``v({i}) = max(u_i(1_{i}), u_i(0))`` is the
             city's best stand-alone payoff. ``"members"``: ``v(S) = Σ_{i∈S}
             u_i(1_S)``, every member cooperates (quadratic, structured form).
-            True payoffs in both. The default is ``"members"`` for now, so that
-            existing results keep their numbers; pass the convention explicitly.
+            True payoffs in both. The default is ``"alpha"`` (DESIGN §2.1); the
+            members game is kept for comparison and for models that force full
+            cooperation, and is never a silent default.
         form : {"dense", "function"}, default "dense"
             For ``"alpha"`` only. ``"dense"``: a :class:`TUGame` holding all
             ``2**n`` worths (refused with :class:`GameTooLargeError` when it would

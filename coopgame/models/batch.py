@@ -140,7 +140,7 @@ def can_batch(spec: ModelSpec, names: Any) -> bool:
         return False
     if spec.kind != "ncity":
         return True
-    return spec.n_players > 2 and spec.analysis.get("convention", "members") == "members"
+    return spec.n_players > 2 and spec.analysis.get("convention", "alpha") == "members"
 
 
 def batch_games(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> Any:

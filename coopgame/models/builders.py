@@ -74,13 +74,31 @@ class BuiltModel:
             self._tu = self._tu_factory()
         return self._tu
 
+    @property
+    def own_cooperative_label(self) -> str | None:
+        """For an n-city model: the label of its own cooperative game when it is not the n-city game's default one.
+
+        The n-city game brings its cooperative form, the alpha game (DESIGN §2.1), through the concept
+        registry. A model adds its own when it states the ``"members"`` convention (every member
+        cooperates) or adds a shared facility (``ncity_dense``); ``None`` otherwise (an alpha model
+        without a facility: the two coincide). Builds nothing.
+        """
+        if self.ncity is None or not self.has_tu:
+            return None
+        alpha = ncity_convention(self.spec) == "alpha"
+        facility = self._tu_factory is not None
+        if alpha and not facility:
+            return None
+        return ("alpha" if alpha else "members") + " game" + (" with the shared facility" if facility else "")
+
     def games(self) -> Iterator[tuple[str, Any]]:
         """The game forms of the model as ``(label, game)`` pairs, main form first.
 
         An n-city game stands for its own pairwise and cooperative forms (the
         concept registry, :mod:`coopgame.policy.concepts`, derives them), so
         they are not repeated; a cooperative game that is not the n-city game's
-        own (a model adding a shared facility) follows it, labelled. Without an
+        own (a model adding a shared facility, or stating the ``"members"``
+        convention: :attr:`own_cooperative_label`) follows it, labelled. Without an
         n-city game: the pairwise game, then the cooperative game. The label is
         ``""`` for the model's own forms. Lazy: a dense game built on first
         access is built when the iteration reaches it (a sweep reads the first
@@ -94,17 +112,9 @@ class BuiltModel:
         """
         if self.ncity is not None:
             yield "", self.ncity
-            from coopgame.games.structured import StructuredGame
-
-            # the n-city game's own cooperative game in the "members" convention is structured (quadratic); a
-            # dense one, or one built on first access, is the "alpha" game or adds a non-quadratic term (a shared
-            # facility)
-            if (self._tu is None and self._tu_factory is not None) or \
-                    (self._tu is not None and not isinstance(self._tu, StructuredGame)):
-                alpha = ncity_convention(self.spec) == "alpha"
-                facility = self._tu_factory is not None
-                yield ("alpha game with the shared facility" if alpha and facility else
-                       "alpha game" if alpha else "with the shared facility"), self.tu
+            label = self.own_cooperative_label
+            if label is not None:
+                yield label, self.tu
             return
         if self.pairwise is not None:
             yield "", self.pairwise
@@ -366,8 +376,8 @@ def _ncity_game(spec: ModelSpec) -> Any:
 
 
 def ncity_convention(spec: ModelSpec) -> str:
-    """The cooperative-game convention an n-city model states (``[analysis] convention``), default ``"members"``."""
-    return str(spec.analysis.get("convention", "members"))
+    """The cooperative-game convention an n-city model states (``[analysis] convention``), default ``"alpha"``."""
+    return str(spec.analysis.get("convention", "alpha"))
 
 
 def _build_ncity(spec: ModelSpec) -> BuiltModel:
@@ -381,8 +391,10 @@ def _build_ncity(spec: ModelSpec) -> BuiltModel:
 def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
     from coopgame.games.structured import ScaleEconomyCost, StructuredGame
 
+    from coopgame.games.ncity import ALPHA_DENSE_MAX_PLAYERS
+
     game = _ncity_game(spec)
-    structured = game.tu_game()
+    structured = game.tu_game(convention="members")  # the quadratic part; the alpha worths are built below
     n = spec.n_players
     facility = ScaleEconomyCost(spec["demand"], scale=float(spec["infra_scale"]),
                                 exponent=float(spec["infra_exponent"]))
@@ -393,13 +405,21 @@ def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
                                    costs=facility)
 
     def dense() -> Any:
-        ensure_dense_fits(n, func="BuiltModel.tu", arrays=3)
         if ncity_convention(spec) == "alpha":  # the members choose who cooperates; the facility is shared by all
+            savings = StructuredGame(facility.standalone, np.zeros((n, n)), spec.players, costs=facility)
+            if n > ALPHA_DENSE_MAX_PLAYERS:
+                # the exact dense alpha game is too slow to build here (n = 26: minutes): coalition by coalition,
+                # for the sampled Shapley value with standard errors
+                from coopgame.games.function_game import ValueFunctionGame
+
+                cities = game.tu_game(convention="alpha", form="function")
+                return ValueFunctionGame(lambda masks: cities.value_of_masks(masks) + savings.value_of_masks(masks),
+                                         players=spec.players)
             from coopgame.games.tu import TUGame
 
-            cities = game.tu_game(convention="alpha").values
-            savings = StructuredGame(facility.standalone, np.zeros((n, n)), spec.players, costs=facility).to_tu()
-            return TUGame(cities + savings.values, spec.players)
+            ensure_dense_fits(n, func="BuiltModel.tu", arrays=3)
+            return TUGame(game.tu_game(convention="alpha").values + savings.to_tu().values, spec.players)
+        ensure_dense_fits(n, func="BuiltModel.tu", arrays=3)
         return with_facility.to_tu()
 
     initial = spec["initial"] if "initial" in spec.parameters else None

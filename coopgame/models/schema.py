@@ -506,7 +506,7 @@ def _parse_analysis(raw: Mapping[str, Any], ctx: _Ctx, parameters: Mapping[str, 
     rules = analysis.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
         raise ctx.fail("analysis.rules", "a list of rule names", rules)
-    convention = analysis.get("convention", "members")
+    convention = analysis.get("convention", "alpha")
     if convention not in TU_CONVENTIONS:
         raise ctx.fail("analysis.convention", f"one of {list(TU_CONVENTIONS)} (the cooperative game of an n-city "
                        "model, NCityGame.tu_game)", convention)

@@ -35,6 +35,7 @@ _PUBLIC: dict[str, str] = {
     "game_forms": "coopgame.policy.concepts",
     "pairwise_forms": "coopgame.policy.concepts",
     "sweep_form": "coopgame.policy.concepts",
+    "cooperative_form": "coopgame.policy.concepts",
     "SweepForm": "coopgame.policy.concepts",
     "parameter_sweep": "coopgame.policy.sweep",
     "SweepResult": "coopgame.policy.sweep",

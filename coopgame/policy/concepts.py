@@ -40,7 +40,8 @@ from coopgame.cooperative import banzhaf_value, shapley_value
 from coopgame.dynamics import basin_share, evolutionary_regime, rest_points
 from coopgame.equilibrium import nash_equilibria, price_of_anarchy, pure_equilibria
 from coopgame.errors import InvalidParameterError
-from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame
+from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame, ValueFunctionGame
+from coopgame.games.ncity import ALPHA_DENSE_MAX_PLAYERS
 from coopgame.policy.fund import fund_analysis
 from coopgame.policy.outside import outside_options
 from coopgame.policy.transfers import has_alpha_game, needs_reference, self_enforcing_transfers
@@ -50,7 +51,8 @@ from coopgame.stability import core, least_core, nucleolus
 __all__ = [
     "Concept", "ConceptRegistry", "Limit", "Plan", "GameContainer", "SweepForm", "CONCEPTS", "ROLES",
     "LP_MAX_PLAYERS", "BANZHAF_MAX_PLAYERS", "register", "concepts_for", "plan", "game_forms", "pairwise_forms",
-    "sweep_form", "as_forms", "concept_table", "max_players", "two_by_two", "more_than_two_cities", "two_cities",
+    "sweep_form", "as_forms", "cooperative_form", "concept_table", "max_players", "two_by_two",
+    "more_than_two_cities", "two_cities",
 ]
 
 LP_MAX_PLAYERS = 20
@@ -336,6 +338,17 @@ def pairwise_forms(game: NCityGame) -> tuple[tuple[str, PairwiseGame], ...]:
     return tuple((f"issue: {issue}", game.layer(k).to_pairwise()) for k, issue in enumerate(game.issues))
 
 
+def cooperative_form(game: NCityGame) -> TUGame | ValueFunctionGame:
+    """An n-city game's cooperative game: the alpha game (DESIGN §2.1, ``NCityGame.tu_game`` default).
+
+    Dense (``2**n`` worths) up to ``ALPHA_DENSE_MAX_PLAYERS`` cities; beyond, the value-function form that
+    solves each coalition exactly on demand (building every worth exactly would take minutes), whose
+    Shapley value is sampled with standard errors and whose LP concepts are skipped.
+    """
+    form = "function" if game.n_players > ALPHA_DENSE_MAX_PLAYERS else "dense"
+    return game.tu_game(convention="alpha", form=form)
+
+
 def as_forms(value: Any) -> tuple[tuple[str, Any], ...]:
     """What a ``form`` concept's solver returned, as ``(label, game)`` pairs (a bare game is labelled ``""``)."""
     if isinstance(value, tuple) and all(isinstance(v, tuple) and len(v) == 2 for v in value):
@@ -427,7 +440,8 @@ def sweep_form(obj: Any, *, issue: str | int | None = None) -> SweepForm:
     * an n-city game: one issue layer when ``issue`` is given; two cities
       sweep as their 2×2 pairwise game, more as their cooperative game;
     * a 2×2 :class:`PairwiseGame`: ``"pairwise"``;
-    * a :class:`TUGame` or :class:`StructuredGame`: ``"cooperative"``.
+    * a :class:`TUGame`, :class:`StructuredGame` or :class:`ValueFunctionGame`: ``"cooperative"``
+      (an n-city game of more cities than ``ALPHA_DENSE_MAX_PLAYERS`` sweeps its alpha game in that form).
 
     Raises
     ------
@@ -473,6 +487,7 @@ def _(obj: PairwiseGame, issue: str | int | None) -> SweepForm:
 
 @_sweep_form.register(TUGame)
 @_sweep_form.register(StructuredGame)
+@_sweep_form.register(ValueFunctionGame)
 def _(obj: Any, issue: str | int | None) -> SweepForm:
     _no_issue(obj, issue)
     return SweepForm("cooperative", obj)
@@ -496,7 +511,7 @@ def _(obj: NCityGame, issue: str | int | None) -> SweepForm:
                                     f"(--issue): {', '.join(map(repr, obj.issues))}")
     if game.n_players == 2:
         return _sweep_form(game.to_pairwise(), None)
-    return SweepForm("cooperative", game.tu_game())
+    return SweepForm("cooperative", cooperative_form(game))
 
 
 # ---------------------------------------------------------------------------------------------- the registry
@@ -519,7 +534,7 @@ for _game_type in (*_TU, PairwiseGame, NCityGame, Result):
 register(Concept("pairwise_form", "pairwise game", pairwise_forms, (NCityGame,), "form", two_cities()))
 register(Concept("pure_equilibria", "pure equilibria", pure_equilibria, (NCityGame,), "equilibria", _CITIES))
 register(Concept("efficiency", "price of anarchy", price_of_anarchy, (NCityGame,), "efficiency", _CITIES))
-register(Concept("cooperative_form", "cooperative game", NCityGame.tu_game, (NCityGame,), "form"))
+register(Concept("cooperative_form", "cooperative game", cooperative_form, (NCityGame,), "form"))
 register(Concept("outside_options", "outside options", outside_options, (NCityGame,), "outside_options"))
 register(Concept("self_enforcing_transfers", "self-enforcing transfers", self_enforcing_transfers, (NCityGame,),
                  "transfers", _ALPHA))
@@ -531,7 +546,8 @@ register(Concept("rest_points", "rest points", rest_points, (PairwiseGame,), "dy
 register(Concept("regime", "evolutionary regime", evolutionary_regime, (PairwiseGame,), "dynamics", _PHASE))
 register(Concept("basins", "basins of attraction", basin_share, (PairwiseGame,), "dynamics", _PHASE))
 # cooperative (TU) games, dense or structured
-register(Concept("shapley", "Shapley value", shapley_value, _TU, "allocation", short="Shapley"))
+register(Concept("shapley", "Shapley value", shapley_value, (*_TU, ValueFunctionGame), "allocation",
+                 short="Shapley"))
 register(Concept("banzhaf", "Banzhaf value", banzhaf_value, _TU, "allocation",
                  max_players(BANZHAF_MAX_PLAYERS, only=(StructuredGame,)), short="Banzhaf", prefers_dense=True))
 register(Concept("nucleolus", "nucleolus", nucleolus, _TU, "allocation", _LP, prefers_dense=True))

@@ -563,7 +563,9 @@ def cooperative_outcomes(games: Sequence[Any]) -> dict[str, np.ndarray]:
 
     Structured games go through :func:`coopgame.cooperative.structured_shapley_values`
     (the structured path of :func:`coopgame.shapley_value`, cost terms
-    included); dense ones through :func:`coopgame.shapley_values`. ``v({i})``
+    included); dense ones through :func:`coopgame.shapley_values`; value-function
+    games (an alpha game beyond 20 cities) through :func:`coopgame.shapley_value`
+    one by one (sampled, with its fixed default seed). ``v({i})``
     is read from each game.
 
     Returns
@@ -580,11 +582,19 @@ def cooperative_outcomes(games: Sequence[Any]) -> dict[str, np.ndarray]:
     ([[6.0, 8.0, 9.0, 9.0]], [6.0])
     """
     from coopgame.cooperative.batch import shapley_values, structured_shapley_values
+    from coopgame.games.function_game import ValueFunctionGame
     from coopgame.games.structured import StructuredGame
 
     games = list(games)
     n = games[0].n_players
-    if all(isinstance(g, StructuredGame) for g in games):
+    if any(isinstance(g, ValueFunctionGame) for g in games):
+        # coalition by coalition (the alpha game beyond ALPHA_DENSE_MAX_PLAYERS cities): the Shapley value as
+        # coopgame.shapley_value gives it (sampled with a fixed seed above 20 players)
+        from coopgame.cooperative import shapley_value
+
+        phi = np.stack([shapley_value(g).allocation for g in games])
+        singles = np.stack([g.value_of_masks(1 << np.arange(n)) for g in games])
+    elif all(isinstance(g, StructuredGame) for g in games):
         phi = np.array(structured_shapley_values(games).allocations)
         singles = np.stack([g.value_of_members(np.eye(n, dtype=bool)) for g in games])
     else:

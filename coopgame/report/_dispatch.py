@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import partial, singledispatch
 from typing import Any
 
-from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame
+from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame, ValueFunctionGame
 from coopgame.models.builders import BuiltModel
 from coopgame.policy.concepts import concepts_for, game_forms
 from coopgame.report import _sections
@@ -79,6 +79,7 @@ def _(obj: NCityGame, *, label: str, skipped: list[str], context: dict[str, Any]
 
 @sections_of.register(TUGame)
 @sections_of.register(StructuredGame)
+@sections_of.register(ValueFunctionGame)
 def _(obj: Any, *, label: str, skipped: list[str], context: dict[str, Any],
       progress: bool = False) -> list[Section]:
     return _sections.cooperative_sections(obj, label=label, skipped=skipped, context=context, progress=progress)
@@ -108,13 +109,14 @@ def sections_for(built: Any, *, spec: Any = None, progress: bool = False) -> tup
     any_form = seen_tu = False
     for label, obj, seconds in forms:
         any_form = True
-        if isinstance(obj, (TUGame, StructuredGame)) and seen_tu and not isinstance(built, BuiltModel):
+        if isinstance(obj, (TUGame, StructuredGame, ValueFunctionGame)) and seen_tu and \
+                not isinstance(built, BuiltModel):
             continue  # a container's n-city game already brought its cooperative game
         ctx = context
         if seconds is not None and isinstance(obj, TUGame):
             ctx = dict(context, build_seconds=seconds)  # a dense game is built on first access: say how long
         out += sections_of(obj, label=label, skipped=skipped, context=ctx, progress=progress)
-        seen_tu = seen_tu or isinstance(obj, (NCityGame, TUGame, StructuredGame))
+        seen_tu = seen_tu or isinstance(obj, (NCityGame, TUGame, StructuredGame, ValueFunctionGame))
     if isinstance(built, BuiltModel):
         for name, table in built.tables.items():
             out.append(_table_section(str(name), table, context))
@@ -162,6 +164,9 @@ def _context(built: Any, spec: Any) -> dict[str, Any]:
         ctx["rules"] = [rule]  # the model's negotiated rule, compared with the textbook ones
     if built.initial is not None:
         ctx["initial"] = built.initial
+    own = built.own_cooperative_label
+    if own is not None:  # the model's own cooperative game (members, or a shared facility) replaces the alpha game
+        ctx["own_cooperative_form"] = own
     return ctx
 
 

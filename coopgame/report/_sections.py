@@ -16,7 +16,7 @@ import numpy as np
 
 from coopgame._bitmask import member_labels
 from coopgame.errors import CoopgameError
-from coopgame.games import PairwiseGame, StructuredGame, TUGame
+from coopgame.games import PairwiseGame, StructuredGame, TUGame, ValueFunctionGame
 from coopgame.policy.concepts import BANZHAF_MAX_PLAYERS, CONCEPTS, LP_MAX_PLAYERS, as_forms, plan
 from coopgame.report.plots import allocation_bars, fund_flows, phase_portrait
 from coopgame.report.section import Section
@@ -209,12 +209,18 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
                 for k, (form_label, form) in enumerate(forms):
                     out += pairwise_sections(form, label=form_label or label, skipped=skipped,
                                              initial=None if starts is None else starts[k], notes=note)
+            elif "own_cooperative_form" in context:
+                continue  # the model states its own cooperative game (members, or a facility): that form follows
             else:
                 ctx = dict(context)
-                ctx.setdefault("status_quo", np.asarray(game.status_quo(), dtype=float))
+                notes: tuple[str, ...] = ()
+                if "status_quo" not in ctx:
+                    ctx["status_quo"], notes = _alpha_status_quo(game)
                 if game.perceived_differs:  # DESIGN §2.1: worths are welfare, so true payoffs
-                    ctx["payoff_notes"] = ("Coalition worths v(S) and the status quo are true payoffs; the "
-                                           "perception factor enters decisions only, not these numbers.",)
+                    notes = ("Coalition worths v(S) and the status quo are true payoffs; the perception factor "
+                             "enters decisions only, not these numbers.", *notes)
+                if notes:
+                    ctx["payoff_notes"] = notes
                 for form_label, form in forms:
                     out += cooperative_sections(form, label=form_label or label, skipped=skipped, context=ctx,
                                                 progress=False)
@@ -230,6 +236,30 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
             out.append(Section(key=concept.role, summary=res.summary(), data=res.to_dict(), elapsed=dt))
     skipped += concepts.messages(roles=("equilibria", "efficiency"))
     return out
+
+
+def _alpha_status_quo(game: Any) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The status quo the alpha game's allocations are compared with: payoffs without transfers that add up to v(N).
+
+    ``u_i(1_N)`` (everyone cooperates on every issue) when that is the grand coalition's best choice; otherwise
+    (full cooperation on some issue lowers total welfare) the payoffs at the welfare optimum, the profile whose
+    welfare is the alpha game's ``v(N)``, with a note saying so.
+    """
+    full = np.asarray(game.status_quo(), dtype=float)
+    masks, best = game.welfare_optimum()
+    scale = max(1.0, abs(float(best)), float(np.abs(full).max()))
+    if abs(float(full.sum()) - float(best)) <= 1e-9 * scale:
+        return full, ()
+    profile = np.asarray(masks, dtype=np.int64).reshape(1, -1)
+    sq = np.asarray(game.payoffs(profile if game.n_layers > 1 else profile[:, 0]), dtype=float)[0]
+    per = np.asarray(masks, dtype=np.int64).reshape(-1)
+    where = "; ".join((f"{issue}: " if game.n_layers > 1 else "")
+                      + (", ".join(p for i, p in enumerate(game.players) if m >> i & 1) or "nobody")
+                      for issue, m in zip(game.issues if game.n_layers > 1 else ("",), per))
+    return sq, (f"Status quo for the allocations: full cooperation on every issue is not the grand coalition's best "
+                f"choice (total {format_number(float(full.sum()))} < v(N) = {format_number(float(best))}); "
+                f"the status quo is each city's payoff without transfers at the welfare optimum, where "
+                f"cooperate: {where}.",)
 
 
 def _perception_note(game: Any) -> tuple[str, ...]:
@@ -293,6 +323,11 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
             allocs[concept.name] = value
     least = allocs.get("least_core")
     skipped += concepts.messages(roles=("allocation", "core"))
+    sampled_only = isinstance(game, ValueFunctionGame) and dense is None
+    if sampled_only:  # coalition by coalition (the alpha game beyond ALPHA_DENSE_MAX_PLAYERS cities)
+        skipped.append(f"Banzhaf value, nucleolus, least core, core and fund analysis: n = {n} > {LP_MAX_PLAYERS}; "
+                       f"they need all 2^{n} coalition worths, which this game computes one coalition at a time "
+                       "(the exact dense game is too slow to build here); the Shapley value is sampled instead")
     if "status_quo" not in context and isinstance(game, StructuredGame) and not game.cost_terms:
         # a quadratic game carries its own status quo: a_i + Σ_j M_ij (everyone in, no transfers)
         context = dict(context, status_quo=np.asarray(game.status_quo(), dtype=float))
@@ -302,7 +337,9 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
     if core_res is not None:
         out.append(Section(key="core", summary=_core_summary(core_res, context, n), data=core_res.to_dict(),
                            elapsed=times.get("core", 0.0)))
-    out += _fund_sections(dense if dense is not None else game, label, skipped, context, concepts.reason("fund_analysis"))
+    if not sampled_only:
+        out += _fund_sections(dense if dense is not None else game, label, skipped, context,
+                              concepts.reason("fund_analysis"))
     return out
 
 
@@ -363,10 +400,18 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
         facts.append(("joint cost C(N)", format_number(alone.sum() - grand if total_cost is None else total_cost)))
     if "build_seconds" in context and dense is game:
         facts.append(("coalition values", f"{2 ** len(players):,} computed in {context['build_seconds']:.3f} s"))
+    sampled = shap is not None and shap.standard_errors is not None
     if shap is not None:
         method = shap.method
-        how = f"exact (2^{len(players)} = {2 ** len(players):,} coalitions)" if method == "exact" else method
+        how = f"exact (2^{len(players)} = {2 ** len(players):,} coalitions)" if method == "exact" else \
+            f"sampled ({method}, {shap.parameters.get('n_samples', '?')} random orders; standard errors in the " \
+            "table)" if sampled else method
         facts.append(("Shapley value", f"{how}, {times['shapley']:.3f} s"))
+    if sampled:
+        j = list(allocs).index("shapley") + 2
+        se = np.asarray(shap.standard_errors, dtype=float)
+        columns.insert(j + 1, "Shapley s.e.")
+        rows = tuple((*row[:j + 1], format_number(se[i]), *row[j + 1:]) for i, row in enumerate(rows))
     for k in allocs:
         if k in times and k != "shapley":
             facts.append((f"{names[k]} time", f"{times[k]:.3f} s"))
@@ -383,6 +428,10 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
              "Payoffs: each city's share of the grand coalition's worth v(N)."]
     if "banzhaf" in allocs:
         notes.append("The Banzhaf value is not efficient: its entries need not add up to v(N).")
+    if sampled:
+        notes.append(f"The Shapley value is a Monte Carlo estimate: each city's value ± about two standard errors "
+                     f"covers the exact one with 95 % probability. Building all 2^{len(players)} worths of this game "
+                     "exactly would take minutes, so they are computed only for the coalitions sampled.")
     notes += context.get("payoff_notes", ())
     if extra_col:
         notes.append("v({i}) alone is this game's worth of a city on its own; stand-alone (true) is its best payoff "
@@ -392,8 +441,9 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
         notes.append(f"Unit: {unit}.")
     summary = Summary(title=_title("Allocation by solution concept", label), facts=tuple(facts),
                       columns=tuple(columns), rows=rows, notes=tuple(notes))
-    data = {k: {"allocation": r.allocation, "method": r.method,
-                "cost_shares": r.cost_shares, "elapsed_seconds": times.get(k, 0.0)} for k, r in allocs.items()}
+    data = {k: {"allocation": r.allocation, "method": r.method, "cost_shares": r.cost_shares,
+                "standard_errors": getattr(r, "standard_errors", None), "elapsed_seconds": times.get(k, 0.0)}
+            for k, r in allocs.items()}
     data["players"] = players
     data["grand_value"] = grand
     if least is not None:

@@ -68,7 +68,7 @@ def test_tu_game_equals_brute_force_members_cooperate_outsiders_protect():
     rng = np.random.default_rng(3)
     p = _params(5, rng)
     game = NCityGame(**p)
-    values = game.tu_game().to_tu().values
+    values = game.tu_game(convention="members").to_tu().values
     for mask in range(32):
         x = [(mask >> i) & 1 for i in range(5)]
         u = _u(p, x, perceived=False)

@@ -213,11 +213,11 @@ def test_alpha_game_is_scale_invariant():
         np.testing.assert_allclose(scaled / factor, ref, rtol=1e-9, atol=1e-9 * np.abs(ref).max())
 
 
-def test_members_convention_is_the_structured_game_of_before():
+def test_members_convention_is_the_structured_game_of_before_and_alpha_is_the_default():
     game = NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)))
     assert isinstance(game.tu_game(convention="members"), coopgame.StructuredGame)
-    assert game.tu_game() == game.tu_game(convention="members") or np.array_equal(
-        game.tu_game().to_tu().values, game.tu_game(convention="members").to_tu().values)
+    np.testing.assert_array_equal(game.tu_game().values, game.tu_game(convention="alpha").values)
+    assert game.tu_game().values[1] == 0.0  # a city alone protects (members game: -4)
 
 
 @pytest.mark.parametrize("bad", ["gamma", "Alpha", None, 1])

@@ -128,7 +128,7 @@ def test_status_quo_equals_the_ncity_payoffs_with_everyone_cooperating(seed):
                      penalty=rng.uniform(0, 1, n), spillover=matrix(), synergy=matrix(), siphon=matrix(),
                      deadweight=0.3)
     # NCityGame.status_quo evaluates the payoff formula u_i(1_N), not the structured game's terms.
-    assert np.allclose(city.tu_game().status_quo(), city.status_quo(), rtol=1e-12, atol=1e-12)
+    assert np.allclose(city.tu_game(convention="members").status_quo(), city.status_quo(), rtol=1e-12, atol=1e-12)
 
 
 def test_status_quo_refused_with_cost_terms():

@@ -13,6 +13,7 @@ import pytest
 import coopgame
 from coopgame._bitmask import quadratic_values
 from coopgame.policy.real_rules import RelocationTaxRule, TaxBasePoolRule, graded_transfer
+from coopgame.models.catalog import model_path
 from coopgame.models.seeds import data_dir
 from coopgame.errors import ModelSpecError
 
@@ -229,7 +230,8 @@ def test_ncity_models_tu_game_is_sum_of_member_payoffs():
         u = game.payoffs(profiles)
         member = (masks[:, None] >> np.arange(n)) & 1
         expected = (u * member).sum(axis=1)
-        np.testing.assert_allclose(built.tu.value_of_masks(masks), expected, atol=1e-9)
+        members = game.tu_game(convention="members")  # these are the members game's worths: pinned
+        np.testing.assert_allclose(members.value_of_masks(masks), expected, atol=1e-9)
 
 
 def test_guangzhou_siphon_follows_formula_from_the_data():
@@ -292,6 +294,9 @@ DENSE_MODEL = textwrap.dedent('''
     [parameters.infra_exponent]
     value = 0.7
     modeling_choice = "test scale-economy exponent"
+
+    [analysis]
+    convention = "members"  # the brute force below is the members game: every member cooperates
 ''')
 
 
@@ -329,13 +334,34 @@ def test_yrd26_is_lazy_and_has_26_players():
 
 
 @pytest.mark.slow  # about 3 s: exact dense Shapley over 2^26 coalitions
-def test_yrd26_dense_game_exact_shapley():
+def test_yrd26_is_the_alpha_game_with_the_facility_and_its_shapley_value_is_sampled():
+    built = coopgame.load_model("yrd26").build()
+    game = built.tu
+    assert isinstance(game, coopgame.ValueFunctionGame)  # 2^26 exact alpha worths take minutes: on demand
+    q, n = built.spec["demand"], 26
+    full = (1 << n) - 1
+    masks = np.array([1, 6, full])
+    member = (masks[:, None] >> np.arange(n)) & 1
+    savings = member @ (0.5 * q**0.8) - 0.5 * (member @ q) ** 0.8
+    alpha = built.ncity.tu_game(convention="alpha", form="function").value_of_masks(masks)
+    np.testing.assert_allclose(game.value_of_masks(masks), alpha + savings, rtol=1e-12, atol=1e-9)
+    res = coopgame.shapley_value(game, n_samples=100)
+    assert res.method == "permutation" and res.standard_errors is not None
+    assert res.allocation.sum() == pytest.approx(game.grand_value, rel=1e-9)  # each order adds up to v(N)
+
+
+def test_yrd26_members_dense_game_exact_shapley(tmp_path):
     from coopgame._memory import MEMORY_FRACTION, available_memory_bytes
 
     if MEMORY_FRACTION * available_memory_bytes() < 2.5 * 2**30:
         # The memory guard would (rightly) refuse the 2 GiB build; that refusal is tested elsewhere.
         pytest.skip("needs about 2.5 GiB of free memory for the dense 2**26 game; this machine is short now")
-    built = coopgame.load_model("yrd26").build()
+    # the members game with the facility (the stress case of before): pinned to the members convention
+    path = tmp_path / "yrd26_members.toml"
+    path.write_text(model_path("yrd26").read_text(encoding="utf-8").replace('convention = "alpha"',
+                                                                             'convention = "members"'),
+                    encoding="utf-8")
+    built = coopgame.load_model(path).build()
     game = built.tu
     assert game.values.shape == (2**26,)
     spec = built.spec

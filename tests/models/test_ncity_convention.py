@@ -9,26 +9,51 @@ from coopgame.models.catalog import model_path
 from coopgame.policy.sweep import parameter_sweep
 
 
-def _variant(tmp_path, slug, line):
-    text = model_path(slug).read_text(encoding="utf-8").replace("[analysis]\n", f"[analysis]\n{line}\n", 1)
-    path = tmp_path / f"{slug}.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+NCITY_MODELS = ("bth13", "guangzhou_siphon", "chengdu_chongqing", "yrd26")
 
 
-def test_builtin_models_keep_the_members_convention():
+def test_every_builtin_ncity_model_states_its_convention():
+    listed = {m["slug"]: m["kind"] for m in coopgame.list_models()}
+    assert {s for s, kind in listed.items() if kind in ("ncity", "ncity_dense")} == set(NCITY_MODELS)
+    for slug in NCITY_MODELS:
+        assert 'convention = "alpha"' in model_path(slug).read_text(encoding="utf-8"), slug
+
+
+def test_builtin_models_build_the_alpha_game():
     for slug in ("bth13", "guangzhou_siphon"):
         built = coopgame.load_model(slug).build()
-        assert isinstance(built.tu, coopgame.StructuredGame)
-        np.testing.assert_array_equal(built.tu.additive, built.ncity.tu_game(convention="members").additive)
+        assert isinstance(built.tu, coopgame.TUGame)
+        np.testing.assert_array_equal(built.tu.values, built.ncity.tu_game(convention="alpha").values)
+        assert [label for label, _ in built.games()] == [""]  # the n-city game brings the alpha game itself
 
 
-def test_alpha_model_builds_the_alpha_game_and_sweeps_it_point_by_point(tmp_path):
-    spec = coopgame.load_model(_variant(tmp_path, "guangzhou_siphon", 'convention = "alpha"'))
+def test_the_default_convention_is_alpha(tmp_path):
+    text = model_path("guangzhou_siphon").read_text(encoding="utf-8").replace('convention = "alpha"\n', "")
+    path = tmp_path / "no_convention.toml"
+    path.write_text(text, encoding="utf-8")
+    spec = coopgame.load_model(path)
+    assert "convention" not in spec.analysis
+    np.testing.assert_array_equal(spec.build().tu.values, spec.build().ncity.tu_game().values)
+    g = spec.build().ncity
+    np.testing.assert_array_equal(g.tu_game().values, g.tu_game(convention="alpha").values)
+
+
+def test_members_model_brings_its_own_game_and_batches(tmp_path):
+    text = model_path("guangzhou_siphon").read_text(encoding="utf-8").replace('convention = "alpha"',
+                                                                               'convention = "members"')
+    path = tmp_path / "members.toml"
+    path.write_text(text, encoding="utf-8")
+    spec = coopgame.load_model(path)
     built = spec.build()
-    assert isinstance(built.tu, coopgame.TUGame)
-    np.testing.assert_array_equal(built.tu.values, built.ncity.tu_game(convention="alpha").values)
-    assert [label for label, _ in built.games()] == ["", "alpha game"]
+    assert isinstance(built.tu, coopgame.StructuredGame)
+    np.testing.assert_array_equal(built.tu.additive, built.ncity.tu_game(convention="members").additive)
+    assert [label for label, _ in built.games()] == ["", "members game"]
+    assert spec.can_batch(["deadweight"])
+
+
+def test_alpha_model_sweeps_the_alpha_game_point_by_point():
+    spec = coopgame.load_model("guangzhou_siphon")
+    built = spec.build()
     assert not spec.can_batch(["deadweight"])
     own = float(spec["deadweight"])
     sweep = parameter_sweep(spec, {"deadweight": [own]})
@@ -39,7 +64,7 @@ def test_alpha_model_builds_the_alpha_game_and_sweeps_it_point_by_point(tmp_path
 
 def test_alpha_dense_model_adds_the_facility_savings_to_the_alpha_worths(tmp_path):
     # yrd26 cut to five cities (its four siphoning cores and Wuxi), in the alpha convention
-    text = _variant(tmp_path, "yrd26", 'convention = "alpha"').read_text(encoding="utf-8")
+    text = model_path("yrd26").read_text(encoding="utf-8")
     start = text.index("names = [")
     end = text.index("]", start) + 1
     text = text[:start] + 'names = ["Shanghai", "Nanjing", "Wuxi", "Hangzhou", "Hefei"]' + text[end:]
@@ -58,4 +83,8 @@ def test_alpha_dense_model_adds_the_facility_savings_to_the_alpha_worths(tmp_pat
 
 def test_unknown_convention_names_the_key(tmp_path):
     with pytest.raises(ModelSpecError, match=r"analysis\.convention: expected one of \['alpha', 'members'\]"):
-        coopgame.load_model(_variant(tmp_path, "bth13", 'convention = "gamma"'))
+        path = tmp_path / "bth13.toml"
+        path.write_text(model_path("bth13").read_text(encoding="utf-8").replace('convention = "alpha"',
+                                                                               'convention = "gamma"'),
+                        encoding="utf-8")
+        coopgame.load_model(path)

@@ -136,7 +136,7 @@ def test_dynamics_apply_to_2x2_games_only():
 
 
 def test_wrong_type_is_not_applicable_with_a_reason():
-    assert CONCEPTS["shapley"].why_not(_pd()) == "applies to TUGame, StructuredGame, not PairwiseGame"
+    assert CONCEPTS["shapley"].why_not(_pd()) == "applies to TUGame, StructuredGame, ValueFunctionGame, not PairwiseGame"
     assert not CONCEPTS["nash"].applies(_tu())
 
 
@@ -193,14 +193,14 @@ def test_registering_checks_the_entry():
     ("xinanjiang_bet", "pairwise", PairwiseGame),
     ("default", "cooperative", TUGame),
     ("airport_runway", "cooperative", StructuredGame),
-    ("bth13", "cooperative", StructuredGame),
+    ("bth13", "cooperative", TUGame),
 ])
 def test_sweep_form_of_each_built_model(slug, kind, game_type):
     built = load_model(slug).build()
     form = sweep_form(built)
     assert form.kind == kind and isinstance(form.game, game_type)
-    if slug == "bth13":
-        np.testing.assert_allclose(form.game.additive, built.ncity.tu_game().additive)
+    if slug == "bth13":  # the model states the alpha convention: its sweep reads the alpha game
+        np.testing.assert_allclose(form.game.values, built.ncity.tu_game(convention="alpha").values)
 
 
 def test_sweep_form_of_a_model_with_its_own_cooperative_game():
@@ -305,7 +305,7 @@ def test_cli_lists_the_concepts_of_a_model(capsys):
     status = {(row[0], row[1]): row[2] for row in table["rows"]}
     assert status[("NCityGame", "pure_equilibria")] == "applies"
     assert status[("NCityGame", "pairwise_form")].startswith("skipped: needs exactly 2 cities")
-    assert status[("StructuredGame", "shapley")] == "applies"
+    assert status[("TUGame", "shapley")] == "applies"  # the alpha game, dense at n = 13
     assert main(["concepts", "--scenario", "x"]) == 1
 
 
