@@ -16,7 +16,7 @@ import numpy as np
 
 from coopgame._bitmask import member_labels
 from coopgame.errors import CoopgameError
-from coopgame.games import PairwiseGame, StructuredGame, TUGame, ValueFunctionGame
+from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame, ValueFunctionGame
 from coopgame.policy.concepts import BANZHAF_MAX_PLAYERS, CONCEPTS, LP_MAX_PLAYERS, as_forms, plan
 from coopgame.report.plots import allocation_bars, fund_flows, phase_portrait
 from coopgame.report.section import Section
@@ -646,9 +646,25 @@ def _money(x: float, unit: str) -> str:
     return f"{format_number(x)} ({unit})" if unit else format_number(x)
 
 
+def _optimum_caveat(game: Any, unit: str) -> str:
+    """A warning when full cooperation, which the transfers make self-enforcing, is not the welfare optimum."""
+    if not isinstance(game, NCityGame):
+        return ""
+    masks, best = game.welfare_optimum()
+    full = float(np.sum(game.status_quo()))
+    if best <= full + 1e-9 * game.payoff_scale:
+        return ""
+    masks = np.atleast_1d(masks)
+    short = [name for name, m in zip(game.issues, masks) if int(m) != (1 << game.n_players) - 1]
+    where = f" on {', '.join(short)}" if game.n_layers > 1 and short else ""
+    return (f" Caveat: full cooperation is not the welfare optimum{where} (true welfare {format_number(full)} "
+            f"against {_money(best, unit)} when fewer cities cooperate there); the subsidy buys full cooperation, "
+            "not the optimum.")
+
+
 def policy_headline(tr: Any, outcomes: Any = (), unit: str = "") -> str:
     """The sentence a policy designer reads first: the central subsidy, who would free-ride, and the rules."""
-    text = tr.headline(unit=unit)
+    text = tr.headline(unit=unit) + _optimum_caveat(tr.game, unit)
     if outcomes:
         good = [o.rule for o in outcomes if o.self_enforcing]
         if good:

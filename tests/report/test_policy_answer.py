@@ -97,3 +97,16 @@ def test_policy_answer_table_per_city(analyses):
 def test_a_model_without_cities_has_no_policy_answer():
     res = model_analysis("airport_runway")
     assert res.policy_answer is None and res.headline is None and "policy_answer" not in res.to_dict()
+
+
+def test_headline_warns_when_full_cooperation_is_not_the_welfare_optimum():
+    # chengdu_chongqing, true welfare at (C, C) per issue (tests/games/test_perceived_payoffs.py shows the
+    # arithmetic): services 15, infrastructure 20.2, consumption hub -2.2, total 33; on the hub mutual
+    # protection gives -1, so the optimum is 15 + 20.2 - 1 = 34.2 and the subsidy buys a worse profile.
+    from coopgame.report.analysis import model_analysis
+
+    head = model_analysis("chengdu_chongqing").section("policy_answer").data["headline"]
+    assert "Caveat: full cooperation is not the welfare optimum on international consumption hub" in head
+    assert "true welfare 33 against 34.2" in head
+    # guangzhou_siphon: full cooperation is the optimum, no caveat
+    assert "Caveat" not in model_analysis("guangzhou_siphon").section("policy_answer").data["headline"]
