@@ -11,10 +11,11 @@ Markers (declared in pyproject.toml):
   quick local loop with ``python -m pytest -m "not slow"``.
 - ``oracle``: the test needs an optional oracle (pygambit, matplotlib, headless Chromium).
   Such tests live in their own modules (``*_gambit.py``, ``tests/report/test_report_figures.py``,
-  ``tests/report/test_report_browser.py``) that skip with the reason where the oracle is
-  missing, so every other test still runs; ``-m "not oracle"`` deselects them.
-  ``tests/test_optional_oracles.py`` checks that without pygambit, matplotlib, numba and
-  pandas only those modules drop out.
+  ``tests/report/test_report_browser.py``), marked ``requires(...)`` from ``tests/oracles.py``:
+  where the oracle is missing their tests are skipped with the reason, and every other test
+  still runs; ``-m "not oracle"`` deselects them. ``tests/test_optional_oracles.py`` checks
+  that without pygambit, matplotlib, numba and pandas every module still collects and only
+  the oracle tests skip.
 """
 
 import os

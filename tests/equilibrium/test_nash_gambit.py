@@ -10,8 +10,9 @@ import pytest
 from coopgame import PairwiseGame, nash_equilibria
 from tests.equilibrium._gambit import gambit_extreme_equilibria
 from tests.equilibrium.reference import same_equilibrium_sets
+from tests.oracles import requires
 
-pytestmark = pytest.mark.oracle
+pytestmark = [pytest.mark.oracle, requires("pygambit")]
 
 
 @pytest.mark.parametrize("m, n", [(2, 2), (2, 3), (3, 3), (3, 5), (4, 4), (5, 5), (6, 6), (8, 8)])

@@ -10,8 +10,9 @@ import pytest
 from coopgame import pure_equilibria
 from tests.equilibrium._gambit import gambit_pure_equilibria
 from tests.equilibrium.reference import random_city_game
+from tests.oracles import requires
 
-pytestmark = pytest.mark.oracle
+pytestmark = [pytest.mark.oracle, requires("pygambit")]
 
 
 @pytest.mark.parametrize("n", [2, 3, 5, 8, 10])

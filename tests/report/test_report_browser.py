@@ -12,8 +12,9 @@ import subprocess
 import numpy as np
 import pytest
 
-pytest.importorskip("matplotlib")
-pytestmark = pytest.mark.oracle
+from tests.oracles import requires
+
+pytestmark = [pytest.mark.oracle, requires("matplotlib")]
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -9,10 +9,10 @@ import re
 import pytest
 
 from coopgame.report import model_analysis, write_plots
+from tests.oracles import requires
 from tests.report.reference import PNG_SIGNATURE, embedded_pngs, two_city
 
-pytest.importorskip("matplotlib")
-pytestmark = pytest.mark.oracle
+pytestmark = [pytest.mark.oracle, requires("matplotlib")]
 
 
 def test_report_is_self_contained(two_city_report):
