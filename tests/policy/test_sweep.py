@@ -15,8 +15,18 @@ from coopgame.errors import InvalidParameterError
 from coopgame.games.regimes import Regime
 from coopgame.models.kinds import KINDS
 from coopgame.policy.sweep import REGIME_NAMES, parameter_sweep, parse_grid_spec
+from tests.strategies import small_integers
 
-payoff = st.integers(-3, 3).map(float)  # small integers: many ties, the hard case for strictness
+# small integers: many ties, the hard case for strictness
+games_2x2 = st.lists(st.tuples(*[small_integers] * 8), min_size=1, max_size=20)
+
+
+def _sweep_over(games):
+    """The 2x2 games as an (G, 2, 2, 2) stack and a sweep that evaluates game g at grid point g."""
+    stacked = np.array(games).reshape(-1, 2, 2, 2)
+    res = parameter_sweep(lambda g: PairwiseGame(stacked[int(g)][0], stacked[int(g)][1]),
+                          {"g": np.arange(len(stacked))})
+    return stacked, res
 
 
 def _bm1(reward, penalty, alpha=0.5):
@@ -42,22 +52,18 @@ def test_bm1_worked_check_regimes():
     assert outcome(3, 3) == "cooperation dominant"
 
 
-@given(st.lists(st.tuples(*[payoff] * 8), min_size=1, max_size=20))
+@given(games_2x2)
 def test_pure_equilibrium_count_matches_the_nash_solver(games):
-    stacked = np.array(games).reshape(-1, 2, 2, 2)
-    res = parameter_sweep(lambda g: PairwiseGame(stacked[int(g)][0], stacked[int(g)][1]),
-                          {"g": np.arange(len(stacked))})
+    stacked, res = _sweep_over(games)
     for k, (A, B) in enumerate(stacked):
         eq = coopgame.nash_equilibria(PairwiseGame(A, B))
         pure = sum(1 for x, y in eq.equilibria if x.max() == 1.0 and y.max() == 1.0)
         assert res.outputs["n_pure_equilibria"][k] == pure
 
 
-@given(st.lists(st.tuples(*[payoff] * 8), min_size=1, max_size=20))
+@given(games_2x2)
 def test_cooperation_ess_matches_rest_point_labels(games):
-    stacked = np.array(games).reshape(-1, 2, 2, 2)
-    res = parameter_sweep(lambda g: PairwiseGame(stacked[int(g)][0], stacked[int(g)][1]),
-                          {"g": np.arange(len(stacked))})
+    stacked, res = _sweep_over(games)
     for k, (A, B) in enumerate(stacked):
         points = coopgame.rest_points(PairwiseGame(A, B)).points
         full = [p for p in points if p.name() == "(1, 1)"][0]
