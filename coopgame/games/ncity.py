@@ -124,7 +124,7 @@ class NCityGame(ReadOnlyState):
     [[2.0, 2.0, 2.0], [0.0, 0.0, 0.0]]
     """
 
-    __slots__ = ("_params", "_players", "_issues", "_n", "_k", "_gain_const", "_scale")
+    __slots__ = ("_params", "_players", "_issues", "_n", "_k", "_gain_const", "_scale", "_optimum")
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, *, cost: ArrayLike, base: ArrayLike = 0.0, reward: ArrayLike = 0.0,
@@ -360,6 +360,10 @@ class NCityGame(ReadOnlyState):
         >>> int(mask), w
         (7, 6.0)
         """
+        try:  # the game is immutable: computed once (2**n welfare values per layer), then reused
+            return object.__getattribute__(self, "_optimum")
+        except AttributeError:
+            pass
         masks = []
         total = 0.0
         for k in range(self._k):
@@ -367,8 +371,10 @@ class NCityGame(ReadOnlyState):
             best = int(np.argmax(values))
             masks.append(best)
             total += float(values[best])
-        arr = np.array(masks, dtype=np.int64)
-        return (arr[0] if self._k == 1 else arr), total
+        arr = as_readonly(np.array(masks, dtype=np.int64))
+        optimum = (arr[0] if self._k == 1 else arr), total
+        object.__setattr__(self, "_optimum", optimum)
+        return optimum
 
     def status_quo(self) -> FloatVector:
         """``u_i(1_N)``: each city's true payoff when every city cooperates on every issue (DESIGN §2.1)."""

@@ -246,10 +246,10 @@ def _alpha_status_quo(game: Any) -> tuple[np.ndarray, tuple[str, ...]]:
     welfare is the alpha game's ``v(N)``, with a note saying so.
     """
     full = np.asarray(game.status_quo(), dtype=float)
-    masks, best = game.welfare_optimum()
-    scale = max(1.0, abs(float(best)), float(np.abs(full).max()))
-    if abs(float(full.sum()) - float(best)) <= 1e-9 * scale:
+    gap = _optimum_gap(game)
+    if gap is None:
         return full, ()
+    _, best, masks = gap
     profile = np.asarray(masks, dtype=np.int64).reshape(1, -1)
     sq = np.asarray(game.payoffs(profile if game.n_layers > 1 else profile[:, 0]), dtype=float)[0]
     per = np.asarray(masks, dtype=np.int64).reshape(-1)
@@ -260,6 +260,15 @@ def _alpha_status_quo(game: Any) -> tuple[np.ndarray, tuple[str, ...]]:
                 f"choice (total {format_number(float(full.sum()))} < v(N) = {format_number(float(best))}); "
                 f"the status quo is each city's payoff without transfers at the welfare optimum, where "
                 f"cooperate: {where}.",)
+
+
+def _optimum_gap(game: Any) -> tuple[float, float, np.ndarray] | None:
+    """``(welfare of full cooperation, optimal welfare, optimal masks)`` when full cooperation is not optimal, else None."""
+    full = float(np.sum(game.status_quo()))
+    masks, best = game.welfare_optimum()
+    if float(best) - full <= 1e-9 * max(1.0, abs(float(best)), abs(full)):
+        return None
+    return full, float(best), np.atleast_1d(masks)
 
 
 def _perception_note(game: Any) -> tuple[str, ...]:
@@ -648,13 +657,10 @@ def _money(x: float, unit: str) -> str:
 
 def _optimum_caveat(game: Any, unit: str) -> str:
     """A warning when full cooperation, which the transfers make self-enforcing, is not the welfare optimum."""
-    if not isinstance(game, NCityGame):
+    gap = _optimum_gap(game) if isinstance(game, NCityGame) else None
+    if gap is None:
         return ""
-    masks, best = game.welfare_optimum()
-    full = float(np.sum(game.status_quo()))
-    if best <= full + 1e-9 * game.payoff_scale:
-        return ""
-    masks = np.atleast_1d(masks)
+    full, best, masks = gap
     short = [name for name, m in zip(game.issues, masks) if int(m) != (1 << game.n_players) - 1]
     where = f" on {', '.join(short)}" if game.n_layers > 1 and short else ""
     return (f" Caveat: full cooperation is not the welfare optimum{where} (true welfare {format_number(full)} "
