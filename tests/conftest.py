@@ -1,7 +1,8 @@
 """Shared test configuration: deterministic hypothesis profiles (``ci`` under CI, ``dev`` otherwise).
 
 Layout: ``tests/`` mirrors the package (``tests/equilibrium`` tests ``coopgame/equilibrium`` ...);
-the root holds only tests of root modules (CLI, public API, pickling, README, architecture).
+the root holds only tests of root modules and of the package as a whole (CLI, public API, results,
+pickling, README and docs, architecture, optional oracles).
 Hypothesis strategies for TU, pairwise and n-city games are shared in ``tests/strategies.py``.
 
 Markers (declared in pyproject.toml):

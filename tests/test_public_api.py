@@ -15,7 +15,6 @@ FIXED_NAMES = ["TUGame", "shapley_value", "banzhaf_value", "nucleolus", "least_c
 @pytest.mark.parametrize("name", sorted(coopgame._PUBLIC))
 def test_every_public_name_resolves(name):
     value = getattr(coopgame, name)
-    assert value is not None
     module = importlib.import_module(coopgame._PUBLIC[name])
     assert value is module or getattr(module, name) is value
 

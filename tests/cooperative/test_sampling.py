@@ -16,6 +16,7 @@ def _random_game(n, seed):
     return TUGame(v)
 
 
+@pytest.mark.slow  # about 2 s per method on the project's machine
 @pytest.mark.parametrize("method", ["permutation", "stratified"])
 def test_sampled_shapley_within_three_standard_errors_at_n20(method):
     g = _random_game(20, seed=11)

@@ -223,10 +223,9 @@ def test_airport_sweep_keeps_the_cost_terms():
     res = parameter_sweep(coopgame.load_model("airport_runway"), {"costs[0]": [8.0, 0.0]})
     assert res.outputs["shapley"][0].tolist() == [6.0, 8.0, 9.0, 9.0]
     assert res.outputs["ir_margin_min"][0] == 6.0
-    # c_1 = 0: the first user needs nothing, the others split the steps above 0
-    expected = coopgame.shapley_value(coopgame.load_model("airport_runway").with_arrays(
-        costs=[0.0, 11.0, 13.0, 18.0]).build().tu).allocation
-    np.testing.assert_allclose(res.outputs["shapley"][1], expected, rtol=1e-12)
+    # c = (0, 11, 13, 18), by Littlechild-Owen: cost shares 0, 11/3, 11/3 + 2/2 = 14/3, 14/3 + 5 = 29/3;
+    # savings = stand-alone cost - share = 0, 22/3, 25/3, 25/3 (they add up to v(N) = 42 - 18 = 24)
+    np.testing.assert_allclose(res.outputs["shapley"][1], [0.0, 22 / 3, 25 / 3, 25 / 3], rtol=1e-12)
 
 
 def test_two_city_layered_model_needs_an_issue():
