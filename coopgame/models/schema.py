@@ -241,7 +241,7 @@ class ModelSpec(ReadOnlyState):
         try:
             arr = np.asarray(values, dtype=np.float64)
         except (TypeError, ValueError):
-            raise InvalidParameterError(f"{func}(): values of parameter {name!r} must be numbers; got {values!r}") from None
+            raise InvalidParameterError(f"{func}(): values of parameter {name!r} must be numbers; got {_repr(values)}") from None
         if arr.shape[1:] != shape or arr.ndim != len(shape) + 1:
             raise InvalidParameterError(f"{func}(): values of parameter {name!r} must have shape (G, "
                                         f"{', '.join(map(str, shape))}); got {arr.shape}".replace(", )", ")"))
@@ -276,10 +276,22 @@ class ModelSpec(ReadOnlyState):
         >>> spec["reward"].tolist(), spec.provenance().items[-1].label
         ([3.0, 3.0], 'modeling choice')
         """
+        from coopgame.errors import InvalidParameterError
+
         func = "ModelSpec.with_arrays"
         params = dict(self.parameters)
         for name, value in values.items():
-            arr = self.check_values(name, np.asarray(value, dtype=np.float64)[None], func=func)[0]
+            if name not in params:  # check_values names the valid parameters
+                self.check_values(name, [], func=func)
+            try:
+                given = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise InvalidParameterError(f"{func}(): parameter {name!r} must be numbers; got {_repr(value)}") from None
+            shape = params[name].value.shape
+            if given.shape != shape:
+                raise InvalidParameterError(f"{func}(): parameter {name!r} of model {self.slug!r} must have shape "
+                                            f"{shape}, like its value in the model file; got {given.shape}")
+            arr = self.check_values(name, given[None], func=func)[0]
             arr.setflags(write=False)
             old = params[name]
             params[name] = Parameter(name=name, value=arr, unit=old.unit, description=old.description,

@@ -26,7 +26,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from coopgame.errors import ModelSpecError
 
@@ -195,8 +194,3 @@ def _store_at(root: str) -> SeedStore:
 def seed_store(root: Path | None = None) -> SeedStore:
     """The seed store of this installation (cached)."""
     return _store_at(str(root if root is not None else data_dir("seeds")))
-
-
-def as_number_array(value: Any) -> np.ndarray:
-    """Fact or parameter value as a float array (raises TypeError/ValueError on non-numbers)."""
-    return np.asarray(value, dtype=np.float64)

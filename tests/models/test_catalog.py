@@ -242,3 +242,13 @@ def test_provenance_covers_every_parameter_of_every_model():
                 assert it.reference
         assert prov.summary().rows
         assert prov.to_dict()["model"] == slug
+
+
+@pytest.mark.parametrize("value, message", [
+    ("x", "parameter 'cost' must be numbers; got 'x'"),
+    ([1, [2, 3]], "parameter 'cost' must be numbers"),
+    ([1.0] * 5, r"parameter 'cost' of model 'bth13' must have shape \(13,\), like its value in the model file; got \(5,\)"),
+])
+def test_with_arrays_refuses_values_that_do_not_fit_with_a_clear_error(value, message):
+    with pytest.raises(coopgame.errors.InvalidParameterError, match=message):
+        coopgame.load_model("bth13").with_arrays(cost=value)
