@@ -13,7 +13,7 @@ import pytest
 import coopgame
 from coopgame._bitmask import quadratic_values
 from coopgame.policy.real_rules import RelocationTaxRule, TaxBasePoolRule, graded_transfer
-from coopgame.models.catalog import model_path
+from tests.models.variants import convention_variant
 from coopgame.models.seeds import data_dir
 from coopgame.errors import ModelSpecError
 
@@ -357,11 +357,7 @@ def test_yrd26_members_dense_game_exact_shapley(tmp_path):
         # The memory guard would (rightly) refuse the 2 GiB build; that refusal is tested elsewhere.
         pytest.skip("needs about 2.5 GiB of free memory for the dense 2**26 game; this machine is short now")
     # the members game with the facility (the stress case of before): pinned to the members convention
-    path = tmp_path / "yrd26_members.toml"
-    path.write_text(model_path("yrd26").read_text(encoding="utf-8").replace('convention = "alpha"',
-                                                                             'convention = "members"'),
-                    encoding="utf-8")
-    built = coopgame.load_model(path).build()
+    built = coopgame.load_model(convention_variant(tmp_path, "yrd26", "members")).build()
     game = built.tu
     assert game.values.shape == (2**26,)
     spec = built.spec

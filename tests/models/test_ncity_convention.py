@@ -6,6 +6,7 @@ import pytest
 import coopgame
 from coopgame.errors import ModelSpecError
 from coopgame.models.catalog import model_path
+from tests.models.variants import convention_variant, variant_file
 from coopgame.policy.sweep import parameter_sweep
 
 
@@ -28,10 +29,8 @@ def test_builtin_models_build_the_alpha_game():
 
 
 def test_the_default_convention_is_alpha(tmp_path):
-    text = model_path("guangzhou_siphon").read_text(encoding="utf-8").replace('convention = "alpha"\n', "")
-    path = tmp_path / "no_convention.toml"
-    path.write_text(text, encoding="utf-8")
-    spec = coopgame.load_model(path)
+    spec = coopgame.load_model(variant_file(tmp_path, "guangzhou_siphon", 'convention = "alpha"\n', "",
+                                            name="no_convention"))
     assert "convention" not in spec.analysis
     np.testing.assert_array_equal(spec.build().tu.values, spec.build().ncity.tu_game().values)
     g = spec.build().ncity
@@ -39,11 +38,7 @@ def test_the_default_convention_is_alpha(tmp_path):
 
 
 def test_members_model_brings_its_own_game_and_batches(tmp_path):
-    text = model_path("guangzhou_siphon").read_text(encoding="utf-8").replace('convention = "alpha"',
-                                                                               'convention = "members"')
-    path = tmp_path / "members.toml"
-    path.write_text(text, encoding="utf-8")
-    spec = coopgame.load_model(path)
+    spec = coopgame.load_model(convention_variant(tmp_path, "guangzhou_siphon", "members"))
     built = spec.build()
     assert isinstance(built.tu, coopgame.StructuredGame)
     np.testing.assert_array_equal(built.tu.additive, built.ncity.tu_game(convention="members").additive)
@@ -82,9 +77,6 @@ def test_alpha_dense_model_adds_the_facility_savings_to_the_alpha_worths(tmp_pat
 
 
 def test_unknown_convention_names_the_key(tmp_path):
+    path = convention_variant(tmp_path, "bth13", "gamma")
     with pytest.raises(ModelSpecError, match=r"analysis\.convention: expected one of \['alpha', 'members'\]"):
-        path = tmp_path / "bth13.toml"
-        path.write_text(model_path("bth13").read_text(encoding="utf-8").replace('convention = "alpha"',
-                                                                               'convention = "gamma"'),
-                        encoding="utf-8")
         coopgame.load_model(path)

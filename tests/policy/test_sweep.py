@@ -254,12 +254,10 @@ def _members_variant(slug):
     """A built-in n-city model in the ``"members"`` convention (its file states ``"alpha"``)."""
     import tomllib
 
-    from coopgame.models.catalog import model_path
     from coopgame.models.schema import parse_model
+    from tests.models.variants import variant_text
 
-    text = model_path(slug).read_text(encoding="utf-8")
-    assert 'convention = "alpha"' in text
-    return parse_model(tomllib.loads(text.replace('convention = "alpha"', 'convention = "members"')))
+    return parse_model(tomllib.loads(variant_text(slug, 'convention = "alpha"', 'convention = "members"')))
 
 
 unit = st.floats(0, 1, allow_nan=False)
