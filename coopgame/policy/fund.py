@@ -14,7 +14,7 @@ against free-riding (true payoffs: fairness), whether the rule makes full
 cooperation **self-enforcing** (every city's perceived payoff under the rule,
 ``ũ_i(1_N) + t_i`` with ``t_i = x_i − u_i(1_N)``, at least its best perceived
 deviation — free-riding, or with issue layers dropping any set of issues: the
-bounds ``L_i`` of :func:`~coopgame.policy.transfers.package_bounds`; decisions
+bounds ``L_i`` of :attr:`~coopgame.policy.outside.OutsideOptions.deviation_bounds`; decisions
 use perceived payoffs) and the central subsidy that would make it so when
 the rule's split is kept: ``Σ_i max(0, L_i − t_i)``, the sum of the
 shortfalls. Stand-alone is then the outside options' (``v({i})`` of the
@@ -46,7 +46,6 @@ from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.tu import TUGame
 from coopgame.policy.outside import OutsideOptions, outside_options
 from coopgame.policy.rules import ShapleyRule, SharingRule, as_rule
-from coopgame.policy.transfers import package_bounds
 from coopgame.results import Result, Summary, format_number
 from coopgame.stability.coreset import CoreViolation, largest_core_violation
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
@@ -439,7 +438,7 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
     bounds = None
     if oo is not None:
         alone = np.asarray(oo.stand_alone, dtype=float)  # the alpha game's v({i}), whatever game was given
-        bounds = _deviation_bounds(oo)
+        bounds = oo.deviation_bounds
         # the self-enforcing test is for full cooperation: the status quo must be u(1_N) (not another profile)
         full_cooperation = bool(np.all(np.abs(sq - np.asarray(oo.status_quo, dtype=float)) <= slack))
     empty = _core_is_empty(dense, tol)
@@ -491,14 +490,6 @@ def _outside(outside: Any, n: int, *, func: str) -> OutsideOptions | None:
         raise InvalidParameterError(f"{func}(): outside options must have one entry per city ({n}); "
                                     f"got {len(outside.players)}")
     return outside
-
-
-def _deviation_bounds(oo: OutsideOptions) -> np.ndarray:
-    """``L_i``: each city's best perceived gain from deviating (free-riding; per issue set with issue layers)."""
-    by = oo.by_issue
-    if "perceived_free_ride" in by and "perceived_status_quo" in by:
-        return package_bounds(np.asarray(by["perceived_free_ride"]) - np.asarray(by["perceived_status_quo"]))
-    return np.asarray(oo.perceived_free_ride, dtype=float) - np.asarray(oo.perceived_status_quo, dtype=float)
 
 
 def _status_quo(game: TUGame, status_quo: ArrayLike | None, costs: ArrayLike | None, slack: float, *,

@@ -31,7 +31,7 @@ from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL
 
-__all__ = ["OutsideOptions", "OptionSet", "outside_options", "OPTION_NAMES"]
+__all__ = ["OutsideOptions", "OptionSet", "outside_options", "package_bounds", "OPTION_NAMES"]
 
 OPTION_NAMES = ("status_quo", "stand_alone", "free_ride")
 """The three outside options, in the order of every table."""
@@ -96,10 +96,33 @@ class OutsideOptions(Result):
         return self.perceived_free_ride - self.perceived_status_quo
 
     @property
+    def free_ride_gain_by_issue(self) -> np.ndarray:
+        """Perceived gain from protecting on one issue, the others cooperating, ``d_ik``, shape (K, n)."""
+        by = self.by_issue
+        if "perceived_free_ride" in by and "perceived_status_quo" in by:
+            return np.asarray(by["perceived_free_ride"], dtype=float) - np.asarray(by["perceived_status_quo"],
+                                                                                   dtype=float)
+        return self.free_ride_gain[None, :]
+
+    @property
+    def deviation_bounds(self) -> np.ndarray:
+        """``L_i``: each city's best perceived gain from deviating on some non-empty set of issues.
+
+        The package bound :func:`package_bounds` of :attr:`free_ride_gain_by_issue`: the least
+        transfer (paid for cooperating on every issue) that keeps city i cooperating.
+        Equal to :attr:`free_ride_gain` with one issue, or whenever a city's per-issue gains share a sign.
+        """
+        return package_bounds(self.free_ride_gain_by_issue)
+
+    @property
     def free_riders(self) -> tuple[str, ...]:
-        """Cities that would rather free-ride than cooperate with no transfer (perceived gain > 0)."""
+        """Cities that would rather deviate (on some set of issues) than cooperate with no transfer.
+
+        Those with :attr:`deviation_bounds` > 0 (perceived payoffs), the same test as
+        :func:`~coopgame.policy.transfers.self_enforcing_transfers`' lower bounds.
+        """
         atol = float(self.parameters.get("atol", 0.0))
-        return tuple(p for p, g in zip(self.players, self.free_ride_gain) if g > atol)
+        return tuple(p for p, g in zip(self.players, self.deviation_bounds) if g > atol)
 
     def summary(self) -> Summary:
         """One row per city: the three options in true and in perceived payoffs, and the free-ride gain."""
@@ -169,6 +192,21 @@ def outside_options(game: NCityGame | PairwiseGame) -> OutsideOptions:
     tot_p = [as_readonly(a.sum(axis=0)) for a in perc]
     return OutsideOptions(*tot_t, *tot_p, players=tuple(players), issues=tuple(issues), by_issue=by_issue,
                           parameters={"atol": DEFAULT_TOL * scale}, game=game)
+
+
+def package_bounds(d: np.ndarray) -> np.ndarray:
+    """``L_i = max over non-empty issue sets D of Σ_{k∈D} d_ik``, for gains ``d`` of shape (K, n).
+
+    The sum of the positive entries of a column, or its largest entry when none is positive.
+
+    Examples
+    --------
+    >>> package_bounds(np.array([[2.0, -1.0, -3.0], [-1.0, -2.0, 4.0]])).tolist()
+    [2.0, -1.0, 4.0]
+    """
+    d = np.asarray(d, dtype=float)
+    pos = np.where(d > 0, d, 0.0).sum(axis=0)
+    return np.where(np.any(d > 0, axis=0), pos, d.max(axis=0))
 
 
 def _ncity_options(game: NCityGame, *, perceived: bool, func: str) -> OptionSet:

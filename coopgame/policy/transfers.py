@@ -30,7 +30,6 @@ amount more makes cooperation strictly better (a strict equilibrium).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,9 +46,10 @@ from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
-from coopgame.policy.outside import outside_options
+from coopgame.policy.outside import OutsideOptions, outside_options, package_bounds
 from coopgame.policy.rules import SharingRule, as_rule
 from coopgame.results import Result, Summary, format_number
+from coopgame.stability.coreset import largest_core_violation
 from coopgame.tolerances import DEFAULT_TOL
 
 __all__ = ["SelfEnforcingTransfers", "self_enforcing_transfers", "project_capped_simplex", "package_bounds",
@@ -200,7 +200,8 @@ class SelfEnforcingTransfers(Result):
 
 def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: SharingRule | str = "shapley",
                              subsidy_cap: float | None = None, tol: float = DEFAULT_TOL,
-                             tu: TUGame | StructuredGame | ValueFunctionGame | None = None) -> SelfEnforcingTransfers:
+                             tu: TUGame | StructuredGame | ValueFunctionGame | None = None,
+                             outside: OutsideOptions | None = None) -> SelfEnforcingTransfers:
     """The minimal central subsidy and transfers that make full cooperation a Nash equilibrium.
 
     Parameters
@@ -225,6 +226,9 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
         When ``tu`` is given for a game with issue layers and the layers' alpha
         games are not available, the per-issue reference is the package
         reference split equally over issues.
+    outside : OutsideOptions, optional
+        ``outside_options(game)`` when the caller has it already (not recomputed);
+        it must have one entry per city of ``game``.
 
     Returns
     -------
@@ -265,17 +269,17 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
     rule = as_rule(reference, func=_FUNC)
     tol = check_tol(tol, func=_FUNC)
     cap = _check_cap(subsidy_cap)
-    oo = outside_options(game)
+    oo = _outside(game, outside)
     n = len(oo.players)
     # the payoff scale of this answer (not floored: a game in 亿元 and in yuan get the same answer)
     scale = float(max(np.max(np.abs(a)) for a in (*oo.true, *oo.perceived))) or 1.0
     atol = tol * scale
-    d = oo.by_issue["perceived_free_ride"] - oo.by_issue["perceived_status_quo"]  # (K, n)
+    d = oo.free_ride_gain_by_issue                                                  # (K, n)
     sq_k = oo.by_issue["status_quo"]                                                # (K, n) true
     sq = oo.status_quo
     k = d.shape[0]
     # lower bounds, subsidies
-    lower = package_bounds(d)
+    lower = oo.deviation_bounds
     z_star = max(0.0, float(lower.sum()))
     z_k = np.maximum(0.0, d.sum(axis=1))
     # cooperative game(s) and reference transfers
@@ -288,7 +292,7 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
         dense, ref, t, t_k = None, None, lower.copy(), np.array(d, dtype=float)
         source = per_issue_reference = "none needed (the cheapest transfers are unique)"
     else:
-        coop, per_layer, source = _cooperative_games(game, tu, n)
+        coop, per_layer, source = _cooperative_games(game, tu, n, oo)
         dense = _dense(coop, n)
         ref = _rule_allocation(rule, coop if dense is None else dense, sq) - sq
         if per_layer is not None:
@@ -318,21 +322,6 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
 
 
 # ---------------------------------------------------------------------------------------------- kernels
-def package_bounds(d: np.ndarray) -> np.ndarray:
-    """``L_i = max over non-empty issue sets D of Σ_{k∈D} d_ik``, for gains ``d`` of shape (K, n).
-
-    The sum of the positive entries of a column, or its largest entry when none is positive.
-
-    Examples
-    --------
-    >>> package_bounds(np.array([[2.0, -1.0, -3.0], [-1.0, -2.0, 4.0]])).tolist()
-    [2.0, -1.0, 4.0]
-    """
-    d = np.asarray(d, dtype=float)
-    pos = np.where(d > 0, d, 0.0).sum(axis=0)
-    return np.where(np.any(d > 0, axis=0), pos, d.max(axis=0))
-
-
 def project_capped_simplex(r: np.ndarray, lower: np.ndarray, total: np.ndarray | float) -> np.ndarray:
     """Euclidean projection of ``r`` onto ``{t : Σ t = total, t >= lower}``, exactly, along the last axis.
 
@@ -380,8 +369,7 @@ def needs_reference(game: NCityGame | PairwiseGame) -> bool:
     reference rule (nor any cooperative game) is consulted.
     """
     oo = outside_options(game)
-    d = oo.by_issue["perceived_free_ride"] - oo.by_issue["perceived_status_quo"]
-    return not _unique(package_bounds(d), d)
+    return not _unique(oo.deviation_bounds, oo.free_ride_gain_by_issue)
 
 
 def _unique(lower: np.ndarray, d: np.ndarray) -> bool:
@@ -406,14 +394,23 @@ def _check_cap(cap: Any) -> float | None:
 
 
 def has_alpha_game(game: Any) -> bool:
-    """True when ``game.tu_game`` takes ``convention=`` (the alpha cooperative game of DESIGN §2.1)."""
-    try:
-        return "convention" in inspect.signature(game.tu_game).parameters
-    except (TypeError, ValueError):  # pragma: no cover
-        return False
+    """True when ``game`` has the alpha cooperative game of DESIGN §2.1 (an :class:`NCityGame`)."""
+    return isinstance(game, NCityGame)
 
 
-def _cooperative_games(game: Any, tu: Any, n: int) -> tuple[Any, list[Any] | None, str]:
+def _outside(game: Any, outside: Any) -> OutsideOptions:
+    if outside is None:
+        return outside_options(game)
+    if not isinstance(outside, OutsideOptions):
+        raise InvalidParameterError(f"{_FUNC}(): outside must be OutsideOptions (outside_options(game)); "
+                                    f"got {type(outside).__name__}")
+    if tuple(outside.players) != tuple(game.players):
+        raise InvalidParameterError(f"{_FUNC}(): outside options are for cities {list(outside.players)}; "
+                                    f"the game has {list(game.players)}")
+    return outside
+
+
+def _cooperative_games(game: Any, tu: Any, n: int, oo: OutsideOptions) -> tuple[Any, list[Any] | None, str]:
     """The package cooperative game, the per-layer ones (or None), and where they came from."""
     if tu is not None:
         if not isinstance(tu, (TUGame, StructuredGame, ValueFunctionGame)):
@@ -426,7 +423,6 @@ def _cooperative_games(game: Any, tu: Any, n: int) -> tuple[Any, list[Any] | Non
             per_layer = [game.layer(j).tu_game(convention="alpha") for j in range(game.n_layers)]
         return tu, per_layer, "given (tu=)"
     if isinstance(game, PairwiseGame):
-        oo = outside_options(game)
         true_game = getattr(game, "true_game", game)  # the cooperative game is in true payoffs
         w = true_game.row_payoffs + true_game.col_payoffs
         v = [0.0, float(oo.stand_alone[0]), float(oo.stand_alone[1]), float(w.max())]
@@ -480,7 +476,7 @@ def _core_test(dense: TUGame | None, sq: np.ndarray, lower: np.ndarray, alloc: n
     masks = np.arange(1, 2**n - 1, dtype=np.int64)
     member = membership_matrix(masks, n).reshape(masks.size, n).astype(np.float64)
     need = values[masks] - member @ sq                                   # what each coalition must get via t
-    excess = float(np.max(values[masks] - member @ alloc)) if masks.size else 0.0
+    excess = largest_core_violation(dense, alloc).amount if n > 1 else 0.0
     if masks.size == 0:  # one city: no proper coalition
         m = float(lower.sum())
         t_core = np.array(lower, dtype=float)

@@ -161,3 +161,26 @@ def test_result_family_and_labels():
     # issue 11: the free-ride payoffs of the economist's reading (2.0 / 1.2 / 1.6 for Qingyuan, Yunfu, Shaoguan)
     idx = [game.players.index(p) for p in ("Qingyuan", "Yunfu", "Shaoguan")]
     np.testing.assert_allclose(oo.free_ride[idx], [2.0, 1.2, 1.6], atol=0.05)
+
+
+def test_free_riders_use_the_package_bound_over_issues():
+    """Two cities, two issues; city "1" gains by dropping issue 1 alone, not by dropping both.
+
+    By hand (per issue, perceived = true, β = 1): city 1 pays 5 and receives 3 on issue 1, so
+    cooperating gives -2 and protecting 0: d_11 = 2; on issue 2 it receives 3 for nothing:
+    d_21 = -3. City 2 has nothing at stake: d_·2 = 0. All-issues gain of city 1: 2 - 3 = -1,
+    but dropping issue 1 only gains 2, so L = max(2, -3, 2 - 3) = 2 and L_2 = 0: city 1
+    free-rides, and the transfers' lower bounds and the verdict agree (subsidy 2 + 0).
+    """
+    from coopgame.policy.transfers import self_enforcing_transfers
+
+    g = NCityGame(cost=[[5, 0], [0, 0]], reward=[[3, 0], [3, 0]])
+    oo = coopgame.outside_options(g)
+    np.testing.assert_allclose(oo.free_ride_gain_by_issue, [[2.0, 0.0], [-3.0, 0.0]])
+    np.testing.assert_allclose(oo.free_ride_gain, [-1.0, 0.0])  # all issues at once
+    np.testing.assert_allclose(oo.deviation_bounds, [2.0, 0.0])
+    assert oo.free_riders == ("1",)
+    assert dict(oo.summary().facts)["would free-ride without transfers (perceived)"] == "1"
+    tr = self_enforcing_transfers(g)
+    np.testing.assert_allclose(tr.lower_bounds, oo.deviation_bounds)
+    assert tr.subsidy == pytest.approx(2.0)
