@@ -11,7 +11,8 @@ from numpy.typing import ArrayLike
 
 from coopgame._memory import ensure_dense_fits
 from coopgame._typing import FloatMatrix, FloatVector, RNGLike
-from coopgame._validation import check_method, check_players
+from coopgame._validation import _short, as_float_array, check_method, check_players, make_rng
+from coopgame.cooperative._dispatch import check_samples
 from coopgame.cooperative._structured_path import quadratic_value, structured_values
 from coopgame.cooperative.banzhaf import banzhaf_rows
 from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation
@@ -140,9 +141,18 @@ def structured_shapley_values(games: Sequence[StructuredGame], *, n_samples: int
     [[6.0, 8.0, 9.0, 9.0], [6.0, 6.0, 6.0, 6.0]]
     """
     func = "structured_shapley_values"
-    games = list(games)
+    if isinstance(games, StructuredGame):
+        raise InvalidGameError(f"{func}(): games must be a sequence of StructuredGame objects; got a single "
+                               f"StructuredGame (pass [game], or use shapley_value)")
+    try:
+        games = list(games)
+    except TypeError:
+        raise InvalidGameError(f"{func}(): games must be a non-empty sequence of StructuredGame objects; "
+                               f"got {_short(games)}") from None
     if not games or not all(isinstance(g, StructuredGame) for g in games):
         raise InvalidGameError(f"{func}(): games must be a non-empty sequence of StructuredGame objects")
+    n_samples = check_samples(n_samples, func=func)
+    make_rng(rng, func=func)   # refuse a bad rng up front, even when no cost term is sampled
     n = games[0].n_players
     if any(g.n_players != n for g in games):
         raise InvalidGameError(f"{func}(): every game must have {n} players; got "
@@ -185,13 +195,11 @@ def quadratic_shapley_values(additive: ArrayLike, pairwise: ArrayLike,
     [[3.0, 4.0]]
     """
     func = "quadratic_shapley_values"
-    a = np.asarray(additive, dtype=np.float64)
-    m = np.asarray(pairwise, dtype=np.float64)
-    if a.ndim != 2 or a.shape[0] < 1 or m.shape != (*a.shape, a.shape[1]):
+    a = as_float_array(additive, func=func, name="additive", ndim=2)
+    m = as_float_array(pairwise, func=func, name="pairwise", ndim=3)
+    if a.shape[0] < 1 or m.shape != (*a.shape, a.shape[1]):
         raise InvalidGameError(f"{func}(): additive must have shape (G, n) and pairwise (G, n, n); "
                                f"got {a.shape} and {m.shape}")
-    if not (np.isfinite(a).all() and np.isfinite(m).all()):
-        raise InvalidGameError(f"{func}(): additive and pairwise must be finite")
     if np.any(np.diagonal(m, axis1=1, axis2=2) != 0):
         raise InvalidGameError(f"{func}(): pairwise must have zero diagonals")
     value = quadratic_value(a, m)

@@ -312,13 +312,9 @@ def replicator_field(game: Any, states: ArrayLike) -> np.ndarray:
     """
     func = "replicator_field"
     system = as_system(game, func=func)
-    z = as_float_array(states, func=func, name="states", error=InvalidParameterError)
-    if z.shape[-1:] != (system.dim,) or z.ndim > 2:
-        raise InvalidParameterError(f"{func}(): states must have shape ({system.dim},) or (K, {system.dim}) "
-                                    f"for this game; got {z.shape}")
-    batch = np.atleast_2d(z)
-    out = system.field(np.ascontiguousarray(batch.T)).T
-    return out.reshape(z.shape)
+    batch = _check_initial(system, states, func, name="states")
+    out = system.field(batch).T
+    return out.reshape(np.shape(states))
 
 
 def _check_span(t_span: Sequence[float], func: str) -> tuple[float, float]:
@@ -342,29 +338,30 @@ def _output_times(t_eval: ArrayLike | None, t0: float, t1: float, func: str) -> 
     return te, np.arange(te.size)
 
 
-def _check_initial(system: BinarySystem | BimatrixSystem, x0: ArrayLike, func: str) -> np.ndarray:
-    """Initial states as ``(dim, K)``, validated."""
-    arr = as_float_array(x0, func=func, name="x0", error=InvalidParameterError)
+def _check_initial(system: BinarySystem | BimatrixSystem, x0: ArrayLike, func: str, *,
+                   name: str = "x0") -> np.ndarray:
+    """Initial states (or any states, named ``name``) as ``(dim, K)``, validated: shares, simplex rows."""
+    arr = as_float_array(x0, func=func, name=name, error=InvalidParameterError)
     dim = system.dim
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != dim or arr.shape[0] == 0:
-        raise InvalidParameterError(f"{func}(): x0 must have shape ({dim},) or (K, {dim}) for this game; "
+        raise InvalidParameterError(f"{func}(): {name} must have shape ({dim},) or (K, {dim}) for this game; "
                                     f"got {np.shape(x0)}")
     if np.any(arr < -_SIMPLEX_TOL) or np.any(arr > 1 + _SIMPLEX_TOL):
         bad = float(arr[(arr < -_SIMPLEX_TOL) | (arr > 1 + _SIMPLEX_TOL)][0])
-        raise InvalidParameterError(f"{func}(): x0 entries must be shares in [0, 1]; got {bad!r}")
+        raise InvalidParameterError(f"{func}(): {name} entries must be shares in [0, 1]; got {bad!r}")
     arr = np.clip(arr, 0.0, 1.0)
     if isinstance(system, BimatrixSystem):
         m = system.A.shape[0]
         sums = np.stack([arr[:, :m].sum(1), arr[:, m:].sum(1)], axis=1)
         if np.any(np.abs(sums - 1.0) > 1e-8 * dim):
             k = int(np.argwhere(np.abs(sums - 1.0) > 1e-8 * dim)[0, 0])
-            raise InvalidParameterError(f"{func}(): each x0 row must hold two mixed strategies (first {m} "
+            raise InvalidParameterError(f"{func}(): each {name} row must hold two mixed strategies (first {m} "
                                         f"entries and last {dim - m}) that each sum to 1; row {k} sums to "
                                         f"{sums[k].tolist()}")
         if np.any(arr[:, :m].max(1) <= 0) or np.any(arr[:, m:].max(1) <= 0):
-            raise InvalidParameterError(f"{func}(): mixed strategies in x0 must not be all zero")
+            raise InvalidParameterError(f"{func}(): mixed strategies in {name} must not be all zero")
     return np.ascontiguousarray(arr.T)
 
 

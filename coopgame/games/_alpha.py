@@ -30,12 +30,21 @@ subsets ``S ∖ {k}`` a block needs are already solved. Comparisons use a
 tolerance relative to the payoff scale, so a rule fires only when its sign is
 certain; ties are left to the exact search, which keeps the largest of the
 (near-)maximisers.
+
+*Exactness*: each rule keeps ``L ⊆ G(S) ⊆ U`` by supermodularity, and the
+final search is over every set inside the bracket, so the maximum found is the
+true ``v(S)`` (up to floating-point rounding). A layer without synergy
+(``q = 0``) is separable: ``v(S)`` is the constant plus
+``Σ_{j∈S} max(w_j(S), 0)``, in closed form.
+
+This is the one statement of the scheme; ``NCityGame.tu_game`` refers here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from coopgame._bitmask import membership_matrix
 from coopgame.errors import GameTooLargeError
 
 __all__ = ["AlphaLayer", "AlphaWorths", "alpha_dense_values", "alpha_mask_values"]
@@ -102,7 +111,7 @@ class AlphaLayer:
         return self.pair_lo[masks & self.lo_mask] + self.pair_hi[masks >> self.lo_bits]
 
     def members(self, masks: np.ndarray) -> np.ndarray:
-        return ((masks[:, None] >> np.arange(self.n, dtype=np.int64)) & 1).astype(bool)
+        return membership_matrix(masks, self.n)
 
     def objective(self, w: np.ndarray, sets: np.ndarray) -> np.ndarray:
         """``Σ_{j∈T} w_j + Σ_{{i,j}⊆T} q_ij`` for each row's set ``T``."""
@@ -188,7 +197,8 @@ class AlphaLayer:
         np.maximum.at(top, c_idx, score)
         pick = ok & (score == top[c_idx])
         best_set[c_idx[pick]] = c_set[pick]
-        return self.objective(w, best_set), best_set
+        best_val[c_idx[pick]] = c_val[pick]   # the objective of each row's chosen set, already evaluated
+        return best_val, best_set
 
     def _enumerate(self, w: np.ndarray, idx: np.ndarray, lo: np.ndarray, up: np.ndarray,
                    p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -277,7 +287,7 @@ class AlphaLayer:
         return best
 
 
-def alpha_dense_values(layers: list[AlphaLayer], const: np.ndarray, out: np.ndarray) -> np.ndarray:
+def alpha_dense_values(layers: list[AlphaLayer], out: np.ndarray) -> np.ndarray:
     """Fill ``out`` (``2**n``, holding ``Σ_{i∈S} const_i``) with the alpha worths summed over layers."""
     for layer in layers:
         layer.dense(out)
@@ -289,7 +299,7 @@ def alpha_mask_values(layers: list[AlphaLayer], const: np.ndarray, masks: np.nda
     """Alpha worths of a batch of coalitions, each solved exactly on its own."""
     masks = np.asarray(masks, dtype=np.int64)
     n = const.shape[0]
-    member = ((masks[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
+    member = membership_matrix(masks, n).astype(np.float64)
     total = member @ const
     for layer in layers:
         total = total + layer.values_of(masks)

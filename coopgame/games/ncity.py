@@ -409,28 +409,18 @@ class NCityGame(ReadOnlyState):
 
         Notes
         -----
-        Alpha, one layer: for fixed ``S`` the members maximise over ``T ⊆ S``
-        a constant plus ``Σ_{j∈T} w_j(S) + Σ_{{i,j}⊆T} (s_ij + s_ji)`` with
-        ``w_j(S) = W_j − c_j + F_j − Σ_k f_kj + Σ_{i∈S, i≠j} (e_ij + (1 − δ) f_ij)``,
-        a supermodular function of ``T`` whose weights grow with ``S``, so by
-        Topkis its greatest maximiser ``G(S)`` grows with ``S``. The worths are
-        computed without enumerating ``3**n`` pairs: ``G(S)`` is bracketed
-        between ``∪_k G(S ∖ {k})`` and ``G(N) ∩ S``, the bracket is closed by the
-        two supermodularity rules (a city whose marginal gain is non-negative at
-        the lower set belongs to ``G(S)``; one whose removal from the upper set
-        gains does not), and whatever remains free is searched exactly
-        (enumeration of the free cities' subsets, or branching on one of them).
-        *Exactness*: each rule keeps ``lower ⊆ G(S) ⊆ upper`` by
-        supermodularity, and the final search is over every set inside the
-        bracket, so the maximum found is the true ``v(S)`` (up to floating-point
-        rounding; signs are tested with a tolerance relative to the payoff scale,
-        so a rule fires only when its sign is certain). A layer without synergy
-        is separable: ``v(S) = Σ_{j∈S} max(w_j(S), 0)`` in closed form.
+        The alpha worths are exact, computed without enumerating the ``3**n``
+        pairs ``T ⊆ S``: on each layer the members' problem is supermodular, so
+        its greatest maximiser grows with ``S`` (Topkis), and each coalition's
+        is bracketed by those of its subsets and the grand coalition's, then
+        closed and searched exactly. The argument is written out once, in the
+        docstring of the kernel module ``coopgame.games._alpha``.
 
         Raises
         ------
         InvalidParameterError
-            On an unknown ``convention`` or ``form`` (the message lists the valid ones).
+            On an unknown ``convention`` or ``form`` (the message lists the valid ones), or a ``form``
+            other than ``"dense"`` with ``convention="members"`` (the form applies to the alpha game only).
         GameTooLargeError
             When the dense alpha game would not fit in memory (use ``form="function"``).
 
@@ -455,6 +445,9 @@ class NCityGame(ReadOnlyState):
             raise InvalidParameterError(f"{func}(): form must be one of {list(_FORMS)}; got {form!r}")
         p = self._params
         if convention == "members":
+            if form != "dense":
+                raise InvalidParameterError(f"{func}(): form applies to the alpha game only; the members game is "
+                                            f"always a StructuredGame (drop form); got form={form!r}")
             additive, pairwise = members_game_terms(p["base"], p["reward"], p["cost"], p["spillover"],
                                                     p["synergy"], p["siphon"], p["deadweight"])
             return StructuredGame(additive, pairwise, self._players)
@@ -469,7 +462,7 @@ class NCityGame(ReadOnlyState):
                 f"{exc}. For this game: game.tu_game(convention='alpha', form='function') solves each coalition "
                 "on demand, for coopgame.shapley_value(..., method='permutation') with standard errors") from None
         values = additive_values(const)
-        alpha_dense_values(layers, const, values)
+        alpha_dense_values(layers, values)
         return TUGame(values, self._players)
 
     def _alpha_layers(self) -> tuple[list[AlphaLayer], np.ndarray]:

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix
-from coopgame._validation import as_float_array, as_readonly, check_players, check_tol
+from coopgame._validation import _short, as_float_array, as_readonly, check_players, check_tol
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.regimes import REGIME_CODES, Regime, regimes_2x2
 from coopgame.results import Result, Summary, format_number
@@ -462,9 +462,11 @@ def _true_twin(game: PairwiseGame, true_payoffs: tuple[ArrayLike, ArrayLike] | N
     """The game of the true payoffs behind perceived ones; None when there are none or they are the payoffs."""
     if true_payoffs is None:
         return None
-    if isinstance(true_payoffs, (str, bytes)) or len(true_payoffs) != 2:
-        raise InvalidGameError(f"{func}(): true_payoffs must be a pair (row payoffs, column payoffs); "
-                               f"got {true_payoffs!r}")
+    pair = (isinstance(true_payoffs, Sequence) and not isinstance(true_payoffs, (str, bytes))) \
+        or (isinstance(true_payoffs, np.ndarray) and true_payoffs.ndim >= 1)
+    if not pair or len(true_payoffs) != 2:
+        raise InvalidGameError(f"{func}(): true_payoffs must be a pair (row payoffs, column payoffs) of arrays; "
+                               f"got {_short(true_payoffs)}")
     A = as_float_array(true_payoffs[0], func=func, name="true_payoffs[0]", ndim=2)
     B = as_float_array(true_payoffs[1], func=func, name="true_payoffs[1]", ndim=2)
     if A.shape != game.shape or B.shape != game.shape:

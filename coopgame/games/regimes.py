@@ -16,6 +16,8 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import ArrayLike
 
+from coopgame._validation import as_float_array, check_tol
+from coopgame.errors import InvalidGameError
 from coopgame.tolerances import DEFAULT_TOL
 
 __all__ = ["Regime", "REGIME_CODES", "PROFILES_2X2", "stable_profiles_2x2", "regimes_2x2", "regime_codes",
@@ -102,10 +104,12 @@ def stable_profiles_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = DEFAULT_TOL)
     >>> stable.tolist(), tie.tolist()
     ([[True, False, False, True]], [False])
     """
-    a = np.asarray(A, dtype=np.float64)
-    b = np.asarray(B, dtype=np.float64)
-    if a.ndim == 2:
-        a, b = a[None], b[None]
+    a, b = _check_stack(A, B, func="stable_profiles_2x2")
+    return _stable_profiles(a, b, check_tol(tol, func="stable_profiles_2x2"))
+
+
+def _stable_profiles(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`stable_profiles_2x2` of checked (G, 2, 2) stacks."""
     g = a.shape[0]
     scale = np.maximum(np.abs(a.reshape(g, 4)).max(axis=1), np.abs(b.reshape(g, 4)).max(axis=1))
     t = tol * np.maximum(scale, 1.0)
@@ -120,6 +124,16 @@ def stable_profiles_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = DEFAULT_TOL)
     stable[:, 3] = (a1 < -t) & (d1 < -t)
     degenerate = (np.abs(a0) <= t) | (np.abs(a1) <= t) | (np.abs(d0) <= t) | (np.abs(d1) <= t)
     return stable, degenerate
+
+
+def _check_stack(A: ArrayLike, B: ArrayLike, *, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """A and B as finite float stacks of shape (G, 2, 2) (a single (2, 2) game gets the leading axis)."""
+    a = as_float_array(A, func=func, name="A")
+    b = as_float_array(B, func=func, name="B")
+    if a.shape != b.shape or a.ndim not in (2, 3) or a.shape[-2:] != (2, 2):
+        raise InvalidGameError(f"{func}(): A and B must both have shape (G, 2, 2) or (2, 2); "
+                               f"got {a.shape} and {b.shape}")
+    return (a[None], b[None]) if a.ndim == 2 else (a, b)
 
 
 def regime_of_profiles(stable: Collection[tuple[int, ...]], n_players: int, *, degenerate: bool = False,
@@ -193,7 +207,8 @@ def regimes_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = DEFAULT_TOL) -> np.n
     >>> [str(REGIME_CODES[c]) for c in regimes_2x2(A, B)]
     ['defection dominant', 'bistable', 'cycling']
     """
-    return regime_codes(*stable_profiles_2x2(A, B, tol=tol))
+    a, b = _check_stack(A, B, func="regimes_2x2")
+    return regime_codes(*_stable_profiles(a, b, check_tol(tol, func="regimes_2x2")))
 
 
 def regime_codes(stable: np.ndarray, degenerate: np.ndarray) -> np.ndarray:

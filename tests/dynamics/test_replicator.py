@@ -194,3 +194,19 @@ def test_bimatrix_initial_state_must_be_on_simplex():
     A = np.eye(3)
     with pytest.raises(InvalidParameterError, match="sum to 1"):
         replicator_dynamics((A, A), [0.5, 0.5, 0.5, 1, 0, 0], (0, 1))
+
+
+def test_replicator_field_checks_states_like_replicator_dynamics():
+    from coopgame.dynamics import replicator_field
+
+    A = np.array([[3.0, 0.0], [5.0, 1.0]])
+    with pytest.raises(InvalidParameterError, match=r"replicator_field\(\): states entries must be shares"):
+        replicator_field((A, A.T), [2.0, -1.0])
+    with pytest.raises(InvalidParameterError, match=r"replicator_field\(\): states must have shape \(2,\)"):
+        replicator_field((A, A.T), [0.5, 0.5, 0.5])
+    big = np.arange(9.0).reshape(3, 3)
+    with pytest.raises(InvalidParameterError, match=r"replicator_field\(\): each states row must hold two mixed"):
+        replicator_field((big, big.T), [0.5, 0.5, 0.5, 0.2, 0.2, 0.2])
+    # valid states: unchanged, in the shape given
+    assert replicator_field((A, A.T), [0.5, 0.5]).tolist() == [-0.375, -0.375]
+    assert replicator_field((A, A.T), [[0.5, 0.5], [1.0, 0.0]]).shape == (2, 2)

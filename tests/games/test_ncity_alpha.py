@@ -246,3 +246,11 @@ def test_kernel_refuses_an_exploding_search(monkeypatch):
     layer = AlphaLayer(-np.ones(4), np.zeros((4, 4)), 0.6 * (1 - np.eye(4)), 1e-12)
     with pytest.raises(GameTooLargeError, match="form='function'"):
         layer.grand_best()
+
+
+def test_form_applies_to_the_alpha_game_only():
+    game = NCityGame(cost=1.0, players=["A", "B"])
+    with pytest.raises(InvalidParameterError, match=r"form applies to the alpha game only"):
+        game.tu_game(convention="members", form="function")
+    assert isinstance(game.tu_game(convention="members"), coopgame.StructuredGame)
+    assert isinstance(game.tu_game(convention="members", form="dense"), coopgame.StructuredGame)

@@ -123,3 +123,21 @@ def test_two_city_parameters_are_validated():
         PairwiseGame.from_two_city(cost=1, alpha=1.5)
     with pytest.raises(InvalidParameterError, match="lone_loss"):
         PairwiseGame.from_two_city(cost=1, lone_loss=(-1, 0))
+
+
+@pytest.mark.parametrize("bad", [5, iter([np.eye(2), np.eye(2)]), "ab", np.float64(1.0), {"A": 1, "B": 2}])
+def test_true_payoffs_must_be_a_pair_of_arrays(bad):
+    with pytest.raises(InvalidGameError, match=r"true_payoffs must be a pair \(row payoffs, column payoffs\)"):
+        PairwiseGame(np.eye(2), np.eye(2), true_payoffs=bad)
+
+
+def test_true_payoffs_error_shows_a_short_repr():
+    with pytest.raises(InvalidGameError) as info:
+        PairwiseGame(np.eye(2), np.eye(2), true_payoffs=[np.eye(2)] * 50)
+    assert len(str(info.value)) < 200 and str(info.value).endswith("...")
+
+
+def test_true_payoffs_may_be_a_stacked_array():
+    A, B = np.array([[3.0, 0.0], [5.0, 1.0]]), np.array([[3.0, 5.0], [0.0, 1.0]])
+    g = PairwiseGame(A, B, true_payoffs=np.stack([A + 1, B]))
+    assert g.is_perceived and g.true_game.row_payoffs.tolist() == (A + 1).tolist()

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 
 import coopgame
 from coopgame import PairwiseGame
+from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.regimes import (
     PROFILES_2X2,
     REGIME_CODES,
@@ -76,3 +77,22 @@ def test_regime_of_profiles_names_each_stable_set():
 def test_scalar_and_stack_inputs(A, B, regime):
     assert REGIME_CODES[regimes_2x2(A, B)[0]] is regime
     assert REGIME_CODES[regimes_2x2(np.array([A] * 3), np.array([B] * 3))[2]] is regime
+
+
+@pytest.mark.parametrize("func", [stable_profiles_2x2, regimes_2x2])
+@pytest.mark.parametrize("A, B, match", [
+    (np.zeros((3, 3)), np.zeros((3, 3)), r"shape \(G, 2, 2\) or \(2, 2\)"),
+    (np.zeros((2, 2, 2)), np.zeros((3, 2, 2)), r"got \(2, 2, 2\) and \(3, 2, 2\)"),
+    (np.zeros(4), np.zeros(4), r"shape \(G, 2, 2\)"),
+    ([[1, np.nan], [0, 2]], np.zeros((2, 2)), r"A must contain only finite"),
+    (np.zeros((2, 2)), [[1, 2], [np.inf, 0]], r"B must contain only finite"),
+    ("abc", np.zeros((2, 2)), r"A must be an array of real numbers"),
+])
+def test_2x2_classifiers_refuse_bad_stacks_with_a_clear_error(func, A, B, match):
+    with pytest.raises(InvalidGameError, match=rf"{func.__name__}\(\): .*{match}"):
+        func(A, B)
+
+
+def test_2x2_classifiers_refuse_a_bad_tol():
+    with pytest.raises(InvalidParameterError, match="tol"):
+        regimes_2x2(np.eye(2), np.eye(2), tol=-1.0)
