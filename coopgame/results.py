@@ -185,7 +185,7 @@ def _short(value: Any) -> str | None:
         return repr(value.value)
     if isinstance(value, Fraction):  # before Real: int(Fraction(1, 3)) would print 0
         return str(value)
-    if isinstance(value, (numbers.Integral, numbers.Real)) and not isinstance(value, complex):
+    if isinstance(value, numbers.Real):
         return format_number(value) if isinstance(value, (float, np.floating)) else str(int(value))
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")

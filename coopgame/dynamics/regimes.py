@@ -16,7 +16,7 @@ from coopgame.games.regimes import (
     REGIME_CODES,
     Regime,
     regime_of_profiles,
-    regimes_2x2,
+    regime_codes,
     stable_profiles_2x2,
 )
 from coopgame.results import Result, Summary
@@ -121,9 +121,9 @@ def evolutionary_regime(game: Any, *, tol: float = DYNAMICS_TOL) -> RegimeResult
     rp = rest_points(game, tol=tol)
     if system.kind == "pairwise":
         A, B = (game.row_payoffs, game.col_payoffs) if hasattr(game, "row_payoffs") else game
-        stable, _ = stable_profiles_2x2(A, B, tol=tol)
+        stable, degenerate = stable_profiles_2x2(A, B, tol=tol)
         ess = [p for p, s in zip(PROFILES_2X2, stable[0]) if s]
-        regime = REGIME_CODES[int(regimes_2x2(A, B, tol=tol)[0])]
+        regime = REGIME_CODES[int(regime_codes(stable, degenerate)[0])]
     else:
         vertices = [p for p in rp.points if p.kind == "vertex"]
         ess = [tuple(int(v) for v in np.rint(p.state)) for p in vertices if p.is_ess]

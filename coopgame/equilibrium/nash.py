@@ -14,6 +14,7 @@ from coopgame._validation import check_method, check_tol
 from coopgame.equilibrium._nashpy import NASHPY_METHODS, nashpy_equilibria
 from coopgame.equilibrium._two_by_two import pack_certificates, solve_2x2
 from coopgame.equilibrium._vertex import extreme_equilibrium_arrays, sort_equilibria
+from coopgame.equilibrium.pure import perceived_payoffs_differ
 from coopgame.errors import InvalidGameError
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
@@ -158,8 +159,11 @@ class NashEquilibriaResult(Result):
     def pure_profiles(self) -> list[tuple[str, str]]:
         """The pure equilibria labelled with the players' action names, e.g. ``("C", "C")``.
 
-        The labels need no coordinate convention: they compare directly with
-        :attr:`RegimeResult.stable_profiles`.
+        The labels need no coordinate convention, so they read in the same
+        terms as :attr:`RegimeResult.stable_profiles`; but these are all pure
+        equilibria, weak ones (a tie in a best response) included, while the
+        stable profiles are the strict ones only: a weak equilibrium listed here
+        is not a stable profile there.
         """
         labels = [a if len(a) else tuple(str(k) for k in range(len(v)))
                   for a, v in zip(self.actions, self.equilibria[0])] if self.equilibria else []
@@ -173,7 +177,7 @@ class NashEquilibriaResult(Result):
             return " ".join(f"{a}={p:.2f}" for a, p in zip(labels, v) if p > 0 or len(v) <= 3)
 
         game = self.game
-        perceived = isinstance(game, PairwiseGame) and game.is_perceived
+        perceived = perceived_payoffs_differ(game)
         if perceived:  # the equilibria solve the perceived payoffs; show the true ones beside them, labelled
             TA, TB = game.true_game.row_payoffs, game.true_game.col_payoffs
             true = [(float(x @ TA @ y), float(x @ TB @ y)) for x, y in self.equilibria]
