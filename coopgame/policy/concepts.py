@@ -338,13 +338,21 @@ def pairwise_forms(game: NCityGame) -> tuple[tuple[str, PairwiseGame], ...]:
     return tuple((f"issue: {issue}", game.layer(k).to_pairwise()) for k, issue in enumerate(game.issues))
 
 
-def cooperative_form(game: NCityGame) -> TUGame | ValueFunctionGame:
+def cooperative_form(game: NCityGame, *, tu: TUGame | ValueFunctionGame | None = None) -> TUGame | ValueFunctionGame:
     """An n-city game's cooperative game: the alpha game (DESIGN §2.1, ``NCityGame.tu_game`` default).
 
     Dense (``2**n`` worths) up to ``ALPHA_DENSE_MAX_PLAYERS`` cities; beyond, the value-function form that
     solves each coalition exactly on demand (building every worth exactly would take minutes), whose
     Shapley value is sampled with standard errors and whose LP concepts are skipped.
+
+    ``tu``: the alpha game when the caller has built it already (a built model's ``BuiltModel.tu``);
+    returned as it is (it must have one player per city), not built again.
     """
+    if tu is not None:
+        if tu.n_players != game.n_players:
+            raise InvalidParameterError(f"cooperative_form(): tu must have one player per city ({game.n_players}); "
+                                        f"got {tu.n_players}")
+        return tu
     form = "function" if game.n_players > ALPHA_DENSE_MAX_PLAYERS else "dense"
     return game.tu_game(convention="alpha", form=form)
 

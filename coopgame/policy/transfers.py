@@ -201,7 +201,8 @@ class SelfEnforcingTransfers(Result):
 def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: SharingRule | str = "shapley",
                              subsidy_cap: float | None = None, tol: float = DEFAULT_TOL,
                              tu: TUGame | StructuredGame | ValueFunctionGame | None = None,
-                             outside: OutsideOptions | None = None) -> SelfEnforcingTransfers:
+                             outside: OutsideOptions | None = None,
+                             tu_label: str = "given (tu=)") -> SelfEnforcingTransfers:
     """The minimal central subsidy and transfers that make full cooperation a Nash equilibrium.
 
     Parameters
@@ -229,6 +230,9 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
     outside : OutsideOptions, optional
         ``outside_options(game)`` when the caller has it already (not recomputed);
         it must have one entry per city of ``game``.
+    tu_label : str, default "given (tu=)"
+        How ``parameters["cooperative_game"]`` names a given ``tu`` (``"alpha"``
+        when it is the game's own alpha game, as the report passes it).
 
     Returns
     -------
@@ -292,7 +296,7 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
         dense, ref, t, t_k = None, None, lower.copy(), np.array(d, dtype=float)
         source = per_issue_reference = "none needed (the cheapest transfers are unique)"
     else:
-        coop, per_layer, source = _cooperative_games(game, tu, n, oo)
+        coop, per_layer, source = _cooperative_games(game, tu, n, oo, tu_label)
         dense = _dense(coop, n)
         ref = _rule_allocation(rule, coop if dense is None else dense, sq) - sq
         if per_layer is not None:
@@ -410,7 +414,8 @@ def _outside(game: Any, outside: Any) -> OutsideOptions:
     return outside
 
 
-def _cooperative_games(game: Any, tu: Any, n: int, oo: OutsideOptions) -> tuple[Any, list[Any] | None, str]:
+def _cooperative_games(game: Any, tu: Any, n: int, oo: OutsideOptions,
+                       tu_label: str = "given (tu=)") -> tuple[Any, list[Any] | None, str]:
     """The package cooperative game, the per-layer ones (or None), and where they came from."""
     if tu is not None:
         if not isinstance(tu, (TUGame, StructuredGame, ValueFunctionGame)):
@@ -421,7 +426,7 @@ def _cooperative_games(game: Any, tu: Any, n: int, oo: OutsideOptions) -> tuple[
         per_layer = None
         if isinstance(game, NCityGame) and game.n_layers > 1 and has_alpha_game(game):
             per_layer = [game.layer(j).tu_game(convention="alpha") for j in range(game.n_layers)]
-        return tu, per_layer, "given (tu=)"
+        return tu, per_layer, tu_label
     if isinstance(game, PairwiseGame):
         true_game = getattr(game, "true_game", game)  # the cooperative game is in true payoffs
         w = true_game.row_payoffs + true_game.col_payoffs

@@ -167,6 +167,9 @@ def _context(built: Any, spec: Any) -> dict[str, Any]:
     own = built.own_cooperative_label
     if own is not None:  # the model's own cooperative game (members, or a shared facility) replaces the alpha game
         ctx["own_cooperative_form"] = own
+    elif isinstance(ncity, NCityGame) and built.has_tu:
+        # an alpha model without a facility: built.tu is the n-city game's alpha game, built once (not again)
+        ctx["alpha_tu"] = built.tu
     return ctx
 
 

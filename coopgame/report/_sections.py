@@ -18,6 +18,7 @@ from coopgame._bitmask import member_labels
 from coopgame.errors import CoopgameError
 from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame, ValueFunctionGame
 from coopgame.policy.concepts import BANZHAF_MAX_PLAYERS, CONCEPTS, LP_MAX_PLAYERS, as_forms, plan
+from coopgame.policy.transfers import CORE_MAX_PLAYERS
 from coopgame.report.plots import allocation_bars, fund_flows, phase_portrait
 from coopgame.report.section import Section
 from coopgame.results import Summary, format_number, to_jsonable
@@ -201,7 +202,7 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
     _add_outside(game, context)
     for concept in concepts:
         if concept.role == "form":
-            forms = as_forms(concept.solver(game))
+            forms = as_forms(concept.solver(game, **_given(concept.name, game, context)))
             if all(isinstance(form, PairwiseGame) for _, form in forms):
                 starts = None if initial is None or np.size(initial) != 2 * len(forms) else \
                     np.asarray(initial, dtype=float).reshape(len(forms), 2)
@@ -227,8 +228,12 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
         elif concept.role == "equilibria":
             out.append(_ncity_equilibria(game, label, skipped, concept.solver))
         else:
+            oo = context.get("outside")
             try:
-                res, dt = _timed(concept.solver, game)
+                if concept.name == "outside_options" and oo is not None and oo.game is game:
+                    res, dt = oo, 0.0  # computed once for the report (_add_outside)
+                else:
+                    res, dt = _timed(concept.solver, game, **_given(concept.name, game, context))
             except CoopgameError as err:
                 skipped.append(f"{concept.title}: {err}")
                 continue
@@ -236,6 +241,20 @@ def ncity_sections(game: Any, *, label: str, skipped: list[str], context: dict[s
             out.append(Section(key=concept.role, summary=res.summary(), data=res.to_dict(), elapsed=dt))
     skipped += concepts.messages(roles=("equilibria", "efficiency"))
     return out
+
+
+def _given(name: str, game: Any, context: dict[str, Any]) -> dict[str, Any]:
+    """What the report already has for a concept (the model's alpha game, the outside options): not recomputed."""
+    tu, oo = context.get("alpha_tu"), context.get("outside")
+    tu_ok = tu is not None and tu.n_players == game.n_players
+    if name == "cooperative_form" and tu_ok:
+        return {"tu": tu}
+    if name == "self_enforcing_transfers":
+        kwargs: dict[str, Any] = {} if oo is None or tuple(oo.players) != tuple(game.players) else {"outside": oo}
+        if tu_ok and isinstance(tu, TUGame) and game.n_players <= CORE_MAX_PLAYERS:  # larger: the default path
+            kwargs |= {"tu": tu, "tu_label": "alpha"}
+        return kwargs
+    return {}
 
 
 def _alpha_status_quo(game: Any) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -387,3 +387,21 @@ def test_result_family_and_the_built_in_city_groups():
         assert res.transfers.sum() == pytest.approx(res.subsidy, abs=1e-9 * max(1.0, res.subsidy))
         assert np.all(res.margins >= 0)
         assert "perceived" in " ".join(res.summary().columns) and "true" in " ".join(res.summary().columns)
+
+
+def test_given_outside_options_and_game_are_reused_not_recomputed():
+    """``outside=`` and ``tu=`` (what a report has already) give the same answer as computing them here."""
+    from coopgame.policy.concepts import cooperative_form
+
+    g = NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)), players=["A", "B", "C"])
+    oo = coopgame.outside_options(g)
+    tu = g.tu_game(convention="alpha")
+    assert cooperative_form(g, tu=tu) is tu
+    plain = coopgame.self_enforcing_transfers(g)
+    given = coopgame.self_enforcing_transfers(g, outside=oo, tu=tu, tu_label="alpha")
+    np.testing.assert_allclose(given.transfers, plain.transfers)
+    assert given.in_core == plain.in_core and given.parameters == plain.parameters
+    with pytest.raises(InvalidParameterError, match="outside options are for cities"):
+        coopgame.self_enforcing_transfers(g, outside=coopgame.outside_options(NCityGame(cost=1.0, players=["A", "B"])))
+    with pytest.raises(InvalidParameterError, match="one player per city"):
+        cooperative_form(g, tu=NCityGame(cost=1.0, players=["A", "B"]).tu_game())
