@@ -386,7 +386,8 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
         The cooperative game (a StructuredGame is expanded to dense values).
     status_quo : array_like, shape (n,)
         Each city's payoff with everyone cooperating and no transfers; must
-        add up to ``v(N)``.
+        add up to ``v(N)``. Default with ``outside=`` (and no ``status_quo_costs``):
+        the outside options' status quo ``u_i(1_N)``.
     status_quo_costs : array_like, shape (n,), optional
         For cost games, the status quo as cost shares instead (adding up to C(N)).
     rules : sequence of SharingRule or str, optional
@@ -428,13 +429,15 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
     n = dense.n_players
     scale = payoff_scale(dense.values)
     slack = tol * scale
+    oo = _outside(outside, n, func=func)
+    if status_quo is None and status_quo_costs is None and oo is not None:
+        status_quo = oo.status_quo  # u_i(1_N): everyone cooperating, no transfers
     sq = _status_quo(dense, status_quo, status_quo_costs, slack, func=func)
     chosen = [as_rule(r, func=func) for r in (DEFAULT_RULES if rules is None else rules)]
     if not chosen:
         raise InvalidParameterError(f"{func}(): rules must name at least one rule; got an empty sequence")
     phi = ShapleyRule().allocate(dense, sq)
     alone = np.asarray(dense.singleton_values, dtype=float)
-    oo = _outside(outside, n, func=func)
     bounds = None
     if oo is not None:
         alone = np.asarray(oo.stand_alone, dtype=float)  # the alpha game's v({i}), whatever game was given

@@ -360,41 +360,58 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
         # a quadratic game carries its own status quo: a_i + Σ_j M_ij (everyone in, no transfers)
         context = dict(context, status_quo=np.asarray(game.status_quo(), dtype=float))
     names = {c.name: c.heading for c in CONCEPTS}
-    _add_proportional(game, allocs, context, names)
+    proportional = _proportional_rules(context, n, skipped)
+    _add_proportional(game, allocs, proportional, names)
     out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context, names)]
     if core_res is not None:
         out.append(Section(key="core", summary=_core_summary(core_res, context, n), data=core_res.to_dict(),
                            elapsed=times.get("core", 0.0)))
     if not sampled_only:
         out += _fund_sections(dense if dense is not None else game, label, skipped, context,
-                              concepts.reason("fund_analysis"))
+                              concepts.reason("fund_analysis"), proportional)
     return out
 
 
-def _add_proportional(game: Any, allocs: dict[str, Any], context: dict[str, Any], names: dict[str, str]) -> None:
-    """Proportional splits by each weight the model names (GDP, revenue, contributions, flows ...).
+def _proportional_rules(context: dict[str, Any], n: int, skipped: list[str]) -> list[Any]:
+    """One :class:`~coopgame.policy.rules.ProportionalRule` per weight the model names (GDP, flows ...).
 
-    ``x_i = w_i / sum(w) * v(N)``; for cost games the joint cost is split so:
-    cost share ``w_i / sum(w) * C(N)``.
+    Built once, for the allocation table and the fund analysis alike; a weight that makes no rule (wrong
+    length, negative, all zero) is skipped with the reason.
+    """
+    from coopgame.policy.rules import ProportionalRule
+
+    rules = []
+    for name, weights in context.get("weights", {}).items():
+        basis = name.replace("_", " ")
+        try:
+            w = np.asarray(weights, dtype=float)
+            if w.shape != (n,):
+                raise CoopgameError(f"weights must have one entry per player ({n}); got shape {w.shape}")
+            rules.append(ProportionalRule(w, basis=basis))
+        except (CoopgameError, TypeError, ValueError) as err:
+            skipped.append(f"proportional rule by {basis}: {err}")
+    return rules
+
+
+def _add_proportional(game: Any, allocs: dict[str, Any], rules: list[Any], names: dict[str, str]) -> None:
+    """The proportional rules' allocations: ``x_i = w_i / sum(w) * v(N)`` (ProportionalRule, of='worth').
+
+    For a cost game ``v(N)`` is the joint saving, so it is the savings that are split by the weights
+    (labelled so); each city's cost share is its stand-alone cost less its saving.
     """
     from coopgame.results import AllocationResult
 
     players = tuple(game.players)
-    grand = float(game.grand_value)
     is_cost = bool(getattr(game, "is_cost_game", False))
-    for name, weights in context.get("weights", {}).items():
-        w = np.asarray(weights, dtype=float)
-        if w.shape != (len(players),) or np.any(w < 0) or w.sum() <= 0:
-            continue
-        share = w / w.sum()
+    for rule in rules:
+        x = np.asarray(rule.allocate(game, np.zeros(len(players))), dtype=float)
+        key = f"{'savings ' if is_cost else ''}{rule.label}"
         if is_cost:
-            alone = np.asarray(game.standalone_costs, dtype=float)
-            cost = share * (alone.sum() - grand)
-            result = AllocationResult(alone - cost, players, f"proportional to {name}", "closed form", cost_shares=cost)
+            cost = np.asarray(game.standalone_costs, dtype=float) - x
+            result = AllocationResult(x, players, key, "closed form", cost_shares=cost)
         else:
-            result = AllocationResult(share * grand, players, f"proportional to {name}", "closed form")
-        key = f"proportional to {name.replace('_', ' ')}"
-        names[key] = f"prop. to {name.replace('_', ' ')}"
+            result = AllocationResult(x, players, key, "closed form")
+        names[key] = key.replace("proportional to", "prop. to")
         allocs[key] = result
 
 
@@ -498,7 +515,7 @@ def _contains(core_res: Any, x: np.ndarray) -> bool:
 
 
 def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str, Any],
-                   not_applicable: str | None) -> list[Section]:
+                   not_applicable: str | None, proportional: list[Any]) -> list[Section]:
     """Compare sharing rules against the status quo with the policy layer's fund analysis.
 
     ``not_applicable`` is the registry's reason when the concept is over its limit for this game.
@@ -513,16 +530,11 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
     if not_applicable is not None:
         skipped.append(f"{concept.title}: {not_applicable}")
         return []
-    from coopgame.policy.rules import ProportionalRule
-
-    rules: list[Any] = ["shapley", "nucleolus", "equal", *context.get("rules", ())]
-    for name, weights in context.get("weights", {}).items():
-        try:
-            rules.append(ProportionalRule(np.asarray(weights, dtype=float), basis=name.replace("_", " ")))
-        except CoopgameError as err:
-            skipped.append(f"proportional rule by {name}: {err}")
+    rules: list[Any] = ["shapley", "nucleolus", "equal", *context.get("rules", ()), *proportional]
     outside = context.get("outside")
     if outside is not None and len(outside.players) != game.n_players:
+        skipped.append(f"fund analysis against the outside options: they are for {len(outside.players)} cities, "
+                       f"the cooperative game has {game.n_players} players")
         outside = None
     try:
         res, dt = _timed(concept.solver, game, status_quo=context["status_quo"], rules=rules, outside=outside)
@@ -545,12 +557,12 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
                      title=_title(f"Fund flows under the {outcome.rule} rule", label))
 
     data = to_jsonable(res.to_dict())
+    margins = res.margin_table() if outside is not None else None
     return [Section(key="fund", summary=merged, data=data, elapsed=dt, figure=figure,
                     caption=f"Net transfer of each city under the {outcome.rule} rule, against its status quo "
                             "(everyone cooperating, no transfers): left pays into the fund, right receives."),
             Section(key="fund-allocations", summary=table, data=table.to_dict())] + \
-        ([Section(key="fund-margins", summary=res.margin_table(), data=res.margin_table().to_dict())]
-         if outside is not None else [])
+        ([] if margins is None else [Section(key="fund-margins", summary=margins, data=margins.to_dict())])
 
 
 # ---------------------------------------------------------------------------------------------- outside options

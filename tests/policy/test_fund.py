@@ -238,3 +238,21 @@ def test_self_enforcing_not_tested_when_the_status_quo_is_not_full_cooperation()
     o = fa["Shapley"]
     assert o.self_enforcing is None and o.enforcement_margin is None and o.stand_alone_margin is not None
     assert "not tested" in fa.summary().as_text()
+
+
+def test_status_quo_defaults_to_the_outside_options():
+    """With ``outside=`` and no status quo, it is the outside options' u_i(1_N) (the same answer as passing it).
+
+    Three cities, cost 4, synergy 3 per pair: u_i(1_N) = 2 * 3 - 4 = 2 each, v(N) = 6 = Σ u_i(1_N).
+    """
+    from coopgame import NCityGame
+    from coopgame.policy.fund import fund_analysis
+    from coopgame.policy.outside import outside_options
+
+    g = NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)), players=["A", "B", "C"])
+    oo = outside_options(g)
+    tu = g.tu_game(convention="alpha")
+    fa = fund_analysis(tu, outside=oo)
+    np.testing.assert_allclose(fa.status_quo, [2.0, 2.0, 2.0])
+    same = fund_analysis(tu, status_quo=oo.status_quo, outside=oo)
+    np.testing.assert_allclose(fa[0].allocation, same[0].allocation)

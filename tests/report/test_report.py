@@ -110,3 +110,24 @@ def test_bare_dense_game_is_analysed_without_a_model():
     # a TUGame's own `values` array must not be mistaken for a built model's side data
     res = model_analysis(TUGame([0, 1, 1, 3], players=["a", "b"]))
     np.testing.assert_allclose(res.section("allocations").data["shapley"]["allocation"], [1.5, 1.5])
+
+
+def test_proportional_rows_are_the_proportional_rule_and_a_cost_game_says_savings():
+    """The allocation table's proportional rows come from ProportionalRule (v(N) split by weight); for a cost
+    game v(N) is the joint saving, labelled so; an unusable weight is skipped with its reason.
+
+    Three towns, C = (230, 160, 230) alone, C(N) = 556 with the plant: savings v(N) = 620 - 556 = 64;
+    by flows (1, 2, 1) town 2 saves 64 / 2 = 32 and pays 160 - 32 = 128, the others save 16 each.
+    """
+    from coopgame.report import _sections
+
+    g = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556], players=["t1", "t2", "t3"])
+    skipped: list[str] = []
+    context = {"weights": {"flows": np.array([1.0, 2.0, 1.0]), "bad": np.array([-1.0, 1.0, 1.0]),
+                           "short": np.array([1.0, 1.0])}, "collect": {}}
+    sections = _sections.cooperative_sections(g, label="", skipped=skipped, context=context, progress=False)
+    table = next(s for s in sections if s.key == "allocations").summary
+    col = table.columns.index("savings prop. to flows cost share")
+    assert [float(r[col]) for r in table.rows] == [214.0, 128.0, 214.0]
+    assert any(m.startswith("proportional rule by bad:") for m in skipped)
+    assert any(m.startswith("proportional rule by short:") and "one entry per player" in m for m in skipped)
