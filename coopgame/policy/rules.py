@@ -41,7 +41,7 @@ __all__ = [
     "player_indices",
 ]
 
-_OF = ("worth", "surplus")
+_OF = ("worth", "surplus", "cost")
 
 
 class SharingRule(ReadOnlyState, ABC):
@@ -121,10 +121,13 @@ class ProportionalRule(SharingRule):
         Non-negative, not all zero.
     basis : str
         What the weights measure (used in the label), e.g. ``"GDP"``.
-    of : {'worth', 'surplus'}, default 'worth'
+    of : {'worth', 'surplus', 'cost'}, default 'worth'
         ``'worth'``: ``x_i = w_i / Σw · v(N)``. ``'surplus'``: each player
         first gets ``v({i})`` and the surplus ``v(N) - Σ v({j})`` is split by
-        weight.
+        weight. ``'cost'`` (games built with :meth:`TUGame.from_costs`): the
+        joint cost is split by weight, ``c_i = w_i / Σw · C(N)``, and the
+        player's payoff is its saving ``x_i = C({i}) − c_i`` (the rule of a
+        plant shared by sewage flow).
 
     Examples
     --------
@@ -133,6 +136,9 @@ class ProportionalRule(SharingRule):
     [2.0, 4.0]
     >>> ProportionalRule([1, 2], of="surplus").allocate(g, np.zeros(2)).tolist()
     [2.333333333333333, 3.6666666666666665]
+    >>> plant = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])   # C(N) = 556 split 5 : 3 : 5
+    >>> (plant.standalone_costs - ProportionalRule([5, 3, 5], of="cost").allocate(plant, np.zeros(3))).round(2).tolist()
+    [213.85, 128.31, 213.85]
     """
 
     weights: np.ndarray
@@ -150,6 +156,8 @@ class ProportionalRule(SharingRule):
 
     @property
     def label(self) -> str:
+        if self.of == "cost":
+            return f"cost shares proportional to {self.basis}"
         return f"proportional to {self.basis}" + (" (surplus)" if self.of == "surplus" else "")
 
     def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
@@ -192,6 +200,12 @@ class EqualSplitRule(SharingRule):
 
 
 def _split(game: TUGame, share: np.ndarray, of: str) -> np.ndarray:
+    if of == "cost":
+        if not game.is_cost_game:
+            raise InvalidParameterError("ProportionalRule.allocate(): of='cost' needs a game built with "
+                                        "TUGame.from_costs (it splits the joint cost C(N))")
+        alone = np.asarray(game.standalone_costs, dtype=float)
+        return alone - share * (alone.sum() - game.grand_value)  # C(N) = Σ C({i}) − v(N)
     if of == "worth":
         return share * game.grand_value
     alone = np.asarray(game.singleton_values, dtype=float)

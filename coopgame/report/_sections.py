@@ -360,7 +360,8 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
         # a quadratic game carries its own status quo: a_i + Σ_j M_ij (everyone in, no transfers)
         context = dict(context, status_quo=np.asarray(game.status_quo(), dtype=float))
     names = {c.name: c.heading for c in CONCEPTS}
-    proportional = _proportional_rules(context, n, skipped)
+    proportional = _proportional_rules(context, n, skipped, of="cost" if getattr(game, "is_cost_game", False)
+                                       else "worth")
     _add_proportional(game, allocs, proportional, names)
     out = [_allocation_section(game, dense, allocs, times, core_res, least, label, context, names)]
     if core_res is not None:
@@ -372,11 +373,12 @@ def cooperative_sections(game: Any, *, label: str, skipped: list[str], context: 
     return out
 
 
-def _proportional_rules(context: dict[str, Any], n: int, skipped: list[str]) -> list[Any]:
+def _proportional_rules(context: dict[str, Any], n: int, skipped: list[str], *, of: str = "worth") -> list[Any]:
     """One :class:`~coopgame.policy.rules.ProportionalRule` per weight the model names (GDP, flows ...).
 
-    Built once, for the allocation table and the fund analysis alike; a weight that makes no rule (wrong
-    length, negative, all zero) is skipped with the reason.
+    Built once, for the allocation table and the fund analysis alike; ``of="cost"`` for a cost game (the
+    joint cost split by weight, as a plant shared by flow is). A weight that makes no rule (wrong length,
+    negative, all zero) is skipped with the reason.
     """
     from coopgame.policy.rules import ProportionalRule
 
@@ -387,31 +389,28 @@ def _proportional_rules(context: dict[str, Any], n: int, skipped: list[str]) -> 
             w = np.asarray(weights, dtype=float)
             if w.shape != (n,):
                 raise CoopgameError(f"weights must have one entry per player ({n}); got shape {w.shape}")
-            rules.append(ProportionalRule(w, basis=basis))
+            rules.append(ProportionalRule(w, basis=basis, of=of))
         except (CoopgameError, TypeError, ValueError) as err:
             skipped.append(f"proportional rule by {basis}: {err}")
     return rules
 
 
 def _add_proportional(game: Any, allocs: dict[str, Any], rules: list[Any], names: dict[str, str]) -> None:
-    """The proportional rules' allocations: ``x_i = w_i / sum(w) * v(N)`` (ProportionalRule, of='worth').
-
-    For a cost game ``v(N)`` is the joint saving, so it is the savings that are split by the weights
-    (labelled so); each city's cost share is its stand-alone cost less its saving.
-    """
+    """The proportional rules' allocations (:class:`~coopgame.policy.rules.ProportionalRule`), with cost shares
+    (stand-alone cost less saving) for a cost game, whose rules split the joint cost by weight."""
     from coopgame.results import AllocationResult
 
     players = tuple(game.players)
     is_cost = bool(getattr(game, "is_cost_game", False))
     for rule in rules:
         x = np.asarray(rule.allocate(game, np.zeros(len(players))), dtype=float)
-        key = f"{'savings ' if is_cost else ''}{rule.label}"
+        key = rule.label
         if is_cost:
             cost = np.asarray(game.standalone_costs, dtype=float) - x
             result = AllocationResult(x, players, key, "closed form", cost_shares=cost)
         else:
             result = AllocationResult(x, players, key, "closed form")
-        names[key] = key.replace("proportional to", "prop. to")
+        names[key] = key.replace("cost shares proportional to", "prop. to").replace("proportional to", "prop. to")
         allocs[key] = result
 
 

@@ -256,3 +256,17 @@ def test_status_quo_defaults_to_the_outside_options():
     np.testing.assert_allclose(fa.status_quo, [2.0, 2.0, 2.0])
     same = fund_analysis(tu, status_quo=oo.status_quo, outside=oo)
     np.testing.assert_allclose(fa[0].allocation, same[0].allocation)
+
+
+def test_proportional_cost_split_of_a_cost_game_and_refused_elsewhere():
+    from coopgame.games.structured import AirportCost, StructuredGame
+    from coopgame.policy.rules import ProportionalRule
+
+    # airport costs (8, 11, 13, 18): C(N) = 18 split by the costs themselves, 18 * c_i / 50
+    airport = StructuredGame.from_costs(AirportCost([8.0, 11.0, 13.0, 18.0]))
+    rule = ProportionalRule([8.0, 11.0, 13.0, 18.0], basis="costs", of="cost")
+    savings = rule.allocate(airport, np.zeros(4))
+    np.testing.assert_allclose(np.array([8.0, 11.0, 13.0, 18.0]) - savings, [2.88, 3.96, 4.68, 6.48])
+    assert rule.label == "cost shares proportional to costs"
+    with pytest.raises(InvalidParameterError, match="of='cost' needs a game built with"):
+        ProportionalRule([1.0, 1.0], of="cost").allocate(TUGame([0, 1, 1, 3]), np.zeros(2))

@@ -112,12 +112,12 @@ def test_bare_dense_game_is_analysed_without_a_model():
     np.testing.assert_allclose(res.section("allocations").data["shapley"]["allocation"], [1.5, 1.5])
 
 
-def test_proportional_rows_are_the_proportional_rule_and_a_cost_game_says_savings():
-    """The allocation table's proportional rows come from ProportionalRule (v(N) split by weight); for a cost
-    game v(N) is the joint saving, labelled so; an unusable weight is skipped with its reason.
+def test_proportional_rows_are_the_proportional_rule_and_a_cost_game_splits_its_cost():
+    """The allocation table's proportional rows come from ProportionalRule; for a cost game the rule splits the
+    joint cost by weight (of='cost', as a plant shared by flow is); an unusable weight is skipped with its reason.
 
-    Three towns, C = (230, 160, 230) alone, C(N) = 556 with the plant: savings v(N) = 620 - 556 = 64;
-    by flows (1, 2, 1) town 2 saves 64 / 2 = 32 and pays 160 - 32 = 128, the others save 16 each.
+    Three towns, C = (230, 160, 230) alone, C(N) = 556 with the plant: by flows (1, 2, 1) the cost shares are
+    556 / 4 = 139, 556 / 2 = 278 and 139.
     """
     from coopgame.report import _sections
 
@@ -127,7 +127,7 @@ def test_proportional_rows_are_the_proportional_rule_and_a_cost_game_says_saving
                            "short": np.array([1.0, 1.0])}, "collect": {}}
     sections = _sections.cooperative_sections(g, label="", skipped=skipped, context=context, progress=False)
     table = next(s for s in sections if s.key == "allocations").summary
-    col = table.columns.index("savings prop. to flows cost share")
-    assert [float(r[col]) for r in table.rows] == [214.0, 128.0, 214.0]
+    col = table.columns.index("prop. to flows cost share")
+    assert [float(r[col]) for r in table.rows] == [139.0, 278.0, 139.0]
     assert any(m.startswith("proportional rule by bad:") for m in skipped)
     assert any(m.startswith("proportional rule by short:") and "one entry per player" in m for m in skipped)
