@@ -26,9 +26,11 @@ __all__ = ["ReadOnlyState"]
 
 
 def _readonly_array(arr: np.ndarray) -> np.ndarray:
-    """Unpickling helper: the restored (writeable) array, made read-only again."""
+    """Unpickling helper: the restored (writeable) array, made read-only again, for good."""
     arr.setflags(write=False)
-    return arr
+    view = arr.view()
+    view.setflags(write=False)
+    return view
 
 
 def _mapping_proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:

@@ -24,7 +24,9 @@ __all__ = [
     "as_readonly",
     "check_method",
     "check_positive_int",
+    "check_real",
     "check_tol",
+    "frozen",
     "check_probability_vector",
     "check_players",
     "make_rng",
@@ -45,10 +47,21 @@ def as_float_array(
 
     ``shape`` may hold ``None`` for free axes. The result never aliases the input.
     """
+    if isinstance(value, (str, bytes)):
+        raise error(f"{func}(): {name} must be an array of real numbers; got the string {_short(value)}")
     try:
-        arr = np.array(value, dtype=np.float64, copy=True)
-    except (TypeError, ValueError):
-        raise error(f"{func}(): {name} must be an array of real numbers; got {_short(value)}") from None
+        raw = np.asarray(value)
+        kind = raw.dtype.kind
+        if kind == "O":  # a list of Fractions, Decimals or mixed objects: every entry must be a real number
+            flat = raw.ravel()
+            bad = next((v for v in flat if isinstance(v, bool) or not isinstance(v, numbers.Real)), None)
+            if bad is not None or flat.size == 0 and raw.ndim == 0:
+                raise TypeError
+        elif kind not in "biuf":  # complex, strings, bytes, dates, structured: refused, never coerced
+            raise TypeError
+        arr = np.array(raw, dtype=np.float64, copy=True)
+    except (TypeError, ValueError, OverflowError):
+        raise error(f"{func}(): {name} must be an array of real numbers; got {_describe(value)}") from None
     if ndim is not None and arr.ndim != ndim:
         raise error(f"{func}(): {name} must be {ndim}-dimensional; got shape {arr.shape}")
     if shape is not None:
@@ -86,6 +99,37 @@ def as_readonly(arr: np.ndarray) -> np.ndarray:
     return arr
 
 
+def frozen(arr: np.ndarray) -> np.ndarray:
+    """A read-only view of a private copy of ``arr``, which cannot be made writeable again.
+
+    A view of a read-only base refuses ``setflags(write=True)``; the copy
+    means no caller holds a writeable alias. Arrays that are already such a
+    view are returned as they are.
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0])
+    >>> y = frozen(x)
+    >>> y.flags.writeable, y is x
+    (False, False)
+    >>> y.setflags(write=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot set WRITEABLE flag to True of this array
+    >>> frozen(y) is y
+    True
+    """
+    base = arr.base
+    if (not arr.flags.writeable and isinstance(base, np.ndarray) and not base.flags.writeable
+            and base.base is None):
+        return arr
+    private = np.array(arr, copy=True)
+    private.setflags(write=False)
+    view = private.view()
+    view.setflags(write=False)
+    return view
+
+
 def check_method(method: Any, valid: Iterable[str], *, func: str) -> str:
     """Return ``method`` if it is one of ``valid``, else raise :class:`UnknownMethodError`."""
     options = sorted(valid)
@@ -106,10 +150,40 @@ def check_positive_int(value: Any, *, func: str, name: str, minimum: int = 1, ma
 
 
 def check_tol(tol: Any, *, func: str, name: str = "tol") -> float:
-    """Return ``tol`` as a float if it is finite and non-negative."""
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not np.isfinite(tol) or tol < 0:
-        raise InvalidParameterError(f"{func}(): {name} must be a finite number >= 0; got {tol!r}")
-    return float(tol)
+    """Return ``tol`` as a float if it is a finite real number >= 0 (``Fraction`` and numpy scalars too)."""
+    return check_real(tol, func=func, name=name, minimum=0.0)
+
+
+def check_real(value: Any, *, func: str, name: str, minimum: float | None = None, maximum: float | None = None,
+               strict_minimum: bool = False, allow_inf: bool = False) -> float:
+    """Return ``value`` as a float if it is a real number (int, float, ``Fraction``, ``Decimal``-free numpy
+    scalar) within the bounds; strings, complex numbers, booleans and NaN are refused.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> check_real(Fraction(1, 4), func="f", name="rate", minimum=0)
+    0.25
+    >>> check_real("0.1", func="f", name="rate")
+    Traceback (most recent call last):
+    ...
+    coopgame.errors.InvalidParameterError: f(): rate must be a real number; got '0.1' (str)
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InvalidParameterError(f"{func}(): {name} must be a real number; got {_describe(value)}")
+    try:
+        x = float(value)
+    except (OverflowError, ValueError, TypeError):
+        raise InvalidParameterError(f"{func}(): {name} must be a real number that fits a float; "
+                                    f"got {_short(value)}") from None
+    if x != x or (not allow_inf and not np.isfinite(x)):
+        raise InvalidParameterError(f"{func}(): {name} must be a finite number; got {value!r}")
+    if minimum is not None and (x < minimum or (strict_minimum and x == minimum)):
+        op = ">" if strict_minimum else ">="
+        raise InvalidParameterError(f"{func}(): {name} must be {op} {minimum:g}; got {value!r}")
+    if maximum is not None and x > maximum:
+        raise InvalidParameterError(f"{func}(): {name} must be <= {maximum:g}; got {value!r}")
+    return x
 
 
 def check_probability_vector(value: ArrayLike, *, func: str, name: str, size: int | None = None,
@@ -201,6 +275,11 @@ def _recorded_seed(record: dict[str, Any], *, func: str) -> np.random.SeedSequen
     except (TypeError, ValueError, KeyError):
         raise InvalidParameterError(f"{func}(): not a valid {name} state; got {_short(record)}") from None
     return restored
+
+
+def _describe(value: Any) -> str:
+    """``'0.1' (str)``: the short repr of a value and its type, for messages."""
+    return f"{_short(value)} ({type(value).__name__})"
 
 
 def _short(value: Any, limit: int = 60) -> str:

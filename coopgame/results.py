@@ -27,6 +27,7 @@ import numpy as np
 
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
+from coopgame._validation import frozen
 
 __all__ = ["Summary", "Result", "AllocationResult", "to_jsonable", "format_number", "REPR_MAX"]
 
@@ -204,6 +205,25 @@ def _short(value: Any) -> str | None:
     return text if len(text) <= 40 and "\n" not in text else None
 
 
+def _frozen_value(value: Any) -> Any:
+    """``value`` with every array in it (also inside tuples and lists) a read-only view of a private copy."""
+    if isinstance(value, np.ndarray):
+        return frozen(value)
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return kind(_frozen_value(v) for v in value)
+    return value
+
+
+def _freeze_arrays(result: Any) -> None:
+    """Make every array a result exposes read-only for good (see :func:`coopgame._validation.frozen`)."""
+    for f in dataclasses.fields(result):
+        value = getattr(result, f.name, None)
+        new = _frozen_value(value)
+        if new is not value:
+            object.__setattr__(result, f.name, new)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Result(ReadOnlyState):
     """Base of every result dataclass: the game it answers, a one-line repr, ``to_dict()`` and ``__str__``.
@@ -228,6 +248,14 @@ class Result(ReadOnlyState):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__post_init__")
+        if own is not None and not getattr(own, "_freezes", False):
+            # A subclass's own __post_init__ runs first (it may still build arrays); then its arrays are frozen.
+            def post_init(self: Any, *args: Any, _own: Any = own) -> None:
+                _own(self, *args)
+                _freeze_arrays(self)
+            post_init._freezes = True  # type: ignore[attr-defined]
+            cls.__post_init__ = post_init  # type: ignore[attr-defined]
         # A dataclass decorator keeps a __repr__ the class already has, so every result gets the
         # one-line repr below unless it writes its own.
         if "__repr__" not in cls.__dict__:
@@ -248,6 +276,11 @@ class Result(ReadOnlyState):
                 parts.append(f"{name}={text}")
         out = f"{type(self).__name__}({', '.join(parts)})"
         return out if len(out) <= REPR_MAX else out[:REPR_MAX - 4] + "...)"
+
+    def __post_init__(self) -> None:
+        _freeze_arrays(self)
+
+    __post_init__._freezes = True  # type: ignore[attr-defined]
 
     def summary(self) -> Summary:  # pragma: no cover - every subclass overrides
         raise NotImplementedError

@@ -31,18 +31,24 @@ DEFAULT_SEED: int = 20231122
 
 
 def payoff_scale(*arrays: ArrayLike) -> float:
-    """Largest absolute entry over ``arrays``, floored at 1.
+    """Largest absolute entry over ``arrays`` (0.0 when every entry is zero or there are none).
 
-    Multiply a relative tolerance by this to get an absolute one.
+    Multiply a relative tolerance by this to get an absolute one. There is no
+    floor: a game in 亿元 and the same game in yuan (every payoff times 1e8)
+    get tolerances in the same proportion, so their answers agree. A scale of
+    zero (an all-zero game) makes every tolerance zero, i.e. comparisons exact,
+    which is right for a game whose payoffs are all equal.
 
     Examples
     --------
     >>> payoff_scale([1e6, -3.0], [[2.0]])
     1000000.0
     >>> payoff_scale([1e-3])
-    1.0
+    0.001
+    >>> payoff_scale([0.0, 0.0])
+    0.0
     """
-    scale = 1.0
+    scale = 0.0
     for a in arrays:
         arr = np.asarray(a, dtype=float)
         if arr.size:

@@ -170,7 +170,7 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     generator, seed = make_rng(rng, func=func)
     dense = as_dense_game(game, func=func, arrays=6)
     n = dense.n_players
-    scale = game_scale(dense)
+    scale = game_scale(dense) or 1.0  # the LPs run on the game divided by its scale; an all-zero game as it is
     v = np.asarray(dense.values) / scale
     lower = v[1 << np.arange(n)] if domain == "imputations" else None
     if lower is not None and lower.sum() > v[-1] + tol:
