@@ -44,6 +44,7 @@ from coopgame.games.structured import StructuredGame, as_dense_game
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.tu import TUGame
+from coopgame.policy._checks import check_labels
 from coopgame.policy.outside import OutsideOptions, outside_options
 from coopgame.policy.rules import ShapleyRule, SharingRule, as_rule
 from coopgame.results import Result, Summary, format_number
@@ -72,10 +73,23 @@ def payment_flows(net: ArrayLike, players: Sequence[str], *, atol: float = 0.0) 
     Parameters
     ----------
     net : array_like, shape (n,)
-        Net transfer per player: positive receives, negative pays.
+        Net transfer per player: positive receives, negative pays (finite real numbers).
     players : sequence of str
-    atol : float
-        Absolute amount (in the units of ``net``) below which a position counts as zero.
+        One distinct label per entry of ``net``.
+    atol : float, default 0.0
+        Absolute amount (in the units of ``net``, >= 0) below which a position counts as zero.
+
+    Returns
+    -------
+    tuple of Flow
+        At most ``payers + receivers - 1`` flows (every step settles at least one party), sorted by
+        receiver, then payer.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``net`` is not a finite real vector with one entry per player, does not sum to 0 (up to
+        ``max(atol, 1e-9 · max|net|)`` per player), or ``atol`` is negative, NaN or not a real number.
 
     Examples
     --------
@@ -84,12 +98,16 @@ def payment_flows(net: ArrayLike, players: Sequence[str], *, atol: float = 0.0) 
     >>> [str(f) for f in payment_flows([0.4, -0.2, -0.2], ["Yunnan", "Guizhou", "Sichuan"], atol=1e-12)]
     ['Guizhou -> Yunnan: 0.2', 'Sichuan -> Yunnan: 0.2']
     """
-    t = as_float_array(net, func="payment_flows", name="net", ndim=1, error=InvalidParameterError)
-    if t.shape[0] != len(players):
-        raise InvalidParameterError(f"payment_flows(): net must have one entry per player ({len(players)}); "
-                                    f"got {t.shape[0]}")
-    if abs(t.sum()) > max(atol, 1e-9 * max(1.0, float(np.abs(t).max()))) * len(players):
-        raise InvalidParameterError(f"payment_flows(): net transfers must sum to 0; got sum {t.sum():g}")
+    func = "payment_flows"
+    atol = check_tol(atol, func=func, name="atol")
+    t = as_float_array(net, func=func, name="net", ndim=1, error=InvalidParameterError)
+    labels = check_labels(players, t.shape[0], func=func, name="players", what="entry of net")
+    n = t.shape[0]
+    scale = float(np.abs(t).max()) if n else 0.0
+    # the balance test on net / scale: a sum of finite entries near the float maximum must not overflow
+    imbalance = abs(float((t / scale).sum())) * scale if scale else 0.0
+    if imbalance > max(atol, 1e-9 * scale) * n:
+        raise InvalidParameterError(f"{func}(): net transfers must sum to 0; got sum {t.sum():g}")
     owe = {i: -float(a) for i, a in enumerate(t) if a < -atol}
     due = {i: float(a) for i, a in enumerate(t) if a > atol}
     flows: list[tuple[int, int, float]] = []
@@ -100,19 +118,22 @@ def payment_flows(net: ArrayLike, players: Sequence[str], *, atol: float = 0.0) 
             flows.append((i, j, owe[i]))
             del due[j]
             del owe[i]
-    while owe and due:
+    # Each step removes the smaller of the two parties outright (and the other too when what it has left is
+    # within atol), so the loop ends after at most len(owe) + len(due) - 1 steps whatever atol is.
+    for _ in range(len(owe) + len(due)):
+        if not (owe and due):
+            break
         i = min(owe, key=lambda k: (-owe[k], k))
         j = min(due, key=lambda k: (-due[k], k))
         amount = min(owe[i], due[j])
         flows.append((i, j, amount))
-        owe[i] -= amount
-        due[j] -= amount
-        if owe[i] <= atol:
-            del owe[i]
-        if due[j] <= atol:
-            del due[j]
+        rest_i, rest_j = owe.pop(i) - amount, due.pop(j) - amount
+        if rest_i > max(atol, rest_j):     # the receiver is settled; the payer still owes
+            owe[i] = rest_i
+        elif rest_j > max(atol, rest_i):   # the payer is settled; the receiver is still due
+            due[j] = rest_j
     flows.sort(key=lambda f: (f[1], f[0]))
-    return tuple(Flow(players[i], players[j], a) for i, j, a in flows)
+    return tuple(Flow(labels[i], labels[j], a) for i, j, a in flows)
 
 
 @dataclass(frozen=True, eq=False)
