@@ -196,7 +196,7 @@ class NCityGame(ReadOnlyState):
 
     @property
     def payoff_scale(self) -> float:
-        """Largest absolute parameter, floored at 1 (relative tolerances multiply it)."""
+        """Largest absolute parameter, 0.0 when all are zero (no floor: relative tolerances multiply it)."""
         return self._scale
 
     @property

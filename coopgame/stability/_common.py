@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._bitmask import member_labels
 from coopgame._validation import as_float_array
-from coopgame.errors import InvalidParameterError
+from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.structured import as_dense_game
 from coopgame.games.tu import TUGame
 from coopgame.tolerances import payoff_scale
 
-__all__ = ["DOMAINS", "as_allocation", "as_dense_game", "coalition_labels", "game_scale"]  # as_dense_game re-exported
+__all__ = ["DOMAINS", "as_allocation", "as_dense_game", "coalition_labels", "game_scale", "scaled_text", "unscale"]  # as_dense_game re-exported
 
 DOMAINS = ("imputations", "preimputations")
 """Where the nucleolus-type solutions search: individually rational or merely efficient vectors."""
 
 
 def game_scale(game: TUGame) -> float:
-    """Payoff scale used to make tolerances relative (largest |v(S)|, at least 1)."""
+    """Payoff scale used to make tolerances relative: the largest |v(S)|, 0.0 for an all-zero game (no floor).
+
+    Callers that divide by it handle 0 explicitly (``game_scale(g) or 1.0``).
+    """
     return payoff_scale(game.values)
+
+
+def unscale(x: np.ndarray, scale: float, *, func: str, what: str) -> np.ndarray:
+    """``x * scale`` for a result computed on the game divided by ``scale``; a typed error if it overflows.
+
+    The solvers work on normalised values (largest |v(S)| = 1), so nothing
+    overflows inside them; only an answer beyond the float range (possible
+    for games near 1.8e308) cannot be given back.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.asarray(x, dtype=np.float64) * scale
+    if not np.all(np.isfinite(out[np.isfinite(x)])):
+        raise InvalidGameError(f"{func}(): {what} exceeds the float64 range (largest |v(S)| = {scale:g}); "
+                               "divide the game's values by a constant (answers scale with it) and multiply back")
+    return out
+
+
+def scaled_text(x: float, scale: float) -> str:
+    """``x * scale`` formatted with ``:g``, in decimal where the float product overflows."""
+    with np.errstate(over="ignore"):
+        product = float(x) * float(scale)
+    if np.isfinite(product):
+        return f"{product:g}"
+    return f"{Decimal(float(x)) * Decimal(float(scale)):.6g}"
 
 
 coalition_labels = member_labels  # the base's one implementation, under the name the stability modules use

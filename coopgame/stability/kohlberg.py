@@ -26,8 +26,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from coopgame._bitmask import additive_values, membership_matrix
+from coopgame._validation import check_tol
 from coopgame.results import Result, Summary, format_number
 from coopgame.stability._lp import solve_lp
+from coopgame.tolerances import LP_TOL, payoff_scale
 
 __all__ = ["KohlbergCheck", "KohlbergLevel", "kohlberg_check"]
 
@@ -86,14 +88,17 @@ class KohlbergCheck(Result):
                               "already holds the new coalitions"),))
 
 
-def kohlberg_check(values: np.ndarray, x: np.ndarray, *, lower: np.ndarray | None, tie_atol: float,
-                   scale: float = 1.0, players: tuple[str, ...] = (), game: Any = None) -> KohlbergCheck:
+def kohlberg_check(values: np.ndarray, x: np.ndarray, *, lower: np.ndarray | None, tie_atol: float | None = None,
+                   tol: float = LP_TOL, scale: float = 1.0, players: tuple[str, ...] = (),
+                   game: Any = None) -> KohlbergCheck:
     """Test Kohlberg's criterion for ``x`` in the game with dense ``values``.
 
     ``lower`` holds ``v({i})`` for the nucleolus (imputations) and is ``None``
     for the pre-nucleolus. ``tie_atol`` is absolute, in the units of ``values``;
-    excesses are reported multiplied by ``scale``. ``game`` (the game ``values``
-    come from) is kept on the result.
+    when it is not given, excesses tie within ``tol`` times the payoff scale
+    (the largest ``|v(S)|``), so the verdict does not depend on the unit.
+    Excesses are reported multiplied by ``scale``. ``game`` (the game
+    ``values`` come from) is kept on the result.
 
     Examples
     --------
@@ -107,6 +112,10 @@ def kohlberg_check(values: np.ndarray, x: np.ndarray, *, lower: np.ndarray | Non
     >>> kohlberg_check(v, np.array([27.0, 25, 12]), lower=np.zeros(3), tie_atol=1e-9).passed
     False
     """
+    if tie_atol is None:
+        tie_atol = check_tol(tol, func="kohlberg_check") * payoff_scale(values)
+    else:
+        tie_atol = check_tol(tie_atol, func="kohlberg_check", name="tie_atol")
     n = x.shape[0]
     size = values.shape[0]
     domain = "preimputations" if lower is None else "imputations"
@@ -152,7 +161,8 @@ def _scan_levels(d: np.ndarray, take: int, total: int, n: int, zero_weight: np.n
         gram += members.T @ members
         union = order[:end]
         previous_rank = rank
-        rank = int(np.linalg.matrix_rank(gram, tol=1e-9 * max(1.0, float(np.abs(gram).max()))))
+        # gram holds membership counts (no payoff units): its largest entry, >= 1 once any coalition joined
+        rank = int(np.linalg.matrix_rank(gram, tol=1e-9 * float(np.abs(gram).max())))
         if rank == previous_rank and levels and levels[-1].balanced:
             min_weight = np.nan  # inherited: the new coalitions lie in the span of a balanced union
         else:

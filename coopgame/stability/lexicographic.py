@@ -44,7 +44,7 @@ from coopgame.errors import ConvergenceWarning, InvalidGameError, UnknownMethodE
 from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
 from coopgame.results import AllocationResult, Summary, format_number
-from coopgame.stability._common import DOMAINS, as_dense_game, coalition_labels, game_scale
+from coopgame.stability._common import DOMAINS, as_dense_game, coalition_labels, game_scale, scaled_text, unscale
 from coopgame.stability._lp import solve_lp
 from coopgame.stability.kohlberg import KohlbergCheck, kohlberg_check
 from coopgame.tolerances import LP_TOL
@@ -175,10 +175,10 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     lower = v[1 << np.arange(n)] if domain == "imputations" else None
     if lower is not None and lower.sum() > v[-1] + tol:
         raise InvalidGameError(
-            f"{func}(): the imputation set is empty (sum of v({{i}}) = {lower.sum() * scale:g} exceeds "
-            f"v(N) = {v[-1] * scale:g}); use domain='preimputations' for the pre-nucleolus")
+            f"{func}(): the imputation set is empty (sum of v({{i}}) = {scaled_text(lower.sum(), scale)} exceeds "
+            f"v(N) = {scaled_text(v[-1], scale)}); use domain='preimputations' for the pre-nucleolus")
     out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=generator, dense=(method == "dense"))
-    x = out.x * scale + 0.0   # + 0.0 turns -0.0 into 0.0
+    x = unscale(out.x, scale, func=func, what="the nucleolus") + 0.0   # + 0.0 turns -0.0 into 0.0
     check = kohlberg_check(v, out.x, lower=lower, tie_atol=max(tol, 1e-12) * _TIE_FACTOR, scale=scale,
                            players=dense.players, game=game)
     if not check.passed:
@@ -188,9 +188,9 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     params: dict[str, Any] = {"domain": domain, "tol": tol, "seed": seed}
     return NucleolusResult(
         allocation=x, players=dense.players, concept="nucleolus" if lower is not None else "pre-nucleolus",
-        method=method, parameters=params, efficiency_gap=float(x.sum() - dense.grand_value),
+        method=method, parameters=params, efficiency_gap=float(out.x.sum() - v[-1]) * scale,
         cost_shares=dense.cost_shares(x) if dense.is_cost_game else None, domain=domain,
-        stage_levels=np.asarray(out.levels) * scale,
+        stage_levels=unscale(np.asarray(out.levels), scale, func=func, what="the excess levels"),
         stage_coalitions=tuple(tuple(coalition_labels(m, dense.players) for m in masks) for masks in out.fixed),
         kohlberg=check, n_lps=out.n_lps, max_rows=out.max_rows, game=game)
 

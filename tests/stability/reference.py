@@ -81,7 +81,7 @@ def core_is_nonempty(values, tol: float = 1e-9) -> bool:
     n = int(np.log2(v.size))
     ind = members(n)
     rows = list(range(1, 2**n - 1))
-    res = linprog(np.zeros(n), A_ub=-ind[rows], b_ub=-v[rows] + tol * max(1.0, np.abs(v).max()),
+    res = linprog(np.zeros(n), A_ub=-ind[rows], b_ub=-v[rows] + tol * np.abs(v).max(),
                   A_eq=ind[[2**n - 1]], b_eq=[v[-1]], bounds=[(None, None)] * n, method="highs")
     return res.status == 0
 
