@@ -10,6 +10,8 @@ own ``is_positive`` does.
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ from sympy.core.logic import fuzzy_and
 
 from coopgame.errors import InvalidParameterError
 from coopgame.results import Result, Summary
+from coopgame.symbolic._safe import as_assumptions, safe_sympify
 from coopgame.symbolic.games import SymbolicPairwiseGame
 
 __all__ = ["VERTICES", "ConditionResult", "decide_negative", "ess_conditions", "is_ess"]
@@ -28,7 +31,8 @@ VERTICES = ((1, 1), (1, 0), (0, 1), (0, 0))
 
 def decide_negative(expr: sp.Expr, assumptions: Any = True) -> bool | None:
     """Is ``expr < 0``? ``True``/``False`` when the symbols' assumptions (plus ``assumptions``) decide, else None."""
-    expr = sp.expand(expr)
+    expr = sp.expand(safe_sympify(expr, func="decide_negative", name="expr"))
+    assumptions = as_assumptions(assumptions, func="decide_negative")
     if assumptions is True:
         if expr.is_negative:
             return True
@@ -84,11 +88,19 @@ class ConditionResult(Result):
     def is_ess(self, vertex: tuple[int, int], *, assumptions: Any = True) -> bool | None:
         """Three-valued: is ``vertex`` an ESS given the symbols' assumptions (and ``assumptions``)?"""
         vertex = _check_vertex(vertex, "ConditionResult.is_ess")
+        assumptions = as_assumptions(assumptions, func="ConditionResult.is_ess")
         return fuzzy_and(decide_negative(lam, assumptions) for lam in self.eigenvalues[vertex])
 
     def evaluate(self, values: dict[Any, Any]) -> dict[tuple[int, int], bool]:
         """Each vertex's condition at numeric ``values`` (keys: Symbols or names)."""
-        mapping = self.game._mapping(values, "ConditionResult.evaluate") if self.game is not None else values
+        func = "ConditionResult.evaluate"
+        if self.game is not None:
+            mapping = self.game._mapping(values, func)
+        elif isinstance(values, Mapping) and all(isinstance(k, sp.Symbol) for k in values):
+            mapping = {k: safe_sympify(v, func=func, name=f"values[{k!r}]") for k, v in values.items()}
+        else:
+            raise InvalidParameterError(f"{func}(): values must be a mapping from sympy Symbols to numbers (this "
+                                        f"result has no game to look names up in); got {_short(values)}")
         out = {}
         for v, cond in self.conditions.items():
             val = cond.subs(mapping)
@@ -117,13 +129,19 @@ class ConditionResult(Result):
 
 
 def _check_vertex(vertex: Any, func: str) -> tuple[int, int]:
-    try:
-        v = (int(vertex[0]), int(vertex[1]))
-    except (TypeError, ValueError, IndexError):
-        raise InvalidParameterError(f"{func}(): vertex must be a pair like (1, 1); got {vertex!r}") from None
-    if v not in VERTICES or len(vertex) != 2:
-        raise InvalidParameterError(f"{func}(): vertex must be one of {list(VERTICES)}; got {vertex!r}")
+    """``vertex`` as a pair of 0/1 ints; strings, floats like 0.5 and bools are refused, not truncated."""
+    ok = (not isinstance(vertex, (str, bytes)) and isinstance(vertex, Sequence) and len(vertex) == 2
+          and all(isinstance(c, numbers.Integral) and not isinstance(c, bool) for c in vertex))
+    v = (int(vertex[0]), int(vertex[1])) if ok else None
+    if v not in VERTICES:
+        raise InvalidParameterError(f"{func}(): vertex must be one of {list(VERTICES)} (pairs of the ints 0 and 1); "
+                                    f"got {_short(vertex)}")
     return v
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def ess_conditions(game: SymbolicPairwiseGame) -> ConditionResult:
@@ -181,4 +199,8 @@ def is_ess(game: SymbolicPairwiseGame, vertex: tuple[int, int] = (1, 1), *, assu
     >>> is_ess(g, (1, 1)) is None  # full cooperation depends on the numbers
     True
     """
+    if not isinstance(game, SymbolicPairwiseGame):
+        raise InvalidParameterError(f"is_ess(): game must be a SymbolicPairwiseGame; got {type(game).__name__}")
+    vertex = _check_vertex(vertex, "is_ess")
+    assumptions = as_assumptions(assumptions, func="is_ess")
     return ess_conditions(game).is_ess(vertex, assumptions=assumptions)

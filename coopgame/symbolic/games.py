@@ -6,6 +6,7 @@ loaded lazily), so sympy is only loaded when a symbolic name is first used.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,18 +14,58 @@ import sympy as sp
 
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.pairwise import PairwiseGame
+from coopgame.symbolic._safe import safe_sympify
 
 __all__ = ["SymbolicPairwiseGame"]
 
 
 def _matrix(value: Any, name: str, func: str) -> sp.ImmutableMatrix:
-    try:
-        mat = sp.ImmutableMatrix(value)
-    except (TypeError, ValueError, sp.SympifyError):
-        raise InvalidGameError(f"{func}(): {name} must be a 2x2 matrix of sympy expressions; got {value!r}") from None
-    if mat.shape != (2, 2):
-        raise InvalidGameError(f"{func}(): {name} must be 2x2; got shape {mat.shape}")
-    return mat
+    """A 2×2 matrix of sympy expressions; strings are parsed without evaluation (:mod:`coopgame.symbolic._safe`)."""
+    if isinstance(value, sp.MatrixBase):
+        entries = [[value[i, j] for j in range(value.shape[1])] for i in range(value.shape[0])]
+    else:
+        try:
+            if isinstance(value, (str, bytes, Mapping)):
+                raise TypeError
+            entries = [list(row) for row in value]
+            if any(isinstance(row, (str, bytes, Mapping)) for row in value):
+                raise TypeError
+        except TypeError:
+            raise InvalidGameError(f"{func}(): {name} must be a 2x2 matrix of sympy expressions or numbers; got "
+                                   f"{type(value).__name__} {_short(value)}") from None
+    shape = (len(entries), *{len(row) for row in entries})
+    if shape != (2, 2):
+        raise InvalidGameError(f"{func}(): {name} must be 2x2; got rows of lengths {[len(r) for r in entries]}")
+    cells = [[safe_sympify(entries[i][j], func=func, name=f"{name}[{i}][{j}]", error=InvalidGameError)
+              for j in range(2)] for i in range(2)]
+    for i in range(2):
+        for j in range(2):
+            if not isinstance(cells[i][j], sp.Expr) or cells[i][j].has(sp.nan, sp.zoo):
+                raise InvalidGameError(f"{func}(): {name}[{i}][{j}] must be a sympy expression or a real number; "
+                                       f"got {type(cells[i][j]).__name__} {_short(cells[i][j])}")
+    return sp.ImmutableMatrix(cells)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _labels(value: Any, count: int, name: str, func: str) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence) or len(value) != count:
+        raise InvalidGameError(f"{func}(): {name} must be a sequence of {count}; got {type(value).__name__} "
+                               f"{_short(value)}")
+    return tuple(value)
+
+
+def _bound(value: Any, func: str, side: str) -> sp.Expr | None:
+    if value is None:
+        return None
+    out = safe_sympify(value, func=func, name=f"lever_bounds[{side}]", error=InvalidGameError, allow_nonfinite=True)
+    if not isinstance(out, sp.Expr) or out.has(sp.nan, sp.zoo):
+        raise InvalidGameError(f"{func}(): lever_bounds[{side}] must be None, a number or a sympy expression; got "
+                               f"{_short(value)}")
+    return out
 
 
 class SymbolicPairwiseGame:
@@ -61,20 +102,26 @@ class SymbolicPairwiseGame:
         func = "SymbolicPairwiseGame"
         self._A = _matrix(row_payoffs, "row_payoffs", func)
         self._B = _matrix(col_payoffs, "col_payoffs", func)
-        if len(players) != 2:
-            raise InvalidGameError(f"{func}(): players must be two labels; got {players!r}")
-        self._players = tuple(str(p) for p in players)
-        self._actions = tuple(tuple(str(a) for a in acts) for acts in actions)
-        self._incentives = {int(k): tuple(v) for k, v in (incentives or {}).items()}
-        for syms in self._incentives.values():
-            for s in syms:
-                if not isinstance(s, sp.Symbol):
-                    raise InvalidGameError(f"{func}(): incentives must map players to sympy Symbols; got {s!r}")
+        self._players = tuple(str(p) for p in _labels(players, 2, "players", func))
+        self._actions = tuple(tuple(str(a) for a in _labels(acts, 2, f"actions[{k}]", func))
+                              for k, acts in enumerate(_labels(actions, 2, "actions", func)))
+        if incentives is not None and not isinstance(incentives, Mapping):
+            raise InvalidGameError(f"{func}(): incentives must be a mapping from player index (0 or 1) to sympy "
+                                   f"Symbols; got {type(incentives).__name__}")
+        self._incentives: dict[int, tuple[sp.Symbol, ...]] = {}
+        for k, syms in (incentives or {}).items():
+            if isinstance(k, bool) or k not in (0, 1):
+                raise InvalidGameError(f"{func}(): incentives keys must be the player indices 0 or 1; got {k!r}")
+            if isinstance(syms, (str, sp.Basic)) or not isinstance(syms, Sequence) or \
+                    not all(isinstance(sym, sp.Symbol) for sym in syms):
+                raise InvalidGameError(f"{func}(): incentives must map players to sequences of sympy Symbols; got "
+                                       f"{_short(syms)} for player {k}")
+            self._incentives[int(k)] = tuple(syms)
         if lever is not None and not isinstance(lever, sp.Symbol):
             raise InvalidGameError(f"{func}(): lever must be a sympy Symbol; got {lever!r}")
         self._lever = lever
-        lo, hi = lever_bounds if lever_bounds is not None else (None, None)
-        self._lever_bounds = (None if lo is None else sp.sympify(lo), None if hi is None else sp.sympify(hi))
+        lo, hi = _labels(lever_bounds, 2, "lever_bounds", func) if lever_bounds is not None else (None, None)
+        self._lever_bounds = (_bound(lo, func, "0"), _bound(hi, func, "1"))
         self.x, self.y = sp.symbols("x y", real=True)
 
     # ------------------------------------------------------------------ constructors
@@ -104,7 +151,7 @@ class SymbolicPairwiseGame:
         if unknown:
             raise InvalidParameterError(f"SymbolicPairwiseGame.two_city(): unknown parameters {sorted(unknown)}; "
                                         f"valid names are {sorted(sym)}")
-        p = {k: sp.sympify(values.get(k, s)) for k, s in sym.items()}
+        p = {k: safe_sympify(values.get(k, s), func="SymbolicPairwiseGame.two_city", name=k) for k, s in sym.items()}
         dR, a = p["dR"], p["alpha"]
         A = [[a * dR - p["C_A"] + p["W_A"], -p["C_A"] - p["L_A"] + p["W_A"]],
              [p["E_A"] - p["F_A"], -p["F_A"]]]
@@ -133,7 +180,7 @@ class SymbolicPairwiseGame:
         if unknown:
             raise InvalidParameterError(f"SymbolicPairwiseGame.xinan_bet(): unknown parameters {sorted(unknown)}; "
                                         f"valid names are {sorted(sym)}")
-        p = {k: sp.sympify(values.get(k, s)) for k, s in sym.items()}
+        p = {k: safe_sympify(values.get(k, s), func="SymbolicPairwiseGame.xinan_bet", name=k) for k, s in sym.items()}
         A = [[p["b_U"] - p["C_U"] + p["M"] + p["S"], p["b_U"] - p["C_U"]], [-p["F_U"] - p["M_prime"], -p["F_U"]]]
         B = [[p["B_D"] - p["M"], p["B_D"] - p["F_D"]], [-p["Ls_D"] + p["M_prime"], -p["Ls_D"]]]
         incentives = {0: tuple(s for s in (p["S"], p["F_U"]) if isinstance(s, sp.Symbol)),
@@ -145,6 +192,12 @@ class SymbolicPairwiseGame:
     @classmethod
     def from_pairwise(cls, game: PairwiseGame, *, rational: bool = True) -> SymbolicPairwiseGame:
         """A numeric 2×2 game as a symbolic one (floats turned into exact rationals by default)."""
+        if not isinstance(game, PairwiseGame):
+            raise InvalidGameError(f"SymbolicPairwiseGame.from_pairwise(): game must be a PairwiseGame; got "
+                                   f"{type(game).__name__}")
+        if not isinstance(rational, bool):
+            raise InvalidParameterError(f"SymbolicPairwiseGame.from_pairwise(): rational must be True or False; got "
+                                        f"{rational!r}")
         if game.shape != (2, 2):
             raise InvalidGameError(f"SymbolicPairwiseGame.from_pairwise(): needs a 2x2 game; got {game.shape}")
         conv = (lambda v: sp.nsimplify(float(v), rational=True)) if rational else sp.Float
@@ -246,9 +299,12 @@ class SymbolicPairwiseGame:
         try:
             An = [[float(A[i, j]) for j in range(2)] for i in range(2)]
             Bn = [[float(B[i, j]) for j in range(2)] for i in range(2)]
-        except TypeError:
+        except (TypeError, ValueError, OverflowError):
             raise InvalidParameterError(f"SymbolicPairwiseGame.subs(): values must be real numbers; got "
-                                        f"payoffs {A.tolist()}") from None
+                                        f"payoffs {_short(A.tolist(), 300)}; {_short(B.tolist(), 300)}") from None
+        if not all(math.isfinite(v) for row in An + Bn for v in row):
+            raise InvalidParameterError(f"SymbolicPairwiseGame.subs(): the payoffs at these values must be finite "
+                                        f"real numbers; got {An}; {Bn}")
         return PairwiseGame(An, Bn, players=self._players, actions=self._actions)
 
     def latex(self) -> str:
@@ -275,7 +331,7 @@ class SymbolicPairwiseGame:
                 if name not in by_name:
                     continue  # parameters fixed at construction (or unused) are ignored
                 sym = by_name[name]
-            mapping[sym] = sp.sympify(val)
+            mapping[sym] = safe_sympify(val, func=func, name=f"values[{key!r}]")
         missing = [s.name for s in self.symbols if s not in mapping]
         if missing:
             raise InvalidParameterError(f"{func}(): no value for symbols {missing}")

@@ -19,6 +19,7 @@ inequalities for a designer's instrument:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ import sympy as sp
 from coopgame.errors import InvalidParameterError
 from coopgame.results import Result, Summary
 from coopgame.symbolic.conditions import decide_negative
+from coopgame.symbolic._safe import as_assumptions, safe_sympify
 from coopgame.symbolic.games import SymbolicPairwiseGame
 
 __all__ = ["DesignInverseResult", "design_inverses"]
@@ -124,6 +126,10 @@ class DesignInverseResult(Result):
 
 
 def _numeric_mapping(res: DesignInverseResult, values: dict[Any, Any]) -> dict[sp.Symbol, Any]:
+    func = "DesignInverseResult.evaluate"
+    if not isinstance(values, Mapping):
+        raise InvalidParameterError(f"{func}(): values must be a mapping from symbols (or names) to numbers; "
+                                    f"got {type(values).__name__}")
     syms: set[sp.Symbol] = set()
     if res.game is not None:
         syms |= set(res.game.symbols)
@@ -134,19 +140,19 @@ def _numeric_mapping(res: DesignInverseResult, values: dict[Any, Any]) -> dict[s
     mapping = {}
     for k, v in values.items():
         if isinstance(k, sp.Symbol):
-            mapping[k] = sp.sympify(v)
+            mapping[k] = safe_sympify(v, func=func, name=f"values[{k!r}]")
         else:
             name = aliases.get(str(k), str(k))
             if name in by_name:
-                mapping[by_name[name]] = sp.sympify(v)
+                mapping[by_name[name]] = safe_sympify(v, func=func, name=f"values[{k!r}]")
     return mapping
 
 
 def _num(expr: sp.Expr, mapping: dict[sp.Symbol, Any], lever: sp.Symbol | None = None) -> float:
-    val = sp.sympify(expr).subs(mapping)
+    val = safe_sympify(expr, func="DesignInverseResult.evaluate", name="a stored formula").subs(mapping)
     try:
         return float(val)
-    except TypeError:
+    except (TypeError, ValueError, OverflowError):
         if lever is not None and val.free_symbols == {lever}:
             return float("nan")  # depends on the lever, which was not given
         raise InvalidParameterError(f"DesignInverseResult.evaluate(): missing values for "
@@ -209,6 +215,7 @@ def design_inverses(game: SymbolicPairwiseGame, *, assumptions: Any = True) -> D
     func = "design_inverses"
     if not isinstance(game, SymbolicPairwiseGame):
         raise InvalidParameterError(f"{func}(): game must be a SymbolicPairwiseGame; got {type(game).__name__}")
+    assumptions = as_assumptions(assumptions, func=func)
     (a_A, b_A), (a_B, b_B) = game.gain_coefficients()
     h = (sp.expand(a_A + b_A), sp.expand(a_B + b_B))  # gains against a cooperator
     h_lone = (a_A, a_B)  # gains against a defector
