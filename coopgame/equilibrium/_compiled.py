@@ -270,9 +270,13 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q, out):
         for j in range(n):
             amin, amax = min(amin, A[i, j]), max(amax, A[i, j])
             bmin, bmax = min(bmin, B[i, j]), max(bmax, B[i, j])
-    tol_abs = tol * max(1.0, -bmin, bmax, -amin, amax)
-    span_b = max(bmax - bmin, tol_abs, 1e-300)
-    span_a = max(amax - amin, tol_abs, 1e-300)
+    tol_abs = tol * max(-bmin, bmax, -amin, amax)   # relative, no floor (0 for an all-zero game)
+    span_b = max(bmax - bmin, tol_abs)
+    span_a = max(amax - amin, tol_abs)
+    if span_b == 0.0:   # a constant matrix maps to all ones: any positive span does
+        span_b = 1.0
+    if span_a == 0.0:
+        span_a = 1.0
     # Bordered matrices, payoffs rescaled to [1, 2] exactly as _vertex does for this shape.
     fp = np.empty((m + 1) * n)   # np.empty and a loop for the border row of ones:
     fq = np.empty((n + 1) * m)   # np.ones would be one more overload to compile

@@ -17,9 +17,20 @@ The batch solver vectorises exactly these formulas, so both agree bit for bit.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-__all__ = ["pack_certificates", "solve_2x2"]
+__all__ = ["SAFE_HIGH", "SAFE_LOW", "pack_certificates", "safe_unit", "solve_2x2"]
+
+SAFE_HIGH: float = 2.0 ** 960
+"""Payoff scales above this are divided by a power of two before any difference is taken:
+differences of payoffs near the float maximum (1e308 − (−1e308)) would overflow to inf and make the
+mixes NaN. Below it (and above :data:`SAFE_LOW`) nothing is rescaled, so ordinary games keep their
+exact arithmetic (and the batch solver, which does the same, agrees bit for bit)."""
+
+SAFE_LOW: float = 2.0 ** -960
+"""Payoff scales below this are multiplied up by a power of two (differences would be subnormal)."""
 
 
 _PURE = ((1.0, 0.0), (0.0, 1.0))
@@ -27,6 +38,17 @@ _UNIT = (np.array(_PURE[0]), np.array(_PURE[1]))
 for _e in _UNIT:  # shared by every result that plays a pure strategy, hence read-only
     _e.setflags(write=False)
 del _e
+
+
+def safe_unit(scale: float) -> float:
+    """The power of two that brings a payoff scale outside [SAFE_LOW, SAFE_HIGH] to [0.5, 1); 1.0 otherwise.
+
+    Multiplying by a power of two is exact (short of underflow), so the rescaled game has
+    the same equilibria and the same relative ties.
+    """
+    if SAFE_LOW <= scale <= SAFE_HIGH or scale == 0.0:
+        return 1.0
+    return math.ldexp(1.0, -math.frexp(scale)[1])
 
 
 def solve_2x2(entries: tuple[float, ...], tol: float) -> tuple[list, list[float], bool]:
@@ -44,9 +66,15 @@ def solve_2x2(entries: tuple[float, ...], tol: float) -> tuple[list, list[float]
     entries, for a mixed one the dot products.
     """
     a00, a01, a10, a11, b00, b01, b10, b11, scale = entries
-    t = tol * scale
-    a0, a1 = a00 - a10, a01 - a11
-    d0, d1 = b00 - b01, b10 - b11
+    if SAFE_LOW <= scale <= SAFE_HIGH:   # the common case: payoffs far from overflow and underflow
+        t = tol * scale
+        a0, a1 = a00 - a10, a01 - a11
+        d0, d1 = b00 - b01, b10 - b11
+    else:   # near the float limits (or all zero): differences of payoffs rescaled by a power of two
+        f = safe_unit(scale)
+        t = tol * (scale * f)
+        a0, a1 = a00 * f - a10 * f, a01 * f - a11 * f
+        d0, d1 = b00 * f - b01 * f, b10 * f - b11 * f
     if (a0 > t or a0 < -t) and (a1 > t or a1 < -t) and (d0 > t or d0 < -t) and (d1 > t or d1 < -t):
         # No ties (the generic case): best replies are unique.
         r0, r1, c0, c1 = a0 > 0, a1 > 0, d0 > 0, d1 > 0

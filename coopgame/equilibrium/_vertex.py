@@ -141,7 +141,7 @@ def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol: float, prob_to
                                relative: bool = False) -> tuple[np.ndarray, np.ndarray, bool]:
     """All extreme equilibria of (A, B) as stacked rows ``X``, ``Y`` in canonical order, and the degeneracy flag.
 
-    ``tol`` is absolute, or relative to the payoff scale (largest absolute payoff, at least 1)
+    ``tol`` is absolute, or relative to the payoff scale (largest absolute payoff, no floor)
     when ``relative``.
     """
     m, n = A.shape
@@ -162,9 +162,10 @@ def extreme_equilibrium_arrays(A: np.ndarray, B: np.ndarray, tol: float, prob_to
         (bmin, amin), (bmax, amax) = np.minimum.reduce(flat, axis=1).tolist(), np.maximum.reduce(flat, axis=1).tolist()
     else:
         bmin, amin, bmax, amax = float(B.min()), float(A.min()), float(B.max()), float(A.max())
-    tol_abs = tol * max(1.0, -bmin, bmax, -amin, amax) if relative else tol
-    span_b = max(bmax - bmin, tol_abs, 1e-300)
-    span_a = max(amax - amin, tol_abs, 1e-300)
+    tol_abs = tol * max(-bmin, bmax, -amin, amax) if relative else tol
+    # A constant matrix (span 0, e.g. an all-zero game) maps to all ones: any positive span does.
+    span_b = max(bmax - bmin, tol_abs) or 1.0
+    span_a = max(amax - amin, tol_abs) or 1.0
     if bases <= MAX_MINOR_BASES:
         # Payoffs rescaled to [1, 2]; slack tolerances converted to those units.
         if square:      # both polytopes have the same shape: one stacked pass

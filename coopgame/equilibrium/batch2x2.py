@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._validation import as_float_array, check_tol
+from coopgame.equilibrium._two_by_two import SAFE_HIGH, SAFE_LOW
 from coopgame.errors import InvalidGameError
 from coopgame.results import Result, Summary
 from coopgame.tolerances import EQUILIBRIUM_TOL
@@ -123,7 +124,8 @@ def batch_equilibria_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = EQUILIBRIUM
         Row and column player's payoffs of each game.
     tol : float, default 1e-9
         Relative tolerance for payoff ties, times each game's payoff scale
-        (largest absolute payoff, at least 1) — the same rule as
+        (largest absolute payoff; 0 for an all-zero game, whose comparisons are then
+        exact) — the same rule as
         :func:`coopgame.nash_equilibria`, whose answers this reproduces exactly.
 
     Returns
@@ -155,10 +157,18 @@ def batch_equilibria_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = EQUILIBRIUM
 
 def _solve(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, ...]:
     """The vectorised closed form: same comparisons, in the same order, as the scalar path."""
+    scale = np.maximum(np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2)))
+    unsafe = ((scale > SAFE_HIGH) | (scale < SAFE_LOW)) & (scale > 0.0)
+    if unsafe.any():
+        # Games near the float limits, rescaled by a power of two as the scalar path does (exact, so
+        # the rest agrees bit for bit): 1e308 - (-1e308) would overflow and make the mixes NaN.
+        f = np.where(unsafe, np.ldexp(1.0, -np.frexp(scale)[1]), 1.0)
+        A = A * f[:, None, None]
+        B = B * f[:, None, None]
+        scale = scale * f
     a00, a01, a10, a11 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
     b00, b01, b10, b11 = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
-    scale = np.maximum(np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2)))
-    t = tol * np.maximum(scale, 1.0)
+    t = tol * scale   # relative, no floor: 0 for an all-zero game (exact comparisons)
     a0 = a00 - a10
     a1 = a01 - a11
     d0 = b00 - b01

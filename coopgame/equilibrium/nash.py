@@ -221,7 +221,8 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         installed (extra ``fast``; ``COOPGAME_DISABLE_NUMBA=1`` turns it off). The ``nashpy-*`` methods call nashpy and are not complete.
     tol : float, default 1e-9
         Relative tolerance: payoff ties and regret are judged against
-        ``tol × payoff_scale`` (largest absolute payoff, at least 1).
+        ``tol × payoff_scale`` (largest absolute payoff, no floor: the answers
+        do not depend on the money unit; an all-zero game compares exactly).
 
     Returns
     -------

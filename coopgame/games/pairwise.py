@@ -113,7 +113,7 @@ class PairwiseGame(ReadOnlyState):
         # immutable, so both are read once here: (a00, a01, a10, a11, b00, b01, b10, b11, scale).
         entries = (*A.ravel().tolist(), *B.ravel().tolist()) if A.shape == (2, 2) else None
         object.__setattr__(self, "_entries_2x2", None if entries is None else
-                           (*entries, max(1.0, *map(abs, entries))))
+                           (*entries, max(map(abs, entries))))
         object.__setattr__(self, "_true", _true_twin(self, true_payoffs, func=func))
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -243,7 +243,7 @@ class PairwiseGame(ReadOnlyState):
 
     @property
     def payoff_scale(self) -> float:
-        """Largest absolute payoff, floored at 1: relative tolerances are multiplied by it."""
+        """Largest absolute payoff (0 for an all-zero game), no floor: relative tolerances are multiplied by it."""
         return payoff_scale(self._A, self._B)
 
     @property

@@ -89,7 +89,8 @@ def stable_profiles_2x2(A: ArrayLike, B: ArrayLike, *, tol: float = DEFAULT_TOL)
         Row and column player's payoffs.
     tol : float, default DEFAULT_TOL
         Relative tolerance: a payoff difference within ``tol`` times the game's
-        payoff scale (largest absolute payoff, at least 1) is a tie.
+        payoff scale (largest absolute payoff, no floor: the same answer in any
+        money unit) is a tie.
 
     Returns
     -------
@@ -112,7 +113,7 @@ def _stable_profiles(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[np.ndarr
     """:func:`stable_profiles_2x2` of checked (G, 2, 2) stacks."""
     g = a.shape[0]
     scale = np.maximum(np.abs(a.reshape(g, 4)).max(axis=1), np.abs(b.reshape(g, 4)).max(axis=1))
-    t = tol * np.maximum(scale, 1.0)
+    t = tol * scale   # no floor: a game and the game x 1e-12 tie alike (0 for an all-zero game: exact)
     a0 = a[:, 0, 0] - a[:, 1, 0]   # row: C rather than D against C
     a1 = a[:, 0, 1] - a[:, 1, 1]   # row: C rather than D against D
     d0 = b[:, 0, 0] - b[:, 0, 1]   # column: C rather than D against C
