@@ -8,6 +8,7 @@ import numpy as np
 
 from coopgame._memory import ensure_dense_fits
 from coopgame._validation import check_positive_int
+from coopgame.cooperative._scaling import check_finite_answer, safe_gap
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.structured import CostTerm, StructuredGame
@@ -60,14 +61,11 @@ def allocation_result(game: AnyGame, allocation: np.ndarray, *, concept: str, me
                       efficient: bool = True) -> AllocationResult:
     """Assemble an :class:`AllocationResult`, with cost shares for games built from costs."""
     allocation = np.asarray(allocation, dtype=np.float64)
-    allocation.setflags(write=False)
+    check_finite_answer(allocation, func=f"{concept}_value", concept=concept.capitalize())
     if standard_errors is not None:
         standard_errors = np.asarray(standard_errors, dtype=np.float64)
-        standard_errors.setflags(write=False)
-    gap = float(allocation.sum() - game.grand_value)
+    gap = safe_gap(allocation, game.grand_value)
     cost = game.cost_shares(allocation) if getattr(game, "is_cost_game", False) else None
-    if cost is not None:
-        cost.setflags(write=False)
     return AllocationResult(allocation, game.players, concept, method, dict(parameters or {}),
                             efficiency_gap=gap, standard_errors=standard_errors, cost_shares=cost, game=game)
 

@@ -10,6 +10,7 @@ from coopgame._typing import RNGLike
 from coopgame._validation import make_rng
 from coopgame.cooperative._dispatch import AUTO_EXACT_MAX, allocation_result, cost_term_values
 from coopgame.cooperative._evaluators import evaluator_for
+from coopgame.cooperative.sampling import check_sample_work
 from coopgame.games.structured import StructuredGame
 from coopgame.results import AllocationResult
 
@@ -66,6 +67,7 @@ def structured_values(games: Sequence[StructuredGame], *, concept: str, closed_f
                 value[k] += exact_rows(cost_term_values(term, func=func)[None, :], n)[0]
                 paths[k].append(f"{name}: exact dense")
             else:
+                check_sample_work(n_samples, n, "permutation" if concept == "shapley" else "sampling", func=func)
                 if generator is None:
                     generator, seed = make_rng(rng, func=func)
                 estimate, errors = sampler(evaluator_for(term, func=func), n_samples, generator)

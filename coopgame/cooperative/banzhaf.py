@@ -16,8 +16,9 @@ from coopgame.cooperative._dispatch import (
     resolve_method,
 )
 from coopgame.cooperative._evaluators import evaluator_for
+from coopgame.cooperative._scaling import scaled_rows
 from coopgame.cooperative._structured_path import structured_value
-from coopgame.cooperative.sampling import DEFAULT_SAMPLES, banzhaf_sampling
+from coopgame.cooperative.sampling import DEFAULT_SAMPLES, banzhaf_sampling, check_sample_work
 from coopgame.games.structured import StructuredGame
 from coopgame.results import AllocationResult
 
@@ -47,6 +48,9 @@ def banzhaf_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
           players) sampling.
     n_samples : int, default 2000
         Random coalitions drawn (each gives one marginal contribution per player).
+        Streamed in chunks (bounded memory); refused above the work budget
+        :data:`~coopgame.cooperative.sampling.MAX_SAMPLE_WORK`, as for
+        :func:`shapley_value`.
     rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
         Randomness for sampling: anything ``numpy.random.default_rng`` takes; ``None``
         means a fixed default seed (same call, same answer). The result records
@@ -80,11 +84,12 @@ def banzhaf_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
     if method == "structured":
         return _structured(game, n_samples, rng)
     if method == "sampling":
+        check_sample_work(n_samples, n, "sampling", func=func)
         generator, seed = make_rng(rng, func=func)
         estimate, errors = banzhaf_sampling(evaluator_for(game, func=func), n_samples, generator)
         return allocation_result(game, estimate, concept="banzhaf", method=method,
                                  parameters={"n_samples": n_samples, "seed": seed}, standard_errors=errors)
-    beta = banzhaf_rows(dense_values(game, func=func)[None, :], n)[0]
+    beta = scaled_rows(banzhaf_rows, dense_values(game, func=func)[None, :], n, func=func, concept="Banzhaf")[0]
     return allocation_result(game, beta, concept="banzhaf", method="exact")
 
 

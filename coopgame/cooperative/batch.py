@@ -13,6 +13,7 @@ from coopgame._memory import ensure_dense_fits
 from coopgame._typing import FloatMatrix, FloatVector, RNGLike
 from coopgame._validation import _short, as_float_array, check_method, check_players, make_rng
 from coopgame.cooperative._dispatch import check_samples
+from coopgame.cooperative._scaling import power_of_two_scale, scaled_rows
 from coopgame.cooperative._structured_path import quadratic_value, structured_values
 from coopgame.cooperative.banzhaf import banzhaf_rows
 from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation
@@ -93,7 +94,8 @@ def shapley_values(values: ArrayLike, players: Sequence[str] | None = None, *,
     """
     check_method(method, ("exact",), func="shapley_values")
     v, n = _check_batch(values, func="shapley_values")
-    return _result(v, shapley_rows(v, n), players, "shapley", n)
+    return _result(v, scaled_rows(shapley_rows, v, n, func="shapley_values", concept="Shapley"), players,
+                   "shapley", n)
 
 
 def banzhaf_values(values: ArrayLike, players: Sequence[str] | None = None, *,
@@ -107,7 +109,8 @@ def banzhaf_values(values: ArrayLike, players: Sequence[str] | None = None, *,
     """
     check_method(method, ("exact",), func="banzhaf_values")
     v, n = _check_batch(values, func="banzhaf_values")
-    return _result(v, banzhaf_rows(v, n), players, "banzhaf", n)
+    return _result(v, scaled_rows(banzhaf_rows, v, n, func="banzhaf_values", concept="Banzhaf"), players,
+                   "banzhaf", n)
 
 
 def structured_shapley_values(games: Sequence[StructuredGame], *, n_samples: int = DEFAULT_SAMPLES,
@@ -220,10 +223,8 @@ def _check_batch(values: ArrayLike, *, func: str) -> tuple[np.ndarray, int]:
             raise InvalidGameError(f"{func}(): values must be a (B, 2**n) array of numbers") from None
         if len(shape) == 2 and shape[1] >= 2 and not shape[1] & (shape[1] - 1):
             ensure_dense_fits(shape[1].bit_length() - 1, func=func, batch=shape[0])
-        try:
-            v = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InvalidGameError(f"{func}(): values must be a (B, 2**n) array of real numbers") from None
+        # refuses strings and complex numbers instead of coercing them (as_float_array copies)
+        v = as_float_array(values, func=func, name="values", allow_nan=True)
     if v.ndim != 2 or v.shape[0] < 1:
         raise InvalidGameError(f"{func}(): values must be 2-dimensional, one game per row (B, 2**n); got shape {v.shape}")
     size = v.shape[1]
@@ -243,7 +244,8 @@ def _check_batch(values: ArrayLike, *, func: str) -> tuple[np.ndarray, int]:
 def _result(v: np.ndarray, alloc: np.ndarray, players: Sequence[str] | None, concept: str,
             n: int) -> BatchAllocationResult:
     labels = check_players(players, n, func=f"{concept}_values")
-    alloc.setflags(write=False)
-    gaps = alloc.sum(axis=1) - v[:, -1]
-    gaps.setflags(write=False)
+    # per game, at the scale of a power of two (exact): no overflow for games near the float maximum
+    scale = power_of_two_scale(np.maximum(np.abs(alloc).max(axis=1), np.abs(v[:, -1])))[:, None]
+    with np.errstate(over="ignore"):
+        gaps = ((alloc / scale).sum(axis=1) - v[:, -1] / scale[:, 0]) * scale[:, 0]
     return BatchAllocationResult(alloc, labels, concept, "exact", {}, gaps, game=v)

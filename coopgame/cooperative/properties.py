@@ -11,6 +11,7 @@ from coopgame._bitmask import member_labels
 from coopgame._memory import ensure_dense_fits
 from coopgame._validation import check_tol
 from coopgame.cooperative._dispatch import AnyGame, check_game, dense_values
+from coopgame.cooperative._scaling import power_of_two_scale
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
@@ -76,7 +77,7 @@ def check_superadditivity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> Propert
     """
     tol = check_tol(tol, func="check_superadditivity")
     game = check_game(game, func="check_superadditivity")
-    v = dense_values(game, func="check_superadditivity")
+    v, unit = _unit_scaled(dense_values(game, func="check_superadditivity"))
     n = game.n_players
     inner = min(n, _TERNARY_BITS)
     ensure_dense_fits(inner, func="check_superadditivity", arrays=3 * 1.5**inner)
@@ -89,7 +90,7 @@ def check_superadditivity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> Propert
         k = int(np.argmax(gap))
         if gap[k] > worst:
             worst, where = float(gap[k]), (int(s[k]), int(t[k]))
-    return _result(game, "superadditive", worst, where, tol, v)
+    return _result(game, "superadditive", worst, where, tol, v, unit)
 
 
 def check_convexity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> PropertyCheck:
@@ -107,7 +108,7 @@ def check_convexity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> PropertyCheck
     """
     tol = check_tol(tol, func="check_convexity")
     game = check_game(game, func="check_convexity")
-    v = dense_values(game, func="check_convexity")
+    v, unit = _unit_scaled(dense_values(game, func="check_convexity"))
     n = game.n_players
     worst, where = -np.inf, (0, 0)
     for j in range(n):  # a loop over pairs of players, each vectorised over all coalitions
@@ -120,7 +121,7 @@ def check_convexity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> PropertyCheck
                 hi, mid, lo = np.unravel_index(k, second.shape)
                 base = (int(hi) << (j + 1)) | (int(mid) << (i + 1)) | int(lo)
                 worst, where = float(-second.flat[k]), (base | 1 << i, base | 1 << j)
-    return _result(game, "convex", worst, where, tol, v)
+    return _result(game, "convex", worst, where, tol, v, unit)
 
 
 def is_superadditive(game: AnyGame, *, tol: float = DEFAULT_TOL) -> bool:
@@ -157,14 +158,30 @@ def _disjoint_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:
     return s, t
 
 
+def _unit_scaled(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """``(values / s, s)`` with ``s`` a power of two when the game is near the float maximum, else ``(values, 1)``.
+
+    Sums of two or four worths of 1e308 overflow; dividing by a power of two
+    is exact, so the verdict and the reported violation are the same as in
+    exact arithmetic.
+    """
+    magnitude = max(float(values.max()), -float(values.min()))
+    if magnitude < 2.0**1000:
+        return values, 1.0
+    scale = float(power_of_two_scale(np.array(magnitude)))
+    return values / scale, scale
+
+
 def _result(game: AnyGame, prop: str, worst: float, where: tuple[int, int], tol: float,
-            values: np.ndarray) -> PropertyCheck:
+            values: np.ndarray, unit: float = 1.0) -> PropertyCheck:
     labels = game.players
 
     def members(mask: int) -> tuple[str, ...]:
         return member_labels(mask, labels)
 
-    worst = max(worst, 0.0)  # no pair (n < 2) or no violation: nothing fails
-    passed = bool(worst <= tol * payoff_scale(values))
+    worst = max(worst, 0.0) + 0.0  # no pair (n < 2) or no violation: nothing fails (+ 0.0: never -0.0)
+    passed = bool(worst <= tol * payoff_scale(values))   # both in the scaled unit
+    with np.errstate(over="ignore"):
+        worst *= unit   # beyond 1.8e308 only for a violation that exceeds the float range: reported as inf
     return PropertyCheck(passed, prop, "vectorised enumeration", {"tol": tol}, worst,
                          (members(where[0]), members(where[1])), game=game)

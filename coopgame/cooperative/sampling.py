@@ -20,24 +20,55 @@ from __future__ import annotations
 import numpy as np
 
 from coopgame.cooperative._evaluators import Evaluator
+from coopgame.errors import InvalidParameterError
+from coopgame.cooperative._scaling import power_of_two_scale
 
-__all__ = ["shapley_permutation", "shapley_stratified", "banzhaf_sampling", "DEFAULT_SAMPLES"]
+__all__ = ["shapley_permutation", "shapley_stratified", "banzhaf_sampling", "DEFAULT_SAMPLES", "MAX_SAMPLE_WORK",
+           "check_sample_work"]
 
 DEFAULT_SAMPLES: int = 2000
 """Default number of sampled marginal contributions per player."""
+
+MAX_SAMPLE_WORK: int = 2 * 10**8
+"""Largest number of coalition evaluations one sampled call may ask for.
+
+Memory is bounded whatever ``n_samples`` is (draws are streamed in chunks and
+merged into running moments), but time is not: on a dense game the samplers
+evaluate about 7 million coalitions a second on one core, so this budget is
+roughly half a minute. A call above it is refused before any work with
+:class:`~coopgame.errors.InvalidParameterError` naming the estimate; the
+standard errors fall only as ``1/sqrt(n_samples)``, so ask for fewer samples
+(or split the run and average the estimates yourself)."""
 
 _CELLS = 1 << 22  # entries of the largest temporary (orders × n × n for quadratic games)
 
 
 class _RunningMoments:
-    """Mean and sum of squared deviations, merged chunk by chunk (Chan et al.), per column."""
+    """Mean and sum of squared deviations, merged chunk by chunk (Chan et al.), per column.
 
-    def __init__(self, n: int) -> None:
+    Draws are kept divided by a power of two ``scale`` (raised as larger draws
+    arrive; exact), so squares of payoffs near the float maximum do not overflow.
+    ``add(draws, factor)`` takes draws that stand for ``factor * draws``: the
+    samplers pass half-differences ``a/2 - b/2`` so that ``a - b`` cannot overflow.
+    """
+
+    def __init__(self, n: int, factor: float = 1.0) -> None:
         self.count = 0
         self.mean = np.zeros(n)
         self.m2 = np.zeros(n)
+        self.scale = 1.0
+        self.factor = factor
 
     def add(self, draws: np.ndarray) -> None:
+        magnitude = float(np.max(np.abs(draws), initial=0.0))
+        if magnitude >= self.scale * 2.0**400 or (self.count == 0 and magnitude > 0):
+            new = float(power_of_two_scale(np.array(magnitude)))
+            if np.isfinite(new):
+                ratio = self.scale / new
+                self.mean *= ratio
+                self.m2 *= ratio * ratio
+                self.scale = new
+        draws = draws / self.scale
         k = draws.shape[0]
         mean = draws.mean(axis=0)
         m2 = ((draws - mean) ** 2).sum(axis=0)
@@ -47,10 +78,50 @@ class _RunningMoments:
         self.m2 = self.m2 + m2 + delta**2 * (self.count * k / total)
         self.count = total
 
-    def standard_errors(self) -> np.ndarray:
+    def estimate(self) -> np.ndarray:
+        """The mean of the draws, in payoff units."""
+        with np.errstate(over="ignore"):
+            return self.mean * (self.scale * self.factor)
+
+    def standard_deviations(self) -> np.ndarray:
+        """Sample standard deviation of the draws, in payoff units (inf with fewer than 2 draws)."""
         if self.count < 2:
             return np.full(self.mean.shape, np.inf)
-        return np.sqrt(self.m2 / (self.count - 1) / self.count)
+        with np.errstate(over="ignore"):
+            return np.sqrt(self.m2 / (self.count - 1)) * (self.scale * self.factor)
+
+    def standard_errors(self) -> np.ndarray:
+        return self.standard_deviations() / np.sqrt(max(self.count, 1))
+
+
+def _half_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a/2 - b/2``: the marginal contribution halved, which cannot overflow for finite worths."""
+    return a * 0.5 - b * 0.5
+
+
+def sample_work(n_samples: int, n: int, kind: str) -> int:
+    """Work of a sampler in coalition evaluations: ``n_samples (n + 1)`` for orders of arrival, ``2 n n_samples``
+    for Banzhaf coalitions, ``6 n² ceil(n_samples / n)`` for the size strata (their key sorts cost about two
+    evaluations each); exact Python ints."""
+    if kind == "permutation":
+        return n_samples * (n + 1)
+    if kind == "stratified":   # counted three times: each draw also sorts n random keys per player
+        return 6 * n * n * max(2, -(-n_samples // n))
+    return 2 * n * n_samples
+
+
+def check_sample_work(n_samples: int, n: int, kind: str, *, func: str) -> None:
+    """Refuse, before drawing anything, a sampled call whose work exceeds :data:`MAX_SAMPLE_WORK`."""
+    work = sample_work(n_samples, n, kind)
+    if work > MAX_SAMPLE_WORK:
+        formula = {"permutation": "n_samples x (n + 1) for permutation sampling",
+                   "stratified": "6 n^2 x ceil(n_samples / n) for stratified sampling"}.get(
+            kind, "2 n x n_samples for Banzhaf sampling")
+        raise InvalidParameterError(
+            f"{func}(): n_samples={n_samples} with {n} players needs about {work:.2e} coalition evaluations "
+            f"({formula}), above the work budget of {MAX_SAMPLE_WORK:.0e} "
+            "(coopgame.cooperative.sampling.MAX_SAMPLE_WORK, about half a minute); pass fewer samples "
+            "(the standard error falls only as 1/sqrt(n_samples))")
 
 
 def _chunk(n: int) -> int:
@@ -60,29 +131,30 @@ def _chunk(n: int) -> int:
 def shapley_permutation(ev: Evaluator, n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Shapley estimate and standard errors from ``n_samples`` random orders of arrival."""
     n = ev.n
-    moments = _RunningMoments(n)
+    moments = _RunningMoments(n, factor=2.0)
     done = 0
     while done < n_samples:
         k = min(_chunk(n), n_samples - done)
         orders = rng.permuted(np.broadcast_to(np.arange(n), (k, n)), axis=1)
-        marginals = np.diff(ev.along_orders(orders), axis=1)  # marginals[p, t]: of player orders[p, t]
+        worth = ev.along_orders(orders)
+        marginals = _half_difference(worth[:, 1:], worth[:, :-1])  # halved marginals[p, t]: of player orders[p, t]
         draws = np.empty((k, n))
         np.put_along_axis(draws, orders, marginals, axis=1)
         moments.add(draws)
         done += k
-    return moments.mean, moments.standard_errors()
+    return moments.estimate(), moments.standard_errors()
 
 
 def shapley_stratified(ev: Evaluator, n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Shapley estimate stratified by coalition size: ``ceil(n_samples / n)`` (at least 2) draws per stratum."""
     n = ev.n
     per_stratum = max(2, -(-n_samples // n))
-    means = np.empty((n, n))  # [size, player]
-    variances = np.empty((n, n))
+    means = np.empty((n, n))  # [size, player], halved like the draws
+    deviations = np.empty((n, n))  # standard deviations, halved
     others = ~np.eye(n, dtype=bool)
     for size in range(n):  # n strata, each one batch over all players and draws
         step = max(1, _chunk(n) // n)
-        moments = _RunningMoments(n)
+        moments = _RunningMoments(n, factor=1.0)   # the draws below are already halved
         done = 0
         while done < per_stratum:
             k = min(step, per_stratum - done)
@@ -93,18 +165,22 @@ def shapley_stratified(ev: Evaluator, n_samples: int, rng: np.random.Generator) 
             coalition = ranks < size  # (k, n_players i, n)
             with_i = coalition | ~others
             worth = ev.of_members(np.concatenate((with_i, coalition)).reshape(-1, n)).reshape(2, k, n)
-            moments.add(worth[0] - worth[1])
+            moments.add(_half_difference(worth[0], worth[1]))
             done += k
-        means[size] = moments.mean
-        variances[size] = moments.m2 / (moments.count - 1)
-    estimate = means.mean(axis=0)
-    return estimate, np.sqrt(variances.sum(axis=0) / per_stratum) / n
+        means[size] = moments.estimate()
+        deviations[size] = moments.standard_deviations()
+    # averages of halved quantities, each at most the float maximum: no overflow before the final doubling
+    with np.errstate(over="ignore"):
+        estimate = means.mean(axis=0) * 2.0
+        top = power_of_two_scale(deviations.max(axis=0))   # scaled norm: squares of 1e300 would overflow
+        spread = np.sqrt(((deviations / top) ** 2).sum(axis=0)) * top * (2.0 / n)
+    return estimate, spread / np.sqrt(per_stratum)
 
 
 def banzhaf_sampling(ev: Evaluator, n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Banzhaf estimate from ``n_samples`` uniformly random coalitions (each gives all n marginals)."""
     n = ev.n
-    moments = _RunningMoments(n)
+    moments = _RunningMoments(n, factor=2.0)
     flip = np.eye(n, dtype=bool)
     done = 0
     while done < n_samples:
@@ -114,6 +190,6 @@ def banzhaf_sampling(ev: Evaluator, n_samples: int, rng: np.random.Generator) ->
         with_i = base[:, None, :] | flip
         without_i = base[:, None, :] & ~flip
         worth = ev.of_members(np.concatenate((with_i, without_i)).reshape(-1, n)).reshape(2, k, n)
-        moments.add(worth[0] - worth[1])
+        moments.add(_half_difference(worth[0], worth[1]))
         done += k
-    return moments.mean, moments.standard_errors()
+    return moments.estimate(), moments.standard_errors()

@@ -16,8 +16,14 @@ from coopgame.cooperative._dispatch import (
     resolve_method,
 )
 from coopgame.cooperative._evaluators import evaluator_for
+from coopgame.cooperative._scaling import scaled_rows
 from coopgame.cooperative._structured_path import structured_value
-from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation, shapley_stratified
+from coopgame.cooperative.sampling import (
+    DEFAULT_SAMPLES,
+    check_sample_work,
+    shapley_permutation,
+    shapley_stratified,
+)
 from coopgame.games.structured import StructuredGame
 from coopgame.results import AllocationResult
 
@@ -54,7 +60,11 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
     n_samples : int, default 2000
         Sampled marginal contributions per player (orders for
         ``'permutation'``; spread evenly over the n coalition sizes for
-        ``'stratified'``). Used only when something is sampled.
+        ``'stratified'``). Used only when something is sampled. Memory stays
+        bounded (draws are streamed in chunks); a request above the work
+        budget :data:`~coopgame.cooperative.sampling.MAX_SAMPLE_WORK`
+        (2e8 coalition evaluations, about half a minute) is refused before
+        any work.
     rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
         Randomness for sampling: anything ``numpy.random.default_rng`` takes; ``None``
         means a fixed default seed (same call, same answer). The result records
@@ -74,6 +84,9 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
         If ``game`` is not a game.
     GameTooLargeError
         If ``'exact'`` would need a dense array that does not fit in memory.
+    InvalidParameterError
+        If ``n_samples`` is not an integer >= 2, or asks for more work than
+        :data:`~coopgame.cooperative.sampling.MAX_SAMPLE_WORK`.
 
     See Also
     --------
@@ -111,12 +124,13 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
     if method == "structured":
         return _structured(game, n_samples, rng)
     if method in _SAMPLERS:
+        check_sample_work(n_samples, n, method, func=func)
         generator, seed = make_rng(rng, func=func)
         estimate, errors = _SAMPLERS[method](evaluator_for(game, func=func), n_samples, generator)
         return allocation_result(game, estimate, concept="shapley", method=method,
                                  parameters={"n_samples": n_samples, "seed": seed}, standard_errors=errors)
     values = dense_values(game, func=func)
-    phi = shapley_rows(values[None, :], n)[0]
+    phi = scaled_rows(shapley_rows, values[None, :], n, func=func, concept="Shapley")[0]
     return allocation_result(game, phi, concept="shapley", method="exact")
 
 

@@ -443,6 +443,7 @@ def as_dense_game(game: object, *, func: str, arrays: float = 4.0) -> TUGame:
     [0.0, 1.0, 2.0, 4.0]
     """
     if isinstance(game, StructuredGame):
+        ensure_dense_fits(game.n_players, func=func, arrays=max(arrays, 3.0))  # named after the caller
         return game.to_tu()
     if not isinstance(game, TUGame):
         raise InvalidGameError(f"{func}(): game must be a TUGame or StructuredGame; got {type(game).__name__}")

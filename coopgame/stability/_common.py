@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -49,7 +49,8 @@ def scaled_text(x: float, scale: float) -> str:
         product = float(x) * float(scale)
     if np.isfinite(product):
         return f"{product:g}"
-    return f"{Decimal(float(x)) * Decimal(float(scale)):.6g}"
+    product = Context(prec=6).multiply(Decimal(float(x)), Decimal(float(scale))).normalize()
+    return f"{product:g}".lower()
 
 
 coalition_labels = member_labels  # the base's one implementation, under the name the stability modules use
