@@ -5,30 +5,42 @@ Built-in models live in ``models/<slug>.toml`` (in an installed wheel:
 command line uses these functions: ``coopgame models`` prints
 :func:`list_models`, ``coopgame validate FILE`` calls
 :func:`validate_model_file`, ``coopgame solve MODEL`` calls
-:func:`load_model` and then ``spec.build()`` and ``spec.provenance()``.
+:func:`load_model` and :func:`check_buildable` (the checks of ``validate``),
+then ``spec.build()`` and ``spec.provenance()``.
 """
 
 from __future__ import annotations
 
+import difflib
+import os
 import tomllib
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from coopgame.models.seeds import data_dir
-from coopgame.errors import ModelSpecError
-from coopgame.models.schema import ModelSpec, parse_model
+from coopgame.errors import InvalidParameterError, ModelSpecError
+from coopgame.models.schema import MAX_NESTING, ModelSpec, parse_model
 from coopgame.results import Result, Summary
 
-__all__ = ["load_model", "list_models", "validate_model_file", "model_path", "ModelCatalog"]
+__all__ = ["load_model", "list_models", "validate_model_file", "model_path", "ModelCatalog", "MAX_MODEL_FILE_BYTES",
+           "check_buildable"]
 
 
 def model_path(slug: str) -> Path:
     """Path of the built-in model file ``slug`` (``ModelSpecError`` listing the slugs if unknown)."""
     path = data_dir("models") / f"{slug}.toml"
-    if not path.is_file():
-        raise ModelSpecError(f"load_model(): no built-in model {slug!r}; built-in models: "
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, an embedded NUL byte
+        found = False
+    if not found:
+        close = difflib.get_close_matches(str(slug), _slugs(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ModelSpecError(f"load_model(): no built-in model {_clip(repr(slug), 80)}{hint}; built-in models: "
                              f"{', '.join(_slugs())} (or give the path of a .toml file)")
     return path
 
@@ -37,18 +49,65 @@ def _slugs() -> list[str]:
     return sorted(p.stem for p in data_dir("models").glob("*.toml"))
 
 
+MAX_MODEL_FILE_BYTES = 4 * 2**20
+"""Largest model file read, in bytes (4 MiB; the largest built-in model is under 10 KiB).
+
+A file is read with this bound, never whole, so ``/dev/zero`` or a huge file is
+refused at once instead of filling the memory.
+"""
+
+_MAX_SLUG_LENGTH = 200
+
+
 def _read(path: Path) -> dict[str, Any]:
+    shown = str(path)
+    where = f"load_model(): {_clip(shown if shown.isprintable() else repr(shown))}"
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        # O_NONBLOCK: opening a FIFO without a writer must not wait; reads block again below
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise ModelSpecError(f"load_model(): {path}: file not found") from None
+        raise ModelSpecError(f"{where}: file not found") from None
     except IsADirectoryError:
-        raise ModelSpecError(f"load_model(): {path}: is a folder, not a model file") from None
+        raise ModelSpecError(f"{where}: is a folder, not a model file") from None
+    except (OSError, ValueError) as err:  # too long a name, no permission, an embedded NUL byte ...
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise ModelSpecError(f"{where}: cannot read the model file ({reason})") from None
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            data = fh.read(MAX_MODEL_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise ModelSpecError(f"{where}: is a folder, not a model file") from None
+    except OSError as err:
+        raise ModelSpecError(f"{where}: cannot read the model file ({err.strerror or err})") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_MODEL_FILE_BYTES:
+        raise ModelSpecError(f"{where}: the file is larger than the {MAX_MODEL_FILE_BYTES // 2**20} MiB a model "
+                             "file may have (MAX_MODEL_FILE_BYTES)")
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is allowed
     except UnicodeDecodeError as err:
-        raise ModelSpecError(f"load_model(): {path}: not UTF-8 text ({err.reason})") from None
+        raise ModelSpecError(f"{where}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    if not text.strip():
+        raise ModelSpecError(f"{where}: the file is empty (a model file needs schema_version, slug, title, "
+                             "kind, players and parameters)")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ModelSpecError(f"load_model(): {path}: TOML syntax error: {err}") from None
+        raise ModelSpecError(f"{where}: TOML syntax error: {err}") from None
+    except ValueError as err:  # an integer of more than sys.get_int_max_str_digits() digits
+        raise ModelSpecError(f"{where}: a number in the file cannot be read ({_clip(str(err), 120)})") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ModelSpecError(f"{where}: tables and arrays nested too deeply to read (a model file may nest "
+                             f"at most {MAX_NESTING} levels)") from None
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def load_model(slug_or_path: str | PathLike[str]) -> ModelSpec:
@@ -83,8 +142,19 @@ def load_model(slug_or_path: str | PathLike[str]) -> ModelSpec:
     >>> coopgame.shapley_value(game).cost_shares.round(2).tolist()
     [210.33, 127.83, 217.83]
     """
-    text = str(slug_or_path)
+    if not isinstance(slug_or_path, (str, PathLike)):
+        raise InvalidParameterError(f"load_model(): slug_or_path must be a model name (str) or a path; got "
+                                    f"{_clip(repr(slug_or_path), 80)} ({type(slug_or_path).__name__})")
+    try:
+        text = os.fspath(slug_or_path)
+    except TypeError as err:  # a PathLike whose __fspath__ returns something else
+        raise InvalidParameterError(f"load_model(): slug_or_path must be a model name or a path; {err}") from None
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
     is_path = isinstance(slug_or_path, PathLike) or text.endswith(".toml") or "/" in text or "\\" in text
+    if not is_path and not (0 < len(text) <= _MAX_SLUG_LENGTH and all(c.isalnum() or c == "_" for c in text)):
+        raise ModelSpecError(f"load_model(): {_clip(repr(text), 80)} is not a model name (letters, digits and "
+                             f"underscores; built-in models: {', '.join(_slugs())}) nor the path of a .toml file")
     path = Path(text) if is_path else model_path(text)
     spec = parse_model(_read(path), path=path)
     if not is_path and spec.slug != text:
@@ -106,15 +176,27 @@ def validate_model_file(path: str | PathLike[str]) -> ModelSpec:
     'default'
     """
     spec = load_model(Path(path))
-    try:
-        built = spec.build()
-        for name in spec.scenarios:
-            spec.scenario(name).build()
-    except (ValueError, ArithmeticError) as err:  # a game class refused the values
-        raise ModelSpecError(f"load_model(): {path}: parameters: the values do not define a valid "
-                             f"{spec.kind} game: {err}") from None
-    del built
+    check_buildable(spec)
     return spec
+
+
+def check_buildable(spec: ModelSpec) -> None:
+    """Build the games of ``spec`` and of each of its scenarios; ``ModelSpecError`` if any is refused.
+
+    The check ``coopgame validate`` adds to :func:`load_model`; ``coopgame solve``
+    runs it too, so both accept and refuse the same files with the same message.
+    """
+    where = _clip(str(spec.path)) if spec.path is not None else spec.slug
+    try:
+        with np.errstate(all="ignore"):  # a non-finite payoff is refused by the game classes, not warned about
+            spec.build()
+            for name in spec.scenarios:
+                spec.scenario(name).build()
+    except ModelSpecError:
+        raise
+    except (ValueError, ArithmeticError) as err:  # a game class refused the values
+        raise ModelSpecError(f"load_model(): {where}: parameters: the values do not define a valid "
+                             f"{spec.kind} game: {_clip(str(err), 300)}") from None
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,6 +22,7 @@ class Rule:
     inputs: tuple[str, ...]
     doc: str
     func: Callable[[Mapping[str, np.ndarray], Mapping[str, Any], tuple[str, ...]], np.ndarray]
+    options: tuple[str, ...] = ()  # the keys ``options`` may hold (any other is refused, "did you mean")
 
 
 def _vector(x: np.ndarray, n: int, name: str) -> np.ndarray:
@@ -68,6 +69,8 @@ def _siphon_gap(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players
     out = _scalar(args["rate"], "rate") * gap * base[None, :]
     cores = opts.get("cores")
     if cores is not None:
+        if not isinstance(cores, list) or not all(isinstance(c, str) for c in cores):
+            raise ValueError(f"options.cores must be a list of player names; got {cores!r}")
         unknown = [c for c in cores if c not in players]
         if unknown:
             raise ValueError(f"options.cores names unknown players {unknown}")
@@ -102,7 +105,8 @@ def _relocation_flow(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
     x = _vector(args["x"], n, "x")
     base = _vector(args["base"], n, "base")
     sources = opts.get("sources")
-    if not sources or any(s not in players for s in sources):
+    if not isinstance(sources, list) or not sources or any(not isinstance(s, str) or s not in players
+                                                            for s in sources):
         raise ValueError(f"options.sources must list players; got {sources!r}")
     is_source = np.isin(np.array(players), np.array(sources))
     weight = np.where(is_source, 0.0, x)
@@ -114,12 +118,13 @@ def _relocation_flow(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
 RULES: dict[str, Rule] = {
     "relocation_flow": Rule(("x", "base", "rate"),
                             "f_ij = rate * base_j * x_i / sum of x over non-sources, for j in options.sources",
-                            _relocation_flow),
+                            _relocation_flow, ("sources",)),
     "gravity": Rule(("x", "scale"), "m_ij = scale * x_i * x_j / sum(x), zero diagonal", _gravity),
     "proportional": Rule(("x", "rate"), "out_i = rate * x_i", _proportional),
     "ratio": Rule(("num", "den"), "out_i = num_i / den_i", _ratio),
     "siphon_gap": Rule(("y", "base", "rate"),
-                       "f_ij = rate * max(0, ln(y_i / y_j)) * base_j (rows: options.cores only)", _siphon_gap),
-    "fill": Rule(("value",), "a constant vector, or matrix with zero diagonal (options.shape)", _fill),
+                       "f_ij = rate * max(0, ln(y_i / y_j)) * base_j (rows: options.cores only)", _siphon_gap,
+                       ("cores",)),
+    "fill": Rule(("value",), "a constant vector, or matrix with zero diagonal (options.shape)", _fill, ("shape",)),
     "scale": Rule(("x", "factor"), "out = factor * x (any shape)", _scale),
 }

@@ -11,10 +11,16 @@ other parameters (``rule = "gravity"``), or an explicit
 :func:`parse_model` turns the parsed TOML into a :class:`ModelSpec`, checking
 everything on the way; any problem is a :class:`~coopgame.errors.ModelSpecError`
 naming the file, the key path (``parameters.cost[1]``) and what was expected.
+
+Hostile files are refused before they can hurt: a model file is nested at most
+:data:`MAX_NESTING` levels deep, every number in it (and every derived value)
+is finite with magnitude at most :data:`MAX_MAGNITUDE`, and an unknown key or
+name anywhere is refused with the closest known one ("did you mean").
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,13 +36,44 @@ from coopgame.models.seeds import SeedStore, seed_store
 from coopgame.errors import ModelSpecError
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["SCHEMA_VERSION", "TU_CONVENTIONS", "ModelSpec", "Parameter", "ProvenanceItem", "Provenance", "parse_model"]
+__all__ = ["SCHEMA_VERSION", "TU_CONVENTIONS", "ANALYSIS_NAMES", "MAX_MAGNITUDE", "MAX_NESTING", "ModelSpec", "Parameter", "ProvenanceItem", "Provenance", "parse_model"]
 
 TU_CONVENTIONS: tuple[str, ...] = ("alpha", "members")
 """Values of ``analysis.convention``: the conventions of ``NCityGame.tu_game`` (DESIGN §2.1)."""
 
 SCHEMA_VERSION = 1
 
+MAX_MAGNITUDE = 1e100
+"""Largest magnitude of any number in a model file, and of any value a rule derives from them.
+
+Far beyond any quantity in any money unit (the world's GDP is about 1e14 US
+dollars), yet products of three such numbers stay finite in float64 (1e300 <
+1.8e308), so payoffs built from them cannot overflow to inf and the solvers never
+see NaN. A larger number is a typo or hostile input, and is refused with the key
+path where it occurs.
+"""
+
+_MAGNITUDE_TEXT = "1e100"
+
+MAX_NESTING = 16
+"""Deepest nesting (tables and arrays) a model file may have.
+
+The deepest valid key path is ``scenarios[i].parameters.<name>.value[l][i][j]`` (8
+levels); a deeper file is refused before anything recurses into it.
+"""
+
+ANALYSIS_NAMES: tuple[str, ...] = (
+    # solution concepts of the registry (coopgame.policy.concepts.CONCEPTS)
+    "pairwise_form", "pure_equilibria", "efficiency", "cooperative_form", "outside_options",
+    "self_enforcing_transfers", "classification", "nash", "rest_points", "regime", "basins", "shapley",
+    "banzhaf", "nucleolus", "least_core", "core", "fund_analysis",
+    # sharing rules and the analyses the built-in models ask for
+    "equal", "proportional", "ess", "basin", "design", "break_even_share", "pool", "welfare_optimum",
+    "stock_increment",
+)
+"""Names ``analysis.rules`` may list: the concepts and sharing rules a model's author wants shown."""
+
+_ANALYSIS_KEYS = ("rules", "weights", "convention")
 _TOP_KEYS = {"schema_version", "slug", "title", "kind", "description", "model_id", "unit",
              "players", "layers", "parameters", "scenarios", "analysis"}
 _PARAM_KEYS = {"value", "unit", "description", "source", "column", "table", "modeling_choice", "based_on",
@@ -388,15 +425,23 @@ class _Ctx:
         shown = got if verbatim else _repr(got)
         return ModelSpecError(f"load_model(): {self.where}: {key}: expected {expected}; got {shown}")
 
+    def unknown(self, key: str, name: Any, known: Sequence[str], what: str) -> ModelSpecError:
+        """An unknown key or name at ``key``, with the closest known ones ("did you mean")."""
+        return self.fail(key, f"{what}: {', '.join(sorted(known)) or 'none'}", _repr(name) + _did_you_mean(name, known),
+                         verbatim=True)
+
 
 def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: SeedStore | None = None,
                 _scenario_path: str = "") -> ModelSpec:
     """Validate the parsed TOML of a model file and return its :class:`ModelSpec`."""
     ctx = _Ctx(path)
+    if not isinstance(raw, Mapping):
+        raise ctx.fail("<file>", "a table of keys (a parsed TOML document)", raw)
+    _check_nesting(raw, ctx)
     store = store if store is not None else seed_store()
     for key in raw:
         if key not in _TOP_KEYS:
-            raise ctx.fail(key, f"a known top-level key ({', '.join(sorted(_TOP_KEYS))})", key)
+            raise ctx.unknown(key, key, _TOP_KEYS, "a known top-level key")
     version = _require(raw, "schema_version", ctx, int, "an integer")
     if version != SCHEMA_VERSION:
         raise ctx.fail("schema_version", f"{SCHEMA_VERSION}", version)
@@ -406,7 +451,7 @@ def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: Seed
     title = _require(raw, "title", ctx, str, "a string")
     kind = _require(raw, "kind", ctx, str, "a string")
     if kind not in KINDS:
-        raise ctx.fail("kind", f"one of {', '.join(sorted(KINDS))}", kind)
+        raise ctx.unknown("kind", kind, KINDS, "a model kind")
     kind_spec = KINDS[kind]
     players, table = _parse_players(raw, ctx, store)
     n = len(players)
@@ -428,9 +473,8 @@ def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: Seed
         used.update(w for w in analysis_raw["weights"] if isinstance(w, str))
     for name in raw_params:
         if name not in kind_spec.params and name not in used:
-            raise ctx.fail(f"parameters.{name}",
-                           f"a parameter of kind {kind!r} ({', '.join(kind_spec.params)}) "
-                           "or a helper used as a rule input", name)
+            raise ctx.unknown(f"parameters.{name}", name, kind_spec.params,
+                              f"a helper used as a rule input or a parameter of kind {kind!r}")
     for name in raw_params:
         if name not in kind_spec.params:
             resolver.resolve(name)
@@ -458,7 +502,7 @@ def _parse_players(raw: Mapping[str, Any], ctx: _Ctx, store: SeedStore) -> tuple
     block = _require(raw, "players", ctx, dict, "a table with 'names' (and optionally 'table')")
     for key in block:
         if key not in ("names", "table", "description"):
-            raise ctx.fail(f"players.{key}", "one of names, table, description", key)
+            raise ctx.unknown(f"players.{key}", key, ("names", "table", "description"), "one of")
     names = block.get("names")
     if not isinstance(names, list) or not names:
         raise ctx.fail("players.names", "a non-empty list of player names", names)
@@ -477,7 +521,7 @@ def _parse_players(raw: Mapping[str, Any], ctx: _Ctx, store: SeedStore) -> tuple
             raise ctx.fail("players.table", "a city table in seeds/cities", f"{table!r} ({err.args[0]})") from None
         for i, name in enumerate(names):
             if name not in cities:
-                raise ctx.fail(f"players.names[{i}]", f"a city of table {table!r} ({', '.join(cities)})", name)
+                raise ctx.unknown(f"players.names[{i}]", name, cities, f"a city of table {table!r}")
     return tuple(names), table
 
 
@@ -495,31 +539,43 @@ def _parse_scenarios(raw: Mapping[str, Any], ctx: _Ctx, raw_params: Mapping[str,
             raise ctx.fail(f"scenarios[{i}].name", "a name not used by another scenario", name)
         for key in sc:
             if key not in ("name", "description", "parameters"):
-                raise ctx.fail(f"scenarios[{i}].{key}", "one of name, description, parameters", key)
+                raise ctx.unknown(f"scenarios[{i}].{key}", key, ("name", "description", "parameters"), "one of")
         params = sc.get("parameters", {})
         if not isinstance(params, dict):
             raise ctx.fail(f"scenarios[{i}].parameters", "a table of parameter overrides", params)
         for pname in params:
             if pname not in kind_spec.params and pname not in raw_params:
-                raise ctx.fail(f"scenarios[{i}].parameters.{pname}", "a parameter of the model", pname)
-        out[name] = MappingProxyType({"description": sc.get("description", ""), "parameters": params})
+                raise ctx.unknown(f"scenarios[{i}].parameters.{pname}", pname, {*kind_spec.params, *raw_params},
+                                  "a parameter of the model")
+        description = sc.get("description", "")
+        if not isinstance(description, str):
+            raise ctx.fail(f"scenarios[{i}].description", "a string", description)
+        out[name] = MappingProxyType({"description": description, "parameters": params})
     return out
 
 
 def _parse_analysis(raw: Mapping[str, Any], ctx: _Ctx, parameters: Mapping[str, Parameter],
                     n: int) -> dict[str, Any]:
     analysis = dict(_optional(raw, "analysis", ctx, dict, "a table", {}))
+    for key in analysis:
+        if key not in _ANALYSIS_KEYS:
+            raise ctx.unknown(f"analysis.{key}", key, _ANALYSIS_KEYS, "one of")
     weights = analysis.get("weights", [])
     if not isinstance(weights, list) or not all(isinstance(w, str) for w in weights):
         raise ctx.fail("analysis.weights", "a list of parameter names", weights)
     for i, w in enumerate(weights):
         if w not in parameters or parameters[w].value.shape != (n,):
-            raise ctx.fail(f"analysis.weights[{i}]", f"the name of a parameter with one value per player (n = {n})", w)
+            per_player = [p for p, v in parameters.items() if v.value.shape == (n,)]
+            raise ctx.unknown(f"analysis.weights[{i}]", w, per_player,
+                              f"the name of a parameter with one value per player (n = {n})")
     rules = analysis.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
         raise ctx.fail("analysis.rules", "a list of rule names", rules)
+    for i, r in enumerate(rules):
+        if r not in ANALYSIS_NAMES:
+            raise ctx.unknown(f"analysis.rules[{i}]", r, ANALYSIS_NAMES, "a solution concept or sharing rule")
     convention = analysis.get("convention", "alpha")
-    if convention not in TU_CONVENTIONS:
+    if not isinstance(convention, str) or convention not in TU_CONVENTIONS:
         raise ctx.fail("analysis.convention", f"one of {list(TU_CONVENTIONS)} (the cooperative game of an n-city "
                        "model, NCityGame.tu_game)", convention)
     return analysis
@@ -557,7 +613,7 @@ class _Resolver:
             raise self.ctx.fail(key, "a table with 'value' and its provenance", body)
         for k in body:
             if k not in _PARAM_KEYS:
-                raise self.ctx.fail(f"{key}.{k}", f"one of {', '.join(sorted(_PARAM_KEYS))}", k)
+                raise self.ctx.unknown(f"{key}.{k}", k, _PARAM_KEYS, "one of")
         given = [k for k in _PROVENANCE_KEYS if k in body]
         if len(given) != 1:
             raise self.ctx.fail(key, "exactly one of source, column, modeling_choice, rule "
@@ -580,8 +636,11 @@ class _Resolver:
         unit = body.get("unit", "")
         if not isinstance(unit, str):
             raise self.ctx.fail(f"{key}.unit", "a string", unit)
+        description = body.get("description", "")
+        if not isinstance(description, str):
+            raise self.ctx.fail(f"{key}.description", "a string", description)
         value.setflags(write=False)
-        param = Parameter(name=name, value=value, unit=unit, description=str(body.get("description", "")),
+        param = Parameter(name=name, value=value, unit=unit, description=description,
                           provenance=prov)
         self.done[name] = param
         return param
@@ -595,10 +654,10 @@ class _Resolver:
         return self._numbers(self.key(name) + ".value", body["value"])
 
     def _numbers(self, key: str, value: Any) -> np.ndarray:
-        bad = _first_non_number(value)
+        bad = _first_bad_number(value)
         if bad is not None:
-            where, item = bad
-            raise self.ctx.fail(key + where, "a number", item)
+            where, shown, expected = bad
+            raise self.ctx.fail(key + where, expected, shown, verbatim=True)
         try:
             arr = np.array(value, dtype=np.float64)
         except ValueError:
@@ -711,8 +770,10 @@ class _Resolver:
 
         key = self.key(name)
         rule = body["rule"]
+        if not isinstance(rule, str):
+            raise self.ctx.fail(key + ".rule", f"the name of a rule ({', '.join(sorted(RULES))})", rule)
         if rule not in RULES:
-            raise self.ctx.fail(key + ".rule", f"one of {', '.join(sorted(RULES))}", rule)
+            raise self.ctx.unknown(key + ".rule", rule, RULES, "a rule")
         if "value" in body:
             raise self.ctx.fail(key + ".value", "no value (a rule computes it)", body["value"])
         spec = RULES[rule]
@@ -721,7 +782,9 @@ class _Resolver:
             raise self.ctx.fail(key + ".inputs", "a table naming the rule's input parameters", inputs)
         missing = [k for k in spec.inputs if k not in inputs]
         extra = [k for k in inputs if k not in spec.inputs]
-        if missing or extra:
+        if extra:
+            raise self.ctx.unknown(f"{key}.inputs.{extra[0]}", extra[0], spec.inputs, f"an input of rule {rule!r}")
+        if missing:
             raise self.ctx.fail(key + ".inputs", f"exactly the inputs {', '.join(spec.inputs)} of rule {rule!r}",
                                 sorted(inputs))
         args = {}
@@ -732,10 +795,18 @@ class _Resolver:
         options = body.get("options", {})
         if not isinstance(options, dict):
             raise self.ctx.fail(key + ".options", "a table of rule options", options)
+        for opt in options:
+            if opt not in spec.options:
+                raise self.ctx.unknown(f"{key}.options.{opt}", opt, spec.options, f"an option of rule {rule!r}")
         try:
-            value = np.asarray(spec.func(args, options, self.players), dtype=np.float64)
-        except (ValueError, KeyError, TypeError) as err:
-            raise self.ctx.fail(key, f"inputs rule {rule!r} can use ({spec.doc})", str(err)) from None
+            with np.errstate(all="ignore"):  # a non-finite result is refused below, with the key path
+                value = np.asarray(spec.func(args, options, self.players), dtype=np.float64)
+        except (ValueError, KeyError, TypeError, ArithmeticError) as err:
+            raise self.ctx.fail(key, f"inputs rule {rule!r} can use ({spec.doc})", _clip(str(err), 200),
+                                verbatim=True) from None
+        if not np.all(np.isfinite(value)) or np.any(np.abs(value) > MAX_MAGNITUDE):
+            raise self.ctx.fail(key, f"inputs from which rule {rule!r} derives finite values of magnitude at most "
+                                f"{_MAGNITUDE_TEXT}", _plain(value))
         ref = f"{rule}({', '.join(f'{k}={v}' for k, v in inputs.items())})"
         return value, (ProvenanceItem(name, "", _plain(value), "derived", ref, spec.doc),)
 
@@ -779,18 +850,56 @@ def _typed(value: Any, key: str, ctx: _Ctx, typ: type, what: str) -> Any:
     return value
 
 
-def _first_non_number(value: Any, where: str = "") -> tuple[str, Any] | None:
-    if isinstance(value, bool):
-        return where, value
-    if isinstance(value, (int, float)):
-        return None
-    if isinstance(value, list):
-        for i, v in enumerate(value):
-            bad = _first_non_number(v, f"{where}[{i}]")
-            if bad is not None:
-                return bad
-        return None
-    return where, value
+def _first_bad_number(value: Any) -> tuple[str, Any, str] | None:
+    """(index path, the item shown, what was expected) of the first item of ``value`` that is not a usable number.
+
+    Iterative (a nested list cannot exhaust the stack); an int beyond float range, NaN, inf and any
+    magnitude above :data:`MAX_MAGNITUDE` are refused before numpy would overflow or carry them along.
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, bool) or not isinstance(item, (int, float)):
+            return where, _repr(item), "a number"
+        elif isinstance(item, float) and not math.isfinite(item):
+            return where, repr(item), "a finite number"
+        elif abs(item) > MAX_MAGNITUDE:  # exact for any int: no conversion to float
+            return where, _repr_number(item), f"a number of magnitude at most {_MAGNITUDE_TEXT}"
+    return None
+
+
+def _repr_number(item: int | float) -> str:
+    """A huge int shortened to its digit count (its repr could be megabytes long)."""
+    if isinstance(item, int) and abs(item) >= 10**20:
+        return f"an integer of {len(str(abs(item)))} digits"
+    return repr(item)
+
+
+def _check_nesting(raw: Mapping[str, Any], ctx: _Ctx) -> None:
+    """Refuse tables or arrays nested deeper than :data:`MAX_NESTING`, without recursing into them."""
+    stack: list[tuple[str, Any, int]] = [("", raw, 0)]
+    while stack:
+        where, item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children = [(f"{where}.{k}" if where else str(k), v) for k, v in item.items()]
+        elif isinstance(item, list):
+            children = [(f"{where}[{i}]", v) for i, v in enumerate(item)]
+        else:
+            continue
+        if depth > MAX_NESTING:
+            raise ctx.fail(_clip(where, 120), f"tables and arrays nested at most {MAX_NESTING} levels deep",
+                           f"more than {MAX_NESTING} levels", verbatim=True)
+        stack.extend((w, v, depth + 1) for w, v in children)
+
+
+def _did_you_mean(name: Any, known: Any) -> str:
+    """`` (did you mean 'x'?)`` with the closest known names, or nothing."""
+    if not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, [str(k) for k in known], n=2, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 
 def _shape_text(shape: Sequence[int]) -> str:
