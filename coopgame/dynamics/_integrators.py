@@ -11,6 +11,12 @@ together, one numpy operation per stage for the whole batch.
 
 Neither knows about games; :mod:`coopgame.dynamics.replicator` feeds them the
 replicator field in coordinates where the simplex cannot be left.
+
+Neither can hang: :func:`dopri5` ends a state's run, recording why in
+``stats.status``, when its step falls below :data:`STEP_FLOOR` (relative to the
+time reached), when it has taken ``max_steps`` steps, when the call has done
+``max_work`` coordinate-steps in all, or when its error estimate is not a
+number (a NaN or infinite derivative).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["IntegrationStats", "dopri5", "rk4"]
+__all__ = ["FAILURE_REASONS", "STEP_FLOOR", "IntegrationStats", "dopri5", "rk4"]
 
 Field = Callable[[np.ndarray], np.ndarray]
 
@@ -50,6 +56,19 @@ _SAFETY = 0.9
 _MIN_FACTOR = 0.2
 _MAX_FACTOR = 10.0
 
+STEP_FLOOR = 1e-12
+"""A proposed step below ``STEP_FLOOR * min(span, max(1, |t|))`` ends the run (step-size underflow).
+
+The callers integrate unit-scale fields in natural time, whose own time scale
+is about 1: no accurate step is shorter than ~1e-3 there, so the floor only
+catches steps that the error control has driven to nonsense, and ``t + h``
+always moves (1e-12 is far above float64 resolution)."""
+
+OK, UNDERFLOW, STEP_LIMIT, WORK_LIMIT, NON_FINITE = range(5)
+FAILURE_REASONS = ("completed", "step size underflow", "step limit reached", "work budget of the call exhausted",
+                   "non-finite derivative")
+"""Text of each ``IntegrationStats.status`` code."""
+
 
 @dataclass(frozen=True)
 class IntegrationStats:
@@ -59,6 +78,8 @@ class IntegrationStats:
     n_rejected: np.ndarray  # (K,) rejected steps per state
     n_iterations: int  # batched stage sweeps (each evaluates the field for all active states)
     success: np.ndarray  # (K,) reached the final time
+    status: np.ndarray  # (K,) code into FAILURE_REASONS (0: completed)
+    t_stop: np.ndarray  # (K,) time each run reached (the last time for completed runs)
 
 
 def _finite_abs(z: np.ndarray) -> np.ndarray:
@@ -88,12 +109,15 @@ def _initial_step(f: Field, y: np.ndarray, f0: np.ndarray, span: float, rtol: fl
 
 def dopri5(f: Field, z0: np.ndarray, times: np.ndarray, *, rtol: float, atol: float,
            max_step: float = np.inf, first_step: float | None = None,
-           max_iterations: int = 200_000) -> tuple[np.ndarray, IntegrationStats]:
+           max_steps: int = 200_000, max_work: float = np.inf) -> tuple[np.ndarray, IntegrationStats]:
     """Integrate ``K`` states with their own adaptive steps; return ``(out, stats)``.
 
     ``out`` has shape ``(len(times), dim, K)``: the state at each output time.
-    States that fail (step underflow, iteration cap) keep NaN in the outputs
-    they did not reach and ``stats.success`` False.
+    States that fail keep NaN in the outputs they did not reach, ``stats.success``
+    False and the reason in ``stats.status``: a proposed step below
+    the :data:`STEP_FLOOR`, ``max_steps`` steps (accepted plus rejected) taken,
+    ``max_work`` coordinate-steps (``dim`` times the states stepped, summed over
+    sweeps) spent by the whole call, or an error estimate that is NaN.
     """
     dim, K = z0.shape
     T = times.size
@@ -102,10 +126,18 @@ def dopri5(f: Field, z0: np.ndarray, times: np.ndarray, *, rtol: float, atol: fl
     n_acc = np.zeros(K, dtype=np.int64)
     n_rej = np.zeros(K, dtype=np.int64)
     success = np.ones(K, dtype=bool)
+    status = np.zeros(K, dtype=np.int8)
+    t_stop = np.full(K, float(times[-1]))
     if T == 1 or K == 0:
-        return out, IntegrationStats(n_acc, n_rej, 0, success)
+        return out, IntegrationStats(n_acc, n_rej, 0, success, status, t_stop)
     span = float(times[-1] - times[0])
     eps_t = 1e-12 * max(abs(span), 1e-300)
+    work = 0.0
+
+    def fail(cols: np.ndarray, code: int) -> None:
+        success[ids[cols]] = False
+        status[ids[cols]] = code
+        t_stop[ids[cols]] = t[cols]
 
     ids = np.arange(K)  # original index of each working column
     y = z0.copy()
@@ -122,8 +154,9 @@ def dopri5(f: Field, z0: np.ndarray, times: np.ndarray, *, rtol: float, atol: fl
     iterations = 0
     while ids.size:
         iterations += 1
-        if iterations > max_iterations:
-            success[ids] = False
+        work += dim * np.count_nonzero(live)
+        if work > max_work:
+            fail(np.flatnonzero(live), WORK_LIMIT)
             break
         remaining = times[nxt] - t
         hit = h >= remaining - eps_t
@@ -170,10 +203,17 @@ def dopri5(f: Field, z0: np.ndarray, times: np.ndarray, *, rtol: float, atol: fl
             cols = np.flatnonzero(landed)
             out[nxt[cols], :, ids[cols]] = y[:, cols].T
             nxt[cols] += 1
-        tiny = live & (h < 1e-14 * np.maximum(1.0, np.abs(t)))
-        if tiny.any():
-            success[ids[tiny]] = False
-        live &= (nxt < T) & ~tiny
+        # ends that cannot be left to chance: NaN error estimates (h becomes NaN too), steps below the
+        # floor (t + h would stop moving long before), and the per-run step limit
+        nan = live & np.isnan(en)
+        tiny = live & ~nan & ~(h >= STEP_FLOOR * np.minimum(span, np.maximum(1.0, np.abs(t))))
+        capped = live & ~nan & ~tiny & (nxt < T) & (n_acc[ids] + n_rej[ids] >= max_steps)
+        stopped = nan | tiny | capped
+        if stopped.any():
+            for mask, code in ((nan, NON_FINITE), (tiny, UNDERFLOW), (capped, STEP_LIMIT)):
+                if mask.any():
+                    fail(np.flatnonzero(mask), code)
+        live &= (nxt < T) & ~stopped
         if not live.all():
             if 2 * np.count_nonzero(live) <= live.size:
                 ids, y, k1, t, h, nxt, live = (ids[live], y[:, live], k1[:, live], t[live], h[live],
@@ -183,7 +223,7 @@ def dopri5(f: Field, z0: np.ndarray, times: np.ndarray, *, rtol: float, atol: fl
                 nxt = np.minimum(nxt, T - 1)
                 h = np.where(live, h, 0.0)
                 t = np.where(live, t, times[nxt] - 1.0)
-    return out, IntegrationStats(n_acc, n_rej, iterations, success)
+    return out, IntegrationStats(n_acc, n_rej, iterations, success, status, t_stop)
 
 
 def rk4(f: Field, z0: np.ndarray, times: np.ndarray, *, n_steps: int) -> tuple[np.ndarray, IntegrationStats]:
@@ -206,4 +246,8 @@ def rk4(f: Field, z0: np.ndarray, times: np.ndarray, *, n_steps: int) -> tuple[n
             out[j] = y
             j += 1
     steps = np.full(K, grid.size - 1, dtype=np.int64)
-    return out, IntegrationStats(steps, np.zeros(K, dtype=np.int64), grid.size - 1, np.ones(K, dtype=bool))
+    # a fixed-step method has no error estimate: a NaN state is its only sign of failure
+    bad = ~np.all(np.isfinite(out) | np.isinf(out), axis=(0, 1))
+    status = np.where(bad, NON_FINITE, OK).astype(np.int8)
+    return out, IntegrationStats(steps, np.zeros(K, dtype=np.int64), grid.size - 1, ~bad, status,
+                                 np.full(K, float(times[-1])))

@@ -12,10 +12,18 @@ Two kinds of system cover every game the package evolves:
 
 Arrays inside are laid out population-major, ``(dim, K)`` for ``K`` states, so
 that one population's shares over the whole batch are contiguous.
+
+Every system holds its payoffs divided by ``norm`` (the power of two within a
+factor 2 of the payoff scale, so the division is exact; 1 for an all-zero
+game), so its :meth:`unit_field` has unit scale whatever the money
+unit: payoffs near the float maximum cannot overflow, and multiplying every
+payoff by ``c`` only rescales time (``x_c(t) = x_1(c t)``). :meth:`field` is the
+field in the game's own unit, ``norm`` times the unit field.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,25 +41,39 @@ GainFunction = Callable[[np.ndarray], np.ndarray]
 
 @dataclass(frozen=True, eq=False)
 class BinarySystem:
-    """Populations with two actions each; ``gains(x)`` maps shares ``(P, K)`` to advantages ``(P, K)``."""
+    """Populations with two actions each; ``gains(x)`` maps shares ``(P, K)`` to advantages ``(P, K)``.
+
+    ``gains`` and ``coefficients`` are in units of ``norm`` (unit scale); ``scale``
+    is the game's payoff scale (0 for an all-zero game).
+    """
 
     gains: GainFunction
     labels: tuple[str, ...]
     scale: float
     kind: str  # "pairwise" or "ncity"
-    coefficients: np.ndarray | None = None  # 2×2 only: [[a_A, b_A], [a_B, b_B]]
+    coefficients: np.ndarray | None = None  # 2×2 only: [[a_A, b_A], [a_B, b_B]] / norm
     game: Any = None
 
     @property
     def dim(self) -> int:
         return len(self.labels)
 
-    def field(self, x: np.ndarray) -> np.ndarray:
-        """``x (1 - x) g(x)`` for shares ``x`` of shape ``(P, K)``."""
+    @property
+    def norm(self) -> float:
+        """The factor the payoffs were divided by: a power of two in (scale/2, scale], 1 for an all-zero game."""
+        return power_of_two_norm(self.scale)
+
+    def unit_field(self, x: np.ndarray) -> np.ndarray:
+        """``x (1 - x) g(x) / norm`` for shares ``x`` of shape ``(P, K)``."""
         return x * (1.0 - x) * self.gains(x)
 
+    def field(self, x: np.ndarray) -> np.ndarray:
+        """``x (1 - x) g(x)`` in the game's payoff unit (may overflow to inf near the float maximum)."""
+        with np.errstate(over="ignore"):
+            return self.unit_field(x) * self.norm
+
     def jacobian(self, x: np.ndarray) -> np.ndarray:
-        """Jacobian of :meth:`field` at one state ``x`` of shape ``(P,)`` (central differences of g off the diagonal)."""
+        """Jacobian of :meth:`unit_field` at one state ``x`` of shape ``(P,)`` (exact differences of g off the diagonal)."""
         x = np.asarray(x, dtype=float)
         P = x.size
         g = self.gains(x[:, None])[:, 0]
@@ -82,7 +104,7 @@ def gain_derivatives(gains: GainFunction, x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class BimatrixSystem:
-    """Two populations with ``m`` and ``n`` actions; payoffs ``A`` (row) and ``B`` (column)."""
+    """Two populations with ``m`` and ``n`` actions; payoffs ``A`` (row) and ``B`` (column) divided by ``norm``."""
 
     A: np.ndarray
     B: np.ndarray
@@ -94,13 +116,23 @@ class BimatrixSystem:
     def dim(self) -> int:
         return self.A.shape[0] + self.A.shape[1]
 
-    def field(self, z: np.ndarray) -> np.ndarray:
-        """Replicator field for stacked mixed strategies ``z = (x, y)`` of shape ``(m + n, K)``."""
+    @property
+    def norm(self) -> float:
+        """The factor the payoffs were divided by: a power of two in (scale/2, scale], 1 for an all-zero game."""
+        return power_of_two_norm(self.scale)
+
+    def unit_field(self, z: np.ndarray) -> np.ndarray:
+        """Replicator field / norm for stacked mixed strategies ``z = (x, y)`` of shape ``(m + n, K)``."""
         m = self.A.shape[0]
         x, y = z[:m], z[m:]
         ay = self.A @ y
         bx = self.B.T @ x
         return np.concatenate([x * (ay - (x * ay).sum(0)), y * (bx - (y * bx).sum(0))])
+
+    def field(self, z: np.ndarray) -> np.ndarray:
+        """The replicator field in the game's payoff unit (may overflow to inf near the float maximum)."""
+        with np.errstate(over="ignore"):
+            return self.unit_field(z) * self.norm
 
 
 def two_by_two_coefficients(A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -116,7 +148,27 @@ def two_by_two_coefficients(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.array([[a_A, b_A], [a_B, b_B]], dtype=float)
 
 
+def power_of_two_norm(scale: float) -> float:
+    """The power of two in ``(scale / 2, scale]`` (1.0 for 0): dividing by it is exact and cannot overflow.
+
+    >>> power_of_two_norm(3.0), power_of_two_norm(1e-300) > 0, power_of_two_norm(1.7e308) < float("inf")
+    (2.0, True, True)
+    """
+    if not scale or not np.isfinite(scale):
+        return 1.0
+    _, e = math.frexp(scale)  # scale = f * 2**e with 0.5 <= f < 1
+    return math.ldexp(1.0, e - 1)
+
+
+def _unit(scale: float, *arrays: np.ndarray) -> list[np.ndarray]:
+    """``arrays`` divided by :func:`power_of_two_norm` of the payoff scale: exact, entries in [-2, 2]."""
+    norm = power_of_two_norm(scale)
+    return [np.asarray(a, dtype=float) / norm for a in arrays]
+
+
 def _pairwise_binary(A: np.ndarray, B: np.ndarray, labels: tuple[str, ...], game: Any) -> BinarySystem:
+    scale = payoff_scale(A, B)
+    A, B = _unit(scale, A, B)  # differences of unit payoffs cannot overflow (|a - b| <= 4)
     coef = two_by_two_coefficients(A, B)
     a_A, b_A = coef[0]
     a_B, b_B = coef[1]
@@ -130,7 +182,7 @@ def _pairwise_binary(A: np.ndarray, B: np.ndarray, labels: tuple[str, ...], game
         return out
 
     coef.setflags(write=False)
-    return BinarySystem(gains=gains, labels=labels, scale=payoff_scale(A, B), kind="pairwise",
+    return BinarySystem(gains=gains, labels=labels, scale=scale, kind="pairwise",
                         coefficients=coef, game=game)
 
 
@@ -142,8 +194,8 @@ def _ncity_binary(game: Any, func: str) -> BinarySystem:
     not interact, so the state is the ``K·n`` shares, layer by layer.
     """
     h, S = game.gain_terms(perceived=True)
-    h = np.asarray(h, dtype=float)
-    S = np.asarray(S, dtype=float)
+    scale = payoff_scale(h, S)
+    h, S = _unit(scale, h, S)
     k, n = h.shape
     if k == 1:
         h0, S0 = h[0][:, None], S[0]
@@ -162,7 +214,6 @@ def _ncity_binary(game: Any, func: str) -> BinarySystem:
         labels = players
     else:
         labels = tuple(f"{p}/{issue}" for issue in game.issues for p in players)
-    scale = payoff_scale(h, S)
     return BinarySystem(gains=gains, labels=labels, scale=scale, kind="ncity", game=game)
 
 
@@ -174,7 +225,11 @@ def as_system(game: Any, *, func: str) -> BinarySystem | BimatrixSystem:
     cooperating, ``g(x) = h + S x`` per issue layer, drives the dynamics).
     """
     if hasattr(game, "gain_terms") and hasattr(game, "n_players"):
-        return _ncity_binary(game, func)
+        system = _ncity_binary(game, func)
+        if not np.isfinite(system.scale):
+            raise InvalidGameError(f"{func}(): the game's gains from cooperating must be finite; got "
+                                   f"{system.scale!r} (the parameters overflow a float)")
+        return system
     if hasattr(game, "row_payoffs") and hasattr(game, "col_payoffs"):
         A = np.asarray(game.row_payoffs, dtype=float)
         B = np.asarray(game.col_payoffs, dtype=float)
@@ -190,10 +245,12 @@ def as_system(game: Any, *, func: str) -> BinarySystem | BimatrixSystem:
     else:
         raise InvalidGameError(f"{func}(): game must be a PairwiseGame, a pair of payoff matrices (A, B) "
                                f"or an n-city game; got {type(game).__name__}")
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
+        raise InvalidGameError(f"{func}(): the payoffs must be finite numbers; got a non-finite payoff")
     if A.shape == (2, 2):
         return _pairwise_binary(A, B, labels, game)
-    A = A.copy()
-    B = B.copy()
+    scale = payoff_scale(A, B)
+    A, B = _unit(scale, A, B)
     A.setflags(write=False)
     B.setflags(write=False)
-    return BimatrixSystem(A=A, B=B, labels=labels, scale=payoff_scale(A, B), game=game)
+    return BimatrixSystem(A=A, B=B, labels=labels, scale=scale, game=game)

@@ -28,7 +28,7 @@ import numpy as np
 
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
-from coopgame._validation import as_readonly, check_tol
+from coopgame._validation import check_tol, frozen
 from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
 from coopgame.dynamics.replicator import coordinate_labels
 from coopgame.errors import GameTooLargeError
@@ -130,8 +130,9 @@ class RestPointsResult(Result):
         """The table papers print: point, det J (sign), tr J (sign), eigenvalues, result."""
         rows = []
         for p in self.points:
-            eig = ", ".join(_format_complex(v) for v in p.eigenvalues)
-            rows.append((p.name(), format_number(p.determinant), _sign(p.determinant, p),
+            ref = float(np.max(np.abs(p.eigenvalues), initial=0.0))
+            eig = ", ".join(_format_complex(v, ref) for v in p.eigenvalues)
+            rows.append((p.name(), format_number(p.determinant), _sign(p.determinant, p, p.jacobian.shape[0]),
                          format_number(p.trace), _sign(p.trace, p), eig, p.label))
         facts = (("state", ", ".join(self.coordinates)), ("rest points", str(len(self.points))),
                  ("ESS", ", ".join(p.name() for p in self.points if p.is_ess) or "none"))
@@ -184,12 +185,15 @@ def rest_points(game: Any, *, tol: float = DYNAMICS_TOL) -> RestPointsResult:
     func = "rest_points"
     tol = check_tol(tol, func=func)
     system = as_system(game, func=func)
-    abs_tol = tol * system.scale
+    # The system holds payoffs / norm (unit scale): a tolerance relative to the payoff scale is `tol` itself,
+    # so the labels cannot depend on the money unit; Jacobians are reported times norm, in the game's unit.
+    abs_tol = tol
+    norm = system.norm
     notes: list[str] = []
     if isinstance(system, BinarySystem):
-        points = _binary_vertices(system, abs_tol, func)
+        points = _binary_vertices(system, abs_tol, func, norm)
         if system.coefficients is not None:
-            points += _interior_2x2(system, abs_tol)
+            points += _interior_2x2(system, abs_tol, norm)
             notes.append(INTERIOR_NOTE)
             if np.any(np.abs(system.coefficients[:, 0]) <= abs_tol) or np.any(
                     np.abs(system.coefficients.sum(1)) <= abs_tol):
@@ -199,7 +203,7 @@ def rest_points(game: Any, *, tol: float = DYNAMICS_TOL) -> RestPointsResult:
             notes.append("Vertices only: mixed rest points of the n-population dynamics are not enumerated "
                          "(they are never asymptotically stable).")
     else:
-        points = _bimatrix_vertices(system, abs_tol)
+        points = _bimatrix_vertices(system, abs_tol, norm)
         notes.append("Pure profiles only: mixed rest points (Nash equilibria of sub-games) are not enumerated "
                      "(they are never asymptotically stable).")
     return RestPointsResult(points=tuple(points), players=tuple(system.labels), coordinates=coordinate_labels(system),
@@ -224,19 +228,25 @@ def classify_eigenvalues(eigenvalues: np.ndarray, abs_tol: float) -> str:
     return "saddle"
 
 
-def _make_point(state: np.ndarray, kind: str, J: np.ndarray, abs_tol: float) -> RestPoint:
+def _make_point(state: np.ndarray, kind: str, J: np.ndarray, abs_tol: float, norm: float) -> RestPoint:
+    """A rest point from its unit-scale Jacobian ``J`` (classified there), reported times ``norm``."""
     eig = np.linalg.eigvals(J) if J.size else np.zeros(0, dtype=complex)
     if np.all(np.abs(np.imag(eig)) <= abs_tol):
         eig = np.real(eig).astype(complex)
-    det = float(np.real(np.prod(eig))) if J.shape[0] > 2 else float(np.linalg.det(J)) if J.size else 1.0
+    label = classify_eigenvalues(eig, abs_tol)
+    dim = J.shape[0]
+    det = float(np.real(np.prod(eig))) if dim > 2 else float(np.linalg.det(J)) if J.size else 1.0
     trace = float(np.trace(J))
-    for arr in (state, J, eig):
-        as_readonly(arr)
-    return RestPoint(state=state, kind=kind, jacobian=J, determinant=det + 0.0, trace=trace + 0.0,
-                     eigenvalues=eig, label=classify_eigenvalues(eig, abs_tol))
+    with np.errstate(over="ignore", under="ignore"):  # the game's unit: may leave float range near 1e308
+        det_out = det * norm ** dim if det else 0.0
+        if not np.isfinite(det_out) and det:  # norm ** dim overflowed, the product may not
+            det_out = float(np.sign(det) * np.exp(np.log(abs(det)) + dim * np.log(norm)))
+        J_out, eig_out, trace_out = J * norm, eig * norm, trace * norm
+    return RestPoint(state=frozen(state), kind=kind, jacobian=frozen(J_out), determinant=det_out + 0.0,
+                     trace=trace_out + 0.0, eigenvalues=frozen(eig_out), label=label)
 
 
-def _binary_vertices(system: BinarySystem, abs_tol: float, func: str) -> list[RestPoint]:
+def _binary_vertices(system: BinarySystem, abs_tol: float, func: str, norm: float) -> list[RestPoint]:
     P = system.dim
     if P > MAX_VERTEX_POPULATIONS:
         raise GameTooLargeError(f"{func}(): listing the 2**{P} vertices of {P} populations is refused (limit "
@@ -250,11 +260,11 @@ def _binary_vertices(system: BinarySystem, abs_tol: float, func: str) -> list[Re
     points = []
     for k in range(V.shape[1]):
         J = np.diag(diag[:, k])
-        points.append(_make_point(V[:, k].copy(), "vertex", J, abs_tol))
+        points.append(_make_point(V[:, k].copy(), "vertex", J, abs_tol, norm))
     return points
 
 
-def _interior_2x2(system: BinarySystem, abs_tol: float) -> list[RestPoint]:
+def _interior_2x2(system: BinarySystem, abs_tol: float, norm: float) -> list[RestPoint]:
     (a_A, b_A), (a_B, b_B) = system.coefficients
     if abs(b_A) <= abs_tol or abs(b_B) <= abs_tol:
         return []
@@ -264,10 +274,10 @@ def _interior_2x2(system: BinarySystem, abs_tol: float) -> list[RestPoint]:
     state = np.array([x_star, y_star])
     J = system.jacobian(state)
     J[0, 0] = J[1, 1] = 0.0  # exactly zero at the interior point: (1-2x) g_A(y*) with g_A(y*) = 0
-    return [_make_point(state, "interior", J, abs_tol)]
+    return [_make_point(state, "interior", J, abs_tol, norm)]
 
 
-def _bimatrix_vertices(system: BimatrixSystem, abs_tol: float) -> list[RestPoint]:
+def _bimatrix_vertices(system: BimatrixSystem, abs_tol: float, norm: float) -> list[RestPoint]:
     A, B = system.A, system.B
     m, n = A.shape
     points = []
@@ -279,19 +289,25 @@ def _bimatrix_vertices(system: BimatrixSystem, abs_tol: float) -> list[RestPoint
             state = np.zeros(m + n)
             state[i] = 1.0
             state[m + j] = 1.0
-            points.append(_make_point(state, "vertex", J, abs_tol))
+            points.append(_make_point(state, "vertex", J, abs_tol, norm))
     return points
 
 
-def _sign(value: float, point: RestPoint) -> str:
-    scale = max(1.0, float(np.max(np.abs(point.jacobian), initial=0.0)))
-    if abs(value) <= 1e-12 * scale:
+def _sign(value: float, point: RestPoint, power: int = 1) -> str:
+    """Sign of ``value``, "0" within 1e-12 relative to the Jacobian's scale to the ``power`` (no floor at 1:
+    a game in a tiny unit has tiny determinants); compared in log space, so no scale over- or underflows."""
+    scale = float(np.max(np.abs(point.jacobian), initial=0.0))
+    if value == 0 or not np.isfinite(value) and scale == 0:
         return "0"
+    if np.isfinite(value) and scale > 0 and np.isfinite(scale):
+        if np.log(abs(value)) <= np.log(1e-12) + power * np.log(scale):
+            return "0"
     return "+" if value > 0 else "-"
 
 
-def _format_complex(z: complex) -> str:
-    if abs(z.imag) <= 1e-12 * max(1.0, abs(z.real)):
+def _format_complex(z: complex, scale: float) -> str:
+    """``z`` as text, dropping an imaginary part within 1e-12 of the point's scale (relative, no floor)."""
+    if abs(z.imag) <= 1e-12 * scale:
         return format_number(z.real)
     sign = "+" if z.imag >= 0 else "-"
     return f"{format_number(z.real)}{sign}{format_number(abs(z.imag))}i"

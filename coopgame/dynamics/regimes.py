@@ -121,6 +121,11 @@ def evolutionary_regime(game: Any, *, tol: float = DYNAMICS_TOL) -> RegimeResult
     rp = rest_points(game, tol=tol)
     if system.kind == "pairwise":
         A, B = (game.row_payoffs, game.col_payoffs) if hasattr(game, "row_payoffs") else game
+        # Classify the game divided by its payoff scale: a tie within tol is then relative whatever the
+        # money unit (no floor at 1), and differences near the float maximum cannot overflow.
+        norm = system.norm
+        with np.errstate(under="ignore"):
+            A, B = np.asarray(A, dtype=float) / norm, np.asarray(B, dtype=float) / norm
         stable, degenerate = stable_profiles_2x2(A, B, tol=tol)
         ess = [p for p, s in zip(PROFILES_2X2, stable[0]) if s]
         regime = REGIME_CODES[int(regime_codes(stable, degenerate)[0])]

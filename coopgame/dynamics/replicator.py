@@ -9,10 +9,26 @@ construction, so no projection is needed; faces stay invariant because a share
 of exactly 0 or 1 maps to ``∓inf`` and stays there. ``method="solve_ivp"``
 integrates the textbook equations in the original coordinates with scipy,
 which is the independent reference the batched methods are tested against.
+
+Time. ``t`` is time in the game's own unit: the velocity is a payoff
+difference per unit of time, so multiplying every payoff by ``c`` runs the
+same orbits ``c`` times faster (``x_c(t) = x_1(c t)``). Every method
+integrates the field divided by the payoff scale ``s`` in the natural time
+``tau = s (t - t0)``: overflow-safe near the float maximum and the same
+computation, step for step, for the game in any unit. Rest points, regimes
+and (at their default horizon) basins therefore do not depend on the unit.
+
+Work. No call can hang: the tolerances are checked for well-posedness, each
+run stops (recording why, in ``TrajectoryResult.status``) when its step falls
+below ``1e-12`` (relative, in natural time), after ``max_steps`` steps or when its
+derivative is not a number, and a call whose least possible work (output
+times and ``max_step`` against the span, ``n_steps`` for RK4, times the
+states) or output size exceeds the budget is refused before it starts.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,23 +38,37 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit, logit
 
+from coopgame._memory import ensure_fits
 from coopgame._validation import (
     as_float_array,
-    as_readonly,
     check_method,
     check_positive_int,
+    check_real,
     check_tol,
 )
-from coopgame.dynamics._integrators import dopri5, rk4
+from coopgame.dynamics._integrators import (
+    FAILURE_REASONS, NON_FINITE, OK, STEP_LIMIT, UNDERFLOW, WORK_LIMIT, dopri5, rk4)
 from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
-from coopgame.errors import ConvergenceWarning, InvalidParameterError, SolverError
+from coopgame.errors import ConvergenceWarning, GameTooLargeError, InvalidGameError, InvalidParameterError
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["TrajectoryResult", "replicator_dynamics", "replicator_field"]
+__all__ = ["MAX_STEPS", "MAX_WORK", "RTOL_FLOOR", "TrajectoryResult", "replicator_dynamics", "replicator_field"]
 
 METHODS = ("dopri5", "rk4", "solve_ivp")
 _IVP_METHODS = ("RK45", "DOP853", "Radau", "BDF", "LSODA", "RK23")
 _SIMPLEX_TOL = 1e-9
+
+MAX_STEPS = 50_000
+"""Default step limit of one run (accepted plus rejected steps); a run that reaches it stops, recorded."""
+
+MAX_WORK = 4e8
+"""Budget of one call in coordinate-steps (states × coordinates × steps): a few seconds of batched work."""
+
+MAX_IVP_EVALUATIONS = 1_000_000
+"""Budget of one ``method="solve_ivp"`` call in field evaluations (one Python call each)."""
+
+RTOL_FLOOR = 1e-13
+"""Smallest positive ``rtol``: below it float64 rounding exceeds the error being controlled."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +103,10 @@ class TrajectoryResult(Result):
         Largest distance by which a raw integrator state left ``[0, 1]`` /
         the simplex before being clipped back (0 for the batched methods,
         which cannot leave it).
+    status : tuple of str, length K
+        ``"completed"``, or why the run stopped early and when (step size
+        underflow, step limit reached, work budget of the call exhausted,
+        non-finite derivative). A failed run's states after that time are NaN.
     """
 
     states: np.ndarray
@@ -85,8 +119,14 @@ class TrajectoryResult(Result):
     n_steps: np.ndarray | None = None
     n_rejected: np.ndarray | None = None
     max_domain_violation: float = 0.0
+    status: tuple[str, ...] = ()
 
     _headline = ("n_states", "times", "players", "method")
+
+    @property
+    def n_failed(self) -> int:
+        """Number of runs that stopped before their last output time."""
+        return 0 if self.success is None else int(np.size(self.success) - np.count_nonzero(self.success))
 
     @property
     def n_states(self) -> int:
@@ -104,19 +144,22 @@ class TrajectoryResult(Result):
         return self.states[:, 0, :]
 
     def endpoint_classes(self, *, atol: float = 1e-3) -> list[str]:
-        """Name the pure profile each run ends within ``atol`` of (max-norm, in shares), else ``"interior"``."""
+        """Name the pure profile each run ends within ``atol`` of (max-norm, in shares), else ``"interior"``;
+        ``"failed"`` for a run that stopped early (its final state is NaN)."""
         tol = check_tol(atol, func="TrajectoryResult.endpoint_classes", name="atol")
         final = self.final_states
+        failed = ~np.all(np.isfinite(final), axis=1)
+        safe = np.where(failed[:, None], 0.5, final)  # NaN rows named "failed" below, never rounded
         if self.parameters.get("binary", True):
-            rounded = np.rint(final)
-            near = np.max(np.abs(final - rounded), axis=1) <= tol
+            rounded = np.rint(safe)
+            near = np.max(np.abs(safe - rounded), axis=1) <= tol
             names = ["(" + ", ".join(str(int(v)) for v in row) + ")" for row in rounded]
         else:
             m = int(self.parameters["row_actions"])
-            near = (final[:, :m].max(1) >= 1 - tol) & (final[:, m:].max(1) >= 1 - tol)
+            near = (safe[:, :m].max(1) >= 1 - tol) & (safe[:, m:].max(1) >= 1 - tol)
             names = [f"({self.coordinates[int(r)]}, {self.coordinates[m + int(c)]})"
-                     for r, c in zip(final[:, :m].argmax(1), final[:, m:].argmax(1))]
-        return [n if ok else "interior" for n, ok in zip(names, near)]
+                     for r, c in zip(safe[:, :m].argmax(1), safe[:, m:].argmax(1))]
+        return ["failed" if bad else n if ok else "interior" for n, ok, bad in zip(names, near, failed)]
 
     def summary(self) -> Summary:
         """Run facts and where the runs end (counts by pure profile)."""
@@ -134,13 +177,19 @@ class TrajectoryResult(Result):
             facts.append(("runs completed", f"{int(np.count_nonzero(self.success))}/{self.n_states}"))
         notes = [("Endpoints within 1e-3 of a pure profile are counted at that profile; "
                   "'interior' runs have not settled (cycles, slow saddles).")]
+        if self.n_failed:
+            reasons, n = np.unique([r.split(" at t = ")[0] for r, ok in zip(self.status, self.success) if not ok],
+                                   return_counts=True)
+            facts.append(("failed runs", "; ".join(f"{int(k)} {r}" for r, k in zip(reasons, n))))
+            notes.append("'failed' runs stopped before the last output time (see status); their final state "
+                         "is unknown (NaN).")
         return Summary(title="Replicator dynamics", facts=tuple(facts), columns=("endpoint", "runs", "share"),
                        rows=rows, notes=tuple(notes))
 
 
 def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, method: str = "dopri5",
                         t_eval: ArrayLike | None = None, rtol: float = 1e-8, atol: float = 1e-10,
-                        n_steps: int = 1000, max_step: float = np.inf,
+                        n_steps: int = 1000, max_step: float = np.inf, max_steps: int = MAX_STEPS,
                         ivp_method: str = "DOP853") -> TrajectoryResult:
     """Integrate the replicator dynamics of ``game`` from one or many initial states.
 
@@ -178,12 +227,22 @@ def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, me
         Times at which to store the state, within ``t_span``. Default: the two
         ends only.
     rtol, atol : float, default 1e-8, 1e-10
-        Relative and absolute local error tolerances (adaptive methods). The
-        batched method controls the error of the log-odds coordinates.
+        Relative and absolute local error tolerances (adaptive methods).
+        ``rtol`` is 0 or in ``[RTOL_FLOOR, 1]`` (1e-13: tighter is below float64
+        rounding). The batched method controls the error of the log-odds
+        coordinates, which pass through 0 at a share of 1/2, where a purely
+        relative test is undefined: it needs ``atol > 0``. ``solve_ivp``
+        takes ``atol = 0`` when ``rtol > 0``.
     n_steps : int, default 1000
         Number of equal steps for ``method="rk4"``.
     max_step : float, default inf
-        Largest step the adaptive methods may take.
+        Largest step the adaptive methods may take, in the time unit of ``t_span``.
+    max_steps : int, default MAX_STEPS (50,000)
+        Step limit of each run (accepted plus rejected steps; about 20 field
+        evaluations per step for ``solve_ivp``; ``n_steps`` plus the output
+        times for ``rk4``). A run that reaches it stops
+        and is recorded as failed; a call that needs more (``t_eval`` points,
+        ``t_span / max_step``) is refused before it starts.
     ivp_method : str, default "DOP853"
         scipy integrator for ``method="solve_ivp"``.
 
@@ -199,7 +258,11 @@ def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, me
         If ``game`` is not a supported game.
     InvalidParameterError
         On initial states off ``[0, 1]`` / the simplex, a bad ``t_span`` or
-        ``t_eval``, or bad tolerances.
+        ``t_eval``, ill-posed tolerances, or a call needing more than
+        ``max_steps`` steps per run.
+    GameTooLargeError
+        When the least work of the call (states × coordinates × steps) exceeds
+        :data:`MAX_WORK`, or its output does not fit in memory.
     UnknownMethodError
         If ``method`` is not one of the names above.
 
@@ -216,6 +279,14 @@ def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, me
     and a face (``x_i = 0`` or 1) is never left. Agreement with
     ``method="solve_ivp"`` is checked in the test suite.
 
+    ``t`` is in the time unit of the payoffs: multiplying every payoff by
+    ``c`` gives the same trajectories at ``t / c``. Internally every method
+    runs in the natural time ``payoff_scale × (t - t0)`` on the field divided
+    by the payoff scale, so games near the float maximum do not overflow and
+    the work does not depend on the unit. Runs that fail (see ``status``)
+    emit a :class:`~coopgame.errors.ConvergenceWarning`; their states after the
+    failure are NaN and :meth:`TrajectoryResult.summary` counts them.
+
     Examples
     --------
     The two-city stag hunt of MODELS.md BM1 (reward 2, penalty 1.5) has a
@@ -230,58 +301,141 @@ def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, me
     >>> res.states.shape
     (3, 2, 2)
     """
-    func = "replicator_dynamics"
+    return integrate(game, x0, t_span, func="replicator_dynamics", method=method, t_eval=t_eval, rtol=rtol,
+                     atol=atol, n_steps=n_steps, max_step=max_step, max_steps=max_steps, ivp_method=ivp_method)
+
+
+def integrate(game: Any, x0: ArrayLike, t_span: Sequence[float], *, func: str, method: str = "dopri5",
+              t_eval: ArrayLike | None = None, rtol: Any = 1e-8, atol: Any = 1e-10, n_steps: Any = 1000,
+              max_step: Any = np.inf, max_steps: Any = MAX_STEPS, ivp_method: Any = "DOP853",
+              stacklevel: int = 3) -> TrajectoryResult:
+    """:func:`replicator_dynamics` with the public function's name ``func`` in every message."""
     method = check_method(method, METHODS, func=func)
     system = as_system(game, func=func)
     t0, t1 = _check_span(t_span, func)
     times, pick = _output_times(t_eval, t0, t1, func)
-    rtol = check_tol(rtol, func=func, name="rtol")
-    atol = check_tol(atol, func=func, name="atol")
-    if rtol <= 0 and atol <= 0:
-        raise InvalidParameterError(f"{func}(): rtol and atol cannot both be 0; got rtol={rtol}, atol={atol}")
+    rtol, atol = _check_tolerances(rtol, atol, method, func)
     n_steps = check_positive_int(n_steps, func=func, name="n_steps")
-    if not (isinstance(max_step, (int, float)) and max_step > 0):
-        raise InvalidParameterError(f"{func}(): max_step must be a positive number; got {max_step!r}")
+    max_steps = check_positive_int(max_steps, func=func, name="max_steps")
+    max_step = check_real(max_step, func=func, name="max_step", minimum=0.0, strict_minimum=True, allow_inf=True)
+    if method == "solve_ivp" and not (isinstance(ivp_method, str) and ivp_method in _IVP_METHODS):
+        raise InvalidParameterError(f"{func}(): ivp_method must be one of {list(_IVP_METHODS)}; "
+                                    f"got {ivp_method!r}")
     states0 = _check_initial(system, x0, func)
+    norm = system.norm
+    tau, max_step_nat = _natural_times(times, t0, t1, max_step, norm, func)
+    _check_work(system.dim, states0.shape[1], tau, max_step_nat, method, n_steps, max_steps, func,
+                t_span=(t0, t1), max_step=max_step)
     binary = isinstance(system, BinarySystem)
-    params: dict[str, Any] = {"t_span": (t0, t1), "binary": binary}
+    params: dict[str, Any] = {"t_span": (t0, t1), "binary": binary, "time_scale": norm}
     if method == "rk4":
         params["n_steps"] = n_steps
     else:
-        params.update(rtol=rtol, atol=atol)
-    if method == "solve_ivp":
-        if ivp_method not in _IVP_METHODS:
-            raise InvalidParameterError(f"{func}(): ivp_method must be one of {list(_IVP_METHODS)}; "
-                                        f"got {ivp_method!r}")
-        params["ivp_method"] = ivp_method
-        out, nfev, success, violation = _solve_ivp(system, states0, times, rtol=rtol, atol=atol,
-                                                   max_step=max_step, ivp_method=ivp_method)
-        params["nfev"] = int(nfev.sum())
-        n_acc = n_rej = None
-    else:
-        z0 = _to_free_coordinates(system, states0)
-        f = _free_field(system)
-        with np.errstate(over="ignore"):
+        params.update(rtol=rtol, atol=atol, max_steps=max_steps)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        if method == "solve_ivp":
+            params["ivp_method"] = ivp_method
+            out, nfev, codes, t_stop, violation = _solve_ivp(system, states0, tau, rtol=rtol, atol=atol,
+                                                             max_step=max_step_nat, ivp_method=ivp_method,
+                                                             max_steps=max_steps)
+            params["nfev"] = int(nfev.sum())
+            n_acc = n_rej = None
+        else:
+            z0 = _to_free_coordinates(system, states0)
+            f = _free_field(system)
             if method == "dopri5":
-                raw, stats = dopri5(f, z0, times, rtol=rtol, atol=atol, max_step=float(max_step))
+                raw, stats = dopri5(f, z0, tau, rtol=rtol, atol=atol, max_step=max_step_nat,
+                                    max_steps=max_steps, max_work=MAX_WORK)
             else:
-                raw, stats = rk4(f, z0, times, n_steps=n_steps)
-        out = _from_free_coordinates(system, raw)  # (T, dim, K)
-        n_acc, n_rej, success, violation = stats.n_accepted, stats.n_rejected, stats.success, 0.0
+                raw, stats = rk4(f, z0, tau, n_steps=n_steps)
+            out = _from_free_coordinates(system, raw)  # (T, dim, K)
+            n_acc, n_rej, codes, t_stop, violation = (stats.n_accepted, stats.n_rejected, stats.status,
+                                                      stats.t_stop, 0.0)
+    success = np.asarray(codes) == OK
+    status = tuple(FAILURE_REASONS[int(c)] if c == OK else
+                   f"{FAILURE_REASONS[int(c)]} at t = {format_number(t0 + float(ts) / norm)}"
+                   for c, ts in zip(codes, t_stop))
     if not binary:
         params["row_actions"] = int(system.A.shape[0])
     if not np.all(success):
+        reasons = sorted({FAILURE_REASONS[int(c)] for c in codes if c != OK})
         warnings.warn(f"{func}(): {int(np.size(success) - np.count_nonzero(success))} of {np.size(success)} runs "
-                      f"stopped before t1 (step-size underflow or iteration cap); their later states are NaN",
-                      ConvergenceWarning, stacklevel=2)
+                      f"stopped before t1 ({', '.join(reasons)}); their later states are NaN (see status)",
+                      ConvergenceWarning, stacklevel=stacklevel)
     states = np.ascontiguousarray(np.transpose(out, (2, 0, 1))[:, pick, :])
-    return TrajectoryResult(states=as_readonly(states), times=as_readonly(times[pick].copy()),
+    return TrajectoryResult(states=states, times=times[pick].copy(),
                             players=tuple(system.labels), coordinates=coordinate_labels(system),
-                            method=method, parameters=params,
-                            success=as_readonly(np.asarray(success, dtype=bool)),
-                            n_steps=None if n_acc is None else as_readonly(np.asarray(n_acc)),
-                            n_rejected=None if n_rej is None else as_readonly(np.asarray(n_rej)),
-                            max_domain_violation=float(violation), game=game)
+                            method=method, parameters=params, success=success,
+                            n_steps=None if n_acc is None else np.asarray(n_acc),
+                            n_rejected=None if n_rej is None else np.asarray(n_rej),
+                            max_domain_violation=float(violation), status=status, game=game)
+
+
+def _check_tolerances(rtol: Any, atol: Any, method: str, func: str) -> tuple[float, float]:
+    """``rtol`` 0 or in [RTOL_FLOOR, 1], ``atol`` >= 0; refuse the pairs no error control can meet."""
+    rtol = check_real(rtol, func=func, name="rtol", minimum=0.0, maximum=1.0)
+    atol = check_tol(atol, func=func, name="atol")
+    if 0.0 < rtol < RTOL_FLOOR:
+        raise InvalidParameterError(f"{func}(): rtol must be 0 or at least {RTOL_FLOOR:g} (float64 rounding "
+                                    f"is larger than the error it would control); got {rtol!r}")
+    if rtol == 0.0 and atol == 0.0:
+        raise InvalidParameterError(f"{func}(): rtol and atol cannot both be 0 (no step would ever be "
+                                    f"accepted); got rtol={rtol}, atol={atol}")
+    if atol == 0.0 and method == "dopri5":
+        raise InvalidParameterError(f"{func}(): method='dopri5' needs atol > 0: it controls the error of "
+                                    f"log-odds coordinates, which are 0 at a share of 1/2, where a purely "
+                                    f"relative error test is undefined; got atol=0 (use e.g. atol=1e-12)")
+    return rtol, atol
+
+
+def _natural_times(times: np.ndarray, t0: float, t1: float, max_step: float, norm: float,
+                   func: str) -> tuple[np.ndarray, float]:
+    """Output times and ``max_step`` in natural time ``norm * (t - t0)``, checked to be representable."""
+    with np.errstate(over="ignore", under="ignore"):
+        tau = (times - t0) * norm
+        max_step_nat = max_step * norm
+    if not np.all(np.isfinite(tau)):
+        raise InvalidParameterError(f"{func}(): t_span ({format_number(t0)}, {format_number(t1)}) times the "
+                                    f"payoff scale {norm:.3g} overflows a float: the runs would cover more "
+                                    f"than 1.8e308 natural time units; pass a shorter t_span")
+    if tau.size > 1 and not np.all(np.diff(tau) > 0):
+        raise InvalidParameterError(f"{func}(): the output times are closer than the payoff scale {norm:.3g} "
+                                    f"can resolve (t × scale underflows); pass a longer t_span")
+    return tau, max_step_nat
+
+
+def _check_work(dim: int, K: int, tau: np.ndarray, max_step_nat: float, method: str, n_steps: int,
+                max_steps: int, func: str, *, t_span: tuple[float, float], max_step: float) -> None:
+    """Refuse, before starting, a call whose least possible work or whose output exceeds the budgets."""
+    T = tau.size
+    ensure_fits(8.0 * dim * K * (2 * T + 16), func=func,
+                what=f"the trajectories of {K} initial states at {T} output times ({dim} coordinates each)",
+                remedy="pass fewer t_eval points or fewer initial states")
+    if method == "rk4":
+        steps = float(n_steps) + T - 1
+        why = f"n_steps={n_steps} plus {T - 1} output times"
+        if steps > max_steps:  # one Python-level step each: bounded like the adaptive methods' runs
+            raise InvalidParameterError(f"{func}(): method='rk4' would take {_count(steps)} steps ({why}) but "
+                                        f"max_steps={max_steps}; pass a smaller n_steps or a larger max_steps")
+    else:
+        by_step = math.ceil(tau[-1] / max_step_nat) if max_step_nat > 0 else math.inf
+        steps = float(max(T - 1, by_step))
+        why = (f"{T - 1} output times" if T - 1 >= by_step else
+               f"t_span {t_span} / max_step {max_step!r}")
+        if steps > max_steps:
+            raise InvalidParameterError(f"{func}(): each run needs at least {_count(steps)} steps ({why}) but "
+                                        f"max_steps={max_steps}; pass fewer t_eval points, a larger max_step "
+                                        f"or a larger max_steps")
+    work = steps * K * dim
+    if work > MAX_WORK:
+        raise GameTooLargeError(f"{func}(): the call needs at least {_count(work)} coordinate-steps ({K} states x "
+                                f"{dim} coordinates x {_count(steps)} steps: {why}), beyond the budget of "
+                                f"{_count(MAX_WORK)}; pass fewer initial states, fewer steps or output times")
+
+
+def _count(x: float) -> str:
+    """A count for messages: exact below 1e9, else in scientific notation."""
+    return f"{int(x):,}" if x < 1e9 else f"{x:.3g}"
 
 
 # ---------------------------------------------------------------------------------------------- inputs
@@ -314,6 +468,9 @@ def replicator_field(game: Any, states: ArrayLike) -> np.ndarray:
     system = as_system(game, func=func)
     batch = _check_initial(system, states, func, name="states")
     out = system.field(batch).T
+    if not np.all(np.isfinite(out)):
+        raise InvalidGameError(f"{func}(): the velocity overflows a float at these payoffs (payoff scale "
+                               f"{system.scale:.3g}); rescale the payoffs (the orbits do not change)")
     return out.reshape(np.shape(states))
 
 
@@ -426,33 +583,58 @@ def _free_field(system: BinarySystem | BimatrixSystem):
 
 
 # ---------------------------------------------------------------------------------------------- scipy path
-def _solve_ivp(system: BinarySystem | BimatrixSystem, states0: np.ndarray, times: np.ndarray, *, rtol: float,
-               atol: float, max_step: float, ivp_method: str):
+class _OutOfBudget(Exception):
+    """Raised inside the right-hand side to stop scipy when a run has spent its evaluations."""
+
+
+def _solve_ivp(system: BinarySystem | BimatrixSystem, states0: np.ndarray, tau: np.ndarray, *, rtol: float,
+               atol: float, max_step: float, ivp_method: str, max_steps: int):
+    """One scipy run per state on the unit-scale field in natural time; failures recorded, never raised."""
     from scipy.integrate import solve_ivp
 
     dim, K = states0.shape
-    out = np.full((times.size, dim, K), np.nan)
-    n_acc = np.zeros(K, dtype=np.int64)
-    success = np.zeros(K, dtype=bool)
+    out = np.full((tau.size, dim, K), np.nan)
+    nfev = np.zeros(K, dtype=np.int64)
+    codes = np.zeros(K, dtype=np.int8)
+    t_stop = np.full(K, float(tau[-1]))
     violation = 0.0
+    per_run = 20 * max_steps  # DOP853 evaluates the field 12 times per step, implicit methods more
+    budget = {"left": MAX_IVP_EVALUATIONS}
+    count = {"n": 0, "t": 0.0}
 
-    def rhs(_t: float, z: np.ndarray) -> np.ndarray:
-        return system.field(z[:, None])[:, 0]
+    def rhs(t: float, z: np.ndarray) -> np.ndarray:
+        count["n"] += 1
+        count["t"] = t
+        budget["left"] -= 1
+        if count["n"] > per_run or budget["left"] < 0:
+            raise _OutOfBudget
+        return system.unit_field(z[:, None])[:, 0]
 
     for k in range(K):
-        sol = solve_ivp(rhs, (times[0], times[-1]), states0[:, k], method=ivp_method, t_eval=times,
-                        rtol=max(rtol, 1e-14), atol=atol, max_step=max_step)
-        if sol.status < 0:
-            raise SolverError(f"replicator_dynamics(): scipy solve_ivp ({ivp_method}) failed on initial "
-                              f"state {k}: {sol.message}")
+        count["n"] = 0
+        if budget["left"] <= 0:
+            codes[k], t_stop[k] = WORK_LIMIT, 0.0
+            continue
+        try:
+            sol = solve_ivp(rhs, (tau[0], tau[-1]), states0[:, k], method=ivp_method, t_eval=tau,
+                            rtol=max(rtol, 1e-14), atol=atol, max_step=max_step)
+        except _OutOfBudget:
+            codes[k] = WORK_LIMIT if budget["left"] < 0 else STEP_LIMIT
+            t_stop[k] = count["t"]
+            nfev[k] = count["n"]
+            continue
         z = sol.y
+        nfev[k] = int(sol.nfev)
+        finite = np.all(np.isfinite(z), axis=0)
+        if sol.status < 0 or not finite.all():  # scipy's own step-size floor, or a NaN state
+            codes[k] = UNDERFLOW if finite.all() else NON_FINITE
+            t_stop[k] = float(sol.t[-1]) if sol.t.size else 0.0
+            z = z[:, : int(np.argmin(finite)) if not finite.all() else z.shape[1]]
         violation = max(violation, float(np.max(np.maximum(-z, z - 1.0), initial=0.0)))
         z = np.clip(z, 0.0, 1.0)
-        if isinstance(system, BimatrixSystem):  # renormalise each mixed strategy after clipping
+        if isinstance(system, BimatrixSystem) and z.size:  # renormalise each mixed strategy after clipping
             m = system.A.shape[0]
             z[:m] /= z[:m].sum(0, keepdims=True)
             z[m:] /= z[m:].sum(0, keepdims=True)
         out[: z.shape[1], :, k] = z.T
-        n_acc[k] = int(sol.nfev)
-        success[k] = sol.status == 0
-    return out, n_acc, success, violation
+    return out, nfev, codes, t_stop, violation

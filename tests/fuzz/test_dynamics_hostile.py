@@ -1,0 +1,131 @@
+"""Hostile inputs to the evolutionary dynamics (issue 12): no hang, no raw traceback, no silent wrong answer.
+
+Each reproducer of the issue is here with the error type it must raise and the
+function and argument its message must name; every call is bounded in time
+(the fuzz conftest gives each test 30 s, most take well under one).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+import coopgame as cg
+from coopgame.errors import ConvergenceWarning, GameTooLargeError, InvalidParameterError
+
+STAG = cg.PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2, lone_loss=1, reward=2,
+                                     penalty=1.5)
+PENNIES = np.array([[1.0, -1.0], [-1.0, 1.0]])
+
+
+def _bistable(scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Stag hunt written here: (C, C) and (D, D) strict equilibria, saddle at (2/3, 2/3)."""
+    A = np.array([[4.0, 0.0], [3.0, 2.0]]) * scale
+    return A, A.T.copy()
+
+
+# ---------------------------------------------------------------------------------------------- 1. no hangs
+@pytest.mark.parametrize("kwargs, match", [
+    ({"atol": 0}, r"replicator_dynamics\(\): method='dopri5' needs atol > 0"),
+    ({"atol": 0, "rtol": 0, "method": "solve_ivp"}, r"replicator_dynamics\(\): rtol and atol cannot both be 0"),
+    ({"rtol": 1e-20}, r"replicator_dynamics\(\): rtol must be 0 or at least 1e-13"),
+    ({"rtol": 2.0}, r"replicator_dynamics\(\): rtol must be <= 1"),
+    ({"rtol": "1e-8"}, r"replicator_dynamics\(\): rtol must be a real number; got '1e-8' \(str\)"),
+    ({"atol": complex(1e-9, 1)}, r"replicator_dynamics\(\): atol must be a real number"),
+    ({"atol": float("nan")}, r"replicator_dynamics\(\): atol must be a finite number"),
+    ({"max_step": 0}, r"replicator_dynamics\(\): max_step must be > 0"),
+    ({"max_step": -1.0}, r"replicator_dynamics\(\): max_step must be > 0"),
+    ({"max_step": "big"}, r"replicator_dynamics\(\): max_step must be a real number"),
+    ({"max_step": 1e-300}, r"replicator_dynamics\(\): each run needs at least 5e\+300 steps .*max_step"),
+    ({"t_eval": np.linspace(0, 5, 200_000)}, r"replicator_dynamics\(\): each run needs at least 199,999 steps "
+                                             r"\(199999 output times\) but max_steps=50000"),
+    ({"max_steps": 0}, r"replicator_dynamics\(\): max_steps must be >= 1"),
+    ({"max_steps": 2.5}, r"replicator_dynamics\(\): max_steps must be an integer"),
+    ({"n_steps": 10**8, "method": "rk4"}, r"replicator_dynamics\(\): method='rk4' would take 100,000,001 steps "
+                                          r"\(n_steps=100000000 plus 1 output times\) but max_steps=50000"),
+    ({"ivp_method": "Euler", "method": "solve_ivp"}, r"replicator_dynamics\(\): ivp_method must be one of"),
+])
+def test_ill_posed_integration_is_refused_before_it_starts(kwargs, match):
+    start = time.perf_counter()
+    with pytest.raises((InvalidParameterError, GameTooLargeError), match=match):
+        cg.replicator_dynamics(STAG, [0.5, 0.6], (0, 5), **kwargs)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_atol_zero_with_rtol_is_well_posed_for_solve_ivp():
+    res = cg.replicator_dynamics(STAG, [0.9, 0.9], (0, 20), method="solve_ivp", atol=0, rtol=1e-8)
+    assert res.success.all() and np.allclose(res.final_states, 1.0, atol=1e-6)
+
+
+def test_trajectory_output_too_large_for_memory_is_refused():
+    """20,000 states x 50,000 output times x 2 coordinates = 14.9 GiB of float64 (the issue's figure)."""
+    x0 = np.full((20_000, 2), 0.5)
+    with pytest.raises(GameTooLargeError, match=r"replicator_dynamics\(\): the trajectories of 20000 initial states "
+                                                r"at 50000 output times"):
+        cg.replicator_dynamics(STAG, x0, (0, 5), t_eval=np.linspace(0, 5, 50_000), max_steps=10**6)
+
+
+def test_many_states_times_many_steps_exceed_the_work_budget():
+    x0 = np.full((100_000, 2), 0.5)
+    with pytest.raises(GameTooLargeError, match=r"replicator_dynamics\(\): the call needs at least 1e\+09 "
+                                                r"coordinate-steps \(100000 states x 2 coordinates x 5,000 steps"):
+        cg.replicator_dynamics(STAG, x0, (0, 5), max_step=1e-3)  # payoff scale 3: natural step 2e-3 over 10
+
+
+@pytest.mark.parametrize("payoff", [1.7e308, 1e308, 1e300])
+def test_payoffs_near_the_float_maximum_never_give_nan(payoff):
+    """Today: 200,000 rejected steps, 32 s per state, NaN. Now a right answer or a typed error, at once."""
+    A = np.array([[payoff, 0.0], [0.0, payoff]])  # coordination game: (C, C) and (D, D) stable
+    start = time.perf_counter()
+    try:
+        res = cg.replicator_dynamics((A, A.T), [[0.3, 0.4], [0.8, 0.7]], (0, 5))
+    except InvalidParameterError as exc:
+        assert "replicator_dynamics(): t_span (0, 5) times the payoff scale" in str(exc)
+    else:
+        assert res.success.all()
+        assert res.final_states.tolist() == [[0.0, 0.0], [1.0, 1.0]]
+    # over a span the natural time can represent, the answer is there
+    res = cg.replicator_dynamics((A, A.T), [[0.3, 0.4], [0.8, 0.7]], (0, 50 / payoff))
+    assert res.success.all() and np.allclose(res.final_states, [[0, 0], [1, 1]], atol=1e-6)
+    assert time.perf_counter() - start < 3.0
+
+
+def test_fast_cycles_end_quickly_with_a_recorded_failure():
+    """Matching pennies x 1e4 over (0, 50) is 5e5 natural time units of cycling: the step limit ends the run
+    (today: 30 s, then a crash); the result records it and its summary says so."""
+    start = time.perf_counter()
+    with pytest.warns(ConvergenceWarning, match=r"replicator_dynamics\(\): 1 of 1 runs stopped before t1 "
+                                                r"\(step limit reached\)"):
+        res = cg.replicator_dynamics((PENNIES * 1e4, -PENNIES * 1e4), [0.3, 0.6], (0, 50), max_steps=5000)
+    assert time.perf_counter() - start < 5.0
+    assert not res.success[0] and res.status[0].startswith("step limit reached at t = ")
+    assert np.isnan(res.final_states).all()
+    text = str(res.summary())
+    assert "failed" in text and "1 step limit reached" in text
+
+
+def test_fast_cycles_at_the_default_step_limit_finish_within_seconds():
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        res = cg.replicator_dynamics((PENNIES * 1e4, -PENNIES * 1e4), [0.3, 0.6], (0, 50))
+    assert not res.success[0] and "step limit" in res.status[0]
+    assert time.perf_counter() - start < 20.0
+
+
+def test_same_cycle_in_a_unit_the_budget_allows_completes():
+    """The same orbit, scaled to a time span the step limit allows: completes and stays on its orbit."""
+    res = cg.replicator_dynamics((PENNIES * 1e4, -PENNIES * 1e4), [0.3, 0.6], (0, 50e-4))
+    ref = cg.replicator_dynamics((PENNIES, -PENNIES), [0.3, 0.6], (0, 50))
+    assert res.success.all() and np.allclose(res.final_states, ref.final_states, atol=1e-6)
+
+
+def test_solve_ivp_runs_are_bounded_too():
+    start = time.perf_counter()
+    with pytest.warns(ConvergenceWarning, match="step limit reached"):
+        res = cg.replicator_dynamics((PENNIES * 1e4, -PENNIES * 1e4), [0.3, 0.6], (0, 50), method="solve_ivp",
+                                     max_steps=500)
+    assert not res.success[0] and time.perf_counter() - start < 5.0
