@@ -21,34 +21,50 @@ Commands
 Results go to standard output, diagnostics (progress, "wrote FILE", errors)
 to standard error.
 
-Exit codes: 0 success, 1 invalid input or model, 2 usage error, 141 standard
-output closed by its reader before everything was written (``coopgame ... | head``):
-quietly, with the code a shell gives a program killed by SIGPIPE (128 + 13), as
-other Unix tools do, so ``set -o pipefail`` scripts see the usual value.
+Exit codes: 0 success, 1 invalid input or model, 2 usage error, 70 an internal
+error (a bug: one line names the exception; ``COOPGAME_TRACEBACK=1`` shows the
+traceback), 141 standard output closed by its reader before everything was written
+(``coopgame ... | head``): quietly, with the code a shell gives a program killed by
+SIGPIPE (128 + 13), as other Unix tools do, so ``set -o pipefail`` scripts see the
+usual value.
+
+Every error is one line ``coopgame: error: ...`` on standard error (usage errors:
+argparse's usage line and ``coopgame COMMAND: error: ...``), never a traceback.
+``solve``, ``sweep`` and ``concepts`` check a model exactly as ``validate`` does
+(:func:`~coopgame.models.catalog.check_buildable`), so they refuse the same files
+with the same message. Numerical warnings of numpy raised on the way to an error
+are dropped (the error says what went wrong); on success they are shown, after
+coopgame's own warnings, as ``coopgame: warning: ...`` lines. Text that the
+terminal's encoding cannot show (``PYTHONIOENCODING=ascii``) is written with
+backslash escapes instead of failing; ``--json`` output is then pure ASCII JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from coopgame.errors import CoopgameError
 
-__all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "EXIT_BROKEN_PIPE"]
+__all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE", "EXIT_INTERNAL", "EXIT_BROKEN_PIPE"]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE
 EXIT_BROKEN_PIPE = 141
 
 _EPILOG = """\
 commands without arguments: `coopgame` runs the showcase on the built-in default model.
-exit codes: 0 success, 1 invalid input or model, 2 usage error.
+exit codes: 0 success, 1 invalid input or model, 2 usage error, 70 internal error.
 examples:
   coopgame models
   coopgame solve chengdu_chongqing --report cc.html --plots figures/
@@ -117,8 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sweep", help="evaluate a model over a grid of parameter values",
                        description="Sweep model parameters over a grid; each --grid adds one axis.")
     p.add_argument("model", metavar="MODEL", help="slug of a built-in model or a .toml path")
-    p.add_argument("--grid", metavar="NAME=START:STOP:NUM", action="append", required=True, type=_grid_arg,
-                   help="a parameter and its values (numpy.linspace); repeat for more axes")
+    p.add_argument("--grid", metavar="NAME=START:STOP:NUM", action=_GridAppend, required=True, type=_grid_arg,
+                   help="a parameter and its values (numpy.linspace); repeat for more axes, "
+                        "each parameter once")
     p.add_argument("--scenario", metavar="NAME", help="apply a named scenario first")
     p.add_argument("--issue", metavar="ISSUE", help="for models with issue layers: the issue to sweep")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -139,23 +156,65 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _grid_arg(text: str) -> tuple[str, Any]:
-    """argparse type for --grid: a malformed grid is a usage error (exit 2)."""
+    """argparse type for --grid: a malformed grid is a usage error (exit 2); one too large for memory exit 1."""
+    from coopgame._memory import ensure_fits
     from coopgame.policy.sweep import parse_grid_spec
 
+    parts = text.partition("=")[2].split(":")
+    if len(parts) == 3:  # refuse NUM before numpy.linspace allocates it (malformed text: parse_grid_spec says)
+        try:
+            num = int(parts[2])
+        except ValueError:
+            num = 0
+        if num > 0:
+            ensure_fits(num * 8.0, func="parse_grid_spec", what=f"--grid {_clip(text)} (an array of {num} values)",
+                        remedy="use fewer points (NUM)")
     try:
         return parse_grid_spec(text)
     except CoopgameError as err:
         raise argparse.ArgumentTypeError(str(err).replace("parse_grid_spec(): ", "")) from None
 
 
+class _GridAppend(argparse.Action):
+    """``--grid`` collects the axes in order and refuses a parameter given twice (a usage error)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        axes = list(getattr(namespace, self.dest, None) or [])
+        name = values[0]
+        if any(name == other for other, _ in axes):
+            raise argparse.ArgumentError(self, f"parameter {name!r} is given twice; give each parameter one "
+                                               "--grid (each --grid adds one axis)")
+        axes.append(values)
+        setattr(namespace, self.dest, axes)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``coopgame`` console script; returns the exit code."""
-    parser = _parser()
+    with _tolerant_streams():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    with _warnings_for_the_cli() as deferred:
+        code = _run(argv)
+        if code == EXIT_OK:
+            for show in deferred:
+                show()
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as stop:  # argparse exits 2 on usage errors, 0 on --help / --version
-        return int(stop.code or 0)
-    try:
+        parser = _parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as stop:  # argparse exits 2 on usage errors, 0 on --help / --version
+            return int(stop.code or 0)
         if args.command is None:
             print(showcase())
         elif args.command == "models":
@@ -173,18 +232,81 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except CoopgameError as err:
-        _err(f"coopgame: error: {err}")
+        _err(f"coopgame: error: {_one_line(err)}")
         return EXIT_INVALID
     except ImportError as err:  # an optional extra (matplotlib) is needed for --report / --plots
-        _err(f"coopgame: error: {err}")
+        _err(f"coopgame: error: {_one_line(err)}")
         return EXIT_INVALID
     except OSError as err:  # cannot write the report or the plots
-        _err(f"coopgame: error: {err}")
+        _err(f"coopgame: error: {_one_line(err)}")
         return EXIT_INVALID
     except KeyboardInterrupt:  # pragma: no cover - interactive
         _err("coopgame: interrupted")
         return 130
+    except Exception as err:  # a bug: one line, the traceback only on request
+        if os.environ.get("COOPGAME_TRACEBACK"):
+            raise
+        _err(f"coopgame: error: internal error, please report it ({type(err).__name__}: {_one_line(err)}); "
+             "set COOPGAME_TRACEBACK=1 to see the traceback")
+        return EXIT_INTERNAL
     return EXIT_OK
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+@contextlib.contextmanager
+def _tolerant_streams() -> Iterator[None]:
+    """Write what the terminal's encoding cannot show as backslash escapes, instead of UnicodeEncodeError."""
+    restore = []
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        errors = getattr(stream, "errors", None)
+        if reconfigure is None or errors in (None, "backslashreplace"):
+            continue
+        try:
+            reconfigure(errors="backslashreplace")
+        except (ValueError, OSError, TypeError):  # pragma: no cover - a stream that cannot change
+            continue
+        restore.append((reconfigure, errors))
+    try:
+        yield
+    finally:
+        for reconfigure, errors in restore:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                reconfigure(errors=errors)
+
+
+@contextlib.contextmanager
+def _warnings_for_the_cli() -> Iterator[list[Any]]:
+    """Warnings as one line each; numpy's RuntimeWarnings held back (the caller shows them on success only).
+
+    Yields the list of held-back warnings, each a callable that shows it.
+    """
+    deferred: list[Any] = []
+    with warnings.catch_warnings():
+        shown = warnings.showwarning
+
+        def show(message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None,
+                 line: str | None = None) -> None:
+            if shown is not _ORIGINAL_SHOWWARNING:  # a test harness records warnings: hand them over
+                emit = lambda: shown(message, category, filename, lineno, file, line)  # noqa: E731
+            else:
+                text = f"coopgame: warning: {category.__name__}: {_one_line(message)}"
+                if issubclass(category, RuntimeWarning):
+                    text += f" ({os.path.basename(filename)}:{lineno})"
+                emit = lambda: _err(text)  # noqa: E731
+            if issubclass(category, RuntimeWarning):
+                deferred.append(emit)
+            else:
+                emit()
+
+        warnings.showwarning = show
+        yield deferred
+
+
+_ORIGINAL_SHOWWARNING = warnings.showwarning
 
 
 def _silence_stdout() -> None:
@@ -200,7 +322,9 @@ def _silence_stdout() -> None:
 def _dump(data: Any) -> None:
     from coopgame.results import to_jsonable
 
-    print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
+    # JSON's own \\u escapes where the terminal cannot show a character (backslashreplace would break the JSON)
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=encoding not in ("utf8", "utf8sig", "utf16", "utf32")))
 
 
 def _models(args: argparse.Namespace) -> None:
@@ -213,11 +337,19 @@ def _models(args: argparse.Namespace) -> None:
         print(catalog.summary().as_text())
 
 
+def _load(model: str) -> Any:
+    """The model named on the command line, checked as ``coopgame validate`` checks it."""
+    from coopgame.models.catalog import check_buildable, load_model
+
+    spec = load_model(model)
+    check_buildable(spec)
+    return spec
+
+
 def _solve(args: argparse.Namespace) -> None:
-    from coopgame.models.catalog import load_model
     from coopgame.report import model_analysis
 
-    spec = load_model(args.model)
+    spec = _load(args.model)
     _err(f"coopgame: solving {spec.slug} ({spec.kind}, {spec.n_players} players) ...")
     analysis = model_analysis(spec, scenario=args.scenario, progress=True)
     _err(f"coopgame: solved {spec.slug} in {analysis.elapsed:.2f} s")
@@ -229,12 +361,17 @@ def _solve(args: argparse.Namespace) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> None:
-    from coopgame.models.catalog import load_model
+    from coopgame._memory import ensure_fits
     from coopgame.report import SweepFigure, model_analysis
     from coopgame.policy.sweep import parameter_sweep
 
-    grid = dict(args.grid)
-    spec = load_model(args.model)
+    grid = dict(args.grid)  # _GridAppend refused a repeated name
+    points = math.prod(len(v) for v in grid.values())
+    # the grid's coordinates alone take 8 bytes per axis and point; refused before the sweep builds them
+    ensure_fits(8.0 * points * len(grid), func="parameter_sweep",
+                what=f"a grid of {points} points ({' x '.join(str(len(v)) for v in grid.values())})",
+                remedy="use fewer points per --grid")
+    spec = _load(args.model)
     if args.scenario:
         spec = spec.scenario(args.scenario)
     issue: str | int | None = args.issue
@@ -280,9 +417,7 @@ def _concepts(args: argparse.Namespace) -> None:
 
         raise InvalidParameterError("concepts: --scenario needs a MODEL")
     if args.model is not None:
-        from coopgame.models.catalog import load_model
-
-        spec = load_model(args.model)
+        spec = _load(args.model)
         if args.scenario:
             spec = spec.scenario(args.scenario)
         target, name = spec.build(), spec.slug

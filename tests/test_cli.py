@@ -202,3 +202,108 @@ def test_closed_stdout_exits_141_quietly(argv, tmp_path):
     assert proc.returncode == EXIT_BROKEN_PIPE == 141
     assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr
     assert "Exception ignored" not in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------- hostile input (issue 12)
+NONZERO_EMPTY_COST = ('value = [0, 230, 160, 350, 230, 460, 365, 556]\nsource = "wastewater_plant.coalition_costs"',
+                      'value = [5, 230, 160, 350, 230, 460, 365, 556]\n'
+                      'modeling_choice = "a non-zero cost of the empty coalition, for a test"')
+
+
+@pytest.mark.parametrize("old, new", [
+    NONZERO_EMPTY_COST,  # passes the schema, refused when the game is built
+    ("value = [5, 3, 5]", "value = [5, 3, 1.7e308]"),  # beyond MAX_MAGNITUDE
+])
+def test_solve_sweep_and_concepts_refuse_what_validate_refuses_with_the_same_message(capsys, tmp_path, old, new):
+    from tests.models.variants import variant_file
+
+    path = variant_file(tmp_path, "default", old, new)
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == EXIT_INVALID and out == ""
+    assert err.startswith("coopgame: error: load_model(): ") and str(path) in err and err.count("\n") == 1
+    for argv in (["solve", str(path)], ["concepts", str(path)]):
+        assert run(capsys, *argv) == (EXIT_INVALID, "", err)
+
+
+def test_a_repeated_grid_parameter_is_a_usage_error(capsys):
+    code, out, err = run(capsys, "sweep", "two_city_coop", "--grid", "reward=0:1:3", "--grid", "reward=0:2:3")
+    assert code == EXIT_USAGE and out == ""
+    assert "argument --grid: parameter 'reward' is given twice" in err
+
+
+@pytest.mark.parametrize("grids, what", [
+    (["reward=0:1:10000000000000"], "an array of 10000000000000 values"),
+    (["reward=0:1:100000", "penalty=0:1:100000"], "a grid of 10000000000 points"),
+])
+def test_a_grid_too_large_for_memory_is_refused_before_linspace(capsys, monkeypatch, grids, what):
+    import numpy as np
+
+    calls = []
+    real = np.linspace
+    monkeypatch.setattr(np, "linspace", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    argv = ["sweep", "two_city_coop"] + [x for g in grids for x in ("--grid", g)]
+    code, out, err = run(capsys, *argv)
+    assert code == EXIT_INVALID and out == ""
+    assert err.startswith("coopgame: error: ") and what in err and err.count("\n") == 1
+    assert all(n <= 100_000 for n in calls)  # the huge axis was never built
+
+
+def test_numpy_warnings_on_the_way_to_an_error_are_dropped(capsys, monkeypatch):
+    import warnings
+
+    import coopgame.cli as cli
+    from coopgame.errors import InvalidGameError
+
+    def failing(args):
+        warnings.warn("overflow encountered in multiply", RuntimeWarning)
+        raise InvalidGameError("solve(): a typed error")
+
+    monkeypatch.setattr(cli, "_solve", failing)
+    code, out, err = run(capsys, "solve", "default")
+    assert (code, out, err) == (EXIT_INVALID, "", "coopgame: error: solve(): a typed error\n")
+
+    def succeeding(args):
+        warnings.warn("overflow encountered in multiply", RuntimeWarning)
+        print("answer")
+
+    monkeypatch.setattr(cli, "_solve", succeeding)
+    code, out, err = run(capsys, "solve", "default")
+    assert code == EXIT_OK and out == "answer\n"
+    assert err.startswith("coopgame: warning: RuntimeWarning: overflow encountered in multiply")
+
+
+def test_an_unexpected_exception_is_one_line_with_its_own_exit_code(capsys, monkeypatch):
+    import coopgame.cli as cli
+    from coopgame.cli import EXIT_INTERNAL
+
+    def broken(args):
+        raise ValueError("cannot convert float NaN to integer")
+
+    monkeypatch.setattr(cli, "_solve", broken)
+    monkeypatch.delenv("COOPGAME_TRACEBACK", raising=False)
+    code, out, err = run(capsys, "solve", "default")
+    assert code == EXIT_INTERNAL and out == "" and err.count("\n") == 1
+    assert "coopgame: error: internal error" in err and "ValueError: cannot convert float NaN" in err
+    monkeypatch.setenv("COOPGAME_TRACEBACK", "1")
+    with pytest.raises(ValueError):
+        main(["solve", "default"])
+
+
+@pytest.mark.parametrize("argv", [["solve", "chengdu_chongqing"], ["solve", "two_city_coop", "--json"],
+                                  ["validate", "no/such/f\u00efle.toml"]])
+def test_an_ascii_terminal_gets_escapes_not_a_unicode_error(tmp_path, argv):
+    root = Path(coopgame.__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               PYTHONIOENCODING="ascii")
+    proc = subprocess.run([sys.executable, "-m", "coopgame", *argv], cwd=tmp_path, capture_output=True,
+                          env=env, timeout=120)
+    assert "Traceback" not in proc.stderr.decode("ascii")
+    proc.stdout.decode("ascii")  # pure ASCII
+    if argv[0] == "validate":
+        assert proc.returncode == EXIT_INVALID and b"f\\xefle.toml: file not found" in proc.stderr
+    else:
+        assert proc.returncode == EXIT_OK
+    if "--json" in argv:
+        assert json.loads(proc.stdout)["model"] == "two_city_coop"
+    elif argv[0] == "solve":
+        assert b"\\u" in proc.stdout  # the model's text has non-ASCII characters, escaped
