@@ -39,7 +39,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 from coopgame.cooperative import banzhaf_value, shapley_value
 from coopgame.dynamics import basin_share, evolutionary_regime, rest_points
 from coopgame.equilibrium import nash_equilibria, price_of_anarchy, pure_equilibria
-from coopgame.errors import InvalidParameterError
+from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame, ValueFunctionGame
 from coopgame.games.ncity import ALPHA_DENSE_MAX_PLAYERS
 from coopgame.policy.fund import fund_analysis
@@ -333,6 +333,7 @@ def pairwise_forms(game: NCityGame) -> tuple[tuple[str, PairwiseGame], ...]:
     perceived payoffs that drive decisions (equilibria, class, dynamics) and carries the true ones
     (:attr:`PairwiseGame.true_game`) that its welfare is computed from (DESIGN §2.1).
     """
+    _check_ncity(game, func="pairwise_forms")
     if game.n_layers == 1:
         return (("", game.to_pairwise()),)
     return tuple((f"issue: {issue}", game.layer(k).to_pairwise()) for k, issue in enumerate(game.issues))
@@ -348,13 +349,22 @@ def cooperative_form(game: NCityGame, *, tu: TUGame | ValueFunctionGame | None =
     ``tu``: the alpha game when the caller has built it already (a built model's ``BuiltModel.tu``);
     returned as it is (it must have one player per city), not built again.
     """
+    _check_ncity(game, func="cooperative_form")
     if tu is not None:
+        if not isinstance(tu, (TUGame, ValueFunctionGame, StructuredGame)):
+            raise InvalidParameterError(f"cooperative_form(): tu must be a TUGame, StructuredGame or "
+                                        f"ValueFunctionGame (the alpha game) or None; got {type(tu).__name__}")
         if tu.n_players != game.n_players:
             raise InvalidParameterError(f"cooperative_form(): tu must have one player per city ({game.n_players}); "
                                         f"got {tu.n_players}")
         return tu
     form = "function" if game.n_players > ALPHA_DENSE_MAX_PLAYERS else "dense"
     return game.tu_game(convention="alpha", form=form)
+
+
+def _check_ncity(game: Any, *, func: str) -> None:
+    if not isinstance(game, NCityGame):
+        raise InvalidGameError(f"{func}(): game must be an NCityGame; got {type(game).__name__}")
 
 
 def as_forms(value: Any) -> tuple[tuple[str, Any], ...]:
@@ -402,6 +412,8 @@ def concept_table(obj: Any = None, *, name: str = "") -> Summary:
     >>> [row[1] for row in table.rows if row[2] == "applies"]
     ['classification', 'nash', 'rest_points', 'regime', 'basins']
     """
+    if not isinstance(name, str):
+        raise InvalidParameterError(f"concept_table(): name must be a string; got {name!r} ({type(name).__name__})")
     if obj is None:
         rows = tuple((c.name, c.title, ", ".join(t.__name__ for t in c.game_types), c.role, c.public_name,
                       c.limit.text if c.limit is not None and c.limit.text else "")

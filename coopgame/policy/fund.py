@@ -454,6 +454,10 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
     if status_quo is None and status_quo_costs is None and oo is not None:
         status_quo = oo.status_quo  # u_i(1_N): everyone cooperating, no transfers
     sq = _status_quo(dense, status_quo, status_quo_costs, slack, func=func)
+    if rules is not None and (isinstance(rules, (str, bytes, SharingRule)) or not hasattr(rules, "__iter__")):
+        raise InvalidParameterError(f"{func}(): rules must be a sequence of rules (SharingRule objects or names "
+                                    f"such as 'shapley'); got {rules!r} ({type(rules).__name__}); "
+                                    f"write rules=[{rules!r}] for one rule")
     chosen = [as_rule(r, func=func) for r in (DEFAULT_RULES if rules is None else rules)]
     if not chosen:
         raise InvalidParameterError(f"{func}(): rules must name at least one rule; got an empty sequence")

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from coopgame._typing import FloatVector
-from coopgame._validation import as_readonly
-from coopgame.errors import InvalidGameError
+from coopgame._validation import as_float_array, frozen
+from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.ncity import MAX_PROFILE_PLAYERS, NCityGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
@@ -186,11 +187,12 @@ def outside_options(game: NCityGame | PairwiseGame) -> OutsideOptions:
     else:
         raise InvalidGameError(f"{func}(): game must be an NCityGame or a 2x2 PairwiseGame; "
                                f"got {type(game).__name__}")
-    by_issue = {name: as_readonly(np.array(a)) for name, a in zip(OPTION_NAMES, true)}
-    by_issue |= {f"perceived_{name}": as_readonly(np.array(a)) for name, a in zip(OPTION_NAMES, perc)}
-    tot_t = [as_readonly(a.sum(axis=0)) for a in true]
-    tot_p = [as_readonly(a.sum(axis=0)) for a in perc]
-    return OutsideOptions(*tot_t, *tot_p, players=tuple(players), issues=tuple(issues), by_issue=by_issue,
+    by_issue = {name: frozen(np.array(a)) for name, a in zip(OPTION_NAMES, true)}
+    by_issue |= {f"perceived_{name}": frozen(np.array(a)) for name, a in zip(OPTION_NAMES, perc)}
+    tot_t = [a.sum(axis=0) for a in true]   # frozen by Result
+    tot_p = [a.sum(axis=0) for a in perc]
+    return OutsideOptions(*tot_t, *tot_p, players=tuple(players), issues=tuple(issues),
+                          by_issue=MappingProxyType(by_issue),
                           parameters={"atol": DEFAULT_TOL * scale}, game=game)
 
 
@@ -204,7 +206,9 @@ def package_bounds(d: np.ndarray) -> np.ndarray:
     >>> package_bounds(np.array([[2.0, -1.0, -3.0], [-1.0, -2.0, 4.0]])).tolist()
     [2.0, -1.0, 4.0]
     """
-    d = np.asarray(d, dtype=float)
+    d = as_float_array(d, func="package_bounds", name="d", ndim=2, error=InvalidParameterError)
+    if d.shape[0] == 0:
+        raise InvalidParameterError(f"package_bounds(): d must have at least one issue (row); got shape {d.shape}")
     pos = np.where(d > 0, d, 0.0).sum(axis=0)
     return np.where(np.any(d > 0, axis=0), pos, d.max(axis=0))
 

@@ -21,18 +21,21 @@ Money is in 亿元 (100 million yuan) wherever a default threshold is in money.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._typing import FloatVector
-from coopgame._validation import as_float_array, as_readonly, check_players
+from coopgame._pickling import ReadOnlyState
+from coopgame._validation import as_float_array, check_real, frozen
 from coopgame.errors import InvalidParameterError
 from coopgame.games.tu import TUGame
-from coopgame.policy.rules import SharingRule, player_indices
+from coopgame.policy._checks import check_count, check_labels, check_name, check_weights
+from coopgame.policy.rules import SharingRule, _check_game, player_indices
 from coopgame.results import Result, Summary, format_number
 
 __all__ = [
@@ -56,8 +59,17 @@ def present_value(stream: ArrayLike, rate: float) -> float:
     >>> round(present_value([1.0, 1.0], 0.1), 6)
     1.735537
     """
-    x = np.asarray(stream, dtype=np.float64)
-    return float(x @ (1.0 + rate) ** -np.arange(1, x.shape[0] + 1))
+    func = "present_value"
+    x = as_float_array(stream, func=func, name="stream", ndim=1, error=InvalidParameterError)
+    r = check_real(rate, func=func, name="rate", minimum=-1.0, strict_minimum=True)
+    # discount factors (1 + r)^-t, in log space so that a long stream at a rate near -1 cannot overflow silently
+    log_factor = -np.arange(1, x.shape[0] + 1) * np.log1p(r)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(x @ np.exp(log_factor))
+    if not np.isfinite(value):
+        raise InvalidParameterError(f"{func}(): the present value overflows a float (rate {r!r} over "
+                                    f"{x.shape[0]} years); got {value!r}")
+    return value
 
 
 def graded_transfer(class_change: ArrayLike, index_change: ArrayLike, *, price_per_class: float,
@@ -74,9 +86,23 @@ def graded_transfer(class_change: ArrayLike, index_change: ArrayLike, *, price_p
     >>> graded_transfer([1, 0, -1], [-10, 50, 0], price_per_class=0.6, price_per_point=0.01, cap=0.4).tolist()
     [0.7, -0.4, -0.6]
     """
-    k = np.asarray(class_change, dtype=np.float64)
-    dp = np.asarray(index_change, dtype=np.float64)
-    return price_per_class * k + np.clip(-price_per_point * dp, -cap, cap)
+    func = "graded_transfer"
+    k = as_float_array(class_change, func=func, name="class_change", error=InvalidParameterError)
+    dp = as_float_array(index_change, func=func, name="index_change", error=InvalidParameterError)
+    per_class = check_real(price_per_class, func=func, name="price_per_class")
+    per_point = check_real(price_per_point, func=func, name="price_per_point")
+    limit = check_real(cap, func=func, name="cap", minimum=0.0)
+    try:
+        k, dp = np.broadcast_arrays(k, dp)
+    except ValueError:
+        raise InvalidParameterError(f"{func}(): class_change and index_change must have broadcastable shapes; "
+                                    f"got {k.shape} and {dp.shape}") from None
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = per_class * k + np.clip(-per_point * dp, -limit, limit)
+    if not np.all(np.isfinite(out)):
+        raise InvalidParameterError(f"{func}(): the transfer overflows a float; reduce price_per_class "
+                                    f"({per_class!r}) or class_change")
+    return out
 
 
 def _vector(value: ArrayLike, *, func: str, name: str, size: int | None = None, nonneg: bool = True) -> np.ndarray:
@@ -85,7 +111,39 @@ def _vector(value: ArrayLike, *, func: str, name: str, size: int | None = None, 
         raise InvalidParameterError(f"{func}(): {name} must have length {size}; got {arr.shape[0]}")
     if nonneg and np.any(arr < 0):
         raise InvalidParameterError(f"{func}(): {name} must be non-negative; got {arr.tolist()}")
-    return as_readonly(arr)
+    return frozen(arr)
+
+
+def _ratios(value: ArrayLike, *, func: str, name: str, size: int) -> np.ndarray:
+    """Non-negative ratios, not all zero, whose normalised form ``x / Σx`` is finite (no overflow of the sum)."""
+    arr = _vector(value, func=func, name=name, size=size)
+    top = float(arr.max()) if arr.size else 0.0
+    if top <= 0:
+        raise InvalidParameterError(f"{func}(): {name} must not be all zero; got {arr.tolist()}")
+    if not np.isfinite(arr.sum()):  # keep the ratios, in a unit where their sum is a float
+        arr = frozen(arr / top)
+    return arr
+
+
+def _length(players: Any, *, func: str) -> int:
+    """How many labels ``players`` holds (refusing what has no length with the package's error)."""
+    try:
+        return len(players)
+    except TypeError:
+        raise InvalidParameterError(f"{func}(): players must be a sequence of labels; "
+                                    f"got {players!r} ({type(players).__name__})") from None
+
+
+def _pass_rates(rates: Any, names: Sequence[str], *, func: str) -> dict[str, float]:
+    """Pass rates in [0, 1] for known sections (None: none given)."""
+    if rates is None:
+        return {}
+    out = check_weights(rates, func=func, name="pass_rates", minimum=0.0, maximum=1.0)
+    unknown = [k for k in out if k not in names]
+    if unknown:
+        raise InvalidParameterError(f"{func}(): pass_rates names an unknown section {unknown[0]!r}; sections are "
+                                    f"{list(names)}")
+    return out
 
 
 class _TransferRule(SharingRule):
@@ -98,8 +156,11 @@ class _TransferRule(SharingRule):
         raise NotImplementedError
 
     def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
-        where = player_indices(self.players, game.players, func=f"{type(self).__name__}.allocate")
-        out = np.array(status_quo, dtype=float, copy=True)
+        func = f"{type(self).__name__}.allocate"
+        game = _check_game(game, func=func)
+        where = player_indices(self.players, game.players, func=func)
+        out = as_float_array(status_quo, func=func, name="status_quo", shape=(game.n_players,),
+                             error=InvalidParameterError)
         out[where] += self.net_transfers()
         return out
 
@@ -139,13 +200,17 @@ class StockIncrementRule(SharingRule):
     shares: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        b = _vector(self.baseline, func="StockIncrementRule", name="baseline")
+        func = "StockIncrementRule"
+        b = _vector(self.baseline, func=func, name="baseline")
+        if b.shape[0] == 0 or not np.isfinite(b.sum()):
+            raise InvalidParameterError(f"{func}(): baseline must have one finite entry per party (at least one) "
+                                        f"whose sum is finite; got {b.tolist()}")
         s = (np.full(b.shape[0], 1.0 / b.shape[0]) if self.shares is None
-             else _vector(self.shares, func="StockIncrementRule", name="shares", size=b.shape[0]))
-        if abs(s.sum() - 1.0) > 1e-9:
-            raise InvalidParameterError(f"StockIncrementRule(): shares must sum to 1; got {s.tolist()}")
+             else _vector(self.shares, func=func, name="shares", size=b.shape[0]))
+        if not abs(s.sum() - 1.0) <= 1e-9:  # shares are fractions: an absolute test
+            raise InvalidParameterError(f"{func}(): shares must sum to 1; got {s.tolist()}")
         object.__setattr__(self, "baseline", b)
-        object.__setattr__(self, "shares", as_readonly(np.array(s)))
+        object.__setattr__(self, "shares", frozen(s))
 
     @property
     def label(self) -> str:
@@ -153,12 +218,14 @@ class StockIncrementRule(SharingRule):
 
     def split(self, revenue: float) -> FloatVector:
         """Each party's revenue when the zone collects ``revenue``."""
+        revenue = check_real(revenue, func="StockIncrementRule.split", name="revenue")
         total = float(self.baseline.sum())
         if revenue >= total or total == 0:
             return self.baseline + self.shares * (revenue - total)
         return self.baseline * (revenue / total)
 
     def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        game = _check_game(game, func="StockIncrementRule.allocate")
         if self.baseline.shape[0] != game.n_players:
             raise InvalidParameterError(f"StockIncrementRule.allocate(): baseline must have one entry per "
                                         f"player ({game.n_players}); got {self.baseline.shape[0]}")
@@ -170,7 +237,7 @@ class StockIncrementRule(SharingRule):
 
 # ---------------------------------------------------------------------------------------------- pooled fund
 @dataclass(frozen=True)
-class FundSection:
+class FundSection(ReadOnlyState):
     """A monitored river section: if it fails, its responsible party's allocation is redistributed.
 
     Parameters
@@ -185,6 +252,18 @@ class FundSection:
     name: str
     responsible: str
     recipients: Mapping[str, float]
+
+    def __post_init__(self) -> None:
+        func = "FundSection"
+        check_name(self.name, func=func, name="name")
+        check_name(self.responsible, func=func, name="responsible")
+        weights = check_weights(self.recipients, func=func, name="recipients", minimum=0.0)
+        if not weights or not abs(sum(weights.values()) - 1.0) <= 1e-9:  # weights are fractions: absolute test
+            raise InvalidParameterError(f"{func}(): recipient weights must be >= 0 and sum to 1; got {weights}")
+        object.__setattr__(self, "recipients", MappingProxyType(weights))
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.responsible, tuple(sorted(self.recipients.items()))))
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,33 +341,34 @@ class PooledFundRule(_TransferRule):
 
     def __post_init__(self) -> None:
         func = "PooledFundRule"
-        players = check_players(self.players, len(self.players), func=func)
+        players = check_labels(self.players, _length(self.players, func=func), func=func, what="party")
         n = len(players)
-        c = _vector(self.contributions, func=func, name="contributions", size=n)
-        a = _vector(self.allocations, func=func, name="allocations", size=n)
-        if c.sum() <= 0 or a.sum() <= 0:
-            raise InvalidParameterError(f"{func}(): contributions and allocations must not be all zero")
-        if not np.isfinite(self.fund) or self.fund < 0:
-            raise InvalidParameterError(f"{func}(): fund must be a finite number >= 0; got {self.fund!r}")
-        names = [s.name for s in self.sections]
-        for s in self.sections:
+        c = _ratios(self.contributions, func=func, name="contributions", size=n)
+        a = _ratios(self.allocations, func=func, name="allocations", size=n)
+        fund = check_real(self.fund, func=func, name="fund", minimum=0.0)
+        check_name(self.name, func=func, name="name")
+        sections = self.sections
+        if isinstance(sections, (str, bytes, FundSection)) or not hasattr(sections, "__iter__"):
+            raise InvalidParameterError(f"{func}(): sections must be a sequence of FundSection; "
+                                        f"got {type(sections).__name__}")
+        sections = tuple(sections)
+        bad = next((s for s in sections if not isinstance(s, FundSection)), None)
+        if bad is not None:
+            raise InvalidParameterError(f"{func}(): sections must be a sequence of FundSection; "
+                                        f"got an entry {bad!r} ({type(bad).__name__})")
+        names = [s.name for s in sections]
+        if len(set(names)) != len(names):
+            raise InvalidParameterError(f"{func}(): section names must be distinct; got {names}")
+        for s in sections:
             if s.responsible not in players or any(r not in players for r in s.recipients):
                 raise InvalidParameterError(f"{func}(): section {s.name!r} names a party that is not in {players}")
-            if abs(sum(s.recipients.values()) - 1.0) > 1e-9 or any(w < 0 for w in s.recipients.values()):
-                raise InvalidParameterError(f"{func}(): recipient weights of section {s.name!r} must be >= 0 "
-                                            f"and sum to 1; got {dict(s.recipients)}")
-        rates = dict(self.pass_rates or {})
-        for k, z in rates.items():
-            if k not in names:
-                raise InvalidParameterError(f"{func}(): pass_rates names an unknown section {k!r}; sections are "
-                                            f"{names}")
-            if not 0.0 <= float(z) <= 1.0:
-                raise InvalidParameterError(f"{func}(): pass rate of {k!r} must be in [0, 1]; got {z!r}")
+        rates = _pass_rates(self.pass_rates, names, func=func)
         object.__setattr__(self, "players", players)
         object.__setattr__(self, "contributions", c)
         object.__setattr__(self, "allocations", a)
-        object.__setattr__(self, "sections", tuple(self.sections))
-        object.__setattr__(self, "pass_rates", {s: float(rates.get(s, 1.0)) for s in names})
+        object.__setattr__(self, "fund", fund)
+        object.__setattr__(self, "sections", sections)
+        object.__setattr__(self, "pass_rates", MappingProxyType({s: rates.get(s, 1.0) for s in names}))
 
     @classmethod
     def chishui(cls, pass_rates: Mapping[str, float] | None = None) -> PooledFundRule:
@@ -317,6 +397,8 @@ class PooledFundRule(_TransferRule):
 
     def settle(self, pass_rates: Mapping[str, float] | None = None) -> FundSettlement:
         """Clear the fund for given pass rates (default: those of the rule)."""
+        if pass_rates is not None:
+            pass_rates = _pass_rates(pass_rates, [s.name for s in self.sections], func="PooledFundRule.settle")
         rule = self if pass_rates is None else PooledFundRule(
             self.players, self.contributions, self.allocations, self.fund, self.sections,
             {**dict(self.pass_rates or {}), **pass_rates}, self.name)
@@ -378,17 +460,22 @@ class TaxBasePoolRule(_TransferRule):
 
     def __post_init__(self) -> None:
         func = "TaxBasePoolRule"
-        players = check_players(self.players, len(self.players), func=func)
+        players = check_labels(self.players, _length(self.players, func=func), func=func, what="member")
         n = len(players)
         g = _vector(self.growth, func=func, name="growth", size=n, nonneg=False)
         pop = _vector(self.population, func=func, name="population", size=n)
         fc = _vector(self.fiscal_capacity, func=func, name="fiscal_capacity", size=n)
         if np.any(fc <= 0) or pop.sum() <= 0:
             raise InvalidParameterError(f"{func}(): fiscal_capacity must be > 0 and population not all 0")
-        if not 0.0 <= self.pool_share <= 1.0:
-            raise InvalidParameterError(f"{func}(): pool_share must be in [0, 1]; got {self.pool_share!r}")
+        for name, lo, hi in (("pool_share", 0.0, 1.0), ("tax_rate", 0.0, None), ("population_exponent", None, None),
+                             ("capacity_exponent", None, None)):
+            object.__setattr__(self, name, check_real(getattr(self, name), func=func, name=name, minimum=lo,
+                                                      maximum=hi))
+        if self.population_exponent < 0 and np.any(pop == 0):
+            raise InvalidParameterError(f"{func}(): population_exponent must be >= 0 when a population is 0 "
+                                        f"(0 to a negative power); got {self.population_exponent!r}")
         object.__setattr__(self, "players", players)
-        object.__setattr__(self, "growth", as_readonly(np.maximum(g, 0.0)))  # only growth is pooled
+        object.__setattr__(self, "growth", frozen(np.maximum(g, 0.0)))  # only growth is pooled
         object.__setattr__(self, "population", pop)
         object.__setattr__(self, "fiscal_capacity", fc)
 
@@ -402,8 +489,18 @@ class TaxBasePoolRule(_TransferRule):
         The average is the area's (value over population) [S-I01]; any common
         factor cancels in the shares, so only the index's scale depends on it.
         """
-        fc_avg = float(np.sum(self.fiscal_capacity * self.population) / self.population.sum())
-        return self.population ** self.population_exponent * (fc_avg / self.fiscal_capacity) ** self.capacity_exponent
+        pop, fc = self.population, self.fiscal_capacity
+        fc_avg = float(np.sum(fc * (pop / pop.sum())))      # shares first: no overflow of Σ FC·Pop
+        # in log space (0 ** β is 0 for β > 0, 1 for β = 0): large exponents overflow to a typed error, not inf
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            log_pop = np.where(pop > 0, self.population_exponent * np.log(np.where(pop > 0, pop, 1.0)),
+                               -np.inf if self.population_exponent > 0 else 0.0)
+            index = np.exp(log_pop + self.capacity_exponent * (np.log(fc_avg) - np.log(fc)))
+        if not (np.all(np.isfinite(index)) and index.sum() > 0 and np.isfinite(index.sum())):
+            raise InvalidParameterError(f"TaxBasePoolRule.distribution_index(): the index Pop^β (FC_avg/FC)^γ is "
+                                        f"not finite and positive for population_exponent={self.population_exponent!r} "
+                                        f"and capacity_exponent={self.capacity_exponent!r}; use smaller exponents")
+        return index
 
     def pool(self) -> float:
         """Size of the pool: ``p · Σ G_i``."""
@@ -536,16 +633,19 @@ class RelocationTaxRule(_TransferRule):
 
     def __post_init__(self) -> None:
         func = "RelocationTaxRule"
+        check_name(self.out_region, func=func, name="out_region")
+        check_name(self.in_region, func=func, name="in_region")
         pre = _vector(self.pre_move_taxes, func=func, name="pre_move_taxes", size=3)
         post = _vector(self.post_move_taxes, func=func, name="post_move_taxes")
-        if not 0.0 <= self.share <= 1.0:
-            raise InvalidParameterError(f"{func}(): share must be in [0, 1]; got {self.share!r}")
-        if self.years < 0 or self.extension_years < 0:
-            raise InvalidParameterError(f"{func}(): years and extension_years must be >= 0")
+        for name, lo in (("share", 0.0), ("threshold", 0.0), ("central_subsidy", 0.0)):
+            object.__setattr__(self, name, check_real(getattr(self, name), func=func, name=name, minimum=lo,
+                                                      maximum=1.0 if name == "share" else None))
+        object.__setattr__(self, "discount_rate", check_real(self.discount_rate, func=func, name="discount_rate",
+                                                             minimum=-1.0, strict_minimum=True))
+        for name in ("years", "extension_years"):
+            object.__setattr__(self, name, check_count(getattr(self, name), func=func, name=name))
         if self.out_region == self.in_region:
             raise InvalidParameterError(f"{func}(): out_region and in_region must differ; got {self.out_region!r}")
-        if self.discount_rate <= -1:
-            raise InvalidParameterError(f"{func}(): discount_rate must be > -1; got {self.discount_rate!r}")
         object.__setattr__(self, "pre_move_taxes", pre)
         object.__setattr__(self, "post_move_taxes", post)
 
@@ -568,7 +668,7 @@ class RelocationTaxRule(_TransferRule):
         tau = self.post_move_taxes
         eligible = bool(self.pre_move_taxes.mean() >= self.threshold)
         cap = float(self.pre_move_taxes.sum())
-        slack = 1e-12 * max(1.0, cap)
+        slack = 1e-12 * cap  # relative: the same verdict in 亿元 and in yuan
         out = np.zeros(tau.shape[0])
         extended = False
         if eligible:
@@ -580,7 +680,7 @@ class RelocationTaxRule(_TransferRule):
         cap_reached = bool(eligible and out.sum() >= cap - slack)
         horizon_done = tau.shape[0] >= self.years + (self.extension_years if extended else 0)
         subsidy = self.central_subsidy if (eligible and not cap_reached and horizon_done) else 0.0
-        return RelocationSchedule(as_readonly(out), as_readonly(tau - out), eligible, cap, extended, cap_reached,
+        return RelocationSchedule(out, tau - out, eligible, cap, extended, cap_reached,
                                   float(subsidy), present_value(out, self.discount_rate), self.parameters(), self.players)
 
     def net_transfers(self) -> FloatVector:

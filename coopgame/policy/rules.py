@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 
 from coopgame._pickling import ReadOnlyState
-from coopgame._validation import as_float_array, as_readonly
-from coopgame.errors import InvalidParameterError, UnknownMethodError
+from coopgame._validation import as_float_array, frozen
+from coopgame.errors import InvalidGameError, InvalidParameterError, UnknownMethodError
 from coopgame.games.tu import TUGame
+from coopgame.policy._checks import check_name
 
 __all__ = [
     "RULE_NAMES",
@@ -83,6 +84,7 @@ class ShapleyRule(SharingRule):
 
     def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
         from coopgame.cooperative.shapley import shapley_value
+        _check_game(game, func="ShapleyRule.allocate")
         return np.asarray(shapley_value(game).allocation, dtype=float)
 
 
@@ -99,12 +101,18 @@ class NucleolusRule(SharingRule):
 
     domain: str = "imputations"
 
+    def __post_init__(self) -> None:
+        from coopgame.stability.lexicographic import DOMAINS
+
+        _check_choice(self.domain, DOMAINS, func="NucleolusRule", name="domain")
+
     @property
     def label(self) -> str:
         return "nucleolus" if self.domain == "imputations" else "pre-nucleolus"
 
     def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
         from coopgame.stability.lexicographic import nucleolus
+        _check_game(game, func="NucleolusRule.allocate")
         return np.asarray(nucleolus(game, domain=self.domain).allocation, dtype=float)
 
     def parameters(self) -> dict[str, Any]:
@@ -146,13 +154,15 @@ class ProportionalRule(SharingRule):
     of: str = "worth"
 
     def __post_init__(self) -> None:
-        w = as_float_array(self.weights, func="ProportionalRule", name="weights", ndim=1,
-                           error=InvalidParameterError)
-        if np.any(w < 0) or w.sum() <= 0:
-            raise InvalidParameterError(f"ProportionalRule(): weights must be >= 0 and not all 0; got {w.tolist()}")
-        if self.of not in _OF:
-            raise InvalidParameterError(f"ProportionalRule(): of must be one of {list(_OF)}; got {self.of!r}")
-        object.__setattr__(self, "weights", as_readonly(w))
+        func = "ProportionalRule"
+        w = as_float_array(self.weights, func=func, name="weights", ndim=1, error=InvalidParameterError)
+        # the test on w / max(w): a sum of finite weights near the float maximum must not overflow to inf
+        top = float(w.max()) if w.size else 0.0
+        if np.any(w < 0) or top <= 0 or not np.isfinite((w / top).sum()):
+            raise InvalidParameterError(f"{func}(): weights must be >= 0 and not all 0; got {w.tolist()}")
+        check_name(self.basis, func=func, name="basis")
+        _check_choice(self.of, _OF, func=func, name="of")
+        object.__setattr__(self, "weights", frozen(w))
 
     @property
     def label(self) -> str:
@@ -161,11 +171,13 @@ class ProportionalRule(SharingRule):
         return f"proportional to {self.basis}" + (" (surplus)" if self.of == "surplus" else "")
 
     def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        func = "ProportionalRule.allocate"
+        game = _check_game(game, func=func)
         if self.weights.shape[0] != game.n_players:
-            raise InvalidParameterError(f"ProportionalRule.allocate(): weights must have one entry per player "
+            raise InvalidParameterError(f"{func}(): weights must have one entry per player "
                                         f"({game.n_players}); got {self.weights.shape[0]}")
-        share = self.weights / self.weights.sum()
-        return _split(game, share, self.of)
+        w = self.weights / self.weights.max()
+        return _split(game, w / w.sum(), self.of, func=func)
 
     def parameters(self) -> dict[str, Any]:
         return {"weights": self.weights.tolist(), "basis": self.basis, "of": self.of}
@@ -184,31 +196,60 @@ class EqualSplitRule(SharingRule):
     of: str = "worth"
 
     def __post_init__(self) -> None:
-        if self.of not in _OF:
-            raise InvalidParameterError(f"EqualSplitRule(): of must be one of {list(_OF)}; got {self.of!r}")
+        _check_choice(self.of, _OF, func="EqualSplitRule", name="of")
 
     @property
     def label(self) -> str:
         return "equal split" + (" of surplus" if self.of == "surplus" else "")
 
     def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        func = "EqualSplitRule.allocate"
+        game = _check_game(game, func=func)
         n = game.n_players
-        return _split(game, np.full(n, 1.0 / n), self.of)
+        return _split(game, np.full(n, 1.0 / n), self.of, func=func)
 
     def parameters(self) -> dict[str, Any]:
         return {"of": self.of}
 
 
-def _split(game: TUGame, share: np.ndarray, of: str) -> np.ndarray:
+def _check_choice(value: Any, options: Sequence[str], *, func: str, name: str) -> str:
+    """``value`` if it is one of the strings ``options``, else an :class:`InvalidParameterError`."""
+    if not isinstance(value, str) or value not in options:
+        raise InvalidParameterError(f"{func}(): {name} must be one of {list(options)}; got {value!r}")
+    return value
+
+
+def _check_game(game: Any, *, func: str) -> Any:
+    """``game`` if a rule can allocate on it: a :class:`TUGame`, structured or value-function game (not expanded)."""
+    from coopgame.games.function_game import ValueFunctionGame
+    from coopgame.games.structured import StructuredGame
+
+    if not isinstance(game, (TUGame, StructuredGame, ValueFunctionGame)):
+        raise InvalidGameError(f"{func}(): game must be a TUGame, StructuredGame or ValueFunctionGame; "
+                               f"got {type(game).__name__}")
+    return game
+
+
+def _singletons(game: Any) -> np.ndarray:
+    """``v({i})`` of each player, from any of the game types :func:`_check_game` accepts."""
+    if isinstance(game, TUGame):
+        return np.asarray(game.singleton_values, dtype=float)
+    n = game.n_players
+    if hasattr(game, "value_of_members"):  # structured
+        return np.asarray(game.value_of_members(np.eye(n, dtype=bool)), dtype=float)
+    return np.asarray(game.value_of_masks(np.left_shift(1, np.arange(n, dtype=np.int64))), dtype=float)
+
+
+def _split(game: TUGame, share: np.ndarray, of: str, *, func: str) -> np.ndarray:
     if of == "cost":
-        if not game.is_cost_game:
-            raise InvalidParameterError("ProportionalRule.allocate(): of='cost' needs a game built with "
+        if not getattr(game, "is_cost_game", False):
+            raise InvalidParameterError(f"{func}(): of='cost' needs a game built with "
                                         "TUGame.from_costs (it splits the joint cost C(N))")
         alone = np.asarray(game.standalone_costs, dtype=float)
         return alone - share * (alone.sum() - game.grand_value)  # C(N) = Σ C({i}) − v(N)
     if of == "worth":
         return share * game.grand_value
-    alone = np.asarray(game.singleton_values, dtype=float)
+    alone = _singletons(game)
     return alone + share * (game.grand_value - alone.sum())
 
 

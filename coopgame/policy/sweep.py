@@ -44,6 +44,8 @@ A model file is swept the same way, its per-city ``reward`` set for both cities 
 
 from __future__ import annotations
 
+import math
+import numbers
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +54,9 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import ArrayLike
 
+from coopgame._memory import ensure_fits
 from coopgame._progress import Progress
+from coopgame._validation import as_float_array, check_positive_int, check_tol, frozen
 from coopgame.errors import InvalidParameterError
 from coopgame.games.regimes import REGIME_CODES
 from coopgame.results import Result, Summary, format_number
@@ -79,6 +83,9 @@ def parse_grid_spec(spec: str) -> tuple[str, np.ndarray]:
     ('reward', [0.0, 1.0, 2.0, 3.0])
     """
     func = "parse_grid_spec"
+    if not isinstance(spec, str):
+        raise InvalidParameterError(f"{func}(): spec must be a string NAME=START:STOP:NUM; got {spec!r} "
+                                    f"({type(spec).__name__})")
     name, sep, rng = spec.partition("=")
     parts = rng.split(":")
     if not sep or not name.strip() or len(parts) != 3:
@@ -92,6 +99,12 @@ def parse_grid_spec(spec: str) -> tuple[str, np.ndarray]:
         ) from None
     if num < 1 or not (np.isfinite(start) and np.isfinite(stop)):
         raise InvalidParameterError(f"{func}(): NUM must be >= 1 and START, STOP finite; got {spec!r}")
+    # before numpy.linspace allocates NUM floats (compared in log space: NUM may be any integer)
+    shown = str(num) if num < 10**15 else f"~10**{len(str(num)) - 1}"
+    ensure_fits(num * 8, func=func, what=f"a grid of NUM={shown} points", remedy="pass a smaller NUM")
+    if num > _MAX_POINTS:
+        raise InvalidParameterError(f"{func}(): NUM must be <= {_MAX_POINTS} (a sweep evaluates at most "
+                                    f"{_MAX_POINTS} points); got {num}")
     return name.strip(), np.linspace(start, stop, num)
 
 
@@ -233,9 +246,16 @@ def parameter_sweep(
         cooperative game to sweep.
     """
     func = "parameter_sweep"
+    tol = check_tol(tol, func=func)
+    chunk_size = check_positive_int(chunk_size, func=func, name="chunk_size")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise InvalidParameterError(f"{func}(): progress must be True or False; got {progress!r}")
+    if issue is not None and (isinstance(issue, bool) or not isinstance(issue, (str, numbers.Integral))):
+        raise InvalidParameterError(f"{func}(): issue must be an issue label (str), a layer index (int) or None; "
+                                    f"got {issue!r} ({type(issue).__name__})")
     axes = _axes(grid, func=func)
     shape = tuple(a.size for a in axes.values())
-    total = int(np.prod(shape))
+    total = math.prod(shape)  # Python ints: many long axes cannot wrap around as an int64 product would
     if total > _MAX_POINTS:
         raise InvalidParameterError(f"{func}(): the grid has {total} points; at most {_MAX_POINTS} are allowed")
     start = time.perf_counter()
@@ -265,18 +285,21 @@ def parameter_sweep(
 
 # ---------------------------------------------------------------------------------------------- the grid
 def _axes(grid: Mapping[str, ArrayLike], *, func: str) -> dict[str, np.ndarray]:
+    if not isinstance(grid, Mapping):
+        raise InvalidParameterError(f"{func}(): grid must be a mapping of parameter names to 1-D arrays of values; "
+                                    f"got {type(grid).__name__}")
     if not grid:
         raise InvalidParameterError(f"{func}(): grid must name at least one parameter; got an empty grid")
     axes: dict[str, np.ndarray] = {}
     for name, values in grid.items():
-        try:
-            arr = np.atleast_1d(np.asarray(values, dtype=float))
-        except (TypeError, ValueError):
-            raise InvalidParameterError(f"{func}(): grid[{name!r}] must hold numbers; got {values!r}") from None
-        if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidParameterError(f"{func}(): grid keys must be parameter names (non-empty strings); "
+                                        f"got {name!r}")
+        arr = np.atleast_1d(as_float_array(values, func=func, name=f"grid[{name!r}]", error=InvalidParameterError))
+        if arr.ndim != 1 or arr.size == 0:
             raise InvalidParameterError(f"{func}(): grid[{name!r}] must be a non-empty 1-D array of finite numbers; "
-                                        f"got {values!r}")
-        axes[str(name)] = arr
+                                        f"got shape {arr.shape}")
+        axes[name] = frozen(arr)
     return axes
 
 
@@ -308,12 +331,27 @@ def _is_spec(model: Any) -> bool:
     return isinstance(model, SweepableModel)
 
 
+def _model_name(spec: Any) -> str:
+    """``'slug' (file PATH)``: the model as the user gave it (a copy of a built-in model keeps its slug)."""
+    path = getattr(spec, "path", None)
+    return f"{spec.slug!r}" + (f" (file {path})" if path else "")
+
+
+def _with_file(message: str, spec: Any) -> str:
+    """``message`` with the model named by its file too (see :func:`_model_name`)."""
+    plain = f"model {spec.slug!r}"
+    named = f"model {_model_name(spec)}"
+    if plain in message:
+        return message.replace(plain, named, 1)
+    return f"{message} (model {_model_name(spec)})"
+
+
 def _parse_key(spec: Any, key: str, *, func: str) -> tuple[str, int | None]:
     """``"cost"`` -> ("cost", None); ``"cost[1]"`` -> ("cost", 1); ``"synergy[0,1]"`` -> ("synergy", flat index)."""
     name, bracket, rest = key.partition("[")
     name = name.strip()
     if name not in spec.parameters:
-        raise InvalidParameterError(f"{func}(): model {spec.slug!r} has no parameter {name!r}; "
+        raise InvalidParameterError(f"{func}(): model {_model_name(spec)} has no parameter {name!r}; "
                                     f"parameters: {', '.join(spec.parameters)}")
     if not bracket:
         return name, None
@@ -355,7 +393,10 @@ class _SpecPlan:
         _refuse_overlaps(self.keys, list(axes), func=func)
         # Check every swept value once, vectorised: one stack per axis, the other parameters at the model's values.
         for (name, index), values in zip(self.keys, axes.values()):
-            spec.check_values(name, self._stack(name, [(index, values)], values.size), func=func)
+            try:
+                spec.check_values(name, self._stack(name, [(index, values)], values.size), func=func)
+            except InvalidParameterError as err:  # say which file: a user's copy and a built-in share the slug
+                raise InvalidParameterError(_with_file(str(err), spec)) from None
         self.names = list(dict.fromkeys(name for name, _ in self.keys))
         self.choice = _FormChoice(spec.build(), issue)  # the game at the model's own values: which kind of sweep
         form = self.choice.first
@@ -416,7 +457,14 @@ class _CallablePlan:
         self._dense_n = first.game.n_players if _is_dense(first.game) else 0
 
     def _game(self, point: Mapping[str, float]) -> Any:
-        return _sweep_game(self.model(**point), self.issue)
+        try:
+            built = self.model(**point)
+        except TypeError as err:  # most often a grid name the function does not take
+            where = ", ".join(f"{k}={format_number(v)}" for k, v in point.items())
+            raise InvalidParameterError(f"parameter_sweep(): the model function failed at {where} with TypeError: "
+                                        f"{err}; the grid names must be keyword arguments of the model "
+                                        f"function") from err
+        return _sweep_game(built, self.issue)
 
     def blocks(self, total: int, chunk_size: int) -> list[tuple[int, int]]:
         step = _point_chunk(chunk_size, self._dense_n)
@@ -529,9 +577,20 @@ def pairwise_outcomes(A: np.ndarray, B: np.ndarray, *, tol: float = EQUILIBRIUM_
     from coopgame.equilibrium.batch2x2 import batch_equilibria_2x2
     from coopgame.games.regimes import regime_codes, stable_profiles_2x2
 
+    func = "pairwise_outcomes"
+    tol = check_tol(tol, func=func)
+    A = as_float_array(A, func=func, name="A", shape=(None, 2, 2), error=InvalidParameterError)
+    B = as_float_array(B, func=func, name="B", shape=A.shape, error=InvalidParameterError)
+    if true_payoffs is None:
+        true_A, true_B = A, B
+    else:
+        if not isinstance(true_payoffs, (tuple, list)) or len(true_payoffs) != 2:
+            raise InvalidParameterError(f"{func}(): true_payoffs must be a pair (A, B) of payoff stacks or None; "
+                                        f"got {type(true_payoffs).__name__}")
+        true_A, true_B = (as_float_array(t, func=func, name=f"true_payoffs[{i}]", error=InvalidParameterError)
+                          for i, t in enumerate(true_payoffs))
     eq = batch_equilibria_2x2(A, B, tol=tol)
     stable, degenerate = stable_profiles_2x2(A, B, tol=tol)
-    true_A, true_B = (A, B) if true_payoffs is None else (np.asarray(t, dtype=float) for t in true_payoffs)
     if true_A.shape != np.shape(A) or true_B.shape != np.shape(B):
         raise InvalidParameterError(f"pairwise_outcomes(): true_payoffs must have the payoffs' shape {np.shape(A)}; "
                                     f"got {true_A.shape} and {true_B.shape}")
@@ -554,6 +613,10 @@ def quadratic_outcomes(additive: np.ndarray, pairwise: np.ndarray) -> dict[str, 
     """
     from coopgame.cooperative.batch import quadratic_shapley_values
 
+    func = "quadratic_outcomes"
+    additive = as_float_array(additive, func=func, name="additive", ndim=2, error=InvalidParameterError)
+    g, n = additive.shape
+    pairwise = as_float_array(pairwise, func=func, name="pairwise", shape=(g, n, n), error=InvalidParameterError)
     phi = np.array(quadratic_shapley_values(additive, pairwise).allocations)
     return {"shapley": phi, "stand_alone": additive, "ir_margin_min": (phi - additive).min(axis=1)}
 
@@ -584,9 +647,23 @@ def cooperative_outcomes(games: Sequence[Any]) -> dict[str, np.ndarray]:
     from coopgame.cooperative.batch import shapley_values, structured_shapley_values
     from coopgame.games.function_game import ValueFunctionGame
     from coopgame.games.structured import StructuredGame
+    from coopgame.games.tu import TUGame
 
+    func = "cooperative_outcomes"
+    if isinstance(games, (str, bytes)) or not hasattr(games, "__iter__"):
+        raise InvalidParameterError(f"{func}(): games must be a sequence of cooperative games; "
+                                    f"got {type(games).__name__}")
     games = list(games)
+    kinds = (TUGame, StructuredGame, ValueFunctionGame)
+    bad = next((g for g in games if not isinstance(g, kinds)), None)
+    if not games or bad is not None:
+        raise InvalidParameterError(f"{func}(): games must be a non-empty sequence of TUGame, StructuredGame or "
+                                    f"ValueFunctionGame; got " + (f"an entry of type {type(bad).__name__}"
+                                                                  if games else "an empty sequence"))
     n = games[0].n_players
+    if any(g.n_players != n for g in games):
+        raise InvalidParameterError(f"{func}(): every game must have the same number of players; got "
+                                    f"{sorted({g.n_players for g in games})}")
     if any(isinstance(g, ValueFunctionGame) for g in games):
         # coalition by coalition (the alpha game beyond ALPHA_DENSE_MAX_PLAYERS cities): the Shapley value as
         # coopgame.shapley_value gives it (sampled with a fixed seed above 20 players)

@@ -39,7 +39,7 @@ from scipy.optimize import linprog
 
 from coopgame._bitmask import membership_matrix
 from coopgame._typing import FloatVector
-from coopgame._validation import as_readonly, check_tol
+from coopgame._validation import as_float_array, check_real, check_tol, frozen
 from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError, SolverError
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.ncity import NCityGame
@@ -271,6 +271,9 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
         raise InvalidGameError(f"{_FUNC}(): game must be an NCityGame or a 2x2 PairwiseGame; "
                                f"got {type(game).__name__}")
     rule = as_rule(reference, func=_FUNC)
+    if not isinstance(tu_label, str):
+        raise InvalidParameterError(f"{_FUNC}(): tu_label must be a string; got {tu_label!r} "
+                                    f"({type(tu_label).__name__})")
     tol = check_tol(tol, func=_FUNC)
     cap = _check_cap(subsidy_cap)
     oo = _outside(game, outside)
@@ -314,7 +317,7 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
     core_info = _core_test(dense, sq, lower, alloc, z_star, scale, atol)
     params = {"reference": rule.label, "tol": tol, "atol": atol, "cooperative_game": source,
               "per_issue_reference": per_issue_reference if k > 1 else "the package reference"}
-    ro = as_readonly
+    ro = frozen
     return SelfEnforcingTransfers(
         transfers=ro(t), allocation=ro(alloc), subsidy=z_star, in_core=core_info[0], margins=ro(_clean(t - lower, atol)),
         feasible=bool(feasible), players=oo.players, issues=oo.issues, lower_bounds=ro(lower),
@@ -343,9 +346,19 @@ def project_capped_simplex(r: np.ndarray, lower: np.ndarray, total: np.ndarray |
     >>> project_capped_simplex(np.array([3.0, 0.0, -1.0]), np.array([0.0, 1.0, 1.0]), 8.0).tolist()
     [5.0, 2.0, 1.0]
     """
-    r = np.asarray(r, dtype=float)
-    lower = np.broadcast_to(np.asarray(lower, dtype=float), r.shape)
-    total = np.broadcast_to(np.asarray(total, dtype=float), r.shape[:-1])
+    func = "project_capped_simplex"
+    r = as_float_array(r, func=func, name="r", error=InvalidParameterError)
+    if r.ndim == 0 or r.shape[-1] == 0:
+        raise InvalidParameterError(f"{func}(): r must have at least one axis and one entry along the last; "
+                                    f"got shape {r.shape}")
+    lower = as_float_array(lower, func=func, name="lower", error=InvalidParameterError)
+    total = as_float_array(total, func=func, name="total", error=InvalidParameterError)
+    try:
+        lower = np.broadcast_to(lower, r.shape)
+        total = np.broadcast_to(total, r.shape[:-1])
+    except ValueError:
+        raise InvalidParameterError(f"{func}(): lower must broadcast to r's shape {r.shape} and total to "
+                                    f"{r.shape[:-1]}; got {lower.shape} and {total.shape}") from None
     n = r.shape[-1]
     b = r - lower
     order = np.argsort(-b, axis=-1, kind="stable")
@@ -388,13 +401,7 @@ def _clean(margins: np.ndarray, atol: float) -> np.ndarray:
 def _check_cap(cap: Any) -> float | None:
     if cap is None:
         return None
-    try:
-        value = float(cap)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{_FUNC}(): subsidy_cap must be a number >= 0 or None; got {cap!r}") from None
-    if isinstance(cap, bool) or not np.isfinite(value) or value < 0:
-        raise InvalidParameterError(f"{_FUNC}(): subsidy_cap must be a finite number >= 0 or None; got {cap!r}")
-    return value
+    return check_real(cap, func=_FUNC, name="subsidy_cap", minimum=0.0)
 
 
 def has_alpha_game(game: Any) -> bool:

@@ -18,8 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coopgame as cg
-from coopgame.errors import InvalidParameterError
+from coopgame.errors import CoopgameError, GameTooLargeError, InvalidGameError, InvalidParameterError
+from coopgame.policy import concepts
 from coopgame.policy.fund import payment_flows
+from coopgame.policy.real_rules import (
+    FundSection, PooledFundRule, RelocationTaxRule, StockIncrementRule, TaxBasePoolRule, graded_transfer,
+    present_value)
+from coopgame.policy.rules import EqualSplitRule, NucleolusRule, ProportionalRule
+from coopgame.policy.sweep import (
+    cooperative_outcomes, pairwise_outcomes, parameter_sweep, parse_grid_spec, quadratic_outcomes)
+from coopgame.policy.transfers import project_capped_simplex, self_enforcing_transfers
 
 
 def _raises(error: type[Exception], func: str, arg: str):
@@ -77,3 +85,213 @@ def test_payment_flows_terminate_with_at_most_n_minus_1_flows(xs, atol):
         settled[int(f.receiver[1:])] += f.amount
     slack = (net.size + 1) * (atol + 1e-9 * max(1.0, float(np.abs(net).max())))
     assert np.all(np.abs(settled - net) <= slack)
+
+
+# ---------------------------------------------------------------------------------------------- 2. the boundary
+_SECTION = FundSection("s", "a", {"b": 1.0})
+# (class or function, valid keyword arguments)
+_RULES = {
+    "ProportionalRule": (ProportionalRule, dict(weights=[1.0, 2.0], basis="GDP", of="worth")),
+    "EqualSplitRule": (EqualSplitRule, dict(of="worth")),
+    "NucleolusRule": (NucleolusRule, dict(domain="imputations")),
+    "StockIncrementRule": (StockIncrementRule, dict(baseline=[3.0, 2.0], shares=[0.5, 0.5])),
+    "FundSection": (FundSection, dict(name="s", responsible="a", recipients={"b": 1.0})),
+    "PooledFundRule": (PooledFundRule, dict(players=("a", "b"), contributions=[1.0, 1.0], allocations=[1.0, 2.0],
+                                            fund=2.0, sections=(_SECTION,), pass_rates={"s": 1.0}, name="f")),
+    "TaxBasePoolRule": (TaxBasePoolRule, dict(players=("r", "p"), growth=[10.0, 0.0], population=[1.0, 1.0],
+                                              fiscal_capacity=[2.0, 1.0], pool_share=0.4, tax_rate=1.0,
+                                              population_exponent=1.0, capacity_exponent=1.0)),
+    "RelocationTaxRule": (RelocationTaxRule, dict(out_region="B", in_region="H", pre_move_taxes=[0.3, 0.3, 0.3],
+                                                  post_move_taxes=[0.4] * 6, share=0.5, years=3, extension_years=2,
+                                                  threshold=0.2, central_subsidy=0.0, discount_rate=0.0)),
+    "present_value": (present_value, dict(stream=[1.0, 1.0], rate=0.1)),
+    "graded_transfer": (graded_transfer, dict(class_change=[1.0, 0.0], index_change=[-10.0, 50.0],
+                                              price_per_class=0.6, price_per_point=0.01, cap=0.4)),
+}
+# arguments that may legitimately be negative (a discount rate above -1, a price, a revenue change)
+_MAY_BE_NEGATIVE = {("TaxBasePoolRule", "growth"), ("TaxBasePoolRule", "population_exponent"),
+                    ("TaxBasePoolRule", "capacity_exponent"), ("RelocationTaxRule", "discount_rate"),
+                    ("present_value", "rate"), ("present_value", "stream"), ("graded_transfer", "class_change"),
+                    ("graded_transfer", "index_change"), ("graded_transfer", "price_per_class"),
+                    ("graded_transfer", "price_per_point")}
+_HOSTILE = {"a string": "0.5", "complex": 0.5 + 1j, "NaN": float("nan"), "negative": -0.5, "None": None,
+            "a bool": True}
+
+
+def _hostile(value, valid):
+    """The hostile stand-in for one valid argument: element-wise for arrays and mappings."""
+    if isinstance(valid, dict):
+        return {k: value for k in valid}
+    if isinstance(valid, list):
+        return [value] * len(valid)
+    return value
+
+
+_CASES = [(rule, arg, what) for rule, (_, kw) in _RULES.items() for arg in kw for what in _HOSTILE
+          if not (what == "negative" and ((rule, arg) in _MAY_BE_NEGATIVE or isinstance(kw[arg], str)))
+          and not (what == "a string" and isinstance(kw[arg], str))                        # labels are strings
+          and not (what == "a bool" and isinstance(kw[arg], list))                         # a 0/1 array is numbers
+          and not (what == "None" and rule == "StockIncrementRule" and arg == "shares")     # None: equal shares
+          and not (what == "None" and rule == "PooledFundRule" and arg == "pass_rates")]   # None: all pass
+
+
+@pytest.mark.parametrize("rule, arg, what", _CASES)
+def test_every_rule_parameter_refuses_strings_complex_nan_and_negatives(rule, arg, what):
+    # issue 12 reproducers 6 and 7: string parameters gave raw TypeErrors, NaN passed the range checks
+    cls, kw = _RULES[rule]
+    bad = _hostile(_HOSTILE[what], kw[arg])
+    with pytest.raises(CoopgameError, match=rf"^{rule}\(\): ") as info:
+        cls(**{**kw, arg: bad})
+    assert isinstance(info.value, (InvalidParameterError, InvalidGameError))
+    assert arg in str(info.value) or arg.rstrip("s") in str(info.value) or "player" in str(info.value)
+
+
+@pytest.mark.parametrize("rule", list(_RULES))
+def test_every_rule_accepts_fraction_and_numpy_parameters(rule):
+    cls, kw = _RULES[rule]
+    exotic = {k: (Fraction(v).limit_denominator(1000) if isinstance(v, float) and k != "years" else v)
+              for k, v in kw.items()}
+    exotic = {k: (np.asarray(v) if isinstance(v, list) else v) for k, v in exotic.items()}
+    want, got = cls(**kw), cls(**exotic)
+    if isinstance(want, float):
+        assert got == pytest.approx(want, rel=1e-12)
+    elif isinstance(want, np.ndarray):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    elif isinstance(want, FundSection):
+        assert got == want
+    else:
+        assert got.label == want.label and got.parameters() == want.parameters()  # 1/2, 2/5 ... are exact
+
+
+def test_nan_no_longer_passes_the_range_checks_of_the_real_rules():
+    with _raises(InvalidParameterError, "TaxBasePoolRule", "pool_share"):
+        TaxBasePoolRule(("r", "p"), [10, 0], [1, 1], [2, 1], pool_share=float("nan"))
+    with _raises(InvalidParameterError, "RelocationTaxRule", "share"):
+        RelocationTaxRule("B", "H", [0.3] * 3, [0.4] * 6, share=float("nan"))
+    with _raises(InvalidParameterError, "FundSection", "recipients"):
+        FundSection("s", "a", {"b": float("nan")})
+    with _raises(InvalidParameterError, "StockIncrementRule", "shares"):
+        StockIncrementRule([3.0, 2.0], shares=[float("nan"), 0.5])
+    with _raises(InvalidParameterError, "PooledFundRule", "pass_rates"):
+        PooledFundRule.chishui(pass_rates={"清水铺": float("nan")})
+
+
+def test_rules_refuse_a_game_of_the_wrong_type():
+    for rule in (ProportionalRule([1, 2]), EqualSplitRule(), StockIncrementRule([1.0, 2.0]), cg.policy.rules.ShapleyRule()):
+        name = type(rule).__name__
+        with _raises(InvalidGameError, f"{name}.allocate", "game"):
+            rule.allocate([0, 1, 1, 3], np.zeros(2))
+    with _raises(InvalidGameError, "PooledFundRule.allocate", "game"):
+        PooledFundRule.chishui().allocate(None, np.zeros(3))
+
+
+def test_relocation_years_must_be_integers():
+    # float('inf') years sliced a numpy array (raw TypeError); 2.5 years is no contract term
+    for bad in (float("inf"), 2.5, "3"):
+        with _raises(InvalidParameterError, "RelocationTaxRule", "years"):
+            RelocationTaxRule("B", "H", [0.3] * 3, [0.4] * 6, years=bad)
+
+
+def _bm1(reward, penalty):
+    return cg.PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2, lone_loss=1,
+                                         reward=reward, penalty=penalty)
+
+
+_GRID = {"reward": [0.0, 2.0], "penalty": [0.0, 1.0]}
+
+
+@pytest.mark.parametrize("chunk_size", [0, -1, 2.5, "16", None, True, float("nan")])
+def test_parameter_sweep_refuses_a_bad_chunk_size(chunk_size):
+    with _raises(InvalidParameterError, "parameter_sweep", "chunk_size"):
+        parameter_sweep(_bm1, _GRID, chunk_size=chunk_size)
+
+
+@pytest.mark.parametrize("kw, arg", [(dict(tol=-1), "tol"), (dict(tol="1e-9"), "tol"), (dict(progress="yes"), "progress"),
+                                     (dict(issue=1.5), "issue"), (dict(grid="reward=0:1:3"), "grid"),
+                                     (dict(grid={"reward": [1j]}), "grid['reward']"),
+                                     (dict(grid={3: [0.0]}), "grid keys")])
+def test_parameter_sweep_refuses_bad_arguments(kw, arg):
+    with _raises(InvalidParameterError, "parameter_sweep", arg):
+        parameter_sweep(_bm1, **{"grid": _GRID, **kw})
+
+
+def test_parameter_sweep_names_the_grid_point_when_the_model_function_does_not_take_a_name():
+    with _raises(InvalidParameterError, "parameter_sweep", "subsidy=0"):
+        parameter_sweep(_bm1, {"subsidy": [0.0, 1.0]})
+
+
+@pytest.mark.parametrize("spec", ["reward=0:1:10000000000000", "reward=0:1:" + "9" * 400])
+def test_a_huge_grid_spec_is_refused_before_linspace_runs(spec):
+    # issue 12 reproducer 5: `coopgame sweep --grid reward=0:1:10000000000000` allocated before the cap
+    start = time.perf_counter()
+    with pytest.raises(GameTooLargeError, match=r"^parse_grid_spec\(\): .*NUM"):
+        parse_grid_spec(spec)
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("spec", [None, 5, ["reward=0:1:3"], b"reward=0:1:3", "reward=0:1:3000000"])
+def test_parse_grid_spec_refuses_non_strings_and_too_many_points(spec):
+    with pytest.raises(InvalidParameterError, match=r"^parse_grid_spec\(\): "):
+        parse_grid_spec(spec)
+
+
+def test_many_long_axes_do_not_wrap_the_point_count():
+    # 70,000**4 = 2.4e19 points wraps around in int64 (numpy.prod); the count must still be refused
+    axes = {name: np.zeros(70_000) for name in ("reward", "penalty", "a", "b")}
+    with _raises(InvalidParameterError, "parameter_sweep", "24010000000000000000 points"):
+        parameter_sweep(lambda reward, penalty, a, b: _bm1(reward, penalty), axes)
+
+
+def test_a_sweep_value_error_names_the_users_model_file(tmp_path):
+    # issue 12 reproducer 10: a user's copy of a built-in model was reported against the built-in one
+    from pathlib import Path
+    source = Path(cg.__file__).resolve().parents[1] / "models" / "two_city_coop.toml"
+    mine = tmp_path / "my_two_city.toml"
+    mine.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    model = cg.load_model(str(mine))
+    with pytest.raises(InvalidParameterError, match=r"^parameter_sweep\(\): .*alpha") as info:
+        parameter_sweep(model, {"alpha": [0.5, -5.0]})
+    assert str(mine) in str(info.value)
+    with pytest.raises(InvalidParameterError, match=r"^parameter_sweep\(\): .*nonsense") as info:
+        parameter_sweep(model, {"nonsense": [0.5]})
+    assert str(mine) in str(info.value)
+
+
+@pytest.mark.parametrize("call, func, arg", [
+    (lambda: pairwise_outcomes(np.zeros((1, 2, 3)), np.zeros((1, 2, 3))), "pairwise_outcomes", "A"),
+    (lambda: pairwise_outcomes(np.zeros((1, 2, 2)), "x"), "pairwise_outcomes", "B"),
+    (lambda: pairwise_outcomes(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), true_payoffs=5), "pairwise_outcomes",
+     "true_payoffs"),
+    (lambda: pairwise_outcomes(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), tol=float("nan")), "pairwise_outcomes",
+     "tol"),
+    (lambda: quadratic_outcomes(np.zeros((1, 2)), np.zeros((1, 3, 3))), "quadratic_outcomes", "pairwise"),
+    (lambda: cooperative_outcomes("games"), "cooperative_outcomes", "games"),
+    (lambda: cooperative_outcomes([]), "cooperative_outcomes", "games"),
+    (lambda: cooperative_outcomes([cg.TUGame([0, 1, 1, 3]), cg.TUGame([0] * 8)]), "cooperative_outcomes",
+     "same number of players"),
+    (lambda: project_capped_simplex("x", [0.0], 1.0), "project_capped_simplex", "r"),
+    (lambda: project_capped_simplex([1.0, 2.0], [0.0, 0.0, 0.0], 1.0), "project_capped_simplex", "lower"),
+    (lambda: project_capped_simplex([1.0, 2.0], [0.0, 0.0], float("nan")), "project_capped_simplex", "total"),
+    (lambda: cg.policy.outside.package_bounds([1j]), "package_bounds", "d"),
+    (lambda: present_value([1.0], -1.0), "present_value", "rate"),
+    (lambda: present_value([1.0] * 2000, -0.999), "present_value", "overflows"),
+    (lambda: self_enforcing_transfers(cg.PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]]), subsidy_cap="1"),
+     "self_enforcing_transfers", "subsidy_cap"),
+    (lambda: self_enforcing_transfers(cg.PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]]), tu_label=3),
+     "self_enforcing_transfers", "tu_label"),
+    (lambda: cg.fund_analysis(cg.TUGame([0, 1, 1, 3]), status_quo=[1.5, 1.5], rules="shapley"), "fund_analysis",
+     "rules"),
+    (lambda: cg.fund_analysis(cg.TUGame([0, 1, 1, 3]), status_quo=[1.5, 1.5], rules=5), "fund_analysis", "rules"),
+    (lambda: cg.fund_analysis(cg.TUGame([0, 1, 1, 3]), status_quo=["1.5", "1.5"]), "fund_analysis",
+     "status_quo"),
+    (lambda: cg.fund_analysis(cg.TUGame([0, 1, 1, 3]), status_quo=[1.5, 1.5], tol=Fraction(-1, 2)),
+     "fund_analysis", "tol"),
+    (lambda: PooledFundRule.chishui().settle({"清水铺 Qingshuipu": "0"}), "PooledFundRule.settle", "pass_rates"),
+    (lambda: StockIncrementRule([1.0, 2.0]).split("9"), "StockIncrementRule.split", "revenue"),
+    (lambda: concepts.cooperative_form("game"), "cooperative_form", "game"),
+    (lambda: concepts.pairwise_forms(None), "pairwise_forms", "game"),
+    (lambda: concepts.concept_table(None, name=5), "concept_table", "name"),
+])
+def test_policy_functions_refuse_bad_arguments_with_their_own_name(call, func, arg):
+    with pytest.raises(CoopgameError, match=rf"^{re.escape(func)}\(\): .*{re.escape(arg)}"):
+        call()

@@ -45,7 +45,7 @@ def test_chishui_section_clearing(rates, expected):
 def test_pooled_fund_errors():
     with pytest.raises(InvalidParameterError, match="unknown section"):
         PooledFundRule.chishui(pass_rates={"Maotai": 0.0})
-    with pytest.raises(InvalidParameterError, match=r"in \[0, 1\]"):
+    with pytest.raises(InvalidParameterError, match=r"pass_rates\['清水铺 Qingshuipu'\] must be <= 1; got 1.5"):
         PooledFundRule.chishui(pass_rates={"清水铺": 1.5})
     with pytest.raises(InvalidParameterError, match="sum to 1"):
         PooledFundRule(("A", "B"), [1, 1], [1, 1], 1.0, (FundSection("s", "A", {"B": 0.5}),))

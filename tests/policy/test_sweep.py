@@ -133,7 +133,7 @@ def test_parse_grid_spec_rejects_malformed_specs(spec, fragment):
     ({}, "at least one parameter"),
     ({"reward": []}, "non-empty 1-D"),
     ({"reward": [np.nan]}, "finite"),
-    ({"reward": ["x"]}, "must hold numbers"),
+    ({"reward": ["x"]}, r"grid\['reward'\] must be an array of real numbers"),
 ])
 def test_bad_grids(grid, fragment):
     with pytest.raises(InvalidParameterError, match=fragment):
