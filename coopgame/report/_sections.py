@@ -57,10 +57,17 @@ def pairwise_sections(game: Any, *, label: str, skipped: list[str], initial: Any
     concepts = plan(game)
     out = [_payoff_section(game, label, classify="classification" in concepts, notes=notes)]
     for concept in concepts.role("equilibria"):
-        res, dt = _timed(concept.solver, game)
+        try:
+            res, dt = _timed(concept.solver, game)
+        except CoopgameError as err:  # a typed refusal (size, range) is reported, the other sections still run
+            skipped.append(f"{concept.title}: {err}")
+            continue
         out.append(Section(key="equilibria", summary=res.summary(), data=res.to_dict(), elapsed=dt))
     if concepts.role("dynamics"):
-        out.append(_dynamics_section(game, label, skipped, initial))
+        try:
+            out.append(_dynamics_section(game, label, skipped, initial))
+        except CoopgameError as err:
+            skipped.append(f"evolutionary dynamics: {err}")
     skipped += concepts.messages()
     return out
 

@@ -22,11 +22,14 @@ the reason, never silently left out.
 
 from __future__ import annotations
 
+import difflib
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from coopgame.errors import CoopgameError, InvalidParameterError
 from coopgame.results import Result, Summary, to_jsonable
@@ -35,7 +38,7 @@ from coopgame.models.schema import ModelSpec
 from coopgame.report import _dispatch
 from coopgame.report.section import Section
 
-__all__ = ["ModelAnalysis", "model_analysis"]
+__all__ = ["ModelAnalysis", "UnknownSectionError", "model_analysis"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,11 +88,23 @@ class ModelAnalysis(Result):
         return None if answer is None else str(answer.data["headline"])
 
     def section(self, key: str) -> Section:
-        """The section named ``key``."""
+        """The section named ``key``.
+
+        Raises
+        ------
+        UnknownSectionError
+            (an :class:`~coopgame.errors.InvalidParameterError` and a ``KeyError``) for a name no section has,
+            with the closest names.
+        """
         for s in self.sections:
             if s.key == key:
                 return s
-        raise KeyError(f"no section {key!r}; sections: {[s.key for s in self.sections]}")
+        keys = [s.key for s in self.sections]
+        if not isinstance(key, str):
+            raise UnknownSectionError(f"ModelAnalysis.section(): key must be a section name (str), one of {keys}; "
+                                      f"got {type(key).__name__} {key!r}")
+        raise UnknownSectionError(f"ModelAnalysis.section(): no section {key!r}{did_you_mean(key, keys)}; "
+                                  f"sections: {keys}")
 
     def summary(self) -> Summary:
         """The overview: model, kind, sections computed with their times, and what was skipped."""
@@ -111,6 +126,18 @@ class ModelAnalysis(Result):
         if self.provenance is not None:
             parts.append(self.provenance.as_text())
         return "\n\n".join(parts)
+
+    def as_markdown(self) -> str:
+        """The full report as Markdown, in the order of :meth:`as_text`."""
+        answer = self.policy_answer
+        parts = [] if answer is None else [f"**{answer.data['headline']}**\n", answer.summary.as_markdown()]
+        parts.append(self.summary().as_markdown())
+        if self.description:
+            parts.append(self.description + "\n")
+        parts += [s.summary.as_markdown() for s in self.sections if s is not answer]
+        if self.provenance is not None:
+            parts.append(self.provenance.as_markdown())
+        return "\n".join(parts)
 
     def __str__(self) -> str:
         return self.as_text()
@@ -160,12 +187,26 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
     >>> res.section("allocations").data["shapley"]["cost_shares"].round(2).tolist()
     [210.33, 127.83, 217.83]
     """
+    func = "model_analysis"
     start = time.perf_counter()
-    spec = _load(model)
-    if spec is not None and scenario:
-        spec = spec.scenario(scenario)
-    elif scenario:
-        raise InvalidParameterError(f"model_analysis(): scenario needs a model file; got a {type(model).__name__}")
+    if scenario is not None and (not isinstance(scenario, str) or not scenario):
+        raise InvalidParameterError(f"{func}(): scenario must be the name of one of the model file's scenarios "
+                                    f"(a non-empty str) or None; got {type(scenario).__name__} {scenario!r}")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise InvalidParameterError(f"{func}(): progress must be True or False; got {type(progress).__name__} "
+                                    f"{progress!r}")
+    try:
+        spec = _load(model)
+        if spec is None:
+            _check_game(model, func)
+            if scenario:
+                raise InvalidParameterError(f"{func}(): scenario needs a model file; got a {type(model).__name__}")
+        elif scenario:
+            spec = spec.scenario(scenario)
+    except CoopgameError as err:
+        if str(err).startswith(f"{func}():"):
+            raise
+        raise type(err)(f"{func}(): {err}") from None  # the loader's own message, under the name the user called
     built = spec.build() if spec is not None else model
     sections, skipped = _dispatch.sections_for(built, spec=spec, progress=progress)
     provenance = None
@@ -183,9 +224,50 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
                          description=description, game=built)
 
 
+_TAKES = ("a built-in model's slug (str), a path to a model file, a ModelSpec, or a game (PairwiseGame, "
+          "NCityGame, TUGame, StructuredGame, ValueFunctionGame), a built model or a result")
+
+
+def _check_game(model: Any, func: str) -> None:
+    """Refuse an object with nothing to solve (None, a number, a list ...) instead of an empty analysis."""
+    from coopgame.models.builders import BuiltModel
+
+    if isinstance(model, BuiltModel) or _dispatch.games_of(model):
+        return
+    raise InvalidParameterError(f"{func}(): model must be {_TAKES}; got {type(model).__name__} {_short(model)}")
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def did_you_mean(name: str, options: Any) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``options`` (difflib), or ``""``.
+
+    >>> did_you_mean("alocations", ["game", "allocations", "core"])
+    "; did you mean 'allocations'?"
+    """
+    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+class UnknownSectionError(InvalidParameterError, KeyError):
+    """No section of that name: a typed error that ``except KeyError`` still catches."""
+
+    __str__ = BaseException.__str__  # KeyError would quote the message
+
+
 def _load(model: Any) -> Any:
     """A ModelSpec for slugs, paths and specs; ``None`` for bare games."""
-    if isinstance(model, (str, Path)):
+    if isinstance(model, (str, os.PathLike)):
+        if isinstance(model, str) and not model.strip():
+            raise InvalidParameterError(f"model_analysis(): model must be {_TAKES}; got the empty string")
         try:
             from coopgame.models.catalog import load_model
         except ImportError as err:  # pragma: no cover - the loader ships with the package

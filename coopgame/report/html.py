@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from coopgame.errors import CoopgameError, CoopgameWarning, InvalidParameterError
 from coopgame.report.analysis import ModelAnalysis
 
 __all__ = ["render_html", "write_report", "write_plots", "SweepFigure"]
@@ -63,6 +66,10 @@ def render_html(analysis: ModelAnalysis, *, figures: bool = True, extra: Sequenc
     """
     from coopgame import __version__
 
+    func = "render_html"
+    _check_analysis(analysis, func)
+    _check_flag(figures, func, "figures")
+    extra = _check_extra(extra, func)
     esc = html.escape
     missing_figures: list[str] = []
     blocks: list[str] = []
@@ -137,20 +144,64 @@ def _strip_heading(fragment: str) -> str:
 
 
 def _draw(draw: Any, missing: list[str], name: str) -> bytes | None:
+    """The figure's PNG, or None with the reason in ``missing`` (no matplotlib, data a figure cannot show)."""
     try:
         fig = draw()
+        from coopgame.report.plots import figure_png
+
+        return figure_png(fig)
     except ImportError as err:
         missing.append(f"{name}: {err}")
-        return None
-    from coopgame.report.plots import figure_png
+    except (CoopgameError, ValueError, OverflowError, FloatingPointError) as err:  # the tables still render
+        missing.append(f"{name}: could not be drawn ({type(err).__name__}: {err})")
+    return None
 
-    return figure_png(fig)
+
+def _check_analysis(analysis: Any, func: str) -> None:
+    if not isinstance(analysis, ModelAnalysis):
+        raise InvalidParameterError(f"{func}(): analysis must be a ModelAnalysis (from model_analysis()); got "
+                                    f"{type(analysis).__name__}")
+
+
+def _check_flag(value: Any, func: str, name: str) -> None:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterError(f"{func}(): {name} must be True or False; got {type(value).__name__} {value!r}")
+
+
+def _check_extra(extra: Any, func: str) -> tuple[Any, ...]:
+    """``extra`` as a tuple of items that each have ``summary()`` returning a Summary."""
+    if isinstance(extra, (str, bytes, Mapping)) or not isinstance(extra, Iterable):
+        raise InvalidParameterError(f"{func}(): extra must be a sequence of results (each with summary()); got "
+                                    f"{type(extra).__name__}")
+    items = tuple(extra)
+    for k, item in enumerate(items):
+        if not callable(getattr(item, "summary", None)):
+            raise InvalidParameterError(f"{func}(): extra[{k}] must be a result with summary() (e.g. "
+                                        f"SweepFigure(sweep_result)); got {type(item).__name__}")
+    return items
+
+
+def _check_path(path: Any, func: str, name: str) -> Path:
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise InvalidParameterError(f"{func}(): {name} must be a file system path (str or pathlib.Path); got "
+                                    f"{type(path).__name__} {path!r}"[:300])
+    return Path(path)
+
+
+def _os_error(err: OSError, func: str, what: str, path: Path) -> InvalidParameterError:
+    shown = str(path) if len(str(path)) <= 120 else str(path)[:120] + "..."
+    return InvalidParameterError(f"{func}(): cannot write {what} {shown!r}: {err.strerror or err}")
 
 
 class SweepFigure:
     """Wrap a :class:`~coopgame.policy.sweep.SweepResult` so a report shows its table and a heat map."""
 
     def __init__(self, result: Any) -> None:
+        from coopgame.policy.sweep import SweepResult
+
+        if not isinstance(result, SweepResult):
+            raise InvalidParameterError(f"SweepFigure(): result must be a SweepResult (from parameter_sweep()); got "
+                                        f"{type(result).__name__}")
         self.result = result
 
     def summary(self) -> Any:
@@ -177,23 +228,43 @@ class SweepFigure:
 
 def write_report(analysis: ModelAnalysis, path: str | Path, *, extra: Sequence[Any] = ()) -> Path:
     """Write :func:`render_html` to ``path`` (UTF-8) and return the path."""
-    path = Path(path)
-    path.write_text(render_html(analysis, extra=extra), encoding="utf-8")
+    func = "write_report"
+    _check_analysis(analysis, func)
+    path = _check_path(path, func, "path")
+    extra = _check_extra(extra, func)
+    page = render_html(analysis, extra=extra)
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as err:
+        raise _os_error(err, func, "the report to", path) from None
     return path
 
 
 def write_plots(analysis: ModelAnalysis, directory: str | Path, *, extra: Sequence[Any] = ()) -> list[Path]:
     """Write each section's figure as ``<model>-<section>.png`` in ``directory``; return the paths."""
-    from coopgame.report.plots import save_png
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
+    func = "write_plots"
+    _check_analysis(analysis, func)
+    directory = _check_path(directory, func, "directory")
+    extra = _check_extra(extra, func)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _os_error(err, func, "figures into", directory) from None
+    jobs = [(section.figure, f"{section.key}") for section in analysis.sections if section.figure is not None]
+    jobs += [(item.figure, f"sweep{k if k > 1 else ''}") for k, item in enumerate(extra, start=1)
+             if hasattr(item, "figure")]
+    written, missing = [], []
     stem = analysis.model.replace("/", "_")
-    for section in analysis.sections:
-        if section.figure is not None:
-            written.append(save_png(section.figure(), directory / f"{stem}-{section.key}.png"))
-    for k, item in enumerate(extra, start=1):
-        if hasattr(item, "figure"):
-            written.append(save_png(item.figure(), directory / f"{stem}-sweep{k if k > 1 else ''}.png"))
+    for draw, key in jobs:
+        png = _draw(draw, missing, key)
+        if png is None:
+            continue
+        path = directory / f"{stem}-{key}.png"
+        try:
+            path.write_bytes(png)
+        except OSError as err:
+            raise _os_error(err, func, "a figure to", path) from None
+        written.append(path)
+    if missing:  # a figure left out is said, never silently
+        warnings.warn(f"write_plots(): figures not written: {'; '.join(missing)}", CoopgameWarning, stacklevel=2)
     return written

@@ -19,6 +19,8 @@ True
 from __future__ import annotations
 
 import io
+import numbers
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -58,8 +60,14 @@ def _figure(ax: Any, size: tuple[float, float]) -> tuple[Any, Any]:
     return fig, fig.add_subplot()
 
 
+def _check_figure(fig: Any, func: str) -> None:
+    if not callable(getattr(fig, "savefig", None)):
+        raise InvalidParameterError(f"{func}(): fig must be a matplotlib Figure; got {type(fig).__name__}")
+
+
 def figure_png(fig: Any) -> bytes:
     """The figure as PNG bytes (for embedding in HTML)."""
+    _check_figure(fig, "figure_png")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=_DPI)
     return buf.getvalue()
@@ -67,9 +75,57 @@ def figure_png(fig: Any) -> bytes:
 
 def save_png(fig: Any, path: str | Path) -> Path:
     """Write the figure to ``path`` as PNG and return the path."""
+    func = "save_png"
+    _check_figure(fig, func)
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise InvalidParameterError(f"{func}(): path must be a file system path (str or pathlib.Path); got "
+                                    f"{type(path).__name__} {path!r}"[:300])
     path = Path(path)
-    path.write_bytes(figure_png(fig))
+    png = figure_png(fig)
+    try:
+        path.write_bytes(png)
+    except OSError as err:
+        raise InvalidParameterError(f"{func}(): cannot write {str(path)[:120]!r}: {err.strerror or err}") from None
     return path
+
+
+# ---------------------------------------------------------------------------------------------- argument checks
+def _labels(value: Any, func: str, name: str, n: int | None = None) -> list[str]:
+    """A sequence of str labels (``n`` of them when given); a bare string is refused, not split into letters."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (Sequence, np.ndarray)) or \
+            not all(isinstance(v, (str, np.str_)) for v in value) or (n is not None and len(value) != n):
+        want = f"{n} " if n is not None else ""
+        raise InvalidParameterError(f"{func}(): {name} must be a sequence of {want}str labels; got "
+                                    f"{type(value).__name__} {_short(value)}")
+    return [str(v) for v in value]
+
+
+def _text(value: Any, func: str, name: str, *, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise InvalidParameterError(f"{func}(): {name} must be a str{' or None' if optional else ''}; got "
+                                    f"{type(value).__name__} {_short(value)}")
+    return value
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _values(value: Any, func: str, name: str, n: int) -> np.ndarray:
+    """A length-``n`` real vector; NaN and ±inf are kept (a report may hold them) and drawn as gaps."""
+    return as_float_array(value, func=func, name=name, shape=(n,), error=InvalidParameterError, allow_nan=True)
+
+
+def _finite_or_nan(x: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(x), x, np.nan)
+
+
+def _point(value: Any, func: str, name: str) -> tuple[float, float]:
+    xy = as_float_array(value, func=func, name=name, shape=(2,), error=InvalidParameterError)
+    return float(xy[0]), float(xy[1])
 
 
 def replicator_field(payoffs_a: ArrayLike, payoffs_b: ArrayLike, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -89,9 +145,16 @@ def replicator_field(payoffs_a: ArrayLike, payoffs_b: ArrayLike, x: ArrayLike, y
     """
     from coopgame.dynamics import replicator_field as field
 
-    a = as_float_array(payoffs_a, func="replicator_field", name="payoffs_a", shape=(2, 2), error=InvalidParameterError)
-    b = as_float_array(payoffs_b, func="replicator_field", name="payoffs_b", shape=(2, 2), error=InvalidParameterError)
-    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    func = "replicator_field"
+    a = as_float_array(payoffs_a, func=func, name="payoffs_a", shape=(2, 2), error=InvalidParameterError)
+    b = as_float_array(payoffs_b, func=func, name="payoffs_b", shape=(2, 2), error=InvalidParameterError)
+    xs = as_float_array(x, func=func, name="x", error=InvalidParameterError)
+    ys = as_float_array(y, func=func, name="y", error=InvalidParameterError)
+    try:
+        x, y = np.broadcast_arrays(xs, ys)
+    except ValueError:
+        raise InvalidParameterError(f"{func}(): x and y must broadcast together; got shapes {xs.shape} and "
+                                    f"{ys.shape}") from None
     # the dynamics layer's field (coopgame.dynamics.replicator_field), evaluated on the flattened grid
     velocity = field((a, b), np.stack([x.ravel(), y.ravel()], axis=1))
     return velocity[:, 0].reshape(x.shape), velocity[:, 1].reshape(x.shape)
@@ -141,12 +204,41 @@ def phase_portrait(
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = _figure(ax, (5.6, 4.8))
+    func = "phase_portrait"
+    a = as_float_array(payoffs_a, func=func, name="payoffs_a", shape=(2, 2), error=InvalidParameterError)
+    b = as_float_array(payoffs_b, func=func, name="payoffs_b", shape=(2, 2), error=InvalidParameterError)
+    # The field is linear in the payoffs: drawing it at unit scale gives the same streamlines and cannot overflow.
+    scale = float(max(np.abs(a).max(), np.abs(b).max())) or 1.0
+    a, b = a / scale, b / scale
+    grid = None
     if basin is not None:
+        grid = as_float_array(basin, func=func, name="basin", ndim=2, error=InvalidParameterError)
+        if grid.size == 0 or np.any(grid != np.round(grid)) or np.any(grid < -1):
+            raise InvalidParameterError(f"{func}(): basin must be a non-empty 2-D grid of attractor indices "
+                                        f"(integers >= -1); got {_short(np.asarray(basin).tolist())}")
+    labels = _labels(basin_labels, func, "basin_labels")
+    if grid is not None:
+        top = len(labels) if labels else 64  # one colour per attractor: a bounded legend
+        if grid.max() >= top:
+            raise InvalidParameterError(f"{func}(): basin indices must be below {top} (the number of basin_labels, "
+                                        f"or 64 without labels); got {grid.max():.0f}")
+        grid = grid.astype(np.int64)
+    marks = []
+    for k, item in enumerate(rest_points):
+        if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or len(item) != 3:
+            raise InvalidParameterError(f"{func}(): rest_points[{k}] must be (x, y, label); got {_short(item)}")
+        x, y = _point(item[:2], func, f"rest_points[{k}][:2]")
+        marks.append((x, y, _text(item[2], func, f"rest_points[{k}][2]")))
+    players = _labels(players, func, "players", 2)
+    if initial is not None:
+        initial = _point(initial, func, "initial")
+    title = _text(title, func, "title", optional=True)
+    fig, ax = _figure(ax, (5.6, 4.8))
+    basin_labels = labels
+    if grid is not None:
         from matplotlib.colors import ListedColormap
         from matplotlib.patches import Patch
 
-        grid = np.asarray(basin, dtype=int)
         k = max(len(basin_labels), int(grid.max()) + 1, 1)
         colours = ["#dddddd"] + [PALETTE[i % len(PALETTE)] for i in range(k)]
         ax.imshow(grid + 1, origin="lower", extent=(0, 1, 0, 1), cmap=ListedColormap(colours),
@@ -161,10 +253,10 @@ def phase_portrait(
                       fontsize="small", frameon=False)
     xs = np.linspace(0, 1, 25)
     gx, gy = np.meshgrid(xs, xs)
-    u, v = replicator_field(payoffs_a, payoffs_b, gx, gy)
+    u, v = replicator_field(a, b, gx, gy)
     speed = np.hypot(u, v)
     ax.streamplot(gx, gy, u, v, color=speed, cmap="Greys", density=1.1, linewidth=0.8, arrowsize=0.9)
-    for x, y, label in rest_points:
+    for x, y, label in marks:
         marker, face = _REST_STYLE.get(label, ("x", "black"))
         ax.plot([x], [y], marker=marker, markersize=9, markerfacecolor=face, markeredgecolor="black",
                 linestyle="none", zorder=5, clip_on=False)
@@ -207,20 +299,30 @@ def allocation_bars(
     -------
     matplotlib.figure.Figure
     """
+    func = "allocation_bars"
+    players = _labels(players, func, "players")
     n = len(players)
+    if not isinstance(allocations, Mapping):
+        raise InvalidParameterError(f"{func}(): allocations must be a mapping rule name -> values; got "
+                                    f"{type(allocations).__name__}")
     if not allocations:
         raise InvalidParameterError("allocation_bars(): allocations must name at least one rule; got none")
-    rows = {name: as_float_array(vals, func="allocation_bars", name=f"allocations[{name!r}]", shape=(n,),
-                                 error=InvalidParameterError) for name, vals in allocations.items()}
+    rows = {str(name): _values(vals, func, f"allocations[{name!r}]", n) for name, vals in allocations.items()}
+    sq = None if status_quo is None else _values(status_quo, func, "status_quo", n)
+    ylabel = _text(ylabel, func, "ylabel")
+    title = _text(title, func, "title", optional=True)
     fig, ax = _figure(ax, (max(5.6, 0.9 * n * max(1, len(rows) / 2) + 2), 4.2))
     width = 0.8 / len(rows)
     centres = np.arange(n)
     for k, (name, vals) in enumerate(rows.items()):
-        ax.bar(centres - 0.4 + width * (k + 0.5), vals, width, label=name, color=PALETTE[k % len(PALETTE)])
-    if status_quo is not None:
-        sq = as_float_array(status_quo, func="allocation_bars", name="status_quo", shape=(n,),
-                            error=InvalidParameterError)
-        ax.scatter(centres, sq, marker="_", s=600, color="black", zorder=5, label="status quo")
+        where = centres - 0.4 + width * (k + 0.5)
+        ax.bar(where, _finite_or_nan(vals), width, label=name, color=PALETTE[k % len(PALETTE)])
+        for c, v in zip(where, vals):
+            if not np.isfinite(v):  # a gap in the bars, said in words
+                ax.annotate(str(v), (c, 0), textcoords="offset points", xytext=(0, 3), ha="center",
+                            fontsize="x-small", rotation=90)
+    if sq is not None:
+        ax.scatter(centres, _finite_or_nan(sq), marker="_", s=600, color="black", zorder=5, label="status quo")
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xticks(centres, list(players), rotation=30 if n > 6 else 0, ha="right" if n > 6 else "center")
     ax.set_ylabel(ylabel)
@@ -252,20 +354,34 @@ def fund_flows(
     -------
     matplotlib.figure.Figure
     """
+    func = "fund_flows"
+    players = _labels(players, func, "players")
     n = len(players)
-    net = as_float_array(net_transfers, func="fund_flows", name="net_transfers", shape=(n,),
-                         error=InvalidParameterError)
-    shown = sorted(flows, key=lambda f: -abs(f[2]))[:6]
+    net = _values(net_transfers, func, "net_transfers", n)
+    checked = []
+    for k, f in enumerate(flows):
+        if isinstance(f, (str, bytes)) or not isinstance(f, Sequence) or len(f) != 3 or \
+                not all(isinstance(p, str) for p in f[:2]) or isinstance(f[2], bool) or \
+                not isinstance(f[2], numbers.Real):
+            raise InvalidParameterError(f"{func}(): flows[{k}] must be (payer, payee, amount) with str names and "
+                                        f"a real amount; got {_short(f)}")
+        checked.append((f[0], f[1], float(f[2])))
+    unit = _text(unit, func, "unit")
+    title = _text(title, func, "title", optional=True)
+    shown = sorted(checked, key=lambda f: -abs(f[2]) if np.isfinite(f[2]) else -np.inf)[:6]
     fig, ax = _figure(ax, (6.0, 1.2 + 0.38 * n + 0.22 * len(shown)))
     order = np.arange(n)[::-1]
     colours = [PALETTE[2] if v >= 0 else PALETTE[3] for v in net]
-    ax.barh(order, net, color=colours)
+    finite = np.isfinite(net)
+    ax.barh(order, _finite_or_nan(net), color=colours)
     ax.set_yticks(order, list(players))
     ax.axvline(0, color="black", linewidth=0.8)
-    span = float(np.max(np.abs(net))) or 1.0
-    for y, v in zip(order, net):
-        ax.text(v + (0.02 if v >= 0 else -0.02) * span, y, f"{v:+.4g}", va="center",
-                ha="left" if v >= 0 else "right", fontsize="small")
+    span = float(np.max(np.abs(net[finite]))) if finite.any() else 0.0
+    span = span or 1.0
+    for y, v, ok in zip(order, net, finite):
+        at = v if ok else 0.0  # a non-finite transfer is written at the axis, not drawn
+        ax.text(at + (0.02 if at >= 0 else -0.02) * span, y, f"{v:+.4g}", va="center",
+                ha="left" if at >= 0 else "right", fontsize="small")
     ax.set_xlim(-1.35 * span, 1.35 * span)
     ax.set_xlabel(f"net transfer{f' ({unit})' if unit else ''}: pays  <  0  <  receives")
     ax.set_title(title or "Fund flows")
@@ -300,12 +416,26 @@ def sweep_heatmap(
     -------
     matplotlib.figure.Figure
     """
-    xv = np.asarray(x, dtype=float)
-    yv = np.asarray(y, dtype=float)
-    zv = np.asarray(z, dtype=float)
+    func = "sweep_heatmap"
+    xv = as_float_array(x, func=func, name="x", ndim=1, error=InvalidParameterError)
+    yv = as_float_array(y, func=func, name="y", ndim=1, error=InvalidParameterError)
+    zv = as_float_array(z, func=func, name="z", error=InvalidParameterError, allow_nan=True)
     if zv.shape != (yv.size, xv.size):
         raise InvalidParameterError(
             f"sweep_heatmap(): z must have shape (len(y), len(x)) = {(yv.size, xv.size)}; got {zv.shape}")
+    if xv.size == 0 or yv.size == 0:
+        raise InvalidParameterError(f"{func}(): x and y must each hold at least one grid value; got {xv.size} and "
+                                    f"{yv.size}")
+    xlabel, ylabel, zlabel = (_text(v, func, k) for v, k in ((xlabel, "xlabel"), (ylabel, "ylabel"),
+                                                             (zlabel, "zlabel")))
+    title = _text(title, func, "title", optional=True)
+    zv = _finite_or_nan(zv)  # an undefined outcome is a blank cell
+    if categories is not None:
+        categories = _labels(categories, func, "categories")
+        codes = zv[np.isfinite(zv)]
+        if np.any(codes != np.round(codes)) or np.any(codes < 0) or np.any(codes >= len(categories)):
+            raise InvalidParameterError(f"{func}(): with categories, z must hold integer codes 0 .. "
+                                        f"{len(categories) - 1}; got values {np.unique(codes)[:8].tolist()}")
     fig, ax = _figure(ax, (6.0, 4.6))
     if categories:
         from matplotlib.colors import ListedColormap
