@@ -9,20 +9,23 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from coopgame._memory import ensure_fits
 from coopgame._typing import RNGLike
 from coopgame._validation import (
     as_float_array,
-    as_readonly,
     check_positive_int,
-    check_tol,
+    check_real,
     make_rng,
 )
 from coopgame.dynamics._systems import BinarySystem, as_system
-from coopgame.dynamics.replicator import replicator_dynamics
-from coopgame.errors import InvalidParameterError
+from coopgame.dynamics.replicator import MAX_STEPS, MAX_WORK, _check_initial, integrate
+from coopgame.errors import GameTooLargeError, InvalidParameterError
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["MAX_GRID_POINTS", "BasinResult", "basin_share"]
+__all__ = ["BASIN_HORIZON", "MAX_GRID_POINTS", "BasinResult", "basin_share"]
+
+BASIN_HORIZON = 200.0
+"""Default horizon in natural time: ``t_max = BASIN_HORIZON / payoff scale``, the same for a game in any unit."""
 
 MAX_GRID_POINTS = 250_000
 """Largest full grid of initial states; beyond it pass ``n_samples`` for random initial states."""
@@ -43,8 +46,10 @@ class BasinResult(Result):
     parameters : dict
         ``points`` or ``n_samples``, ``t_max``, ``target_atol``, ``seed`` (the seed used), tolerances.
     counts : dict
-        Number of runs ending at each pure profile, and ``"interior"`` for runs
-        that had not settled by ``t_max``.
+        Number of runs ending at each pure profile, ``"interior"`` for runs
+        that had not settled by ``t_max`` and ``"failed"`` for runs the
+        integrator stopped early (step limit, work budget; they never count
+        for the target).
     initial_states, final_states : ndarray, shape (N, dim)
     """
 
@@ -60,25 +65,31 @@ class BasinResult(Result):
     def summary(self) -> Summary:
         """The share and where the other runs went."""
         total = sum(self.counts.values())
-        rows = tuple((k, str(v), f"{v / total:.1%}") for k, v in sorted(self.counts.items(), key=lambda kv: -kv[1]))
+        rows = tuple((k, str(v), f"{v / max(total, 1):.1%}")
+                     for k, v in sorted(self.counts.items(), key=lambda kv: -kv[1]))
         facts = [("target", "(" + ", ".join(format_number(v) for v in self.target) + ")"),
                  ("basin share", f"{self.share:.2%}"), ("initial states", f"{total} ({self.method})")]
         facts += [(k, str(v)) for k, v in self.parameters.items() if k in ("points", "n_samples", "t_max", "target_atol")]
+        notes = ["A run counts for the target when its state at t_max is within target_atol of it (max-norm)."]
+        failed = self.counts.get("failed", 0)
+        if failed:
+            facts.append(("failed runs", f"{failed} of {total} stopped early: {self.parameters.get('failures', '')}"))
+            notes.append("Failed runs are counted as not reaching the target: the share is a lower bound.")
         return Summary(title="Basin of attraction", facts=tuple(facts), columns=("endpoint", "runs", "share"),
-                       rows=rows, notes=(("A run counts for the target when its state at t_max is within target_atol of it "
-                                          "(max-norm)."),))
+                       rows=rows, notes=tuple(notes))
 
 
 def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41, n_samples: int | None = None,
-                t_max: float = 50.0, target_atol: float = 1e-3, rng: RNGLike = None, rtol: float = 1e-6,
-                atol: float = 1e-9) -> BasinResult:
+                t_max: float | None = None, target_atol: float = 1e-3, rng: RNGLike = None, rtol: float = 1e-6,
+                atol: float = 1e-9, max_steps: int = MAX_STEPS) -> BasinResult:
     """Share of initial states from which the replicator dynamics reaches ``target`` (default: full cooperation).
 
     Parameters
     ----------
     game : PairwiseGame, (A, B) pair, or NCityGame
     target : array_like, optional
-        The profile to reach, in the game's state coordinates. Default: every
+        The profile to reach, a state of the game (shares in ``[0, 1]``; two
+        mixed strategies for a larger bimatrix game). Default: every
         population cooperates (all ones for two-action populations; action 0
         for both players of a larger bimatrix game).
     points : int, default 41
@@ -91,8 +102,12 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
     n_samples : int, optional
         Instead of a grid, this many initial states drawn uniformly (from the
         unit cube, or from each simplex for larger bimatrix games), seeded.
-    t_max : float, default 50
-        Integration horizon.
+    t_max : float, optional
+        Integration horizon in the time unit of the payoffs. Default
+        ``BASIN_HORIZON / payoff scale`` (200 natural time units): the same
+        horizon for the game in any money unit, so the share does not depend
+        on the unit. (A fixed ``t_max`` is physical time: with payoffs in a
+        unit 1e9 times larger, nothing moves in 50 time units.)
     target_atol : float, default 1e-3
         A run reaches ``target`` when its final state is within ``target_atol``
         (max-norm; absolute, since states are shares in [0, 1]).
@@ -102,7 +117,10 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         means a fixed default seed (same call, same answer). The result records
         the seed used in ``parameters["seed"]``.
     rtol, atol : float
-        Integrator tolerances (the batched Dormand-Prince method).
+        Integrator tolerances (the batched Dormand-Prince method; see
+        :func:`replicator_dynamics`).
+    max_steps : int, default MAX_STEPS
+        Step limit of each run; runs that reach it are counted as ``"failed"``.
 
     Returns
     -------
@@ -112,7 +130,10 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
     ------
     InvalidParameterError
         On a grid larger than :data:`MAX_GRID_POINTS` (use ``n_samples``), or
-        bad ``t_max``/``target_atol``/``target``.
+        bad ``t_max``/``target_atol``/``target``/tolerances.
+    GameTooLargeError
+        When ``n_samples`` initial states would not fit in memory or in the
+        work budget of one call.
 
     Examples
     --------
@@ -127,15 +148,21 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
     """
     func = "basin_share"
     system = as_system(game, func=func)
-    target_atol = check_tol(target_atol, func=func, name="target_atol")
-    if not (isinstance(t_max, (int, float)) and np.isfinite(t_max) and t_max > 0):
-        raise InvalidParameterError(f"{func}(): t_max must be a positive number; got {t_max!r}")
+    target_atol = check_real(target_atol, func=func, name="target_atol", minimum=0.0, maximum=1.0)
+    if t_max is None:
+        t_max = BASIN_HORIZON / system.scale if system.scale else BASIN_HORIZON
+        if not np.isfinite(t_max):  # a payoff scale below 1/1.8e308 * 200
+            raise InvalidParameterError(f"{func}(): the default horizon {BASIN_HORIZON:g} / payoff scale "
+                                        f"{system.scale:.3g} overflows a float; pass t_max")
+    else:
+        t_max = check_real(t_max, func=func, name="t_max", minimum=0.0, strict_minimum=True)
     binary = isinstance(system, BinarySystem)
     dim = system.dim
     if target is None:
         tgt = np.ones(dim) if binary else _pure(system.A.shape, 0, 0)
     else:
         tgt = as_float_array(target, func=func, name="target", shape=(dim,), error=InvalidParameterError)
+        tgt = _check_initial(system, tgt, func, name="target")[:, 0]  # a state of the game: shares, simplices
     params: dict[str, Any] = {"t_max": float(t_max), "target_atol": target_atol, "rtol": rtol, "atol": atol}
     if n_samples is None:
         points = check_positive_int(points, func=func, name="points", minimum=2)
@@ -147,11 +174,15 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         if total > MAX_GRID_POINTS:
             raise InvalidParameterError(f"{func}(): a grid of {total} initial states ({points} per axis) exceeds "
                                         f"{MAX_GRID_POINTS}; pass n_samples=... for random initial states")
-        x0 = _grid(system, points, binary)
         method = "grid"
         params["points"] = points
     else:
-        n_samples = check_positive_int(n_samples, func=func, name="n_samples")
+        total = n_samples = check_positive_int(n_samples, func=func, name="n_samples")
+        method = "random"
+    _check_size(total, dim, func, what=f"n_samples={total}" if method == "random" else f"a grid of {total}")
+    if method == "grid":
+        x0 = _grid(system, points, binary)
+    else:
         generator, seed = make_rng(rng, func=func)
         if binary:
             x0 = generator.uniform(size=(n_samples, dim))
@@ -159,17 +190,31 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
             m, n = system.A.shape
             x0 = np.concatenate([generator.dirichlet(np.ones(m), n_samples),
                                  generator.dirichlet(np.ones(n), n_samples)], 1)
-        method = "random"
         params.update(n_samples=n_samples, seed=seed)
-    res = replicator_dynamics(game, x0, (0.0, float(t_max)), rtol=rtol, atol=atol)
+    res = integrate(game, x0, (0.0, float(t_max)), func=func, rtol=rtol, atol=atol, max_steps=max_steps)
     final = res.final_states
-    reached = np.max(np.abs(final - tgt), axis=1) <= target_atol
+    with np.errstate(invalid="ignore"):  # failed runs end in NaN: never within target_atol
+        reached = np.max(np.abs(final - tgt), axis=1) <= target_atol
     classes = res.endpoint_classes(atol=target_atol)
     labels, counts = np.unique(np.array(classes, dtype=object), return_counts=True)
-    return BasinResult(share=float(np.mean(reached)), target=as_readonly(tgt), method=method, parameters=params,
+    if res.n_failed:
+        reasons = sorted({r.split(" at t = ")[0] for r, ok in zip(res.status, res.success) if not ok})
+        params["failures"] = ", ".join(reasons)
+    return BasinResult(share=float(np.mean(reached)), target=tgt, method=method, parameters=params,
                        counts={str(k): int(v) for k, v in zip(labels, counts)},
-                       initial_states=as_readonly(np.ascontiguousarray(x0)), final_states=final,
-                       reached=as_readonly(reached), game=game)
+                       initial_states=np.ascontiguousarray(x0), final_states=final,
+                       reached=reached, game=game)
+
+
+def _check_size(total: int, dim: int, func: str, *, what: str) -> None:
+    """Refuse, before drawing or gridding, a batch too large for memory or for one call's work budget."""
+    ensure_fits(8.0 * total * dim * 24, func=func, what=f"{what} initial states of {dim} coordinates",
+                remedy="pass fewer n_samples or points")
+    if 2.0 * total * dim > MAX_WORK:  # at least two steps per run
+        raise GameTooLargeError(f"{func}(): {what} initial states of {dim} coordinates need at least "
+                                f"{2.0 * total * dim:.3g} coordinate-steps, beyond the budget of {MAX_WORK:.3g} "
+                                f"per call; pass fewer n_samples (the share's standard error is "
+                                f"about 0.5 / sqrt(n_samples))")
 
 
 def _pure(shape: tuple[int, int], i: int, j: int) -> np.ndarray:

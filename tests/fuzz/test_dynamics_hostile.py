@@ -129,3 +129,92 @@ def test_solve_ivp_runs_are_bounded_too():
         res = cg.replicator_dynamics((PENNIES * 1e4, -PENNIES * 1e4), [0.3, 0.6], (0, 50), method="solve_ivp",
                                      max_steps=500)
     assert not res.success[0] and time.perf_counter() - start < 5.0
+
+
+# ---------------------------------------------------------------------------------------------- 2. failed runs
+def test_failed_runs_are_recorded_and_summaries_say_so():
+    """Today max_step=1e-300 ran, failed silently and summary() raised 'cannot convert float NaN to integer'.
+    Now that call is refused up front (above), and a run that does fail (step limit) is recorded."""
+    with pytest.warns(ConvergenceWarning, match=r"replicator_dynamics\(\): 1 of 2 runs stopped before t1"):
+        res = cg.replicator_dynamics(STAG, [[0.5, 0.6], [0.9, 0.9]], (0, 5), max_steps=15)
+    # the run from near the saddle needs more than 15 steps, the one near (1, 1) fewer; status says which
+    assert res.n_failed == 1
+    bad = int(np.flatnonzero(~res.success)[0])
+    assert res.status[bad].startswith("step limit reached at t = ") and res.status[1 - bad] == "completed"
+    assert np.isnan(res.final_states[bad]).all() and np.isfinite(res.final_states[1 - bad]).all()
+    assert res.endpoint_classes()[bad] == "failed"
+    text = str(res.summary())
+    assert "runs completed" in text and "1/2" in text and "failed" in text and "1 step limit reached" in text
+    assert res.to_dict()["status"][bad].startswith("step limit")
+
+
+def test_basin_share_counts_failed_runs_and_its_summary_works():
+    with pytest.warns(ConvergenceWarning, match=r"basin_share\(\): .* runs stopped before t1"):
+        res = cg.basin_share(STAG, points=5, max_steps=4)
+    assert res.counts.get("failed", 0) > 0
+    assert res.share == pytest.approx(res.counts.get("(1, 1)", 0) / 25)
+    text = str(res.summary())
+    assert "failed runs" in text and "step limit reached" in text and "lower bound" in text
+
+
+def test_result_arrays_are_read_only_for_good():
+    res = cg.replicator_dynamics(STAG, [[0.5, 0.6]], (0, 5))
+    basin = cg.basin_share(STAG, points=3)
+    rp = cg.rest_points(STAG)
+    arrays = [res.states, res.times, res.success, res.n_steps, res.n_rejected, basin.target, basin.initial_states,
+              basin.final_states, basin.reached]
+    arrays += [a for p in rp.points for a in (p.state, p.jacobian, p.eigenvalues)]
+    for arr in arrays:
+        assert not arr.flags.writeable
+        with pytest.raises(ValueError):
+            arr.setflags(write=True)
+
+
+# ---------------------------------------------------------------------------------------------- 3. basin_share
+def test_basin_share_refuses_huge_sample_counts_before_allocating():
+    start = time.perf_counter()
+    with pytest.raises(GameTooLargeError, match=r"basin_share\(\): n_samples=1000000000000 initial states"):
+        cg.basin_share(STAG, n_samples=10**12)
+    # past the work budget (2 steps x 2 coordinates x 3e8 > 4e8), and past memory on most machines
+    with pytest.raises(GameTooLargeError, match=r"basin_share\(\): n_samples=300000000 initial states of 2 "):
+        cg.basin_share(STAG, n_samples=3 * 10**8)
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("target, match", [
+    ([2, 2], r"basin_share\(\): target entries must be shares in \[0, 1\]; got 2.0"),
+    ([0.5, -1], r"basin_share\(\): target entries must be shares in \[0, 1\]; got -1.0"),
+    ([1, 1, 1], r"basin_share\(\): target must have shape \(2\)"),
+    ("cc", r"basin_share\(\): target must be an array of real numbers"),
+    ([1, complex(1, 1)], r"basin_share\(\): target must be an array of real numbers"),
+    ([1, float("nan")], r"basin_share\(\): target must contain only finite numbers"),
+])
+def test_basin_share_refuses_a_target_off_the_state_space(target, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        cg.basin_share(STAG, target=target, points=3)
+
+
+def test_basin_share_bimatrix_target_must_be_two_mixed_strategies():
+    A = np.eye(3)
+    with pytest.raises(InvalidParameterError, match=r"basin_share\(\): each target row must hold two mixed"):
+        cg.basin_share((A, A), target=[1, 1, 0, 1, 0, 0], points=3)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"rtol": "x"}, r"basin_share\(\): rtol must be a real number"),
+    ({"atol": 0}, r"basin_share\(\): method='dopri5' needs atol > 0"),
+    ({"t_max": 0}, r"basin_share\(\): t_max must be > 0"),
+    ({"t_max": float("inf")}, r"basin_share\(\): t_max must be a finite number"),
+    ({"t_max": 10**400}, r"basin_share\(\): t_max must be a real number that fits a float"),
+    ({"t_max": "50"}, r"basin_share\(\): t_max must be a real number; got '50' \(str\)"),
+    ({"target_atol": -1}, r"basin_share\(\): target_atol must be >= 0"),
+    ({"target_atol": complex(0, 1)}, r"basin_share\(\): target_atol must be a real number"),
+    ({"points": 1}, r"basin_share\(\): points must be >= 2"),
+    ({"points": 10**6}, r"basin_share\(\): a grid of 1000000000000 initial states"),
+    ({"n_samples": 0}, r"basin_share\(\): n_samples must be >= 1"),
+    ({"n_samples": 2.0}, r"basin_share\(\): n_samples must be an integer"),
+    ({"max_steps": -1}, r"basin_share\(\): max_steps must be >= 1"),
+])
+def test_basin_share_messages_name_basin_share(kwargs, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        cg.basin_share(STAG, **kwargs)
