@@ -20,6 +20,7 @@ from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation
 from coopgame.cooperative.shapley import shapley_rows
 from coopgame.errors import InvalidGameError
 from coopgame.games.structured import StructuredGame
+from coopgame.games.tu import label_sequence
 from coopgame.results import Result, Summary, format_number
 
 __all__ = ["shapley_values", "banzhaf_values", "structured_shapley_values", "quadratic_shapley_values",
@@ -209,7 +210,7 @@ def quadratic_shapley_values(additive: ArrayLike, pairwise: ArrayLike,
     value.setflags(write=False)
     gaps = value.sum(axis=1) - (a.sum(axis=1) + m.sum(axis=(1, 2)))
     gaps.setflags(write=False)
-    labels = check_players(players, a.shape[1], func=func)
+    labels = check_players(label_sequence(players, func=func), a.shape[1], func=func)
     return BatchAllocationResult(value, labels, "shapley", "structured", {}, gaps, game=(a, m))
 
 
@@ -243,7 +244,7 @@ def _check_batch(values: ArrayLike, *, func: str) -> tuple[np.ndarray, int]:
 
 def _result(v: np.ndarray, alloc: np.ndarray, players: Sequence[str] | None, concept: str,
             n: int) -> BatchAllocationResult:
-    labels = check_players(players, n, func=f"{concept}_values")
+    labels = check_players(label_sequence(players, func=f"{concept}_values"), n, func=f"{concept}_values")
     # per game, at the scale of a power of two (exact): no overflow for games near the float maximum
     scale = power_of_two_scale(np.maximum(np.abs(alloc).max(axis=1), np.abs(v[:, -1])))[:, None]
     with np.errstate(over="ignore"):

@@ -75,12 +75,16 @@ def check_superadditivity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> Propert
     >>> r.passed, r.worst_violation
     (False, 0.5)
     """
-    tol = check_tol(tol, func="check_superadditivity")
-    game = check_game(game, func="check_superadditivity")
-    v, unit = _unit_scaled(dense_values(game, func="check_superadditivity"))
+    return _superadditivity(game, tol, func="check_superadditivity")
+
+
+def _superadditivity(game: AnyGame, tol: float, *, func: str) -> PropertyCheck:
+    tol = check_tol(tol, func=func)
+    game = check_game(game, func=func)
+    v, unit = _unit_scaled(dense_values(game, func=func))
     n = game.n_players
     inner = min(n, _TERNARY_BITS)
-    ensure_dense_fits(inner, func="check_superadditivity", arrays=3 * 1.5**inner)
+    ensure_dense_fits(inner, func=func, arrays=3 * 1.5**inner)
     s_low, t_low = _disjoint_pairs(inner)
     s_high, t_high = _disjoint_pairs(n - inner)
     worst, where = -np.inf, (0, 0)
@@ -106,9 +110,13 @@ def check_convexity(game: AnyGame, *, tol: float = DEFAULT_TOL) -> PropertyCheck
     >>> check_convexity(TUGame([0, 1, 1, 3])).passed
     True
     """
-    tol = check_tol(tol, func="check_convexity")
-    game = check_game(game, func="check_convexity")
-    v, unit = _unit_scaled(dense_values(game, func="check_convexity"))
+    return _convexity(game, tol, func="check_convexity")
+
+
+def _convexity(game: AnyGame, tol: float, *, func: str) -> PropertyCheck:
+    tol = check_tol(tol, func=func)
+    game = check_game(game, func=func)
+    v, unit = _unit_scaled(dense_values(game, func=func))
     n = game.n_players
     worst, where = -np.inf, (0, 0)
     for j in range(n):  # a loop over pairs of players, each vectorised over all coalitions
@@ -133,7 +141,7 @@ def is_superadditive(game: AnyGame, *, tol: float = DEFAULT_TOL) -> bool:
     >>> is_superadditive(TUGame([0, 1, 1, 3]))
     True
     """
-    return check_superadditivity(game, tol=tol).passed
+    return _superadditivity(game, tol, func="is_superadditive").passed
 
 
 def is_convex(game: AnyGame, *, tol: float = DEFAULT_TOL) -> bool:
@@ -145,7 +153,7 @@ def is_convex(game: AnyGame, *, tol: float = DEFAULT_TOL) -> bool:
     >>> is_convex(TUGame([0, 0, 0, 1, 0, 1, 0, 1]))  # the glove game
     False
     """
-    return check_convexity(game, tol=tol).passed
+    return _convexity(game, tol, func="is_convex").passed
 
 
 def _disjoint_pairs(k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -10,9 +10,9 @@ from numpy.typing import ArrayLike
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
-from coopgame._validation import check_players, check_positive_int
+from coopgame._validation import as_float_array, check_players, check_positive_int
 from coopgame.errors import InvalidGameError
-from coopgame.games.tu import TUGame
+from coopgame.games.tu import TUGame, label_sequence
 
 __all__ = ["ValueFunctionGame", "MAX_MASK_PLAYERS"]
 
@@ -65,6 +65,7 @@ class ValueFunctionGame(ReadOnlyState):
                  players: Sequence[str] | None = None) -> None:
         if not callable(func):
             raise InvalidGameError(f"ValueFunctionGame(): func must be callable; got {type(func).__name__}")
+        players = label_sequence(players, func="ValueFunctionGame")
         if players is None and n_players is None:
             raise InvalidGameError("ValueFunctionGame(): give n_players or players")
         n = len(players) if players is not None else check_positive_int(
@@ -96,7 +97,9 @@ class ValueFunctionGame(ReadOnlyState):
     def value_of_masks(self, masks: ArrayLike) -> FloatVector:
         """v(S) for an array of bitmasks, checked for shape and finiteness."""
         masks = np.asarray(masks, dtype=np.int64)
-        out = np.asarray(self._func(masks), dtype=np.float64)
+        # complex or string worths are refused (never cast); NaN and inf get the message below
+        out = as_float_array(self._func(masks), func="ValueFunctionGame", name="the values func returned",
+                             allow_nan=True)
         if out.shape != masks.shape:
             raise InvalidGameError(
                 f"ValueFunctionGame(): func must return one value per mask (shape {masks.shape}); "

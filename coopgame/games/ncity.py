@@ -34,7 +34,7 @@ with K layers a profile is an array of K such masks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,13 +44,13 @@ from coopgame._bitmask import additive_values, membership_matrix, quadratic_valu
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
-from coopgame._validation import as_float_array, as_readonly, check_players, check_positive_int
+from coopgame._validation import _describe, as_float_array, as_readonly, check_players, check_positive_int
 from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError
 from coopgame.games._alpha import AlphaLayer, AlphaWorths, alpha_dense_values
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.structured import StructuredGame
-from coopgame.games.tu import TUGame
+from coopgame.games.tu import TUGame, label_sequence
 from coopgame.tolerances import payoff_scale
 
 __all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "ALPHA_DENSE_MAX_PLAYERS", "members_game_terms"]
@@ -132,8 +132,19 @@ class NCityGame(ReadOnlyState):
                  siphon: ArrayLike | None = None, deadweight: ArrayLike = 0.0, perception: ArrayLike = 1.0,
                  players: Sequence[str] | None = None, issues: Sequence[str] | None = None) -> None:
         func = "NCityGame"
+        players = label_sequence(players, func=func)
+        if issues is not None and (isinstance(issues, (str, bytes, set, frozenset, Mapping))
+                                   or not isinstance(issues, Iterable)):
+            raise InvalidParameterError(f"{func}(): issues must be a sequence of labels, one per layer; "
+                                        f"got {_describe(issues)}")
         raw = {"base": base, "cost": cost, "reward": reward, "penalty": penalty, "perception": perception,
                "spillover": spillover, "synergy": synergy, "siphon": siphon}
+        for name in (*_VECTOR_PARAMS, "deadweight"):   # matrices may be None (no such effect); vectors may not
+            value = deadweight if name == "deadweight" else raw[name]
+            if value is None:
+                per = "one per layer" if name == "deadweight" else "one per city, or per layer and city"
+                raise InvalidParameterError(f"{func}(): {name} must be a number or an array of numbers "
+                                            f"({per}); got None")
         arrays = {k: None if v is None else as_float_array(v, func=func, name=k, error=InvalidParameterError)
                   for k, v in raw.items()}
         n, k = _infer_sizes(arrays, players, func=func)

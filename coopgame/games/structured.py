@@ -23,9 +23,9 @@ from coopgame._bitmask import additive_values, membership_matrix, quadratic_valu
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
-from coopgame._validation import as_float_array, as_readonly, check_players
-from coopgame.errors import InvalidGameError
-from coopgame.games.tu import TUGame
+from coopgame._validation import _describe, as_float_array, as_readonly, check_players, check_real
+from coopgame.errors import InvalidGameError, InvalidParameterError
+from coopgame.games.tu import TUGame, label_sequence
 
 __all__ = ["StructuredGame", "CostTerm", "AirportCost", "ScaleEconomyCost", "as_dense_game"]
 
@@ -184,12 +184,11 @@ class ScaleEconomyCost(CostTerm):
         q = as_float_array(quantities, func="ScaleEconomyCost", name="quantities", ndim=1)
         if q.size < 1 or np.any(q < 0):
             raise InvalidGameError(f"ScaleEconomyCost(): quantities must be a non-empty vector >= 0; got {q.tolist()}")
-        k = float(as_float_array(scale, func="ScaleEconomyCost", name="scale", ndim=0))
-        theta = float(as_float_array(exponent, func="ScaleEconomyCost", name="exponent", ndim=0))
-        if k < 0:
-            raise InvalidGameError(f"ScaleEconomyCost(): scale must be >= 0; got {k}")
-        if theta <= 0:
-            raise InvalidGameError(f"ScaleEconomyCost(): exponent must be > 0; got {theta}")
+        try:   # game data: refused as InvalidGameError, like the quantities
+            k = check_real(scale, func="ScaleEconomyCost", name="scale", minimum=0.0)
+            theta = check_real(exponent, func="ScaleEconomyCost", name="exponent", minimum=0.0, strict_minimum=True)
+        except InvalidParameterError as exc:
+            raise InvalidGameError(str(exc)) from None
         self._q = as_readonly(q)
         self._scale = k
         self._exponent = theta
@@ -263,6 +262,7 @@ class StructuredGame(ReadOnlyState):
     def __init__(self, additive: ArrayLike, pairwise: ArrayLike | None = None,
                  players: Sequence[str] | None = None, *,
                  costs: CostTerm | Sequence[CostTerm] = ()) -> None:
+        players = label_sequence(players, func="StructuredGame")
         a = as_float_array(additive, func="StructuredGame", name="additive", ndim=1)
         n = a.shape[0]
         if n < 1:
@@ -274,7 +274,7 @@ class StructuredGame(ReadOnlyState):
             if np.any(np.diag(m) != 0):
                 raise InvalidGameError(
                     f"StructuredGame(): pairwise must have a zero diagonal; got {np.diag(m).tolist()}")
-        terms = (costs,) if isinstance(costs, CostTerm) else tuple(costs)
+        terms = _cost_terms(costs, func="StructuredGame")
         for term in terms:
             if not isinstance(term, CostTerm):
                 raise InvalidGameError(f"StructuredGame(): costs must be CostTerm objects; got {type(term).__name__}")
@@ -300,7 +300,7 @@ class StructuredGame(ReadOnlyState):
         >>> g.standalone_costs.tolist(), g.grand_value
         ([8.0, 11.0, 13.0, 18.0], 32.0)
         """
-        terms = (costs,) if isinstance(costs, CostTerm) else tuple(costs)
+        terms = _cost_terms(costs, func="StructuredGame.from_costs")
         if not terms:
             raise InvalidGameError("StructuredGame.from_costs(): give at least one cost term")
         standalone = sum(term.standalone for term in terms)
@@ -429,6 +429,22 @@ class StructuredGame(ReadOnlyState):
     def __repr__(self) -> str:
         extra = f", costs={list(self._costs)!r}" if self._costs else ""
         return f"StructuredGame(n_players={self.n_players}, v(N)={self.grand_value:g}{extra})"
+
+
+def _cost_terms(costs: object, *, func: str) -> tuple[CostTerm, ...]:
+    """One cost term or a list/tuple of them, as a tuple of CostTerm objects."""
+    if isinstance(costs, CostTerm):
+        return (costs,)
+    if costs is None:   # no joint-project costs
+        return ()
+    if not isinstance(costs, (list, tuple)):
+        bad: object = costs
+    else:
+        bad = next((term for term in costs if not isinstance(term, CostTerm)), None)
+    if bad is not None or (isinstance(costs, (list, tuple)) and None in costs):
+        raise InvalidGameError(f"{func}(): costs must be a CostTerm or a list of CostTerm objects; "
+                               f"got {_describe(bad)}")
+    return tuple(costs)
 
 
 def as_dense_game(game: object, *, func: str, arrays: float = 4.0) -> TUGame:

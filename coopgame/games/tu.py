@@ -13,16 +13,19 @@ from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import CoalitionValues, FloatVector
 from coopgame._validation import (
+    _describe,
     as_coalition_vector,
     as_float_array,
     as_readonly,
     check_players,
     check_positive_int,
+    check_real,
+    check_tol,
 )
-from coopgame.errors import InvalidGameError
+from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["TUGame"]
+__all__ = ["TUGame", "label_sequence"]
 
 _FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds temporary memory
 
@@ -68,6 +71,7 @@ class TUGame(ReadOnlyState):
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, values: ArrayLike, players: Sequence[str] | None = None) -> None:
+        players = label_sequence(players, func="TUGame")
         arr, n = as_coalition_vector(values, func="TUGame", name="values", empty="be worth 0")
         self._values = as_readonly(arr)
         self._players = check_players(players, n, func="TUGame")
@@ -100,27 +104,37 @@ class TUGame(ReadOnlyState):
         >>> g.values.tolist()
         [0.0, 1.0, 1.0, 3.0]
         """
+        func = "TUGame.from_dict"
+        if not isinstance(worths, Mapping):
+            raise InvalidGameError(f"{func}(): worths must be a mapping (dict) of coalitions to worths; "
+                                   f"got {_describe(worths)}")
+        players = label_sequence(players, func=func)
         if players is None and n_players is None:
-            raise InvalidGameError("TUGame.from_dict(): give players (labels) or n_players")
-        n = len(players) if players is not None else check_positive_int(
-            n_players, func="TUGame.from_dict", name="n_players")
-        labels = check_players(players, n, func="TUGame.from_dict")
-        ensure_dense_fits(n, func="TUGame.from_dict")
+            raise InvalidGameError(f"{func}(): give players (labels) or n_players")
+        n = len(players) if players is not None else check_positive_int(n_players, func=func, name="n_players")
+        labels = check_players(players, n, func=func)
+        fill_value = None if fill is None else _real(fill, func=func, name="fill")
+        ensure_dense_fits(n, func=func, arrays=2)
         index = {p: i for i, p in enumerate(labels)}
-        values = np.full(2**n, np.nan)
-        values[0] = 0.0
-        for key, worth in worths.items():
-            mask = _mask_of(key, index, n, func="TUGame.from_dict")
-            values[mask] = worth
-        missing = np.isnan(values)
-        if missing.any():
-            if fill is None:
-                first = int(np.flatnonzero(missing)[0])
+        values = np.zeros(2**n)
+        given = np.zeros(2**n, dtype=bool)   # which worths were given (a NaN is refused, never a marker)
+        given[0] = True
+        for key, worth in worths.items():   # one entry per coalition the user wrote down
+            mask = _mask_of(key, index, n, func=func)
+            x = _real(worth, func=func, name=f"the worth of coalition {key!r}")
+            if given[mask] and mask and values[mask] != x:
+                raise InvalidGameError(f"{func}(): coalition {member_labels(mask, labels)} is given twice, "
+                                       f"with worths {values[mask]!r} and {x!r}")
+            values[mask] = x
+            given[mask] = True
+        if not given.all():
+            if fill_value is None:
+                first = int(np.flatnonzero(~given)[0])
                 raise InvalidGameError(
-                    f"TUGame.from_dict(): {int(missing.sum())} of {2**n} coalitions have no value "
+                    f"{func}(): {int((~given).sum())} of {2**n} coalitions have no value "
                     f"(first: {member_labels(first, labels)}); give them or pass fill="
                 )
-            values[missing] = fill
+            values[~given] = fill_value
         return cls(values, labels)
 
     @classmethod
@@ -147,8 +161,9 @@ class TUGame(ReadOnlyState):
         >>> g.values.tolist()
         [0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0]
         """
+        players = label_sequence(players, func="TUGame.from_function")
         n = _count_players(players, n_players, func="TUGame.from_function")
-        ensure_dense_fits(n, func="TUGame.from_function")
+        ensure_dense_fits(n, func="TUGame.from_function", arrays=2)
         values = _evaluate(func, n, name="TUGame.from_function")
         return cls(values, check_players(players, n, func="TUGame.from_function"))
 
@@ -196,6 +211,7 @@ class TUGame(ReadOnlyState):
         >>> TUGame.from_cost_function(cost, n_players=4).standalone_costs.tolist()
         [8.0, 11.0, 13.0, 18.0]
         """
+        players = label_sequence(players, func="TUGame.from_cost_function")
         n = _count_players(players, n_players, func="TUGame.from_cost_function")
         ensure_dense_fits(n, func="TUGame.from_cost_function", arrays=2)
         return cls.from_costs(_evaluate(func, n, name="TUGame.from_cost_function"), players)
@@ -281,6 +297,7 @@ class TUGame(ReadOnlyState):
 
     def is_efficient(self, allocation: ArrayLike, *, tol: float = DEFAULT_TOL) -> bool:
         """Whether ``sum(allocation) == v(N)`` up to ``tol`` times the payoff scale."""
+        tol = check_tol(tol, func="TUGame.is_efficient")
         x = as_float_array(allocation, func="TUGame.is_efficient", name="allocation", shape=(self._n,))
         return bool(abs(x.sum() - self.grand_value) <= tol * payoff_scale(self._values))
 
@@ -292,7 +309,7 @@ class TUGame(ReadOnlyState):
 
     def with_players(self, players: Sequence[str]) -> TUGame:
         """The same game with new labels."""
-        game = TUGame(self._values, players)
+        game = TUGame(self._values, label_sequence(players, func="TUGame.with_players"))
         game._standalone_costs = self._standalone_costs
         return game
 
@@ -305,6 +322,29 @@ class TUGame(ReadOnlyState):
     def __repr__(self) -> str:
         kind = ", cost game" if self.is_cost_game else ""
         return f"TUGame(n_players={self._n}, players={list(self._players)!r}{kind}, v(N)={self.grand_value:g})"
+
+
+def label_sequence(players: Any, *, func: str) -> list[Any] | None:
+    """``players`` as a list (or None), refusing what cannot be an ordered sequence of labels.
+
+    A number, a string, bytes, a set (its order changes between runs) or a
+    mapping is refused with :class:`InvalidGameError` naming ``func``; the
+    labels themselves are checked by ``check_players`` (count, distinctness).
+    """
+    if players is None:
+        return None
+    if isinstance(players, (str, bytes, set, frozenset, Mapping)) or not isinstance(players, Iterable):
+        raise InvalidGameError(f"{func}(): players must be a sequence of labels, one per player (e.g. "
+                               f"['A', 'B']); got {_describe(players)}")
+    return list(players)
+
+
+def _real(value: Any, *, func: str, name: str) -> float:
+    """A worth as a float: int, float, Fraction or numpy scalar; strings, complex, bools and NaN refused."""
+    try:
+        return check_real(value, func=func, name=name)
+    except InvalidParameterError as exc:
+        raise InvalidGameError(str(exc)) from None
 
 
 def _count_players(players: Sequence[str] | None, n_players: int | None, *, func: str) -> int:
@@ -322,7 +362,8 @@ def _evaluate(func: Callable[[np.ndarray], ArrayLike], n: int, *, name: str) -> 
     values = np.empty(size)
     for start in range(0, size, _FUNCTION_CHUNK):
         masks = np.arange(start, min(size, start + _FUNCTION_CHUNK), dtype=np.int64)
-        chunk = np.asarray(func(masks), dtype=np.float64)
+        # strings and complex numbers are refused, never coerced; finiteness is checked by the constructor
+        chunk = as_float_array(func(masks), func=name, name="the values func returned")
         if chunk.shape != masks.shape:
             raise InvalidGameError(
                 f"{name}(): func must return one value per mask (shape {masks.shape}); got shape {chunk.shape}"

@@ -81,7 +81,12 @@ def largest_core_violation(game: TUGame | StructuredGame, allocation: ArrayLike 
     >>> str(largest_core_violation(g, cost_shares=[250, 110, 196]))
     '{t1} by 20'
     """
-    func = "largest_core_violation"
+    return _largest_violation(game, allocation, cost_shares, func="largest_core_violation")
+
+
+def _largest_violation(game: TUGame | StructuredGame, allocation: ArrayLike | None, cost_shares: ArrayLike | None,
+                       *, func: str) -> CoreViolation:
+    """:func:`largest_core_violation`, with errors naming ``func`` (the public function or method called)."""
     dense = as_dense_game(game, func=func, arrays=2)
     x = as_allocation(dense, allocation, cost_shares, func=func)
     n = dense.n_players
@@ -176,7 +181,7 @@ class CoreResult(Result):
     def largest_violation(self, allocation: ArrayLike | None = None, *,
                           cost_shares: ArrayLike | None = None) -> CoreViolation:
         """The coalition that objects most to ``allocation`` (or to ``cost_shares``)."""
-        return largest_core_violation(self._game, allocation, cost_shares=cost_shares)
+        return _largest_violation(self._game, allocation, cost_shares, func="CoreResult.largest_violation")
 
     def contains(self, allocation: ArrayLike | None = None, *, cost_shares: ArrayLike | None = None,
                  tol: float = DEFAULT_TOL) -> bool:
@@ -186,7 +191,7 @@ class CoreResult(Result):
         efficiency gap and to every coalition's excess.
         """
         tol = check_tol(tol, func="CoreResult.contains")
-        worst = self.largest_violation(allocation, cost_shares=cost_shares)
+        worst = _largest_violation(self._game, allocation, cost_shares, func="CoreResult.contains")
         slack = tol * game_scale(self._game)
         return bool(abs(worst.efficiency_gap) <= slack and worst.amount <= slack)
 
@@ -230,8 +235,9 @@ def least_core(game: TUGame | StructuredGame, *, tol: float = LP_TOL) -> LeastCo
     >>> round(lc.epsilon, 9), lc.core_is_empty, lc.allocation.round(6).tolist()
     (0.333333333, True, [0.333333, 0.333333, 0.333333])
     """
-    res = _prenucleolus(game, tol=tol, func="least_core")
+    tol = check_tol(tol, func="least_core")
     dense = as_dense_game(game, func="least_core")
+    res = _prenucleolus(dense, tol=tol, func="least_core")
     eps = res.epsilon
     return LeastCoreResult(res.allocation, eps, res.players, "constraint-generation", {"tol": tol},
                            core_is_empty=bool(eps > tol * game_scale(dense)),
@@ -263,6 +269,7 @@ def core(game: TUGame | StructuredGame, *, tol: float = LP_TOL) -> CoreResult:
     >>> str(c.largest_violation([1, 0, 0]))
     '{2, 3} by 1'
     """
+    tol = check_tol(tol, func="core")
     dense = as_dense_game(game, func="core")
     res = _prenucleolus(dense, tol=tol, func="core")
     eps = res.epsilon

@@ -119,3 +119,134 @@ def test_huge_n_samples_for_a_sampled_cost_term_is_refused() -> None:
     g = cg.StructuredGame.from_costs(cg.ScaleEconomyCost(np.ones(30), scale=1.0, exponent=0.5))
     with pytest.raises(InvalidParameterError, match=r"^shapley_value\(\): n_samples=100000000 with 30 players"):
         cg.shapley_value(g, n_samples=10**8)
+
+
+# --------------------------------------------------------------------------- boundary errors
+MAJORITY = [0, 0, 0, 1, 0, 1, 1, 1.0]
+
+
+@pytest.mark.parametrize("players", [3, 1.5, 1j, True, {"a", "b", "c"}, b"abc"])
+def test_players_that_are_not_a_sequence_of_labels(players) -> None:
+    with pytest.raises(InvalidGameError, match=r"^TUGame\(\): players must be a sequence of labels.*got "):
+        cg.TUGame(MAJORITY, players=players)
+    with pytest.raises(InvalidGameError, match=r"^StructuredGame\(\): players must be a sequence"):
+        cg.StructuredGame([1.0, 2.0, 3.0], players=players)
+    with pytest.raises(InvalidGameError, match=r"^ValueFunctionGame\(\): players must be a sequence"):
+        cg.ValueFunctionGame(lambda m: m * 0.0, players=players)
+    with pytest.raises(InvalidGameError, match=r"^TUGame.from_dict\(\): players must be a sequence"):
+        cg.TUGame.from_dict({}, players=players)
+    with pytest.raises(InvalidGameError, match=r"^NCityGame\(\): players must be a sequence"):
+        cg.NCityGame(cost=[1.0, 2.0, 3.0], players=players)
+    with pytest.raises(InvalidGameError, match=r"^shapley_values\(\): players must be a sequence"):
+        cg.shapley_values([MAJORITY], players=players)
+
+
+def test_players_given_as_a_generator_or_tuple_still_work() -> None:
+    g = cg.TUGame(MAJORITY, players=(p for p in "abc"))
+    assert g.players == ("a", "b", "c")
+
+
+@pytest.mark.parametrize("worths", [[1, 2, 3], "A:1", None, 3.0, ((("A",), 1),)])
+def test_from_dict_refuses_what_is_not_a_mapping(worths) -> None:
+    with pytest.raises(InvalidGameError, match=r"^TUGame.from_dict\(\): worths must be a mapping"):
+        cg.TUGame.from_dict(worths, players=["A"])
+
+
+@pytest.mark.parametrize("worth", ["1", 1j, float("nan"), float("inf"), None, [1.0], True])
+def test_from_dict_refuses_worths_that_are_not_finite_reals(worth) -> None:
+    with pytest.raises(InvalidGameError, match=r"^TUGame.from_dict\(\): the worth of coalition 'A' must be"):
+        cg.TUGame.from_dict({"A": worth, "B": 0, ("A", "B"): 1}, players=["A", "B"])
+
+
+def test_from_dict_never_replaces_nan_by_the_fill_value() -> None:
+    """Before, a NaN worth was read as 'missing' and silently replaced by fill."""
+    with pytest.raises(InvalidGameError, match=r"^TUGame.from_dict\(\): the worth of coalition 'A' must be a finite"):
+        cg.TUGame.from_dict({"A": float("nan")}, players=["A", "B"], fill=0.0)
+    with pytest.raises(InvalidGameError, match=r"^TUGame.from_dict\(\): fill must be a real number; got '0'"):
+        cg.TUGame.from_dict({"A": 1.0}, players=["A", "B"], fill="0")
+    g = cg.TUGame.from_dict({"A": 1.0}, players=["A", "B"], fill=0.5)   # fill for the missing ones only
+    assert g.values.tolist() == [0.0, 1.0, 0.5, 0.5]
+
+
+def test_from_dict_refuses_one_coalition_given_twice_with_different_worths() -> None:
+    with pytest.raises(InvalidGameError, match=r"^TUGame.from_dict\(\): coalition \('A', 'B'\) is given twice"):
+        cg.TUGame.from_dict({"A": 0, "B": 0, ("A", "B"): 1, ("B", "A"): 2}, players=["A", "B"])
+
+
+def test_value_functions_returning_complex_or_strings_are_refused() -> None:
+    with pytest.raises(InvalidGameError, match=r"^TUGame.from_function\(\): the values func returned must be"):
+        cg.TUGame.from_function(lambda m: m * 1j, n_players=2)
+    with pytest.raises(InvalidGameError, match=r"^ValueFunctionGame\(\): the values func returned must be"):
+        cg.ValueFunctionGame(lambda m: np.where(m > 0, "1", "0"), n_players=2)
+    with pytest.raises(InvalidGameError, match=r"^TUGame\(\): values must be an array of real numbers"):
+        cg.TUGame(np.array([0, 1, 1, 2]) * (1 + 0j))
+    with pytest.raises(InvalidGameError, match=r"^shapley_values\(\): values must be an array of real numbers"):
+        cg.shapley_values([[0, 1j, 1, 2]])
+
+
+@pytest.mark.parametrize("name", ["cost", "base", "reward", "penalty", "perception", "deadweight"])
+@pytest.mark.parametrize("bad,expect", [(None, "must be a number or an array"), ("1", "real numbers"),
+                                        (1 + 2j, "real numbers")])
+def test_ncity_parameters_refuse_none_strings_and_complex(name: str, bad, expect: str) -> None:
+    kwargs = {"cost": 1.0, "players": ["a", "b"], name: bad}
+    with pytest.raises(InvalidParameterError, match=rf"^NCityGame\(\): {name} .*{expect}"):
+        cg.NCityGame(**kwargs)
+
+
+def test_ncity_issues_must_be_a_sequence() -> None:
+    with pytest.raises(InvalidParameterError, match=r"^NCityGame\(\): issues must be a sequence of labels"):
+        cg.NCityGame(cost=1.0, players=["a", "b"], issues=7)
+
+
+def test_structured_game_costs_and_scale_economy_parameters() -> None:
+    with pytest.raises(InvalidGameError, match=r"^StructuredGame\(\): costs must be a CostTerm or a list.*\(dict\)"):
+        cg.StructuredGame([1.0, 2.0], costs={})
+    with pytest.raises(InvalidGameError, match=r"^StructuredGame.from_costs\(\): costs must be .*'x' \(str\)"):
+        cg.StructuredGame.from_costs([cg.AirportCost([1.0, 2.0]), "x"])
+    with pytest.raises(InvalidGameError, match=r"^ScaleEconomyCost\(\): exponent must be a real number"):
+        cg.ScaleEconomyCost([1.0, 2.0], scale=1.0, exponent="0.5")
+    with pytest.raises(InvalidGameError, match=r"^ScaleEconomyCost\(\): scale must be >= 0"):
+        cg.ScaleEconomyCost([1.0, 2.0], scale=-1.0, exponent=0.5)
+
+
+def test_fraction_tolerances_work_in_every_solver() -> None:
+    """tol = Fraction(1, 10**9) gives the answers of tol = 1e-9 (the majority game: core empty, ε = 1/3)."""
+    from fractions import Fraction
+
+    from coopgame.stability.kohlberg import kohlberg_check
+
+    tol = Fraction(1, 10**9)
+    g = cg.TUGame(MAJORITY)
+    assert cg.core(g, tol=tol).is_empty
+    assert cg.core(g).contains([1 / 3] * 3, tol=tol) is False
+    assert abs(cg.least_core(g, tol=tol).epsilon - 1 / 3) < 1e-12
+    assert cg.least_core(g, tol=tol).parameters["tol"] == 1e-9
+    assert np.allclose(cg.nucleolus(g, tol=tol).allocation, 1 / 3)
+    assert np.allclose(cg.nucleolus(g, tol=tol, domain="preimputations").allocation, 1 / 3)
+    assert cg.is_convex(g, tol=tol) is False and cg.is_superadditive(g, tol=tol) is True
+    assert cg.check_convexity(g, tol=tol).passed is False and cg.check_superadditivity(g, tol=tol).passed
+    assert g.is_efficient([1 / 3] * 3, tol=tol)
+    assert kohlberg_check(np.array(MAJORITY), np.full(3, 1 / 3), lower=None, tol=tol).passed
+
+
+@pytest.mark.parametrize("bad", ["1e-9", 1e-9j, float("nan"), -1.0, None])
+def test_bad_tolerances_name_the_function_called(bad) -> None:
+    g = cg.TUGame(MAJORITY)
+    for name, call in [("is_convex", lambda: cg.is_convex(g, tol=bad)),
+                       ("is_superadditive", lambda: cg.is_superadditive(g, tol=bad)),
+                       ("check_convexity", lambda: cg.check_convexity(g, tol=bad)),
+                       ("core", lambda: cg.core(g, tol=bad)), ("least_core", lambda: cg.least_core(g, tol=bad)),
+                       ("nucleolus", lambda: cg.nucleolus(g, tol=bad)),
+                       ("TUGame.is_efficient", lambda: g.is_efficient([1 / 3] * 3, tol=bad)),
+                       ("CoreResult.contains", lambda: cg.core(g).contains([1 / 3] * 3, tol=bad))]:
+        with pytest.raises(InvalidParameterError, match=rf"^{name}\(\): tol must be"):
+            call()
+
+
+def test_core_result_methods_name_themselves() -> None:
+    c = cg.core(cg.TUGame(MAJORITY))
+    with pytest.raises(InvalidParameterError, match=r"^CoreResult.contains\(\): allocation must have shape \(3\)"):
+        c.contains([1.0, 2.0])
+    with pytest.raises(InvalidParameterError, match=r"^CoreResult.largest_violation\(\): allocation must be an "
+                                                    r"array of real numbers"):
+        c.largest_violation("1,2,3")
