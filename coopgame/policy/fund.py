@@ -448,12 +448,13 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
     tol = check_tol(tol, func=func)
     dense = as_dense_game(game, func=func)
     n = dense.n_players
-    scale = payoff_scale(dense.values)
-    slack = tol * scale
     oo = _outside(outside, n, func=func)
     if status_quo is None and status_quo_costs is None and oo is not None:
         status_quo = oo.status_quo  # u_i(1_N): everyone cooperating, no transfers
-    sq = _status_quo(dense, status_quo, status_quo_costs, slack, func=func)
+    sq = _status_quo(dense, status_quo, status_quo_costs, tol, func=func)
+    # every test is relative to the largest payoff compared (no floor: the verdicts do not depend on the unit)
+    scale = payoff_scale(dense.values, sq, *(() if oo is None else (*oo.true, *oo.perceived)))
+    slack = tol * scale
     if rules is not None and (isinstance(rules, (str, bytes, SharingRule)) or not hasattr(rules, "__iter__")):
         raise InvalidParameterError(f"{func}(): rules must be a sequence of rules (SharingRule objects or names "
                                     f"such as 'shapley'); got {rules!r} ({type(rules).__name__}); "
@@ -520,7 +521,7 @@ def _outside(outside: Any, n: int, *, func: str) -> OutsideOptions | None:
     return outside
 
 
-def _status_quo(game: TUGame, status_quo: ArrayLike | None, costs: ArrayLike | None, slack: float, *,
+def _status_quo(game: TUGame, status_quo: ArrayLike | None, costs: ArrayLike | None, tol: float, *,
                 func: str) -> np.ndarray:
     n = game.n_players
     if (status_quo is None) == (costs is None):
@@ -533,6 +534,7 @@ def _status_quo(game: TUGame, status_quo: ArrayLike | None, costs: ArrayLike | N
             raise InvalidParameterError(f"{func}(): status_quo_costs= needs a game built with TUGame.from_costs")
         y = as_float_array(costs, func=func, name="status_quo_costs", shape=(n,), error=InvalidParameterError)
         sq = np.asarray(game.standalone_costs) - y
+    slack = tol * payoff_scale(game.values, sq)  # relative to the payoffs compared
     if abs(sq.sum() - game.grand_value) > slack * max(1, n):
         raise InvalidParameterError(f"{func}(): status_quo must add up to v(N) = {game.grand_value:g} (everyone "
                                     f"cooperating, no transfers); got sum {sq.sum():g}")

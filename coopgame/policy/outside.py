@@ -30,7 +30,7 @@ from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.ncity import MAX_PROFILE_PLAYERS, NCityGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
-from coopgame.tolerances import DEFAULT_TOL
+from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
 __all__ = ["OutsideOptions", "OptionSet", "outside_options", "package_bounds", "OPTION_NAMES"]
 
@@ -178,15 +178,17 @@ def outside_options(game: NCityGame | PairwiseGame) -> OutsideOptions:
     if isinstance(game, NCityGame):
         true = _ncity_options(game, perceived=False, func=func)
         perc = _ncity_options(game, perceived=True, func=func)
-        players, issues, scale = game.players, game.issues, game.payoff_scale
+        players, issues = game.players, game.issues
     elif isinstance(game, PairwiseGame):
         perc = _pairwise_options(game, func=func)
         true_game = getattr(game, "true_game", game)  # a perceived bimatrix carries its true twin
         true = perc if true_game is game else _pairwise_options(true_game, func=func)
-        players, issues, scale = game.players, ("1",), game.payoff_scale
+        players, issues = game.players, ("1",)
     else:
         raise InvalidGameError(f"{func}(): game must be an NCityGame or a 2x2 PairwiseGame; "
                                f"got {type(game).__name__}")
+    # the scale of the payoffs compared (not the game's parameters, which mix in dimensionless factors)
+    scale = payoff_scale(*true, *perc)
     by_issue = {name: frozen(np.array(a)) for name, a in zip(OPTION_NAMES, true)}
     by_issue |= {f"perceived_{name}": frozen(np.array(a)) for name, a in zip(OPTION_NAMES, perc)}
     tot_t = [a.sum(axis=0) for a in true]   # frozen by Result

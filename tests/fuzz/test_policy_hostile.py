@@ -295,3 +295,69 @@ def test_a_sweep_value_error_names_the_users_model_file(tmp_path):
 def test_policy_functions_refuse_bad_arguments_with_their_own_name(call, func, arg):
     with pytest.raises(CoopgameError, match=rf"^{re.escape(func)}\(\): .*{re.escape(arg)}"):
         call()
+
+
+# ---------------------------------------------------------------------------------------------- 3. unit invariance
+_MONEY = dict(cost=[1.0, 1.2, 0.8], base=[0.2, 0.1, 0.3], spillover=[[0, .5, .4], [.5, 0, .3], [.4, .3, 0]],
+              synergy=[[0, .3, .2], [.3, 0, .1], [.2, .1, 0]])
+_FACTORS = [1e-12, 1e-8, 1e8, 1e12]
+
+
+def _ncity(f):
+    # payoffs are linear in every money parameter; the perception factor is dimensionless
+    return cg.NCityGame(**{k: np.asarray(v) * f for k, v in _MONEY.items()}, perception=[1.0, 1.3, 1.0],
+                        players=["a", "b", "c"])
+
+
+def _policy_verdicts(f):
+    g = _ncity(f)
+    oo = cg.outside_options(g)
+    se = cg.self_enforcing_transfers(g)
+    capped = cg.self_enforcing_transfers(g, subsidy_cap=2.0 * f)    # Z* = 2.16 in the unit game: short by 0.16
+    rules = ["shapley", "nucleolus", "equal", ProportionalRule([1, 2, 3])]
+    fa = cg.fund_analysis(g.tu_game(convention="alpha"), outside=oo, rules=rules)
+    return {
+        "free riders": oo.free_riders,
+        "transfers": (se.feasible, se.in_core, se.allocation_in_core, se.recipients, se.payers),
+        "capped": (capped.feasible, capped.shortfall > 0),
+        "fund": [(o.rule, o.individually_rational, o.in_core, o.self_enforcing, o.free_riders, o.below_stand_alone,
+                  [(x.payer, x.receiver) for x in o.flows]) for o in fa.outcomes] + [fa.core_is_empty],
+        "amounts": np.concatenate([oo.deviation_bounds, se.transfers, [se.subsidy, capped.shortfall]]) / f,
+    }
+
+
+@pytest.mark.parametrize("factor", _FACTORS)
+def test_policy_verdicts_do_not_depend_on_the_money_unit(factor):
+    want, got = _policy_verdicts(1.0), _policy_verdicts(factor)
+    # the unit game, by hand: every city gains by free-riding (perceived), the centre must pay 2.16
+    assert want["free riders"] == ("a", "b", "c") and want["amounts"][6] == pytest.approx(2.16)
+    assert want["capped"] == (False, True)
+    for key in ("free riders", "transfers", "capped", "fund"):
+        assert got[key] == want[key], key
+    np.testing.assert_allclose(got["amounts"], want["amounts"], rtol=1e-9)
+
+
+@pytest.mark.parametrize("factor", _FACTORS)
+def test_a_tiny_real_shortfall_below_stand_alone_is_seen_in_every_unit(factor):
+    # equal split gives (1, 1); player 1 stands alone at 1 + 1e-6: below stand-alone by 1e-6 (relative 5e-7 of
+    # v(N)), far above the relative tolerance 1e-9 - in every unit (a floor at 1 hid it below the unit 1e-3)
+    g = cg.TUGame(np.array([0, 1.000001, 0.5, 2.0]) * factor, players=["p", "q"])
+    fa = cg.fund_analysis(g, status_quo=np.array([1.0, 1.0]) * factor, rules=["equal"])
+    out = fa["equal split"]
+    assert (out.individually_rational, out.in_core, out.below_stand_alone) == (False, False, ("p",))
+    assert out.ir_shortfall[0] == pytest.approx(1e-6 * factor, rel=1e-6)
+    # and a zero margin (q gets exactly 1 > 0.5, p exactly its worth when it stands alone at 1) is no shortfall
+    exact = cg.fund_analysis(cg.TUGame(np.array([0, 1.0, 0.5, 2.0]) * factor), status_quo=np.array([1.0, 1.0]) * factor,
+                             rules=["equal"])["equal split"]
+    assert (exact.individually_rational, exact.in_core) == (True, True)
+
+
+@pytest.mark.parametrize("factor", _FACTORS)
+def test_prisoners_dilemma_transfers_in_every_unit(factor):
+    # each city gains 2 by free-riding: the centre pays 2 + 2, and the alpha game's Shapley value is the status quo
+    pd = cg.PairwiseGame(np.array([[3, 0], [5, 1.0]]) * factor, np.array([[3, 5], [0, 1.0]]) * factor)
+    res = cg.self_enforcing_transfers(pd)
+    assert res.subsidy == pytest.approx(4 * factor, rel=1e-12)
+    np.testing.assert_allclose(res.transfers, [2 * factor, 2 * factor], rtol=1e-12)
+    assert (res.in_core, res.feasible, res.recipients) == (True, True, ("1", "2"))
+    assert cg.outside_options(pd).free_riders == ("1", "2")
