@@ -238,9 +238,12 @@ def _make_point(state: np.ndarray, kind: str, J: np.ndarray, abs_tol: float, nor
     det = float(np.real(np.prod(eig))) if dim > 2 else float(np.linalg.det(J)) if J.size else 1.0
     trace = float(np.trace(J))
     with np.errstate(over="ignore", under="ignore"):  # the game's unit: may leave float range near 1e308
-        det_out = det * norm ** dim if det else 0.0
-        if not np.isfinite(det_out) and det:  # norm ** dim overflowed, the product may not
-            det_out = float(np.sign(det) * np.exp(np.log(abs(det)) + dim * np.log(norm)))
+        det_out = np.float64(det)
+        for _ in range(dim):  # norm is a power of two: exact, unless it leaves float range
+            det_out *= norm
+        if det and not (np.isfinite(det_out) and det_out):  # then in log space (norm ** dim may overflow)
+            det_out = np.sign(det) * np.exp(np.log(abs(det)) + dim * np.log(norm))
+        det_out = float(det_out)
         J_out, eig_out, trace_out = J * norm, eig * norm, trace * norm
     return RestPoint(state=frozen(state), kind=kind, jacobian=frozen(J_out), determinant=det_out + 0.0,
                      trace=trace_out + 0.0, eigenvalues=frozen(eig_out), label=label)
