@@ -290,9 +290,13 @@ def _alpha_status_quo(game: Any) -> tuple[np.ndarray, tuple[str, ...]]:
 
 def _optimum_gap(game: Any) -> tuple[float, float, np.ndarray] | None:
     """``(welfare of full cooperation, optimal welfare, optimal masks)`` when full cooperation is not optimal, else None."""
-    full = float(np.sum(game.status_quo()))
+    status_quo = np.asarray(game.status_quo(), dtype=float)
+    full = float(np.sum(status_quo))
     masks, best = game.welfare_optimum()
-    if float(best) - full <= 1e-9 * max(1.0, abs(float(best)), abs(full)):
+    # relative to the payoffs themselves (no floor at 1: the verdict must not depend on the money unit);
+    # a per-city scale, as the total may cancel to ~0 while single payoffs are large
+    scale = max(abs(float(best)), float(np.max(np.abs(status_quo), initial=0.0)))
+    if float(best) - full <= 1e-9 * scale:
         return None
     return full, float(best), np.atleast_1d(masks)
 
@@ -438,8 +442,8 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
         columns = ["city", "v({i}) alone"] + [names[k] for k in allocs]
         vectors = {k: np.asarray(r.allocation, dtype=float) for k, r in allocs.items()}
     stand_alone = _stand_alone(context, len(players)) if not is_cost else None
-    extra_col = stand_alone is not None and not np.allclose(stand_alone, alone, rtol=0.0,
-                                                             atol=1e-9 * max(1.0, float(np.abs(alone).max())))
+    extra_col = stand_alone is not None and not np.allclose(
+        stand_alone, alone, rtol=0.0, atol=1e-9 * max(float(np.abs(alone).max()), float(np.abs(stand_alone).max())))
     if extra_col:
         columns.insert(2, "stand-alone (true)")
     rows = tuple((p, format_number(alone[i]), *((format_number(stand_alone[i]),) if extra_col else ()),
@@ -598,7 +602,7 @@ def _below(x: Any, stand_alone: np.ndarray | None) -> bool:
     if stand_alone is None:
         return False
     x = np.asarray(x, dtype=float)
-    atol = 1e-9 * max(1.0, float(np.abs(stand_alone).max()), float(np.abs(x).max()))
+    atol = 1e-9 * max(float(np.abs(stand_alone).max()), float(np.abs(x).max()))  # relative: no floor at 1
     return bool(np.any(x < stand_alone - atol))
 
 
