@@ -414,7 +414,7 @@ class PooledFundRule(_TransferRule):
             for r, w in s.recipients.items():
                 received[index[r]] += w * amount
         net = given - deducted + received - paid
-        return FundSettlement(net, rule.players, paid, given, deducted, received, rates)
+        return FundSettlement(net, rule.players, paid, given, deducted, received, MappingProxyType(rates))
 
     def net_transfers(self) -> FloatVector:
         return self.settle().net

@@ -49,6 +49,7 @@ import numbers
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -141,6 +142,14 @@ class SweepResult(Result):
     categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     players: tuple[str, ...] = ()
     elapsed: float = 0.0
+
+    def __post_init__(self) -> None:
+        # the mappings are read-only views and every array in them a frozen view of a private copy
+        for name in ("outputs", "grid"):
+            object.__setattr__(self, name, MappingProxyType({k: frozen(np.asarray(v))
+                                                             for k, v in getattr(self, name).items()}))
+        object.__setattr__(self, "categories", MappingProxyType({k: tuple(v) for k, v in self.categories.items()}))
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -361,3 +361,84 @@ def test_prisoners_dilemma_transfers_in_every_unit(factor):
     np.testing.assert_allclose(res.transfers, [2 * factor, 2 * factor], rtol=1e-12)
     assert (res.in_core, res.feasible, res.recipients) == (True, True, ("1", "2"))
     assert cg.outside_options(pd).free_riders == ("1", "2")
+
+
+# ---------------------------------------------------------------------------------------------- 4. immutability
+def _arrays(obj, path="", seen=None):
+    """Every ndarray reachable from a result or rule through dataclass fields, mappings, tuples and lists."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, np.ndarray):
+        yield path, obj
+    elif isinstance(obj, (dict, type(type.__dict__))):
+        for k, v in obj.items():
+            yield from _arrays(v, f"{path}[{k!r}]", seen)
+    elif isinstance(obj, (tuple, list)):
+        for i, v in enumerate(obj):
+            yield from _arrays(v, f"{path}[{i}]", seen)
+    elif hasattr(obj, "__dataclass_fields__"):
+        for name in obj.__dataclass_fields__:
+            if name != "game":
+                yield from _arrays(getattr(obj, name), f"{path}.{name}", seen)
+
+
+def _glove_like(w):
+    return cg.TUGame([0, 1, 1, 2 + w])
+
+
+def _immutable_objects():
+    g = _ncity(1.0)
+    chishui = PooledFundRule.chishui()
+    fa = cg.fund_analysis(cg.TUGame([0, 0.1, 0.5, 1.0, 0.4, 0.6, 1.2, 2.0], players=["Yunnan", "Guizhou", "Sichuan"]),
+                          status_quo=[0.0, 1.1, 0.9], rules=["shapley", chishui])
+    sweep = parameter_sweep(_bm1, _GRID)
+    relocation = RelocationTaxRule("B", "H", [0.3] * 3, [0.4] * 6)
+    return {"outside options": cg.outside_options(g), "fund analysis": fa, "transfers": cg.self_enforcing_transfers(g),
+            "sweep": sweep, "cooperative sweep": parameter_sweep(_glove_like, {"w": [0, 1]}),
+            "ProportionalRule": ProportionalRule([1, 2]), "StockIncrementRule": StockIncrementRule([3.0, 2.0]),
+            "PooledFundRule": chishui, "settlement": chishui.settle(),
+            "TaxBasePoolRule": TaxBasePoolRule(["r", "p"], growth=[10, 0], population=[1, 1], fiscal_capacity=[2, 1]),
+            "RelocationTaxRule": relocation, "schedule": relocation.schedule()}
+
+
+@pytest.mark.parametrize("name", list(_immutable_objects()))
+def test_policy_arrays_are_read_only_for_good(name):
+    # issue 12 reproducer 9: fund outcomes, sweep grids and outputs were writeable
+    import pickle
+    obj = _immutable_objects()[name]
+    for copy in (obj, pickle.loads(pickle.dumps(obj))):
+        found = list(_arrays(copy, name))
+        assert found, "no arrays found: the walk must reach them"
+        for path, arr in found:
+            assert not arr.flags.writeable, path
+            with pytest.raises(ValueError):
+                arr.setflags(write=True)
+
+
+def test_sweep_mappings_cannot_be_changed():
+    res = parameter_sweep(_bm1, _GRID)
+    for mapping in (res.outputs, res.grid, res.categories):
+        with pytest.raises(TypeError):
+            mapping["regime"] = np.zeros(1)
+    grid = {"reward": np.array([0.0, 2.0]), "penalty": np.array([0.0, 1.0])}
+    res = parameter_sweep(_bm1, grid)
+    grid["reward"][0] = 99.0                                   # the caller's array is not the result's
+    assert res.grid["reward"][0] == 0.0
+
+
+def test_rules_do_not_alias_the_callers_arrays():
+    w = np.array([1.0, 2.0])
+    rule = ProportionalRule(w)
+    w[0] = 50.0
+    assert rule.weights.tolist() == [1.0, 2.0]
+    rates = {"清水铺 Qingshuipu": 0.5}
+    pooled = PooledFundRule.chishui(pass_rates=rates)
+    rates["清水铺 Qingshuipu"] = 0.0
+    assert pooled.pass_rates["清水铺 Qingshuipu"] == 0.5
+    with pytest.raises(TypeError):
+        pooled.pass_rates["清水铺 Qingshuipu"] = 0.0            # type: ignore[index]
+    section = FundSection("s", "a", {"b": 1.0})
+    with pytest.raises(TypeError):
+        section.recipients["b"] = 2.0                          # type: ignore[index]
