@@ -13,6 +13,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import sympy as sp
@@ -85,6 +86,9 @@ class ConditionResult(Result):
     interior: tuple[sp.Expr, sp.Expr] | None = None
     interior_determinant: sp.Expr | None = None
 
+    def __post_init__(self) -> None:
+        _read_only_mappings(self, ("conditions", "parameters", "eigenvalues"))
+
     def is_ess(self, vertex: tuple[int, int], *, assumptions: Any = True) -> bool | None:
         """Three-valued: is ``vertex`` an ESS given the symbols' assumptions (and ``assumptions``)?"""
         vertex = _check_vertex(vertex, "ConditionResult.is_ess")
@@ -126,6 +130,14 @@ class ConditionResult(Result):
         facts = (("players", ", ".join(self.game.players) if self.game else ""),)
         return Summary(title="ESS conditions (symbolic)", facts=facts,
                        columns=("vertex", "eigenvalues", "ESS iff", "decided"), rows=tuple(rows), notes=tuple(notes))
+
+
+def _read_only_mappings(result: Any, names: tuple[str, ...]) -> None:
+    """Replace the named dict fields of a frozen result by read-only views of private copies."""
+    for name in names:
+        value = getattr(result, name)
+        if value is not None and not isinstance(value, MappingProxyType):
+            object.__setattr__(result, name, MappingProxyType(dict(value)))
 
 
 def _check_vertex(vertex: Any, func: str) -> tuple[int, int]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import sympy as sp
 
+from coopgame._pickling import ReadOnlyState
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.symbolic._safe import safe_sympify
@@ -68,7 +70,7 @@ def _bound(value: Any, func: str, side: str) -> sp.Expr | None:
     return out
 
 
-class SymbolicPairwiseGame:
+class SymbolicPairwiseGame(ReadOnlyState):
     """A 2×2 game with symbolic payoffs; action 0 = cooperate for both players.
 
     Parameters
@@ -100,15 +102,18 @@ class SymbolicPairwiseGame:
                  incentives: Mapping[int, Sequence[sp.Symbol]] | None = None, lever: sp.Symbol | None = None,
                  lever_bounds: tuple[Any, Any] | None = None) -> None:
         func = "SymbolicPairwiseGame"
-        self._A = _matrix(row_payoffs, "row_payoffs", func)
-        self._B = _matrix(col_payoffs, "col_payoffs", func)
-        self._players = tuple(str(p) for p in _labels(players, 2, "players", func))
-        self._actions = tuple(tuple(str(a) for a in _labels(acts, 2, f"actions[{k}]", func))
-                              for k, acts in enumerate(_labels(actions, 2, "actions", func)))
+        set_ = object.__setattr__  # the game is immutable: attributes are set once, here
+        set_(self, "_A", _matrix(row_payoffs, "row_payoffs", func))
+        set_(self, "_B", _matrix(col_payoffs, "col_payoffs", func))
+        players = tuple(str(p) for p in _labels(players, 2, "players", func))
+        actions = tuple(tuple(str(a) for a in _labels(acts, 2, f"actions[{k}]", func))
+                        for k, acts in enumerate(_labels(actions, 2, "actions", func)))
+        set_(self, "_players", players)
+        set_(self, "_actions", actions)
         if incentives is not None and not isinstance(incentives, Mapping):
             raise InvalidGameError(f"{func}(): incentives must be a mapping from player index (0 or 1) to sympy "
                                    f"Symbols; got {type(incentives).__name__}")
-        self._incentives: dict[int, tuple[sp.Symbol, ...]] = {}
+        chosen: dict[int, tuple[sp.Symbol, ...]] = {}
         for k, syms in (incentives or {}).items():
             if isinstance(k, bool) or k not in (0, 1):
                 raise InvalidGameError(f"{func}(): incentives keys must be the player indices 0 or 1; got {k!r}")
@@ -116,13 +121,22 @@ class SymbolicPairwiseGame:
                     not all(isinstance(sym, sp.Symbol) for sym in syms):
                 raise InvalidGameError(f"{func}(): incentives must map players to sequences of sympy Symbols; got "
                                        f"{_short(syms)} for player {k}")
-            self._incentives[int(k)] = tuple(syms)
+            chosen[int(k)] = tuple(syms)
+        set_(self, "_incentives", MappingProxyType(chosen))
         if lever is not None and not isinstance(lever, sp.Symbol):
             raise InvalidGameError(f"{func}(): lever must be a sympy Symbol; got {lever!r}")
-        self._lever = lever
+        set_(self, "_lever", lever)
         lo, hi = _labels(lever_bounds, 2, "lever_bounds", func) if lever_bounds is not None else (None, None)
-        self._lever_bounds = (_bound(lo, func, "0"), _bound(hi, func, "1"))
-        self.x, self.y = sp.symbols("x y", real=True)
+        set_(self, "_lever_bounds", (_bound(lo, func, "0"), _bound(hi, func, "1")))
+        x, y = sp.symbols("x y", real=True)
+        set_(self, "x", x)  # the cooperating shares of the replicator equations
+        set_(self, "y", y)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"SymbolicPairwiseGame is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"SymbolicPairwiseGame is immutable; cannot delete {name!r}")
 
     # ------------------------------------------------------------------ constructors
     @classmethod

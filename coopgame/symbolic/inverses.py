@@ -27,7 +27,7 @@ import sympy as sp
 
 from coopgame.errors import InvalidParameterError
 from coopgame.results import Result, Summary
-from coopgame.symbolic.conditions import decide_negative
+from coopgame.symbolic.conditions import _read_only_mappings, decide_negative
 from coopgame.symbolic._safe import as_assumptions, safe_sympify
 from coopgame.symbolic.games import SymbolicPairwiseGame
 
@@ -74,6 +74,9 @@ class DesignInverseResult(Result):
     extra_transfer_bounded: sp.Expr | None
     method: str = "symbolic"
     parameters: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _read_only_mappings(self, ("min_incentive", "min_incentive_dominant", "parameters"))
 
     def evaluate(self, values: dict[Any, Any]) -> dict[str, Any]:
         """Every quantity at numeric ``values`` (keys: Symbols or names), as floats.

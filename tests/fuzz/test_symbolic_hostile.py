@@ -233,3 +233,39 @@ def test_numeric_game_round_trip_is_unchanged():
     s = SymbolicPairwiseGame.from_pairwise(g)
     assert s.row_payoffs == sp.ImmutableMatrix([[3, 0], [5, 1]])
     assert s.subs({}).row_payoffs.tolist() == [[3.0, 0.0], [5.0, 1.0]]
+
+
+# ---------------------------------------------------------------------------------------------- immutability
+def test_symbolic_game_and_results_cannot_be_changed():
+    import copy
+    import pickle
+
+    g = SymbolicPairwiseGame.two_city()
+    before = g.gain_coefficients()
+    for name in ("x", "y", "_A", "_B", "_incentives", "_lever", "new_attribute"):
+        with pytest.raises(AttributeError, match="SymbolicPairwiseGame is immutable"):
+            setattr(g, name, 0)
+    with pytest.raises(AttributeError, match="immutable"):
+        del g.x
+    g.incentives[0] = ()  # a copy: the game keeps its instruments
+    assert g.incentives[0] == (sp.Symbol("W_A", nonnegative=True), sp.Symbol("F_A", nonnegative=True))
+    cond, inv = ess_conditions(g), design_inverses(g)
+    with pytest.raises(TypeError):
+        cond.conditions[(1, 1)] = sp.true
+    with pytest.raises(TypeError):
+        cond.eigenvalues[(0, 0)] = (1, 1)
+    with pytest.raises(TypeError):
+        inv.min_incentive["A"] = 0
+    with pytest.raises(TypeError):
+        inv.parameters["target"] = (0, 0)
+    for clone in (pickle.loads(pickle.dumps(g)), copy.deepcopy(g), copy.copy(g)):
+        assert clone.gain_coefficients() == before
+        with pytest.raises(AttributeError):
+            clone.x = 1
+    for res in (cond, inv):
+        clone = pickle.loads(pickle.dumps(res))
+        assert clone.to_dict() == res.to_dict()
+        mapping = clone.conditions if res is cond else clone.min_incentive
+        with pytest.raises(TypeError):
+            mapping[next(iter(mapping))] = 0
+    assert g.gain_coefficients() == before
