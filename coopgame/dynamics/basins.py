@@ -18,7 +18,7 @@ from coopgame._validation import (
     make_rng,
 )
 from coopgame.dynamics._systems import BinarySystem, as_system
-from coopgame.dynamics.replicator import MAX_STEPS, MAX_WORK, _check_initial, integrate
+from coopgame.dynamics.replicator import MAX_STEPS, MAX_WORK, _check_initial, _count, integrate
 from coopgame.errors import GameTooLargeError, InvalidParameterError
 from coopgame.results import Result, Summary, format_number
 
@@ -208,11 +208,11 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
 
 def _check_size(total: int, dim: int, func: str, *, what: str) -> None:
     """Refuse, before drawing or gridding, a batch too large for memory or for one call's work budget."""
-    ensure_fits(8.0 * total * dim * 24, func=func, what=f"{what} initial states of {dim} coordinates",
-                remedy="pass fewer n_samples or points")
-    if 2.0 * total * dim > MAX_WORK:  # at least two steps per run
+    ensure_fits(8 * total * dim * 24, func=func, what=f"{what} initial states of {dim} coordinates",
+                remedy="pass fewer n_samples or points")  # ints: compared in log space, never overflows
+    if 2 * total * dim > MAX_WORK:  # at least two steps per run
         raise GameTooLargeError(f"{func}(): {what} initial states of {dim} coordinates need at least "
-                                f"{2.0 * total * dim:.3g} coordinate-steps, beyond the budget of {MAX_WORK:.3g} "
+                                f"{_count(2 * total * dim)} coordinate-steps, beyond the budget of {MAX_WORK:.3g} "
                                 f"per call; pass fewer n_samples (the share's standard error is "
                                 f"about 0.5 / sqrt(n_samples))")
 

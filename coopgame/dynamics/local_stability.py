@@ -28,10 +28,10 @@ import numpy as np
 
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
-from coopgame._validation import check_tol, frozen
+from coopgame._validation import as_float_array, check_tol, frozen
 from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
 from coopgame.dynamics.replicator import coordinate_labels
-from coopgame.errors import GameTooLargeError
+from coopgame.errors import GameTooLargeError, InvalidParameterError
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DYNAMICS_TOL
 
@@ -120,7 +120,9 @@ class RestPointsResult(Result):
 
     def find(self, state: Any, *, atol: float = 1e-9) -> RestPoint:
         """The rest point at ``state`` (max-norm within ``atol``); ``KeyError`` if none."""
-        target = np.asarray(state, dtype=float)
+        func = "RestPointsResult.find"
+        atol = check_tol(atol, func=func, name="atol")
+        target = as_float_array(state, func=func, name="state", ndim=1, error=InvalidParameterError)
         for p in self.points:
             if p.state.shape == target.shape and np.max(np.abs(p.state - target)) <= atol:
                 return p

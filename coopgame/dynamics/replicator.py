@@ -408,17 +408,19 @@ def _check_work(dim: int, K: int, tau: np.ndarray, max_step_nat: float, method: 
                 max_steps: int, func: str, *, t_span: tuple[float, float], max_step: float) -> None:
     """Refuse, before starting, a call whose least possible work or whose output exceeds the budgets."""
     T = tau.size
-    ensure_fits(8.0 * dim * K * (2 * T + 16), func=func,
+    ensure_fits(8 * dim * K * (2 * T + 16), func=func,
                 what=f"the trajectories of {K} initial states at {T} output times ({dim} coordinates each)",
                 remedy="pass fewer t_eval points or fewer initial states")
     if method == "rk4":
-        steps = float(n_steps) + T - 1
+        steps = n_steps + T - 1  # an int: n_steps may be huge
         why = f"n_steps={n_steps} plus {T - 1} output times"
         if steps > max_steps:  # one Python-level step each: bounded like the adaptive methods' runs
             raise InvalidParameterError(f"{func}(): method='rk4' would take {_count(steps)} steps ({why}) but "
                                         f"max_steps={max_steps}; pass a smaller n_steps or a larger max_steps")
     else:
-        by_step = math.ceil(tau[-1] / max_step_nat) if max_step_nat > 0 else math.inf
+        with np.errstate(over="ignore", divide="ignore"):
+            ratio = tau[-1] / max_step_nat if max_step_nat > 0 else math.inf
+        by_step = math.ceil(ratio) if np.isfinite(ratio) else math.inf
         steps = float(max(T - 1, by_step))
         why = (f"{T - 1} output times" if T - 1 >= by_step else
                f"t_span {t_span} / max_step {max_step!r}")
@@ -434,8 +436,13 @@ def _check_work(dim: int, K: int, tau: np.ndarray, max_step_nat: float, method: 
 
 
 def _count(x: float) -> str:
-    """A count for messages: exact below 1e9, else in scientific notation."""
-    return f"{int(x):,}" if x < 1e9 else f"{x:.3g}"
+    """A count for messages: exact below 1e9, else in scientific notation (huge ints too, without float())."""
+    if x < 1e9:
+        return f"{int(x):,}"
+    if isinstance(x, int):
+        digits = str(x)
+        return f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1:02d}"
+    return f"{x:.3g}"
 
 
 # ---------------------------------------------------------------------------------------------- inputs

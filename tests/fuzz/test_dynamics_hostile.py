@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import time
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 import coopgame as cg
-from coopgame.errors import ConvergenceWarning, GameTooLargeError, InvalidParameterError
+from coopgame.errors import (
+    ConvergenceWarning,
+    GameTooLargeError,
+    InvalidGameError,
+    InvalidParameterError,
+    UnknownMethodError,
+)
 
 STAG = cg.PairwiseGame.from_two_city(cost=4, synergy=6, alpha=0.5, free_ride_gain=2, lone_loss=1, reward=2,
                                      penalty=1.5)
@@ -218,3 +225,79 @@ def test_basin_share_bimatrix_target_must_be_two_mixed_strategies():
 def test_basin_share_messages_name_basin_share(kwargs, match):
     with pytest.raises(InvalidParameterError, match=match):
         cg.basin_share(STAG, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------- 5. boundary
+_HOSTILE = {"None": None, "str": "abc", "numeric-str": "0.5", "complex": 1 + 2j, "nan": float("nan"),
+            "inf": float("inf"), "huge-int": 10**400, "bool": True, "object": object(), "empty": [], "dict": {},
+            "3d": np.zeros((2, 2, 2)), "complex-array": np.array([1 + 1j, 2]), "nan-array": [0.5, float("nan")],
+            "tiny": 5e-324, "neg": -1}
+_TYPED = (InvalidGameError, InvalidParameterError, UnknownMethodError, GameTooLargeError)
+
+
+def _calls():
+    from coopgame.dynamics import replicator_field
+
+    rp = cg.rest_points(STAG)
+    traj = cg.replicator_dynamics(STAG, [0.5, 0.5], (0, 1))
+    return {
+        "replicator_dynamics(game)": (lambda v: cg.replicator_dynamics(v, [0.5, 0.5], (0, 1)), "replicator_dynamics"),
+        "replicator_dynamics(x0)": (lambda v: cg.replicator_dynamics(STAG, v, (0, 1)), "replicator_dynamics"),
+        "replicator_dynamics(t_span)": (lambda v: cg.replicator_dynamics(STAG, [0.5, 0.5], (0, v)),
+                                        "replicator_dynamics"),
+        "replicator_dynamics(t_eval)": (lambda v: cg.replicator_dynamics(STAG, [0.5, 0.5], (0, 1), t_eval=v),
+                                        "replicator_dynamics"),
+        "replicator_dynamics(method)": (lambda v: cg.replicator_dynamics(STAG, [0.5, 0.5], (0, 1), method=v),
+                                        "replicator_dynamics"),
+        "replicator_dynamics(max_step)": (lambda v: cg.replicator_dynamics(STAG, [0.5, 0.5], (0, 1), max_step=v),
+                                          "replicator_dynamics"),
+        "replicator_dynamics(n_steps)": (lambda v: cg.replicator_dynamics(STAG, [0.5, 0.5], (0, 1), method="rk4",
+                                                                         n_steps=v), "replicator_dynamics"),
+        "replicator_field(game)": (lambda v: replicator_field(v, [0.5, 0.5]), "replicator_field"),
+        "replicator_field(states)": (lambda v: replicator_field(STAG, v), "replicator_field"),
+        "rest_points(game)": (lambda v: cg.rest_points(v), "rest_points"),
+        "rest_points(tol)": (lambda v: cg.rest_points(STAG, tol=v), "rest_points"),
+        "evolutionary_regime(game)": (lambda v: cg.evolutionary_regime(v), "evolutionary_regime"),
+        "evolutionary_regime(tol)": (lambda v: cg.evolutionary_regime(STAG, tol=v), "evolutionary_regime"),
+        "basin_share(game)": (lambda v: cg.basin_share(v, points=3), "basin_share"),
+        "basin_share(n_samples)": (lambda v: cg.basin_share(STAG, n_samples=v), "basin_share"),
+        "basin_share(rng)": (lambda v: cg.basin_share(STAG, n_samples=4, rng=v), "basin_share"),
+        "endpoint_classes(atol)": (lambda v: traj.endpoint_classes(atol=v), "TrajectoryResult.endpoint_classes"),
+        "find(state)": (lambda v: rp.find(v), "RestPointsResult.find"),
+        "find(atol)": (lambda v: rp.find([0, 0], atol=v), "RestPointsResult.find"),
+    }
+
+
+@pytest.mark.parametrize("value", list(_HOSTILE), ids=list(_HOSTILE))
+def test_every_dynamics_entry_gives_a_typed_error_or_an_answer(value):
+    bad = _HOSTILE[value]
+    for name, (call, func) in _calls().items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            try:
+                call(bad)
+            except _TYPED as exc:
+                assert f"{func}()" in str(exc), (name, value, str(exc))
+            except KeyError as exc:  # find(): no rest point there, documented
+                assert name.startswith("find") and "no rest point" in str(exc), (name, value)
+            except Exception as exc:  # noqa: BLE001 - the point of the test
+                pytest.fail(f"{name} with {value} raised a raw {type(exc).__name__}: {exc}")
+
+
+@pytest.mark.parametrize("value", [Fraction(1, 2), np.float32(0.5), np.float64(0.5), np.int64(1)])
+def test_fractions_and_numpy_scalars_are_accepted(value):
+    res = cg.replicator_dynamics(STAG, [value, value], (Fraction(0), value * 4), rtol=Fraction(1, 10**8),
+                                 atol=np.float64(1e-10), max_step=value)
+    assert res.success.all()
+    assert cg.rest_points(STAG, tol=Fraction(1, 10**9)).points
+    assert cg.evolutionary_regime(STAG, tol=np.float32(1e-9)).regime == "bistable"
+    assert 0 <= cg.basin_share(STAG, points=3, t_max=value * 20, target_atol=Fraction(1, 1000)).share <= 1
+
+
+def test_replicator_field_near_the_float_maximum_is_finite_or_refused():
+    from coopgame.dynamics import replicator_field
+
+    A = np.array([[1.7e308, -1.7e308], [-1.7e308, 1.7e308]])
+    v = replicator_field((A, A.T), [[0.5, 0.5], [0.9, 0.2]])
+    assert np.all(np.isfinite(v)) and v[0].tolist() == [0.0, 0.0]
+    assert np.sign(v[1]).tolist() == [-1.0, 1.0]  # row: (1.7e308 (0.2) - 1.7e308 (0.8)) < 0; column: > 0
