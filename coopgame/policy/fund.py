@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike
 
 from coopgame._typing import FloatVector
 from coopgame._validation import as_float_array, check_tol
-from coopgame.errors import InvalidParameterError
+from coopgame.errors import CoopgameError, InvalidParameterError
 from coopgame.games.structured import StructuredGame, as_dense_game
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
@@ -473,7 +473,7 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
     empty = _core_is_empty(dense, tol)
     outcomes = []
     for rule in chosen:
-        x = np.asarray(rule.allocate(dense, sq.copy()), dtype=float)
+        x = np.asarray(_allocate(rule, dense, sq, func=func), dtype=float)
         if x.shape != (n,) or not np.all(np.isfinite(x)):
             raise InvalidParameterError(f"{func}(): rule {rule.label!r} returned {x!r}; expected {n} finite payoffs")
         net = x - sq
@@ -505,6 +505,14 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
                                         "worth of another profile); see self_enforcing_transfers")
     return FundAnalysis(tuple(outcomes), dense.players, sq, phi, empty, params, outside=oo, stand_alone=alone,
                         game=dense)
+
+
+def _allocate(rule: SharingRule, game: TUGame, sq: np.ndarray, *, func: str) -> np.ndarray:
+    """The rule's allocation; a typed error inside a rule is raised again naming the function the user called."""
+    try:
+        return rule.allocate(game, sq.copy())
+    except CoopgameError as err:
+        raise type(err)(f"{func}(): rule {rule.label!r} cannot split this game: {err}") from err
 
 
 def _outside(outside: Any, n: int, *, func: str) -> OutsideOptions | None:

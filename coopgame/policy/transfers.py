@@ -40,7 +40,7 @@ from scipy.optimize import linprog
 from coopgame._bitmask import membership_matrix
 from coopgame._typing import FloatVector
 from coopgame._validation import as_float_array, check_real, check_tol, frozen
-from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError, SolverError
+from coopgame.errors import CoopgameError, GameTooLargeError, InvalidGameError, InvalidParameterError, SolverError
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
@@ -465,7 +465,11 @@ def _dense_or_itself(coop: Any, n: int) -> Any:
 
 
 def _rule_allocation(rule: SharingRule, coop: Any, sq: np.ndarray) -> np.ndarray:
-    x = np.asarray(rule.allocate(coop, np.asarray(sq, dtype=float)), dtype=float)
+    try:
+        x = np.asarray(rule.allocate(coop, np.asarray(sq, dtype=float)), dtype=float)
+    except CoopgameError as err:  # raised again naming the function the user called
+        raise type(err)(f"{_FUNC}(): the reference rule {rule.label!r} cannot split the cooperative game: "
+                        f"{err}") from err
     if x.shape != sq.shape:  # pragma: no cover - rules return one entry per player
         raise InvalidParameterError(f"{_FUNC}(): the reference rule returned shape {x.shape}; expected {sq.shape}")
     return x

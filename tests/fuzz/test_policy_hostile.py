@@ -442,3 +442,22 @@ def test_rules_do_not_alias_the_callers_arrays():
     section = FundSection("s", "a", {"b": 1.0})
     with pytest.raises(TypeError):
         section.recipients["b"] = 2.0                          # type: ignore[index]
+
+
+def test_fund_analysis_near_the_float_maximum_matches_the_unit_game():
+    # v = (1, 0.5; 1.7) split from the status quo (1, 0.7): Shapley = nucleolus = (1.1, 0.6) by hand
+    # (1 + (1.7 - 1.5) / 2, 0.5 + 0.1), equal split (0.85, 0.85) leaves player 1 below 1
+    def verdicts(f):
+        fa = cg.fund_analysis(cg.TUGame(np.array([0, 1.0, 0.5, 1.7]) * f), status_quo=np.array([1.0, 0.7]) * f)
+        return [(o.rule, o.individually_rational, o.in_core, [(x.payer, x.receiver) for x in o.flows],
+                 *np.round(o.allocation / f, 12)) for o in fa.outcomes]
+    want = [("Shapley", True, True, [("2", "1")], 1.1, 0.6), ("nucleolus", True, True, [("2", "1")], 1.1, 0.6),
+            ("equal split", False, False, [("1", "2")], 0.85, 0.85)]
+    assert verdicts(1.0) == want
+    assert verdicts(1e308) == want
+
+
+def test_a_rule_that_cannot_split_the_game_is_reported_by_fund_analysis():
+    # v({1}) + v({2}) > v(N): no imputation, so no nucleolus; the error names the function the user called
+    with pytest.raises(InvalidGameError, match=r"^fund_analysis\(\): rule 'nucleolus' .*nucleolus\(\): the imputation"):
+        cg.fund_analysis(cg.TUGame([0, 1.0, 1.0, 1.7]), status_quo=[0.85, 0.85])
