@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from coopgame._pickling import ReadOnlyState
+from coopgame._validation import frozen
 from coopgame.results import Summary
 
 __all__ = ["Section"]
@@ -38,3 +42,20 @@ class Section(ReadOnlyState):
     elapsed: float = 0.0
     figure: Callable[[], Any] | None = field(default=None, repr=False)
     caption: str = ""
+
+    def __post_init__(self) -> None:
+        # read-only all the way down: dicts become mapping proxies, arrays frozen views of private copies
+        object.__setattr__(self, "data", _read_only(self.data))
+
+
+def _read_only(value: Any) -> Any:
+    """``value`` with every dict (nested in dicts, lists, tuples) a read-only mapping and every array frozen."""
+    if isinstance(value, np.ndarray):
+        # a read-only array (a game's own) is kept as it is: the figure's partial shares it, so a pickled
+        # analysis restores both as one read-only array; a writeable one becomes a frozen private copy
+        return value if not value.flags.writeable else frozen(value)
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _read_only(v) for k, v in value.items()})
+    if type(value) in (list, tuple):
+        return type(value)(_read_only(v) for v in value)
+    return value

@@ -179,3 +179,24 @@ def test_a_game_near_the_float_maximum_renders():
     res = model_analysis(TUGame([0, 1e308, 1e308, 1.7e308]))
     page = render_html(res, figures=False)
     assert "Allocation by solution concept" in page and res.as_markdown() and json.dumps(res.to_dict())
+
+
+# ---------------------------------------------------------------------------------------------- immutability
+def test_section_data_is_read_only_all_the_way_down():
+    from tests.report.reference import two_city
+
+    res = model_analysis(two_city())
+    grid = res.section("dynamics").data["basin_grid"]
+    with pytest.raises(ValueError):
+        grid[0, 0] = 7
+    with pytest.raises(ValueError):
+        grid.setflags(write=True)
+    with pytest.raises(TypeError):
+        res.section("dynamics").data["basin_share_full_cooperation"] = 1.0
+    with pytest.raises(TypeError):
+        res.section("game").data["classification"]["name"] = "other"  # nested dicts too
+    mine = np.array([1.0, 2.0])
+    s = Section(key="k", summary=Summary(title="t"), data={"x": mine, "nested": {"y": [mine]}})
+    mine[0] = 99.0  # the caller's array is not the section's
+    assert s.data["x"].tolist() == [1.0, 2.0] and s.data["nested"]["y"][0].tolist() == [1.0, 2.0]
+    assert json.dumps(res.to_dict())  # still JSON-ready
