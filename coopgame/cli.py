@@ -167,7 +167,7 @@ def _grid_arg(text: str) -> tuple[str, Any]:
         except ValueError:
             num = 0
         if num > 0:
-            ensure_fits(num * 8.0, func="parse_grid_spec", what=f"--grid {_clip(text)} (an array of {num} values)",
+            ensure_fits(num * 8.0, func="parse_grid_spec", what=f"--grid {_clip(text)} ({_count(num)} values)",
                         remedy="use fewer points (NUM)")
     try:
         return parse_grid_spec(text)
@@ -187,6 +187,10 @@ class _GridAppend(argparse.Action):
                                                "--grid (each --grid adds one axis)")
         axes.append(values)
         setattr(namespace, self.dest, axes)
+
+
+def _count(num: int) -> str:
+    return f"an array of {num}" if num < 10**15 else f"about 10**{len(str(num)) - 1}"
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -350,6 +354,8 @@ def _solve(args: argparse.Namespace) -> None:
     from coopgame.report import model_analysis
 
     spec = _load(args.model)
+    if args.scenario:
+        spec.scenario(args.scenario)  # an unknown scenario is refused before any work starts
     _err(f"coopgame: solving {spec.slug} ({spec.kind}, {spec.n_players} players) ...")
     analysis = model_analysis(spec, scenario=args.scenario, progress=True)
     _err(f"coopgame: solved {spec.slug} in {analysis.elapsed:.2f} s")

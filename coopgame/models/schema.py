@@ -423,6 +423,8 @@ class _Ctx:
 
     def fail(self, key: str, expected: str, got: Any, *, verbatim: bool = False) -> ModelSpecError:
         shown = got if verbatim else _repr(got)
+        if len(key) > 160:  # a hostile file's key path can be megabytes long
+            key = key[:157] + "..."
         return ModelSpecError(f"load_model(): {self.where}: {key}: expected {expected}; got {shown}")
 
     def unknown(self, key: str, name: Any, known: Sequence[str], what: str) -> ModelSpecError:
@@ -446,8 +448,8 @@ def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: Seed
     if version != SCHEMA_VERSION:
         raise ctx.fail("schema_version", f"{SCHEMA_VERSION}", version)
     slug = _require(raw, "slug", ctx, str, "a string")
-    if not slug or not all(c.isalnum() or c == "_" for c in slug):
-        raise ctx.fail("slug", "letters, digits and underscores only", slug)
+    if not slug or len(slug) > 100 or not all(c.isalnum() or c == "_" for c in slug):
+        raise ctx.fail("slug", "1 to 100 letters, digits and underscores", slug)
     title = _require(raw, "title", ctx, str, "a string")
     kind = _require(raw, "kind", ctx, str, "a string")
     if kind not in KINDS:
@@ -466,6 +468,13 @@ def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: Seed
     resolver = _Resolver(raw_params, ctx, store, players, table, layers, kind_spec, _scenario_path)
     # Helper parameters (not of the kind) are allowed when a rule or analysis.weights uses them;
     # anything else is most likely a misspelt kind parameter.
+    for pname, body in raw_params.items():  # before the helpers check, which reads the inputs
+        inputs = body.get("inputs", {}) if isinstance(body, dict) else {}
+        if not isinstance(inputs, dict):
+            raise ctx.fail(f"parameters.{pname}.inputs", "a table naming the rule's input parameters", inputs)
+        for k, v in inputs.items():
+            if not isinstance(v, str):
+                raise ctx.fail(f"parameters.{pname}.inputs.{k}", "the name of another parameter", v)
     used = {v for body in raw_params.values() if isinstance(body, dict) and isinstance(body.get("inputs"), dict)
             for v in body["inputs"].values() if isinstance(v, str)}
     analysis_raw = raw.get("analysis", {})
@@ -473,7 +482,7 @@ def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: Seed
         used.update(w for w in analysis_raw["weights"] if isinstance(w, str))
     for name in raw_params:
         if name not in kind_spec.params and name not in used:
-            raise ctx.unknown(f"parameters.{name}", name, kind_spec.params,
+            raise ctx.unknown(f"parameters.{name}", name, {*kind_spec.params, *used},
                               f"a helper used as a rule input or a parameter of kind {kind!r}")
     for name in raw_params:
         if name not in kind_spec.params:
