@@ -18,7 +18,8 @@ from coopgame._validation import (
     make_rng,
 )
 from coopgame.dynamics._systems import BinarySystem, as_system
-from coopgame.dynamics.replicator import MAX_STEPS, MAX_WORK, _check_initial, _count, integrate
+from coopgame.dynamics._checks import MAX_STEPS, MAX_WORK, check_initial, count_text
+from coopgame.dynamics.replicator import integrate
 from coopgame.errors import GameTooLargeError, InvalidParameterError
 from coopgame.results import Result, Summary, format_number
 
@@ -162,7 +163,7 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         tgt = np.ones(dim) if binary else _pure(system.A.shape, 0, 0)
     else:
         tgt = as_float_array(target, func=func, name="target", shape=(dim,), error=InvalidParameterError)
-        tgt = _check_initial(system, tgt, func, name="target")[:, 0]  # a state of the game: shares, simplices
+        tgt = check_initial(system, tgt, func, name="target")[:, 0]  # a state of the game: shares, simplices
     params: dict[str, Any] = {"t_max": float(t_max), "target_atol": target_atol, "rtol": rtol, "atol": atol}
     if n_samples is None:
         points = check_positive_int(points, func=func, name="points", minimum=2)
@@ -212,7 +213,7 @@ def _check_size(total: int, dim: int, func: str, *, what: str) -> None:
                 remedy="pass fewer n_samples or points")  # ints: compared in log space, never overflows
     if 2 * total * dim > MAX_WORK:  # at least two steps per run
         raise GameTooLargeError(f"{func}(): {what} initial states of {dim} coordinates need at least "
-                                f"{_count(2 * total * dim)} coordinate-steps, beyond the budget of {MAX_WORK:.3g} "
+                                f"{count_text(2 * total * dim)} coordinate-steps, beyond the budget of {MAX_WORK:.3g} "
                                 f"per call; pass fewer n_samples (the share's standard error is "
                                 f"about 0.5 / sqrt(n_samples))")
 
