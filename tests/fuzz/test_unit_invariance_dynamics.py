@@ -142,3 +142,28 @@ def test_trajectories_are_time_rescaled_copies():
         res = cg.replicator_dynamics((A * c, A.T * c), x0, (0, 5 / c), t_eval=t / c)
         assert np.allclose(res.states, ref.states, atol=1e-7), c
         assert res.n_steps.tolist() == pytest.approx(ref.n_steps.tolist(), abs=3)
+
+
+def _ncity(c: float, params: dict) -> cg.NCityGame:
+    """An n-city game with every money parameter times c (perception is a ratio: unchanged)."""
+    return cg.NCityGame(cost=params["cost"] * c, reward=params["reward"] * c, penalty=params["penalty"] * c,
+                        synergy=params["synergy"] * c, perception=params["perception"])
+
+
+def test_ncity_regime_rest_points_and_basins_do_not_depend_on_the_unit():
+    rng = np.random.default_rng(5)
+    for _ in range(8):
+        syn = rng.integers(0, 4, (3, 3)).astype(float)
+        np.fill_diagonal(syn, 0.0)
+        params = {"cost": rng.integers(1, 6, 3).astype(float), "reward": rng.integers(0, 4, 3).astype(float),
+                  "penalty": rng.integers(0, 3, 3).astype(float), "synergy": syn,
+                  "perception": rng.choice([1.0, 1.5], 3)}
+        base = cg.evolutionary_regime(_ncity(1.0, params))
+        labels = [p.label for p in base.rest_points.points]
+        share = cg.basin_share(_ncity(1.0, params), n_samples=200, rng=3)
+        for c in SCALES:
+            reg = cg.evolutionary_regime(_ncity(c, params))
+            assert (str(reg.regime), reg.ess) == (str(base.regime), base.ess), (params, c)
+            assert [p.label for p in reg.rest_points.points] == labels, (params, c)
+            other = cg.basin_share(_ncity(c, params), n_samples=200, rng=3)
+            assert (other.share, other.counts) == (share.share, share.counts), (params, c)
