@@ -321,7 +321,17 @@ def concepts_for(game: Any) -> tuple[Concept, ...]:
 
 
 def plan(game: Any, *, role: str | None = None) -> Plan:
-    """The concepts that apply to ``game`` and the ones skipped with reasons (see :meth:`ConceptRegistry.plan`)."""
+    """The concepts that apply to ``game`` and the ones skipped with reasons (see :meth:`ConceptRegistry.plan`).
+
+    Raises
+    ------
+    InvalidGameError
+        When ``game`` is of no type any concept is registered for (``None``, a list, a model spec ...).
+    """
+    if not CONCEPTS.for_type(type(game)):
+        types = ", ".join(t.__name__ for t in CONCEPTS.game_types())
+        raise InvalidGameError(f"plan(): game must be a game of a type with solution concepts ({types}); "
+                               f"got {type(game).__name__}")
     return CONCEPTS.plan(game, role=role)
 
 

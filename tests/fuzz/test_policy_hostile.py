@@ -291,6 +291,8 @@ def test_a_sweep_value_error_names_the_users_model_file(tmp_path):
     (lambda: concepts.cooperative_form("game"), "cooperative_form", "game"),
     (lambda: concepts.pairwise_forms(None), "pairwise_forms", "game"),
     (lambda: concepts.concept_table(None, name=5), "concept_table", "name"),
+    (lambda: concepts.plan(None), "plan", "game"),
+    (lambda: concepts.plan([0, 1, 1, 2]), "plan", "game"),
 ])
 def test_policy_functions_refuse_bad_arguments_with_their_own_name(call, func, arg):
     with pytest.raises(CoopgameError, match=rf"^{re.escape(func)}\(\): .*{re.escape(arg)}"):

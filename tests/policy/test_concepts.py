@@ -11,7 +11,7 @@ import pytest
 import coopgame
 from coopgame import NCityGame, PairwiseGame, StructuredGame, TUGame
 from coopgame.cli import main
-from coopgame.errors import InvalidParameterError
+from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.models.catalog import list_models, load_model
 from coopgame.policy.concepts import (CONCEPTS, ROLES, Concept, ConceptRegistry, as_forms, concept_table,
                                       concepts_for, game_forms, plan, sweep_form)
@@ -105,7 +105,8 @@ def test_lookup_is_by_type_not_by_attribute_names():
 
     obj = LooksLikeAGame()
     assert concepts_for(obj) == ()
-    assert plan(obj).applicable == ()
+    with pytest.raises(InvalidGameError, match=r"^plan\(\): game must be a game .* got LooksLikeAGame"):
+        plan(obj)      # refused, not an empty plan: no concept is registered for its type
     assert list(game_forms(obj)) == []
     with pytest.raises(InvalidParameterError, match="no pairwise or cooperative form"):
         sweep_form(obj)
