@@ -301,3 +301,43 @@ def test_replicator_field_near_the_float_maximum_is_finite_or_refused():
     v = replicator_field((A, A.T), [[0.5, 0.5], [0.9, 0.2]])
     assert np.all(np.isfinite(v)) and v[0].tolist() == [0.0, 0.0]
     assert np.sign(v[1]).tolist() == [-1.0, 1.0]  # row: (1.7e308 (0.2) - 1.7e308 (0.8)) < 0; column: > 0
+
+
+# ---------------------------------------------------------------------------------------------- the integrator itself
+def test_dopri5_ends_runs_whose_derivative_turns_nan():
+    """dopri5 did not notice a NaN step (it rejected 200,000 times). Field NaN past z = 1: z' = 1 from z = 0."""
+    from coopgame.dynamics import _integrators as I
+
+    def f(z):
+        return np.where(z < 1.0, 1.0, np.nan)
+
+    start = time.perf_counter()
+    out, stats = I.dopri5(f, np.array([[0.0, -10.0]]), np.array([0.0, 5.0]), rtol=1e-8, atol=1e-10)
+    assert time.perf_counter() - start < 1.0
+    assert stats.status.tolist() == [I.NON_FINITE, I.OK] and stats.success.tolist() == [False, True]
+    assert stats.t_stop[0] <= 1.0 + 1e-9  # it stopped where the field broke, not later
+    assert np.isnan(out[-1, 0, 0]) and out[-1, 0, 1] == pytest.approx(-5.0)
+
+
+def test_dopri5_step_floor_ends_a_stiff_run():
+    """z' = -1e20 z is stable only for steps below ~3e-20: below the floor, so the run stops at once."""
+    from coopgame.dynamics import _integrators as I
+
+    start = time.perf_counter()
+    _, stats = I.dopri5(lambda z: -1e20 * z, np.array([[1.0]]), np.array([0.0, 1.0]), rtol=1e-8, atol=1e-10)
+    assert stats.status.tolist() == [I.UNDERFLOW] and time.perf_counter() - start < 1.0
+    assert stats.n_accepted[0] + stats.n_rejected[0] < 1000
+
+
+def test_dopri5_work_budget_ends_every_unfinished_run():
+    from coopgame.dynamics import _integrators as I
+
+    def rotate(z):  # a centre: steps never grow
+        return np.stack([-z[1], z[0]])
+
+    z0 = np.tile(np.array([[1.0], [0.0]]), (1, 50))
+    out, stats = I.dopri5(rotate, z0, np.array([0.0, 1e4]), rtol=1e-10, atol=1e-12, max_work=1e5)
+    assert set(stats.status.tolist()) == {I.WORK_LIMIT} and not stats.success.any()
+    assert np.isnan(out[-1]).all()
+    # a budget is a budget: at most one sweep past it
+    assert 2 * int(stats.n_accepted.sum() + stats.n_rejected.sum()) <= 1e5 + 100
