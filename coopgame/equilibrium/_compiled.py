@@ -44,7 +44,10 @@ ENABLED: bool = os.environ.get("COOPGAME_DISABLE_NUMBA", "") in ("", "0")
 
 _MAX_LABELS = 62   # label bitmasks are int64: m + n constraints must fit
 _HEADER = 6        # r, c, n_minors, n_bases, n_levels, offset of the basis table
-_SINGULAR = 1e-11  # as in _vertex: |det| below this (entries in [1, 2]) is a singular basis
+_ROUNDING = float(64 * np.finfo(float).eps)   # = _vertex.ROUNDING (a test checks): error model of a minor ratio
+_ACCURACY = 1e-9                               # = _vertex.ACCURACY
+_SAFE_HIGH = 2.0 ** 960                        # = _two_by_two.SAFE_HIGH / SAFE_LOW: payoffs beyond are rescaled
+_SAFE_LOW = 2.0 ** -960
 
 
 def kernel():
@@ -128,8 +131,26 @@ def _fill_minors(flat, tab, D):
 
 
 @_jit
-def _vertices(flat, tab, thr_p, thr_s, D):
-    """Feasible bases of one polytope: probabilities (rows), label bitmasks, most tight labels."""
+def _integer_shift(integral, span, kmax):
+    """``_vertex.integer_shift`` given whether every entry is an integer: the shift h, or 0."""
+    if not integral:
+        return 0.0
+    h = max(span, 1.0)
+    fact = 1.0
+    for q in range(2, kmax + 2):
+        fact *= q
+    return h if fact * (span + h) ** kmax < 2.0 ** 53 else 0.0
+
+
+@_jit
+def _vertices(flat, tab, thr_p, thr_s, D, exact):
+    """Feasible bases of one polytope: probabilities (rows), label bitmasks, most tight labels.
+
+    ``most`` is -1 when some basis is in doubt (the rule of ``_vertex._in_doubt``): rounding could
+    change its verdict, or it may be feasible with coordinates trusted to less than the accuracy.
+    The caller then enumerates the game on the exact path; nothing else is valid. ``exact``:
+    the entries are integers whose minors floats compute exactly (``_vertex.integer_shift``).
+    """
     r, c, N, bo = tab[0], tab[1], tab[3], tab[5]
     _fill_minors(flat, tab, D)
     w = r + c + 1
@@ -142,29 +163,38 @@ def _vertices(flat, tab, thr_p, thr_s, D):
     for b in range(N):
         row = bo + b * w
         det = D[tab[row + r + c]]
-        if not abs(det) > _SINGULAR:
-            continue
+        if exact and det == 0.0:
+            continue                       # exact integer minors: surely singular
         tot = 0.0                          # (sum of x) * det, summed in row order like numpy
         for i in range(r):
             tot += D[tab[row + i]]
-        if not det * tot > 0:
-            continue
-        ok = True
-        for i in range(r):
-            v = D[tab[row + i]] / tot
-            if not v >= -thr_p:
-                ok = False
+        atot = abs(tot)
+        if det * tot < 0 and abs(det) > _ROUNDING and atot > _ROUNDING:
+            continue                       # surely the wrong orientation: no vertex
+        if exact and tot == 0.0:
+            continue                       # exact: the vertex would sum to 0 (no vertex)
+        unit = _ROUNDING / atot            # inf when tot = 0 (error_model="numpy")
+        inv = 1.0 / tot                    # one division per basis (numpy multiplies by it too)
+        out = False                        # surely infeasible: negative beyond the error bound
+        ok = True                          # feasible by the float verdict
+        near = False                       # some value within the error bound of a threshold
+        for q in range(r + c):
+            v = D[tab[row + q]] * inv
+            thr = thr_p if q < r else thr_s
+            band = unit * (1.0 + abs(v))
+            if v + thr < -band:
+                out = True
                 break
-            R[i] = v
-        if not ok:
-            continue
-        for j in range(c):
-            v = D[tab[row + r + j]] / tot
-            if not v >= -thr_s:
+            if not v >= -thr:
                 ok = False
-                break
-            R[r + j] = v
-        if not ok:
+            if not near and (abs(v + thr) <= band or abs(v - thr) <= band):
+                near = True
+            R[q] = v
+        if out:
+            continue
+        if near or not abs(det) > _ROUNDING or not unit <= _ACCURACY:
+            return probs, labels[:0], -1   # in doubt: the exact path decides
+        if not (ok and det * tot > 0):
             continue
         if count == cap:
             # Element loops, not ``grown[:count] = probs[:count]``: numba's slice assignment
@@ -261,43 +291,59 @@ def _solve(A, B, tol, prob_tol, tab_p, tab_q, out):
 
     Rows ``[x | y | payoff 1, payoff 2 | regret 1, regret 2]``. Returns ``2 * k + degenerate``
     for k equilibria; when k exceeds the rows of ``out`` nothing is written and the caller
-    calls again with k rows. (The caller allocates ``out``: handing a new array back from
-    compiled code costs more than the whole 3×3 enumeration.)
+    calls again with k rows. Returns -1 (nothing written) when floating point is in doubt
+    (some basis near a threshold or ill-conditioned, or payoffs near the float limits): the
+    caller then takes the numpy path, which confirms such polytopes exactly. (The caller
+    allocates ``out``: handing a new array back from compiled code costs more than the whole
+    3×3 enumeration.)
     """
     m, n = A.shape
     amin, amax, bmin, bmax = A[0, 0], A[0, 0], B[0, 0], B[0, 0]
+    a_int = b_int = True
     for i in range(m):
         for j in range(n):
             amin, amax = min(amin, A[i, j]), max(amax, A[i, j])
             bmin, bmax = min(bmin, B[i, j]), max(bmax, B[i, j])
-    tol_abs = tol * max(-bmin, bmax, -amin, amax)   # relative, no floor (0 for an all-zero game)
+            a_int = a_int and np.floor(A[i, j]) == A[i, j]
+            b_int = b_int and np.floor(B[i, j]) == B[i, j]
+    scale = max(-bmin, bmax, -amin, amax)
+    if scale > _SAFE_HIGH or 0.0 < scale < _SAFE_LOW:
+        return -1                  # near the float limits: the numpy path rescales by a power of two
+    tol_abs = tol * scale          # relative, no floor (0 for an all-zero game)
     span_b = max(bmax - bmin, tol_abs)
     span_a = max(amax - amin, tol_abs)
     if span_b == 0.0:   # a constant matrix maps to all ones: any positive span does
         span_b = 1.0
     if span_a == 0.0:
         span_a = 1.0
-    # Bordered matrices, payoffs rescaled to [1, 2] exactly as _vertex does for this shape.
+    # Bordered matrices as _vertex builds them: payoffs rescaled to [1, 2], or shifted to exact
+    # integers (g = 1, h > 0) when _vertex.integer_shift allows it.
+    h_b = _integer_shift(b_int, bmax - bmin, min(m + 1, n))
+    h_a = _integer_shift(a_int, amax - amin, min(n + 1, m))
+    exact_b, exact_a = h_b > 0.0, h_a > 0.0
+    g_b = 1.0 if exact_b else 1.0 / span_b
+    g_a = 1.0 if exact_a else 1.0 / span_a
+    if not exact_b:
+        h_b = 1.0
+    if not exact_a:
+        h_a = 1.0
     fp = np.empty((m + 1) * n)   # np.empty and a loop for the border row of ones:
     fq = np.empty((n + 1) * m)   # np.ones would be one more overload to compile
     for j in range(n):
         fp[m * n + j] = 1.0
     for i in range(m):
         fq[n * m + i] = 1.0
-    if m == n:
-        inv_b, inv_a = 1.0 / span_b, 1.0 / span_a
-        for i in range(m):
-            for j in range(n):
-                fp[i * n + j] = (B[i, j] - bmin) * inv_b + 1.0
-                fq[j * m + i] = (A[i, j] - amin) * inv_a + 1.0
-    else:
-        for i in range(m):
-            for j in range(n):
-                fp[i * n + j] = 1.0 + (B[i, j] - bmin) / span_b
-                fq[j * m + i] = 1.0 + (A[i, j] - amin) / span_a
+    for i in range(m):
+        for j in range(n):
+            fp[i * n + j] = (B[i, j] - bmin) * g_b + h_b
+            fq[j * m + i] = (A[i, j] - amin) * g_a + h_a
     D = np.empty(2 * max(tab_p[2], tab_q[2]) + 1)
-    xs, lx, most_x = _vertices(fp, tab_p, prob_tol, tol_abs / span_b, D)
-    ys, ly_raw, most_y = _vertices(fq, tab_q, prob_tol, tol_abs / span_a, D)
+    xs, lx, most_x = _vertices(fp, tab_p, prob_tol, tol_abs * g_b, D, exact_b)
+    if most_x < 0:
+        return -1
+    ys, ly_raw, most_y = _vertices(fq, tab_q, prob_tol, tol_abs * g_a, D, exact_a)
+    if most_y < 0:
+        return -1
     degenerate = most_x > m or most_y > n
     if degenerate:     # a degenerate vertex is reached from several bases: keep one copy
         kx = _keep_first(lx)

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-__all__ = ["SAFE_HIGH", "SAFE_LOW", "pack_certificates", "safe_unit", "solve_2x2"]
+__all__ = ["SAFE_HIGH", "SAFE_LOW", "pack_certificates", "safe_exponent", "solve_2x2"]
 
 SAFE_HIGH: float = 2.0 ** 960
 """Payoff scales above this are divided by a power of two before any difference is taken:
@@ -40,15 +40,16 @@ for _e in _UNIT:  # shared by every result that plays a pure strategy, hence rea
 del _e
 
 
-def safe_unit(scale: float) -> float:
-    """The power of two that brings a payoff scale outside [SAFE_LOW, SAFE_HIGH] to [0.5, 1); 1.0 otherwise.
+def safe_exponent(scale: float) -> int:
+    """``k`` such that ``ldexp(scale, k)`` is in [0.5, 1) for a scale outside [SAFE_LOW, SAFE_HIGH]; 0 otherwise.
 
     Multiplying by a power of two is exact (short of underflow), so the rescaled game has
-    the same equilibria and the same relative ties.
+    the same equilibria and the same relative ties. (An exponent, not a factor: 2**k itself
+    overflows for subnormal scales.)
     """
     if SAFE_LOW <= scale <= SAFE_HIGH or scale == 0.0:
-        return 1.0
-    return math.ldexp(1.0, -math.frexp(scale)[1])
+        return 0
+    return -math.frexp(scale)[1]
 
 
 def solve_2x2(entries: tuple[float, ...], tol: float) -> tuple[list, list[float], bool]:
@@ -71,10 +72,11 @@ def solve_2x2(entries: tuple[float, ...], tol: float) -> tuple[list, list[float]
         a0, a1 = a00 - a10, a01 - a11
         d0, d1 = b00 - b01, b10 - b11
     else:   # near the float limits (or all zero): differences of payoffs rescaled by a power of two
-        f = safe_unit(scale)
-        t = tol * (scale * f)
-        a0, a1 = a00 * f - a10 * f, a01 * f - a11 * f
-        d0, d1 = b00 * f - b01 * f, b10 * f - b11 * f
+        k = safe_exponent(scale)
+        s00, s01, s10, s11, c00, c01, c10, c11 = (math.ldexp(v, k) for v in entries[:8])
+        t = tol * math.ldexp(scale, k)
+        a0, a1 = s00 - s10, s01 - s11
+        d0, d1 = c00 - c01, c10 - c11
     if (a0 > t or a0 < -t) and (a1 > t or a1 < -t) and (d0 > t or d0 < -t) and (d1 > t or d1 < -t):
         # No ties (the generic case): best replies are unique.
         r0, r1, c0, c1 = a0 > 0, a1 > 0, d0 > 0, d1 > 0

@@ -162,10 +162,10 @@ def _solve(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[np.ndarray, ...]:
     if unsafe.any():
         # Games near the float limits, rescaled by a power of two as the scalar path does (exact, so
         # the rest agrees bit for bit): 1e308 - (-1e308) would overflow and make the mixes NaN.
-        f = np.where(unsafe, np.ldexp(1.0, -np.frexp(scale)[1]), 1.0)
-        A = A * f[:, None, None]
-        B = B * f[:, None, None]
-        scale = scale * f
+        k = np.where(unsafe, -np.frexp(scale)[1], 0)
+        A = np.ldexp(A, k[:, None, None])
+        B = np.ldexp(B, k[:, None, None])
+        scale = np.ldexp(scale, k)
     a00, a01, a10, a11 = A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1]
     b00, b01, b10, b11 = B[:, 0, 0], B[:, 0, 1], B[:, 1, 0], B[:, 1, 1]
     t = tol * scale   # relative, no floor: 0 for an all-zero game (exact comparisons)

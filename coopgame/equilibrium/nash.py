@@ -69,7 +69,10 @@ class NashEquilibriaResult(Result):
     parameters : dict
         ``tol`` (relative to the payoff scale); with the default method also
         ``backend``: ``"closed form"`` (2×2), ``"numba"`` (compiled kernel, used
-        when numba is installed) or ``"numpy"`` — the same algorithm and answers.
+        when numba is installed) or ``"numpy"`` — the same algorithm and answers —
+        or ``"exact"`` when the kernel found floating point in doubt (a basis near a
+        tolerance threshold or ill-conditioned, or payoffs near the float limits) and
+        the numpy path confirmed the doubtful polytopes in exact rational arithmetic.
     payoffs : ndarray, shape (k, 2)
         Expected payoff of each player in each equilibrium.
     regrets : ndarray, shape (k, 2)
@@ -283,17 +286,19 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
             mn = m + n           # rows of out: x | y | payoffs | regrets
             out = np.empty((_ROWS_GUESS, mn + 4))
             code = kernel(A, B, tol, _PROB_TOL, tab_p, tab_q, out)
-            k, degenerate = code >> 1, code & 1 == 1
-            if k > _ROWS_GUESS:   # more equilibria than rows: once more, with room for all
-                out = np.empty((k, mn + 4))
-                kernel(A, B, tol, _PROB_TOL, tab_p, tab_q, out)
-            eqs = list(zip(out[:k, :m], out[:k, m:mn]))   # iterating a block makes row views in C
-            certificates = (out, k, mn)
-            parameters = {"tol": tol, "backend": "numba"}
+            if code < 0:   # floating point in doubt: the numpy path with exact confirmation decides
+                eqs, certificates, degenerate = _enumerated(A, B, tol)
+                parameters = {"tol": tol, "backend": "exact"}
+            else:
+                k, degenerate = code >> 1, code & 1 == 1
+                if k > _ROWS_GUESS:   # more equilibria than rows: once more, with room for all
+                    out = np.empty((k, mn + 4))
+                    kernel(A, B, tol, _PROB_TOL, tab_p, tab_q, out)
+                eqs = list(zip(out[:k, :m], out[:k, m:mn]))   # iterating a block makes row views in C
+                certificates = (out, k, mn)
+                parameters = {"tol": tol, "backend": "numba"}
         else:
-            X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol, _PROB_TOL, relative=True)
-            eqs = list(zip(X, Y))
-            certificates = _certificates_arrays(A, B, X, Y)
+            eqs, certificates, degenerate = _enumerated(A, B, tol)
             parameters = {"tol": tol, "backend": "numpy"}
         complete = True
     else:
@@ -304,6 +309,12 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
         certificates = _certificates(A, B, eqs)
     return NashEquilibriaResult(eqs, method, parameters, degenerate, complete, pg._players, pg._actions,
                                 certificates, game=pg)
+
+
+def _enumerated(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, tuple[np.ndarray, np.ndarray], bool]:
+    """Equilibria, certificates and degeneracy flag from the numpy vertex enumeration (exact where in doubt)."""
+    X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol, _PROB_TOL, relative=True)
+    return list(zip(X, Y)), _certificates_arrays(A, B, X, Y), degenerate
 
 
 def _unpack_certificates(stored: list | tuple) -> tuple[np.ndarray, np.ndarray]:

@@ -30,7 +30,8 @@ def _both_paths(game):
         slow = nash_equilibria(game)
     finally:
         _compiled.ENABLED = True
-    assert fast.parameters["backend"] == "numba" and slow.parameters["backend"] == "numpy"
+    # "exact": the kernel found floating point in doubt and handed the game to the numpy path.
+    assert fast.parameters["backend"] in ("numba", "exact") and slow.parameters["backend"] == "numpy"
     return fast, slow
 
 
@@ -49,7 +50,7 @@ def _assert_same(fast, slow):
 @pytest.mark.parametrize("m, n", SHAPES)
 def test_compiled_equals_numpy_on_random_and_degenerate_games(m, n):
     rng = np.random.default_rng(1000 * m + n)
-    count = {"float": 0, "degenerate": 0}
+    count = {"float": 0, "degenerate": 0, "numba": 0}
     for trial in range(240):
         kind = trial % 4
         if kind == 0:       # generic float games
@@ -63,7 +64,36 @@ def test_compiled_equals_numpy_on_random_and_degenerate_games(m, n):
         fast, slow = _both_paths(PairwiseGame(A, B))
         _assert_same(fast, slow)
         count["degenerate" if fast.degenerate else "float"] += 1
+        count["numba"] += fast.parameters["backend"] == "numba"
     assert count["degenerate"] >= 40 and count["float"] >= 40   # both regimes really exercised
+    assert count["numba"] >= 40                                 # the kernel's own answers compared
+
+
+@needs_kernel
+@pytest.mark.parametrize("m, n", SHAPES)
+def test_kernel_hands_over_exactly_the_games_the_numpy_path_confirms_exactly(m, n, monkeypatch):
+    # Same doubt rule in both: the kernel gives up (-1) iff the numpy path sends a polytope to the
+    # exact enumeration; otherwise both agree (the test above).
+    from coopgame.equilibrium import _vertex
+    from coopgame.equilibrium.nash import _PROB_TOL
+    calls = []
+    original = _vertex.exact_vertices
+    monkeypatch.setattr(_vertex, "exact_vertices", lambda *a: calls.append(1) or original(*a))
+    assert _compiled._ROUNDING == _vertex.ROUNDING and _compiled._ACCURACY == _vertex.ACCURACY
+    rng = np.random.default_rng(77 * m + n)
+    kernel, tab_p, tab_q = _compiled.kernel(), *_compiled.tables_for(m, n)
+    seen = set()
+    for trial in range(120):
+        # Generic floats (never in doubt), exact small integers (never in doubt: exact minors) and
+        # small integers / 3 (ties in float: singular bases in doubt, so the exact path decides).
+        A, B = (rng.normal(size=(2, m, n)), rng.integers(-2, 3, size=(2, m, n)) * 1.0,
+                rng.integers(-2, 3, size=(2, m, n)) / 3.0)[trial % 3]
+        code = kernel(A, B, 1e-9, _PROB_TOL, tab_p, tab_q, np.empty((64, m + n + 4)))
+        calls.clear()
+        _vertex.extreme_equilibrium_arrays(A, B, 1e-9, _PROB_TOL, relative=True)
+        assert (code < 0) == bool(calls), (A, B)
+        seen.add(code < 0)
+    assert seen == {True, False}
 
 
 @needs_kernel
