@@ -50,7 +50,10 @@ def structured_values(games: Sequence[StructuredGame], *, concept: str, closed_f
     Returns ``(values (G, n), paths per game, standard errors (G, n) or None, parameters)``.
     """
     func = f"{concept}_value"
-    value = quadratic_value(np.stack([g.additive for g in games]), np.stack([g.pairwise for g in games]))
+    if len(games) == 1:   # views, no copy: the n × n pairwise matrix is 1.5 GB at n = 13,572
+        value = quadratic_value(games[0].additive[None, :], games[0].pairwise[None, :, :])
+    else:
+        value = quadratic_value(np.stack([g.additive for g in games]), np.stack([g.pairwise for g in games]))
     n = value.shape[1]
     paths = [["closed form (additive + pairwise)"] for _ in games]
     variance = None

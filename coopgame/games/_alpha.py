@@ -46,6 +46,7 @@ import numpy as np
 
 from coopgame._bitmask import membership_matrix
 from coopgame.errors import GameTooLargeError
+from coopgame.games.tu import seal
 
 __all__ = ["AlphaLayer", "AlphaWorths", "alpha_dense_values", "alpha_mask_values"]
 
@@ -100,6 +101,9 @@ class AlphaLayer:
         self.pair_lo = _sum_table(self.pair[:lo])
         self.pair_hi = _sum_table(self.pair[lo:])
         self._top: int | None = None
+        for name in ("a", "pair", "bits", "spill_lo", "spill_hi", "pair_lo", "pair_hi"):
+            arr = getattr(self, name)   # read-only: a ValueFunctionGame of alpha worths must not change
+            setattr(self, name, seal(np.array(arr, copy=True)))
 
     # ---------------------------------------------------------------- row sums by table lookup
     def weights(self, masks: np.ndarray) -> np.ndarray:
@@ -310,8 +314,8 @@ class AlphaWorths:
     """``masks -> v(S)``: the alpha worths as a picklable value function (for ``ValueFunctionGame``)."""
 
     def __init__(self, layers: list[AlphaLayer], const: np.ndarray) -> None:
-        self.layers = layers
-        self.const = const
+        self.layers = tuple(layers)
+        self.const = seal(np.array(const, dtype=np.float64))
 
     def __call__(self, masks: np.ndarray) -> np.ndarray:
         return alpha_mask_values(self.layers, self.const, masks)

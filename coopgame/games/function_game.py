@@ -12,7 +12,7 @@ from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
 from coopgame._validation import as_float_array, check_players, check_positive_int
 from coopgame.errors import InvalidGameError
-from coopgame.games.tu import TUGame, label_sequence
+from coopgame.games.tu import Sealed, TUGame, label_sequence
 
 __all__ = ["ValueFunctionGame", "MAX_MASK_PLAYERS"]
 
@@ -20,7 +20,7 @@ MAX_MASK_PLAYERS: int = 62
 """Coalitions are ``int64`` bitmasks, so a value-function game has at most 62 players."""
 
 
-class ValueFunctionGame(ReadOnlyState):
+class ValueFunctionGame(Sealed, ReadOnlyState):
     """A TU game ``v`` evaluated on demand from a function of coalition bitmasks.
 
     Use it when ``2**n`` values would not fit (sampled Shapley/Banzhaf work up
@@ -60,6 +60,7 @@ class ValueFunctionGame(ReadOnlyState):
 
     __slots__ = ("_func", "_players")
     __hash__ = None  # type: ignore[assignment]
+    _sealed = frozenset(__slots__)
 
     def __init__(self, func: Callable[[np.ndarray], ArrayLike], n_players: int | None = None,
                  players: Sequence[str] | None = None) -> None:
@@ -73,8 +74,8 @@ class ValueFunctionGame(ReadOnlyState):
         if not 1 <= n <= MAX_MASK_PLAYERS:
             raise InvalidGameError(
                 f"ValueFunctionGame(): n_players must be in [1, {MAX_MASK_PLAYERS}] (int64 masks); got {n}")
-        self._func = func
-        self._players = check_players(players, n, func="ValueFunctionGame")
+        object.__setattr__(self, "_func", func)
+        object.__setattr__(self, "_players", check_players(players, n, func="ValueFunctionGame"))
         empty = self.value_of_masks(np.zeros(1, dtype=np.int64))[0]
         if empty != 0.0:
             raise InvalidGameError(f"ValueFunctionGame(): func must give 0 for the empty coalition; got {empty!r}")

@@ -35,6 +35,7 @@ with K layers a profile is an array of K such masks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -44,13 +45,13 @@ from coopgame._bitmask import additive_values, membership_matrix, quadratic_valu
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
-from coopgame._validation import _describe, as_float_array, as_readonly, check_players, check_positive_int
+from coopgame._validation import _describe, as_float_array, check_players, check_positive_int
 from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError
 from coopgame.games._alpha import AlphaLayer, AlphaWorths, alpha_dense_values
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.structured import StructuredGame
-from coopgame.games.tu import TUGame, label_sequence
+from coopgame.games.tu import TUGame, label_sequence, seal
 from coopgame.tolerances import payoff_scale
 
 __all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "ALPHA_DENSE_MAX_PLAYERS", "members_game_terms"]
@@ -167,10 +168,9 @@ class NCityGame(ReadOnlyState):
         if np.any(params["perception"] < 1):
             raise InvalidParameterError(
                 f"{func}(): perception must be >= 1 (it inflates perceived costs); got min {params['perception'].min():g}")
-        for arr in params.values():
-            as_readonly(arr)
+        params = {name: seal(arr) for name, arr in params.items()}   # fresh copies: sealed without another
         set_ = object.__setattr__
-        set_(self, "_params", params)
+        set_(self, "_params", MappingProxyType(params))
         set_(self, "_n", n)
         set_(self, "_k", k)
         set_(self, "_players", check_players(players, n, func=func))
@@ -178,11 +178,14 @@ class NCityGame(ReadOnlyState):
         # Constant part of the perceived gain from cooperating, per layer: W + F − β (c + Σ_k f_ki).
         const = params["reward"] + params["penalty"] - params["perception"] * (
             params["cost"] + params["siphon"].sum(axis=1))
-        set_(self, "_gain_const", as_readonly(const))
+        set_(self, "_gain_const", seal(const))
         set_(self, "_scale", payoff_scale(*params.values()))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"NCityGame is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"NCityGame is immutable; cannot delete {name!r}")
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -382,7 +385,7 @@ class NCityGame(ReadOnlyState):
             best = int(np.argmax(values))
             masks.append(best)
             total += float(values[best])
-        arr = as_readonly(np.array(masks, dtype=np.int64))
+        arr = seal(np.array(masks, dtype=np.int64))
         optimum = (arr[0] if self._k == 1 else arr), total
         object.__setattr__(self, "_optimum", optimum)
         return optimum

@@ -23,16 +23,16 @@ from coopgame._bitmask import additive_values, membership_matrix, quadratic_valu
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
-from coopgame._validation import _describe, as_float_array, as_readonly, check_players, check_real
+from coopgame._validation import _describe, as_float_array, check_players, check_real
 from coopgame.errors import InvalidGameError, InvalidParameterError
-from coopgame.games.tu import TUGame, label_sequence
+from coopgame.games.tu import Sealed, TUGame, label_sequence, seal
 
 __all__ = ["StructuredGame", "CostTerm", "AirportCost", "ScaleEconomyCost", "as_dense_game"]
 
 _CHUNK = 1 << 16  # coalitions per evaluation chunk: bounds temporary memory
 
 
-class CostTerm(ReadOnlyState):
+class CostTerm(Sealed, ReadOnlyState):
     """Base class of the cost of a joint project, ``C(S)`` with ``C(∅) = 0``.
 
     Subclasses implement :meth:`cost_of_members`; they may override
@@ -109,12 +109,13 @@ class AirportCost(CostTerm):
     """
 
     __slots__ = ("_costs",)
+    _sealed = frozenset(__slots__)
 
     def __init__(self, costs: ArrayLike) -> None:
         c = as_float_array(costs, func="AirportCost", name="costs", ndim=1)
         if c.size < 1 or np.any(c < 0):
             raise InvalidGameError(f"AirportCost(): costs must be a non-empty vector of numbers >= 0; got {c.tolist()}")
-        self._costs = as_readonly(c)
+        object.__setattr__(self, "_costs", seal(c))
 
     @property
     def costs(self) -> FloatVector:
@@ -127,6 +128,11 @@ class AirportCost(CostTerm):
 
     def cost_of_members(self, member: np.ndarray) -> FloatVector:
         return np.where(member, self._costs, 0.0).max(axis=1, initial=0.0)
+
+    @property
+    def standalone(self) -> FloatVector:
+        """``C({i}) = c_i`` (no n × n membership matrix: airport games have thousands of players)."""
+        return seal(np.array(self._costs, copy=True))
 
     def cost_along_orders(self, orders: np.ndarray) -> FloatMatrix:
         out = np.zeros((orders.shape[0], orders.shape[1] + 1))
@@ -179,6 +185,7 @@ class ScaleEconomyCost(CostTerm):
     """
 
     __slots__ = ("_q", "_scale", "_exponent")
+    _sealed = frozenset(__slots__)
 
     def __init__(self, quantities: ArrayLike, *, scale: float, exponent: float) -> None:
         q = as_float_array(quantities, func="ScaleEconomyCost", name="quantities", ndim=1)
@@ -189,9 +196,9 @@ class ScaleEconomyCost(CostTerm):
             theta = check_real(exponent, func="ScaleEconomyCost", name="exponent", minimum=0.0, strict_minimum=True)
         except InvalidParameterError as exc:
             raise InvalidGameError(str(exc)) from None
-        self._q = as_readonly(q)
-        self._scale = k
-        self._exponent = theta
+        object.__setattr__(self, "_q", seal(q))
+        object.__setattr__(self, "_scale", k)
+        object.__setattr__(self, "_exponent", theta)
 
     @property
     def quantities(self) -> FloatVector:
@@ -215,6 +222,11 @@ class ScaleEconomyCost(CostTerm):
     def cost_of_members(self, member: np.ndarray) -> FloatVector:
         return self._scale * (member.astype(np.float64) @ self._q) ** self._exponent
 
+    @property
+    def standalone(self) -> FloatVector:
+        """``C({i}) = K q_i^θ``, without an n × n membership matrix."""
+        return seal(self._scale * self._q ** self._exponent)
+
     def cost_along_orders(self, orders: np.ndarray) -> FloatMatrix:
         out = np.zeros((orders.shape[0], orders.shape[1] + 1))
         np.cumsum(self._q[orders], axis=1, out=out[:, 1:])
@@ -231,7 +243,7 @@ class ScaleEconomyCost(CostTerm):
         return f"ScaleEconomyCost(n_players={self.n_players}, scale={self._scale:g}, exponent={self._exponent:g})"
 
 
-class StructuredGame(ReadOnlyState):
+class StructuredGame(Sealed, ReadOnlyState):
     """A TU game ``v(S) = Σ_{i∈S} a_i + Σ_{i≠j∈S} M_ij − Σ_k C_k(S)`` kept in structured form.
 
     Parameters
@@ -258,6 +270,7 @@ class StructuredGame(ReadOnlyState):
 
     __slots__ = ("_additive", "_pairwise", "_players", "_costs", "_standalone_costs")
     __hash__ = None  # type: ignore[assignment]
+    _sealed = frozenset(__slots__)
 
     def __init__(self, additive: ArrayLike, pairwise: ArrayLike | None = None,
                  players: Sequence[str] | None = None, *,
@@ -281,11 +294,12 @@ class StructuredGame(ReadOnlyState):
             if term.n_players != n:
                 raise InvalidGameError(
                     f"StructuredGame(): every cost term must have {n} players; got {term!r}")
-        self._additive = as_readonly(a)
-        self._pairwise = as_readonly(m)
-        self._players = check_players(players, n, func="StructuredGame")
-        self._costs = terms
-        self._standalone_costs: np.ndarray | None = None
+        set_ = object.__setattr__
+        set_(self, "_additive", seal(a))
+        set_(self, "_pairwise", seal(m))
+        set_(self, "_players", check_players(players, n, func="StructuredGame"))
+        set_(self, "_costs", terms)
+        set_(self, "_standalone_costs", None)
 
     @classmethod
     def from_costs(cls, costs: CostTerm | Sequence[CostTerm], players: Sequence[str] | None = None) -> StructuredGame:
@@ -305,7 +319,7 @@ class StructuredGame(ReadOnlyState):
             raise InvalidGameError("StructuredGame.from_costs(): give at least one cost term")
         standalone = sum(term.standalone for term in terms)
         game = cls(standalone, None, players, costs=terms)
-        game._standalone_costs = as_readonly(np.array(standalone, dtype=np.float64))
+        object.__setattr__(game, "_standalone_costs", seal(np.array(standalone, dtype=np.float64)))
         return game
 
     @property
@@ -383,7 +397,7 @@ class StructuredGame(ReadOnlyState):
             raise InvalidGameError(
                 "StructuredGame.status_quo(): defined only without cost terms (a joint cost has no natural "
                 f"split without a transfer rule); got {len(self._costs)} cost term(s)")
-        return as_readonly(self._additive + self._pairwise.sum(axis=1))
+        return seal(self._additive + self._pairwise.sum(axis=1))
 
     def value_of_members(self, member: ArrayLike) -> FloatVector:
         """v(S) for each row of a boolean membership matrix of shape (K, n) (any n)."""
@@ -421,10 +435,7 @@ class StructuredGame(ReadOnlyState):
             buffer = term.dense_costs(out=buffer)
             values -= buffer
         del buffer
-        game = TUGame(values, self._players)
-        if self._standalone_costs is not None:
-            game._standalone_costs = self._standalone_costs
-        return game
+        return TUGame._with_costs(TUGame(values, self._players), self._standalone_costs)
 
     def __repr__(self) -> str:
         extra = f", costs={list(self._costs)!r}" if self._costs else ""

@@ -16,7 +16,6 @@ from coopgame._validation import (
     _describe,
     as_coalition_vector,
     as_float_array,
-    as_readonly,
     check_players,
     check_positive_int,
     check_real,
@@ -25,12 +24,57 @@ from coopgame._validation import (
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["TUGame", "label_sequence"]
+__all__ = ["TUGame", "label_sequence", "seal", "Sealed"]
 
 _FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds temporary memory
 
 
-class TUGame(ReadOnlyState):
+def seal(arr: np.ndarray) -> np.ndarray:
+    """A read-only view of ``arr``, which must be a private array nobody else holds (no copy is made).
+
+    The base is made read-only too, so ``view.setflags(write=True)`` raises:
+    numpy refuses to make a view writeable when its base is not. For arrays
+    that may be shared with a caller use ``coopgame._validation.frozen``,
+    which copies first.
+
+    Examples
+    --------
+    >>> v = seal(np.zeros(3))
+    >>> v.setflags(write=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot set WRITEABLE flag to True of this array
+    """
+    base = arr if arr.base is None else np.array(arr, copy=True)   # a view's base may be another's array
+    base.setflags(write=False)
+    view = base.view()
+    view.setflags(write=False)
+    return view
+
+
+class Sealed:
+    """Mixin: the attributes named in ``_sealed`` cannot be reassigned or deleted once the object exists.
+
+    Constructors set them with ``object.__setattr__`` (as unpickling and
+    copying do, see :class:`~coopgame._pickling.ReadOnlyState`). Other
+    attributes, e.g. those of a user's subclass, are left alone.
+    """
+
+    __slots__ = ()
+    _sealed: frozenset[str] = frozenset()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in type(self)._sealed:
+            raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in type(self)._sealed:
+            raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
+        object.__delattr__(self, name)
+
+
+class TUGame(Sealed, ReadOnlyState):
     """A TU game as a dense vector of coalition values in bitmask order.
 
     ``values[mask]`` is the worth v(S) of the coalition S whose members are the
@@ -69,14 +113,29 @@ class TUGame(ReadOnlyState):
 
     __slots__ = ("_values", "_players", "_n", "_standalone_costs")
     __hash__ = None  # type: ignore[assignment]
+    _sealed = frozenset(__slots__)
 
     def __init__(self, values: ArrayLike, players: Sequence[str] | None = None) -> None:
         players = label_sequence(players, func="TUGame")
         arr, n = as_coalition_vector(values, func="TUGame", name="values", empty="be worth 0")
-        self._values = as_readonly(arr)
-        self._players = check_players(players, n, func="TUGame")
-        self._n = n
-        self._standalone_costs: np.ndarray | None = None
+        labels = check_players(players, n, func="TUGame")
+        self._init(seal(arr), labels, None)   # arr is the constructor's own copy: sealed without another
+
+    def _init(self, values: np.ndarray, players: tuple[str, ...], standalone: np.ndarray | None) -> None:
+        """Set the sealed state (``values`` and ``standalone`` already read-only views)."""
+        set_ = object.__setattr__
+        set_(self, "_values", values)
+        set_(self, "_players", players)
+        set_(self, "_n", values.shape[0].bit_length() - 1)
+        set_(self, "_standalone_costs", standalone)
+
+    @classmethod
+    def _with_costs(cls, game: TUGame, standalone: np.ndarray | None) -> TUGame:
+        """``game`` with stand-alone costs attached (a new object: games never change)."""
+        out = cls.__new__(cls)
+        TUGame._init(out, game._values, game._players, None if standalone is None else seal(
+            np.array(standalone, dtype=np.float64)))
+        return out
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -191,9 +250,7 @@ class TUGame(ReadOnlyState):
         """
         cost, n = as_coalition_vector(costs, func="TUGame.from_costs", name="costs", empty="cost 0")
         standalone = cost[1 << np.arange(n)]
-        game = cls(additive_values(standalone) - cost, players)
-        game._standalone_costs = as_readonly(standalone.copy())
-        return game
+        return cls._with_costs(cls(additive_values(standalone) - cost, players), standalone)
 
     @classmethod
     def from_cost_function(cls, func: Callable[[np.ndarray], ArrayLike], players: Sequence[str] | None = None,
@@ -245,7 +302,7 @@ class TUGame(ReadOnlyState):
     @property
     def singleton_values(self) -> FloatVector:
         """v({i}) for each player."""
-        return self._values[1 << np.arange(self._n)]
+        return seal(self._values[1 << np.arange(self._n)])
 
     @property
     def standalone_costs(self) -> FloatVector | None:
@@ -309,8 +366,10 @@ class TUGame(ReadOnlyState):
 
     def with_players(self, players: Sequence[str]) -> TUGame:
         """The same game with new labels."""
-        game = TUGame(self._values, label_sequence(players, func="TUGame.with_players"))
-        game._standalone_costs = self._standalone_costs
+        labels = check_players(label_sequence(players, func="TUGame.with_players"), self._n,
+                               func="TUGame.with_players")
+        game = TUGame.__new__(TUGame)
+        game._init(self._values, labels, self._standalone_costs)   # the read-only arrays are shared, not copied
         return game
 
     # ------------------------------------------------------------------ dunder

@@ -250,3 +250,117 @@ def test_core_result_methods_name_themselves() -> None:
     with pytest.raises(InvalidParameterError, match=r"^CoreResult.largest_violation\(\): allocation must be an "
                                                     r"array of real numbers"):
         c.largest_violation("1,2,3")
+
+
+# --------------------------------------------------------------------------- immutability
+def _any_member(masks: np.ndarray) -> np.ndarray:   # module level: picklable
+    return (masks > 0).astype(float)
+
+
+def _games():
+    tu = cg.TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])
+    sg = cg.StructuredGame.from_costs([cg.AirportCost([8.0, 11.0, 13.0]),
+                                       cg.ScaleEconomyCost([1.0, 2.0, 3.0], scale=2.0, exponent=0.5)])
+    vf = cg.ValueFunctionGame(_any_member, n_players=3)
+    nc = cg.NCityGame(cost=1.0, synergy=3.0 * (1 - np.eye(3)))
+    return tu, sg, vf, nc
+
+
+def _arrays(game) -> list[np.ndarray]:
+    if isinstance(game, cg.TUGame):
+        return [game.values, game.singleton_values, game.standalone_costs]
+    if isinstance(game, cg.StructuredGame):
+        return [game.additive, game.pairwise, game.standalone_costs, game.cost_terms[0].costs,
+                game.cost_terms[1].quantities]
+    if isinstance(game, cg.NCityGame):
+        return [game.parameter(name) for name in ("base", "cost", "reward", "penalty", "perception", "spillover",
+                                                  "synergy", "siphon", "deadweight")]
+    return []
+
+
+@pytest.mark.parametrize("copier", ["none", "pickle", "copy", "deepcopy"])
+def test_game_arrays_cannot_be_made_writeable(copier: str) -> None:
+    import copy
+    import pickle
+
+    make = {"none": lambda g: g, "pickle": lambda g: pickle.loads(pickle.dumps(g)), "copy": copy.copy,
+            "deepcopy": copy.deepcopy}[copier]
+    for original in _games():
+        game = make(original)
+        for arr in _arrays(game):
+            with pytest.raises(ValueError):
+                arr.setflags(write=True)
+            with pytest.raises(ValueError):
+                arr[...] = 0.0
+    tu = make(_games()[0])
+    assert tu == _games()[0] and tu.standalone_costs.tolist() == [230.0, 160.0, 230.0]
+
+
+@pytest.mark.parametrize("name", ["_values", "_players", "_n", "_standalone_costs"])
+def test_tugame_internals_cannot_be_reassigned_or_deleted(name: str) -> None:
+    g = cg.TUGame([0, 1, 1, 3.0])
+    with pytest.raises(AttributeError, match=rf"TUGame is immutable; cannot set '{name}'"):
+        setattr(g, name, np.zeros(4))
+    with pytest.raises(AttributeError, match=rf"TUGame is immutable; cannot delete '{name}'"):
+        delattr(g, name)
+    assert g.values.tolist() == [0.0, 1.0, 1.0, 3.0]
+
+
+def test_other_game_internals_cannot_be_reassigned() -> None:
+    tu, sg, vf, nc = _games()
+    for obj, name in [(sg, "_additive"), (sg, "_costs"), (sg.cost_terms[0], "_costs"), (sg.cost_terms[1], "_q"),
+                      (sg.cost_terms[1], "_scale"), (vf, "_func"), (vf, "_players"), (nc, "_params"),
+                      (nc, "_scale")]:
+        with pytest.raises(AttributeError, match="is immutable; cannot set"):
+            setattr(obj, name, None)
+    with pytest.raises(TypeError):
+        nc._params["cost"] = np.zeros((1, 3))   # a read-only mapping
+    with pytest.raises(ValueError):   # a fresh array, but read-only like every array a game hands out
+        sg.quadratic_part().status_quo().setflags(write=True)
+
+
+def test_alpha_worths_behind_a_value_function_game_are_read_only() -> None:
+    vf = cg.NCityGame(cost=1.0, synergy=3.0 * (1 - np.eye(3))).tu_game(form="function")
+    func = vf._func
+    for arr in [func.const, *(getattr(layer, name) for layer in func.layers for name in ("a", "pair", "spill_lo"))]:
+        with pytest.raises(ValueError):
+            arr.setflags(write=True)
+
+
+def test_a_user_subclass_may_still_add_its_own_attributes() -> None:
+    class Labelled(cg.TUGame):
+        pass
+
+    g = Labelled([0, 1, 1, 3.0])
+    g.note = "mine"          # not one of TUGame's sealed slots
+    assert g.note == "mine"
+    with pytest.raises(AttributeError):
+        g._values = np.zeros(4)
+
+    class MyCost(cg.CostTerm):
+        def __init__(self, n: int) -> None:
+            self.n = n       # user cost terms set their own attributes as usual
+
+        @property
+        def n_players(self) -> int:
+            return self.n
+
+        def cost_of_members(self, member):
+            return member.sum(axis=1).astype(float)
+
+    assert cg.shapley_value(cg.StructuredGame.from_costs(MyCost(3))).cost_shares.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_result_arrays_are_read_only() -> None:
+    g = cg.TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])
+    res = cg.nucleolus(g)
+    with pytest.raises(ValueError):
+        res.allocation[0] = 99
+    arrays = [res.allocation, res.cost_shares, res.stage_levels, cg.core(g).point, cg.least_core(g).allocation,
+              cg.least_core(g).cost_shares, cg.shapley_value(g).allocation, cg.banzhaf_value(g).allocation,
+              cg.shapley_value(g, method="permutation", n_samples=50).standard_errors,
+              cg.harsanyi_dividends(g).dividends, cg.shapley_values([g.values]).allocations,
+              cg.shapley_values([g.values]).efficiency_gaps]
+    for arr in arrays:
+        with pytest.raises(ValueError):
+            arr.setflags(write=True)
