@@ -25,7 +25,7 @@ __all__ = ["MAX_STEPS", "MAX_WORK", "RTOL_FLOOR", "check_initial", "check_span",
 
 _SIMPLEX_TOL = 1e-9
 
-MAX_STEPS = 50_000
+MAX_STEPS = 20_000
 """Default step limit of one run (accepted plus rejected steps); a run that reaches it stops, recorded."""
 
 MAX_WORK = 4e8

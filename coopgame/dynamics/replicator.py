@@ -236,7 +236,7 @@ def replicator_dynamics(game: Any, x0: ArrayLike, t_span: Sequence[float], *, me
         Number of equal steps for ``method="rk4"``.
     max_step : float, default inf
         Largest step the adaptive methods may take, in the time unit of ``t_span``.
-    max_steps : int, default MAX_STEPS (50,000)
+    max_steps : int, default MAX_STEPS (20,000)
         Step limit of each run (accepted plus rejected steps; about 20 field
         evaluations per step for ``solve_ivp``; ``n_steps`` plus the output
         times for ``rk4``). A run that reaches it stops

@@ -48,11 +48,11 @@ def _bistable(scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     ({"max_step": "big"}, r"replicator_dynamics\(\): max_step must be a real number"),
     ({"max_step": 1e-300}, r"replicator_dynamics\(\): each run needs at least 5e\+300 steps .*max_step"),
     ({"t_eval": np.linspace(0, 5, 200_000)}, r"replicator_dynamics\(\): each run needs at least 199,999 steps "
-                                             r"\(199999 output times\) but max_steps=50000"),
+                                             r"\(199999 output times\) but max_steps=20000"),
     ({"max_steps": 0}, r"replicator_dynamics\(\): max_steps must be >= 1"),
     ({"max_steps": 2.5}, r"replicator_dynamics\(\): max_steps must be an integer"),
     ({"n_steps": 10**8, "method": "rk4"}, r"replicator_dynamics\(\): method='rk4' would take 100,000,001 steps "
-                                          r"\(n_steps=100000000 plus 1 output times\) but max_steps=50000"),
+                                          r"\(n_steps=100000000 plus 1 output times\) but max_steps=20000"),
     ({"ivp_method": "Euler", "method": "solve_ivp"}, r"replicator_dynamics\(\): ivp_method must be one of"),
 ])
 def test_ill_posed_integration_is_refused_before_it_starts(kwargs, match):
@@ -120,7 +120,7 @@ def test_fast_cycles_at_the_default_step_limit_finish_within_seconds():
         warnings.simplefilter("ignore", ConvergenceWarning)
         res = cg.replicator_dynamics((PENNIES * 1e4, -PENNIES * 1e4), [0.3, 0.6], (0, 50))
     assert not res.success[0] and "step limit" in res.status[0]
-    assert time.perf_counter() - start < 20.0
+    assert time.perf_counter() - start < 15.0  # about 2 s on an idle core
 
 
 def test_same_cycle_in_a_unit_the_budget_allows_completes():
