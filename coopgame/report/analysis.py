@@ -76,6 +76,22 @@ class ModelAnalysis(Result):
     elapsed: float = 0.0
     description: str = ""
 
+    def __post_init__(self) -> None:
+        func = "ModelAnalysis"
+        if isinstance(self.sections, (str, bytes)) or not isinstance(self.sections, (tuple, list)) or \
+                not all(isinstance(s, Section) for s in self.sections):
+            raise InvalidParameterError(f"{func}(): sections must be a sequence of Section; got {_short(self.sections)}")
+        object.__setattr__(self, "sections", tuple(self.sections))
+        for name in ("model", "title", "kind", "method", "description"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidParameterError(f"{func}(): {name} must be a str; got {_short(getattr(self, name))}")
+        if isinstance(self.skipped, (str, bytes)) or not all(isinstance(s, str) for s in self.skipped):
+            raise InvalidParameterError(f"{func}(): skipped must be a sequence of str; got {_short(self.skipped)}")
+        object.__setattr__(self, "skipped", tuple(self.skipped))
+        if self.provenance is not None and not isinstance(self.provenance, Summary):
+            raise InvalidParameterError(f"{func}(): provenance must be a Summary or None; got "
+                                        f"{type(self.provenance).__name__}")
+
     @property
     def policy_answer(self) -> Section | None:
         """The policy answer of a city-group model (headline sentence and per-city table), or None."""

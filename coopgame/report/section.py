@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import numbers
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 
 from coopgame._pickling import ReadOnlyState
 from coopgame._validation import frozen
+from coopgame.errors import InvalidParameterError
 from coopgame.results import Summary
 
 __all__ = ["Section"]
@@ -44,6 +46,21 @@ class Section(ReadOnlyState):
     caption: str = ""
 
     def __post_init__(self) -> None:
+        func = "Section"
+        if not isinstance(self.key, str) or not self.key:
+            raise InvalidParameterError(f"{func}(): key must be a non-empty str; got {self.key!r}")
+        if not isinstance(self.summary, Summary):
+            raise InvalidParameterError(f"{func}(): summary must be a coopgame.results.Summary; got "
+                                        f"{type(self.summary).__name__}")
+        if not isinstance(self.data, Mapping):
+            raise InvalidParameterError(f"{func}(): data must be a mapping; got {type(self.data).__name__}")
+        if isinstance(self.elapsed, bool) or not isinstance(self.elapsed, numbers.Real):
+            raise InvalidParameterError(f"{func}(): elapsed must be a real number of seconds; got {self.elapsed!r}")
+        if self.figure is not None and not callable(self.figure):
+            raise InvalidParameterError(f"{func}(): figure must be a callable returning a figure, or None; got "
+                                        f"{type(self.figure).__name__}")
+        if not isinstance(self.caption, str):
+            raise InvalidParameterError(f"{func}(): caption must be a str; got {type(self.caption).__name__}")
         # read-only all the way down: dicts become mapping proxies, arrays frozen views of private copies
         object.__setattr__(self, "data", _read_only(self.data))
 

@@ -200,3 +200,21 @@ def test_section_data_is_read_only_all_the_way_down():
     mine[0] = 99.0  # the caller's array is not the section's
     assert s.data["x"].tolist() == [1.0, 2.0] and s.data["nested"]["y"][0].tolist() == [1.0, 2.0]
     assert json.dumps(res.to_dict())  # still JSON-ready
+
+
+@pytest.mark.parametrize("kwargs, arg", [({"key": ""}, "key"), ({"key": 3}, "key"), ({"summary": "t"}, "summary"),
+                                         ({"data": [1]}, "data"), ({"elapsed": "1 s"}, "elapsed"),
+                                         ({"figure": 3}, "figure"), ({"caption": None}, "caption")])
+def test_section_checks_its_fields(kwargs, arg):
+    base = {"key": "k", "summary": Summary(title="t")}
+    with pytest.raises(InvalidParameterError, match=rf"^Section\(\): {arg} must be"):
+        Section(**{**base, **kwargs})
+
+
+@pytest.mark.parametrize("kwargs, arg", [({"sections": [3]}, "sections"), ({"sections": "abc"}, "sections"),
+                                         ({"model": None}, "model"), ({"skipped": "x"}, "skipped"),
+                                         ({"provenance": "p"}, "provenance")])
+def test_model_analysis_object_checks_its_fields(kwargs, arg):
+    base = {"sections": (), "model": "m", "title": "t", "kind": "tu"}
+    with pytest.raises(InvalidParameterError, match=rf"^ModelAnalysis\(\): {arg} must be"):
+        ModelAnalysis(**{**base, **kwargs})
