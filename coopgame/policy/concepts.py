@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import singledispatch
@@ -531,8 +532,8 @@ def _(obj: NCityGame, issue: str | int | None) -> SweepForm:
             raise InvalidParameterError(f"sweep_form(): issue={issue!r} given but the game has no issue layers")
         if isinstance(issue, str) and issue in obj.issues:
             game = obj.layer(obj.issues.index(issue))
-        elif isinstance(issue, int) and 0 <= issue < obj.n_layers:
-            game = obj.layer(issue)
+        elif isinstance(issue, numbers.Integral) and not isinstance(issue, bool) and 0 <= issue < obj.n_layers:
+            game = obj.layer(int(issue))
         else:
             raise InvalidParameterError(f"sweep_form(): issue must be one of {list(obj.issues)} or an index below "
                                         f"{obj.n_layers}; got {issue!r}")

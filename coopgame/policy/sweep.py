@@ -162,6 +162,7 @@ class SweepResult(Result):
 
     def summary(self, max_rows: int = 40) -> Summary:
         """One row per grid point (the first ``max_rows``), with the scalar outcomes."""
+        max_rows = check_positive_int(max_rows, func="SweepResult.summary", name="max_rows", minimum=0)
         names = list(self.grid)
         scalars = [k for k, v in self.outputs.items() if v.shape == self.shape]
         mesh = np.meshgrid(*self.grid.values(), indexing="ij")

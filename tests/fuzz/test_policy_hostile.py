@@ -292,6 +292,9 @@ def test_a_sweep_value_error_names_the_users_model_file(tmp_path):
     (lambda: concepts.pairwise_forms(None), "pairwise_forms", "game"),
     (lambda: concepts.concept_table(None, name=5), "concept_table", "name"),
     (lambda: concepts.plan(None), "plan", "game"),
+    (lambda: concepts.sweep_form(cg.NCityGame(cost=[[1.0, 1.2], [0.8, 1.0]], issues=["x", "y"]), issue=True),
+     "sweep_form", "issue"),
+    (lambda: parameter_sweep(_bm1, _GRID).summary(max_rows="x"), "SweepResult.summary", "max_rows"),
     (lambda: concepts.plan([0, 1, 1, 2]), "plan", "game"),
 ])
 def test_policy_functions_refuse_bad_arguments_with_their_own_name(call, func, arg):
