@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._validation import check_real
 from coopgame.errors import InvalidParameterError
 from coopgame.models.catalog import load_model
 from coopgame.models.schema import ModelSpec, ProvenanceItem
@@ -104,12 +105,7 @@ def _override(spec: ModelSpec, names: dict[str, tuple[str, int | None]], overrid
     for key, value in overrides.items():
         if key not in names:
             raise InvalidParameterError(f"{func}(): unknown parameter {key!r}; valid names are {sorted(names)}")
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise InvalidParameterError(f"{func}(): {key} must be a number; got {value!r}") from None
-        if not np.isfinite(number):
-            raise InvalidParameterError(f"{func}(): {key} must be finite; got {value!r}")
+        number = check_real(value, func=func, name=key)  # refuses strings, bools, complex, NaN and inf
         param, i = names[key]
         arr = np.array(changes.get(param, spec[param]), dtype=np.float64)
         if i is None:
@@ -117,6 +113,12 @@ def _override(spec: ModelSpec, names: dict[str, tuple[str, int | None]], overrid
         else:
             arr[i] = number
         changes[param] = arr
+    for param, arr in changes.items():  # the kind's range, in an error naming the caller (not the model file)
+        try:
+            spec.check_values(param, arr[None], func=func)
+        except InvalidParameterError as err:
+            keys = ", ".join(k for k in overrides if names[k][0] == param)
+            raise InvalidParameterError(f"{func}(): {keys}: {str(err).removeprefix(f'{func}(): ')}") from None
     return (spec.with_values(**changes) if changes else spec), set(overrides)
 
 
@@ -164,7 +166,7 @@ def bm1_preset(case: str = "worked", **overrides: float) -> EvolutionaryPreset:
     >>> p.game.row_payoffs.tolist()
     [[1.0, -3.0], [0.5, -1.5]]
     """
-    if case not in BM1_CASES:
+    if not isinstance(case, str) or case not in BM1_CASES:
         raise InvalidParameterError(f"bm1_preset(): case must be one of {sorted(BM1_CASES)}; got {case!r}")
     spec = load_model("two_city_coop").scenario(BM1_CASES[case])
     return _preset(spec, _BM1_NAMES, overrides, func="bm1_preset", name=f"BM1 two-city ({case})",
@@ -226,10 +228,10 @@ def xinan_preset(round: int = 1, year: int = 1, **overrides: float) -> Evolution
     >>> p.sources["S"]
     '[S-R13, S-R14] xinan.central_subsidy_round1'
     """
-    if round not in XINAN_ROUNDS:
+    if isinstance(round, bool) or not isinstance(round, (int, np.integer)) or round not in XINAN_ROUNDS:
         raise InvalidParameterError(f"xinan_preset(): round must be 1, 2 or 3; got {round!r}")
-    if round == 2 and year not in (1, 2, 3):
-        raise InvalidParameterError(f"xinan_preset(): year must be 1, 2 or 3 in round 2; got {year!r}")
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or (round == 2 and year not in (1, 2, 3)):
+        raise InvalidParameterError(f"xinan_preset(): year must be an integer, 1, 2 or 3 in round 2; got {year!r}")
     info = XINAN_ROUNDS[round]
     scenario = info["scenarios"][year - 1 if round == 2 else 0]
     spec = load_model("xinanjiang_bet")

@@ -283,9 +283,10 @@ class ModelSpec(ReadOnlyState):
             raise InvalidParameterError(f"{func}(): values of parameter {name!r} must have shape (G, "
                                         f"{', '.join(map(str, shape))}); got {arr.shape}".replace(", )", ")"))
         flat = arr.reshape(arr.shape[0], -1)
-        bad = ~np.isfinite(flat).all(axis=1)
-        if bad.any():
-            raise InvalidParameterError(f"{func}(): parameter {name!r} of model {self.slug!r} must be finite; "
+        bad = ~(np.isfinite(flat) & (np.abs(flat) <= MAX_MAGNITUDE)).all(axis=1)
+        if bad.any():  # the bound of a model file (MAX_MAGNITUDE) holds for swept values too
+            raise InvalidParameterError(f"{func}(): parameter {name!r} of model {self.slug!r} must be finite "
+                                        f"with magnitude at most {_MAGNITUDE_TEXT}; "
                                         f"got {_plain(arr[int(np.argmax(bad))])}")
         pspec = KINDS[self.kind].params.get(name)
         if pspec is not None and pspec.check is not None:

@@ -286,3 +286,57 @@ def test_every_message_is_a_coopgame_error_never_a_raw_exception(tmp_path):
     for i, text in enumerate(cases):
         with pytest.raises(CoopgameError):
             load_model(_write(tmp_path, text, f"case{i}.toml"))
+
+
+# ------------------------------------------------------------------------------------------------ presets, sweeps
+@pytest.mark.parametrize("overrides, fragment", [
+    ({"alpha": "0.5"}, "bm1_preset(): alpha must be a real number; got '0.5' (str)"),
+    ({"alpha": True}, "bm1_preset(): alpha must be a real number"),
+    ({"C_A": 1 + 1j}, "bm1_preset(): C_A must be a real number"),
+    ({"alpha": float("nan")}, "bm1_preset(): alpha"),
+    ({"alpha": 2}, "bm1_preset(): alpha: parameter 'alpha' of model 'two_city_coop' must be numbers in [0, 1]"),
+    ({"dR": -1}, "bm1_preset(): dR: parameter 'synergy'"),
+    ({"dR": 1e200}, "bm1_preset(): dR: parameter 'synergy' of model 'two_city_coop' must be finite with magnitude"),
+    ({"nope": 1}, "bm1_preset(): unknown parameter 'nope'"),
+])
+def test_preset_overrides_are_checked_in_errors_naming_the_preset(overrides, fragment):
+    from coopgame.models.presets import bm1_preset
+
+    with pytest.raises(InvalidParameterError) as info:
+        bm1_preset(**overrides)
+    assert str(info.value).startswith(fragment), str(info.value)
+    assert "load_model" not in str(info.value)  # not reported against the built-in model file
+
+
+def test_preset_overrides_accept_any_real_number_type():
+    from fractions import Fraction
+
+    import numpy as np
+
+    from coopgame.models.presets import bm1_preset
+
+    for half in (Fraction(1, 2), np.float32(0.5), np.int64(0) + 0.5, 0.5):
+        assert bm1_preset(alpha=half).values["alpha"] == 0.5
+
+
+@pytest.mark.parametrize("args", [(True,), ("1",), (1.5,), (9,), (2, None), (2, 4), (1, "x")])
+def test_xinan_preset_refuses_rounds_and_years_that_are_not_small_integers(args):
+    from coopgame.models.presets import xinan_preset
+
+    with pytest.raises(InvalidParameterError, match=r"^xinan_preset\(\): (round|year) must be"):
+        xinan_preset(*args)
+
+
+@pytest.mark.parametrize("case", [["worked"], None, 3])
+def test_bm1_preset_refuses_a_case_that_is_not_a_name(case):
+    from coopgame.models.presets import bm1_preset
+
+    with pytest.raises(InvalidParameterError, match=r"^bm1_preset\(\): case must be one of"):
+        bm1_preset(case)
+
+
+def test_swept_values_obey_the_bound_of_a_model_file():
+    spec = load_model("two_city_coop")
+    assert spec.check_values("synergy", [0.0, MAX_MAGNITUDE]).tolist() == [0.0, MAX_MAGNITUDE]
+    with pytest.raises(InvalidParameterError, match=r"magnitude at most 1e100; got 1e\+101"):
+        spec.check_values("synergy", [6.0, 1e101])
