@@ -31,9 +31,10 @@ from typing import Any
 import numpy as np
 
 from coopgame._pickling import ReadOnlyState
+from coopgame._validation import as_float_array
 from coopgame.models.kinds import KINDS
 from coopgame.models.seeds import SeedStore, seed_store
-from coopgame.errors import ModelSpecError
+from coopgame.errors import InvalidParameterError, ModelSpecError
 from coopgame.results import Result, Summary, format_number
 
 __all__ = ["SCHEMA_VERSION", "TU_CONVENTIONS", "ANALYSIS_NAMES", "MAX_MAGNITUDE", "MAX_NESTING", "ModelSpec", "Parameter", "ProvenanceItem", "Provenance", "parse_model"]
@@ -210,8 +211,9 @@ class ModelSpec(ReadOnlyState):
 
     def scenario(self, name: str) -> ModelSpec:
         """The model with scenario ``name``'s parameter overrides applied."""
-        if name not in self.scenarios:
-            raise ModelSpecError(f"ModelSpec.scenario(): model {self.slug!r} has no scenario {name!r}; "
+        if not isinstance(name, str) or name not in self.scenarios:
+            raise ModelSpecError(f"ModelSpec.scenario(): model {self.slug!r} has no scenario {_repr(name)}"
+                                 f"{_did_you_mean(name, self.scenarios)}; "
                                  f"scenarios: {', '.join(self.scenarios) or 'none'}")
         raw = dict(self._raw)
         params = dict(raw.get("parameters", {}))
@@ -228,11 +230,17 @@ class ModelSpec(ReadOnlyState):
             if name not in params:
                 raise ModelSpecError(f"ModelSpec.with_values(): model {self.slug!r} has no parameter {name!r}; "
                                      f"parameters: {', '.join(params)}")
-            arr = np.asarray(value, dtype=np.float64)
+            arr = as_float_array(value, func="ModelSpec.with_values", name=f"parameter {name!r}",
+                                 error=InvalidParameterError, allow_nan=True)  # NaN: refused with the key path
             params[name] = {"value": arr.tolist(), "unit": params[name].get("unit", ""),
                             "modeling_choice": "value set by the caller (with_values)"}
         raw["parameters"] = params
-        return replace(parse_model(raw, path=self.path), active_scenario=self.active_scenario)
+        try:
+            spec = parse_model(raw, path=self.path)
+        except ModelSpecError as err:  # the caller's values, not the model file, are wrong: say so
+            raise ModelSpecError(f"ModelSpec.with_values(): the values given for "
+                                        f"{', '.join(map(repr, overrides))} are refused: {err}") from None
+        return replace(spec, active_scenario=self.active_scenario)
 
     def check_values(self, name: str, values: Any, *, func: str = "ModelSpec.check_values") -> np.ndarray:
         """Check many candidate values of parameter ``name`` at once against the kind's parameter table.
@@ -269,16 +277,13 @@ class ModelSpec(ReadOnlyState):
         ...
         coopgame.errors.InvalidParameterError: ModelSpec.check_values(): parameter 'alpha' of model 'two_city_coop' must be numbers in [0, 1]; got 1.5
         """
-        from coopgame.errors import InvalidParameterError
 
         if name not in self.parameters:
             raise InvalidParameterError(f"{func}(): model {self.slug!r} has no parameter {name!r}; "
                                         f"parameters: {', '.join(self.parameters)}")
         shape = self.parameters[name].value.shape
-        try:
-            arr = np.asarray(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InvalidParameterError(f"{func}(): values of parameter {name!r} must be numbers; got {_repr(values)}") from None
+        arr = as_float_array(values, func=func, name=f"values of parameter {name!r}", error=InvalidParameterError,
+                             allow_nan=True)  # strings, complex, bools-as-objects refused; NaN named below
         if arr.shape[1:] != shape or arr.ndim != len(shape) + 1:
             raise InvalidParameterError(f"{func}(): values of parameter {name!r} must have shape (G, "
                                         f"{', '.join(map(str, shape))}); got {arr.shape}".replace(", )", ")"))
@@ -314,17 +319,13 @@ class ModelSpec(ReadOnlyState):
         >>> spec["reward"].tolist(), spec.provenance().items[-1].label
         ([3.0, 3.0], 'modeling choice')
         """
-        from coopgame.errors import InvalidParameterError
-
         func = "ModelSpec.with_arrays"
         params = dict(self.parameters)
         for name, value in values.items():
             if name not in params:  # check_values names the valid parameters
                 self.check_values(name, [], func=func)
-            try:
-                given = np.asarray(value, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise InvalidParameterError(f"{func}(): parameter {name!r} must be numbers; got {_repr(value)}") from None
+            given = as_float_array(value, func=func, name=f"parameter {name!r}", error=InvalidParameterError,
+                                   allow_nan=True)
             shape = params[name].value.shape
             if given.shape != shape:
                 raise InvalidParameterError(f"{func}(): parameter {name!r} of model {self.slug!r} must have shape "
@@ -368,7 +369,6 @@ class ModelSpec(ReadOnlyState):
         return tuple(out)
 
     def _recompute_derived(self, params: dict[str, Parameter], names: set[str], *, func: str) -> None:
-        from coopgame.errors import InvalidParameterError
         from coopgame.models.derivations import RULES
 
         raw = self._raw.get("parameters", {})

@@ -245,8 +245,8 @@ def test_provenance_covers_every_parameter_of_every_model():
 
 
 @pytest.mark.parametrize("value, message", [
-    ("x", "parameter 'cost' must be numbers; got 'x'"),
-    ([1, [2, 3]], "parameter 'cost' must be numbers"),
+    ("x", "parameter 'cost' must be an array of real numbers; got the string 'x'"),
+    ([1, [2, 3]], "parameter 'cost' must be an array of real numbers"),
     ([1.0] * 5, r"parameter 'cost' of model 'bth13' must have shape \(13,\), like its value in the model file; got \(5,\)"),
 ])
 def test_with_arrays_refuses_values_that_do_not_fit_with_a_clear_error(value, message):

@@ -340,3 +340,19 @@ def test_swept_values_obey_the_bound_of_a_model_file():
     assert spec.check_values("synergy", [0.0, MAX_MAGNITUDE]).tolist() == [0.0, MAX_MAGNITUDE]
     with pytest.raises(InvalidParameterError, match=r"magnitude at most 1e100; got 1e\+101"):
         spec.check_values("synergy", [6.0, 1e101])
+
+
+@pytest.mark.parametrize("call, error, fragment", [
+    (lambda s: s.check_values("alpha", ["0.5"]), InvalidParameterError, "must be an array of real numbers"),
+    (lambda s: s.check_values("alpha", [1 + 1j]), InvalidParameterError, "must be an array of real numbers"),
+    (lambda s: s.with_arrays(alpha="0.5"), InvalidParameterError, "got the string '0.5'"),
+    (lambda s: s.with_values(alpha="x"), InvalidParameterError, "got the string 'x'"),
+    (lambda s: s.with_values(alpha=float("nan")), ModelSpecError, "ModelSpec.with_values(): the values given for "
+                                                                  "'alpha' are refused"),
+    (lambda s: s.scenario(["asymmetric"]), ModelSpecError, "has no scenario ['asymmetric']"),
+    (lambda s: s.scenario("asymetric"), ModelSpecError, "(did you mean 'asymmetric'?)"),
+])
+def test_model_spec_methods_refuse_strings_complex_and_unknown_names(call, error, fragment):
+    with pytest.raises(error) as info:
+        call(load_model("two_city_coop"))
+    assert fragment in str(info.value), str(info.value)
