@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-__all__ = ["SAFE_HIGH", "SAFE_LOW", "pack_certificates", "safe_exponent", "solve_2x2"]
+__all__ = ["SAFE_HIGH", "SAFE_LOW", "pack_certificates", "readonly", "safe_exponent", "solve_2x2"]
 
 SAFE_HIGH: float = 2.0 ** 960
 """Payoff scales above this are divided by a power of two before any difference is taken:
@@ -34,10 +34,19 @@ SAFE_LOW: float = 2.0 ** -960
 
 
 _PURE = ((1.0, 0.0), (0.0, 1.0))
-_UNIT = (np.array(_PURE[0]), np.array(_PURE[1]))
-for _e in _UNIT:  # shared by every result that plays a pure strategy, hence read-only
-    _e.setflags(write=False)
-del _e
+
+
+def readonly(values) -> np.ndarray:
+    """A new array that cannot be made writeable: a read-only view of a read-only owner.
+
+    Cheaper than :func:`coopgame._validation.frozen` (no second copy) for arrays built here.
+    """
+    owner = np.array(values, dtype=float)
+    owner.setflags(write=False)
+    return owner.view()
+
+
+_UNIT = (readonly(_PURE[0]), readonly(_PURE[1]))   # shared by every result that plays a pure strategy
 
 
 def safe_exponent(scale: float) -> int:
@@ -97,7 +106,7 @@ def solve_2x2(entries: tuple[float, ...], tol: float) -> tuple[list, list[float]
         # when one wants to match and the other to differ (cycling). Slot order kept.
         q = a1 / (a1 - a0)
         p = d1 / (d1 - d0)
-        mixed = np.array((p, 1.0 - p, q, 1.0 - q))
+        mixed = readonly((p, 1.0 - p, q, 1.0 - q))   # views of it cannot be made writeable
         x, y = mixed[:2], mixed[2:]
         u, w, ru, rw = _certificates_at(entries, p, 1.0 - p, q, 1.0 - q)
         if r0 is not c0:
@@ -141,7 +150,7 @@ def _solve_with_ties(entries: tuple[float, ...], t: float, a0: float, a1: float,
 
 
 def _as_strategy(s: tuple[float, float]) -> np.ndarray:
-    return _UNIT[0] if s == _PURE[0] else _UNIT[1] if s == _PURE[1] else np.array(s)
+    return _UNIT[0] if s == _PURE[0] else _UNIT[1] if s == _PURE[1] else readonly(s)
 
 
 def _certificates_at(entries: tuple[float, ...], x0: float, x1: float, y0: float, y1: float) -> list[float]:
@@ -155,5 +164,5 @@ def _certificates_at(entries: tuple[float, ...], x0: float, x1: float, y0: float
 
 def pack_certificates(certificates: list[float]) -> tuple[np.ndarray, np.ndarray]:
     """The (k, 2) payoff and regret arrays from :func:`solve_2x2`'s flat certificate list."""
-    packed = np.array(certificates).reshape(2, -1, 2)
+    packed = readonly(certificates).reshape(2, -1, 2)
     return packed[0], packed[1]

@@ -12,7 +12,7 @@ from coopgame._bitmask import member_labels
 from coopgame._validation import check_method, check_positive_int, check_tol, make_rng
 from coopgame._typing import RNGLike
 from coopgame.equilibrium.pure import perceived_payoffs_differ, pure_equilibria
-from coopgame.errors import InvalidParameterError
+from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.ncity import NCityGame
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import EQUILIBRIUM_TOL
@@ -88,6 +88,7 @@ def price_of_anarchy(game: NCityGame, *, tol: float = EQUILIBRIUM_TOL) -> Effici
     >>> res.optimum_welfare, res.worst_welfare, res.price_of_stability
     (6.0, 0.0, 1.0)
     """
+    _check_ncity(game, func="price_of_anarchy")
     tol = check_tol(tol, func="price_of_anarchy")
     eq = pure_equilibria(game, tol=tol)
     profile, optimum = game.welfare_optimum()
@@ -170,6 +171,7 @@ def best_response_dynamics(game: NCityGame, start: int = 0, *, method: str = "ma
     [0, 1, 3, 7]
     """
     func = "best_response_dynamics"
+    _check_ncity(game, func=func)
     method = check_method(method, ("max-gain", "round-robin", "random"), func=func)
     tol = check_tol(tol, func=func)
     max_steps = check_positive_int(max_steps, func=func, name="max_steps")
@@ -214,3 +216,12 @@ def best_response_dynamics(game: NCityGame, start: int = 0, *, method: str = "ma
                             parameters={"start": start, "max_steps": max_steps, "tol": tol, "seed": seed},
                             path=np.array(path, dtype=np.int64), converged=converged, cycled=cycled,
                             steps=len(path) - 1, players=game.players, game=game)
+
+
+def _check_ncity(game: object, *, func: str) -> None:
+    """Refuse anything but an n-city game, naming the function and what to use for a bimatrix game."""
+    if not isinstance(game, NCityGame):
+        hint = (" (a bimatrix game: use coopgame.nash_equilibria or coopgame.pure_equilibria, or build the "
+                "two-city NCityGame it comes from)") if type(game).__name__ == "PairwiseGame" else ""
+        raise InvalidGameError(f"{func}(): game must be an NCityGame (the n-city model); "
+                               f"got {type(game).__name__}{hint}")

@@ -10,9 +10,9 @@ from typing import Any, Union
 
 import numpy as np
 
-from coopgame._validation import check_method, check_tol
+from coopgame._validation import as_float_array, check_method, check_tol, frozen
 from coopgame.equilibrium._nashpy import NASHPY_METHODS, nashpy_equilibria
-from coopgame.equilibrium._two_by_two import pack_certificates, solve_2x2
+from coopgame.equilibrium._two_by_two import pack_certificates, readonly, solve_2x2
 from coopgame.equilibrium._vertex import extreme_equilibrium_arrays, sort_equilibria
 from coopgame.equilibrium.pure import perceived_payoffs_differ
 from coopgame.errors import InvalidGameError
@@ -115,7 +115,7 @@ class NashEquilibriaResult(Result):
         # per field) costs as much as a 2x2 solve. ``payoffs``/``regrets`` given directly are kept
         # as the certificates.
         if certificates is None and payoffs is not None:
-            certificates = (np.asarray(payoffs, dtype=float), np.asarray(regrets, dtype=float))
+            certificates = (frozen(np.asarray(payoffs, dtype=float)), frozen(np.asarray(regrets, dtype=float)))
         self.__dict__.update(equilibria=equilibria, method=method, parameters=parameters, degenerate=degenerate,
                              complete=complete, players=players, actions=actions, certificates=certificates,
                              game=game)
@@ -135,7 +135,7 @@ class NashEquilibriaResult(Result):
     def _unpacked(self) -> tuple[np.ndarray, np.ndarray]:
         if self.certificates is None:
             k = len(self.equilibria)
-            return np.zeros((k, 2)), np.zeros((k, 2))
+            return readonly(np.zeros((k, 2))), readonly(np.zeros((k, 2)))
         return _unpack_certificates(self.certificates)
 
     def to_dict(self) -> dict[str, Any]:
@@ -294,6 +294,7 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
                 if k > _ROWS_GUESS:   # more equilibria than rows: once more, with room for all
                     out = np.empty((k, mn + 4))
                     kernel(A, B, tol, _PROB_TOL, tab_p, tab_q, out)
+                out.setflags(write=False)   # the strategies and certificates below are views of it
                 eqs = list(zip(out[:k, :m], out[:k, m:mn]))   # iterating a block makes row views in C
                 certificates = (out, k, mn)
                 parameters = {"tol": tol, "backend": "numba"}
@@ -302,7 +303,7 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
             parameters = {"tol": tol, "backend": "numpy"}
         complete = True
     else:
-        eqs = sort_equilibria(nashpy_equilibria(A, B, method))
+        eqs = [(frozen(x), frozen(y)) for x, y in sort_equilibria(nashpy_equilibria(A, B, method))]
         parameters = {"tol": tol}
         degenerate = None
         complete = False
@@ -314,6 +315,8 @@ def nash_equilibria(game: GameLike, *, method: str = "vertex-enumeration",
 def _enumerated(A: np.ndarray, B: np.ndarray, tol: float) -> tuple[list, tuple[np.ndarray, np.ndarray], bool]:
     """Equilibria, certificates and degeneracy flag from the numpy vertex enumeration (exact where in doubt)."""
     X, Y, degenerate = extreme_equilibrium_arrays(A, B, tol, _PROB_TOL, relative=True)
+    X.setflags(write=False)   # the strategies are row views: they cannot be made writeable
+    Y.setflags(write=False)
     return list(zip(X, Y)), _certificates_arrays(A, B, X, Y), degenerate
 
 
@@ -343,7 +346,7 @@ def _certificates_arrays(A: np.ndarray, B: np.ndarray, X: np.ndarray, Y: np.ndar
             u, w = sum(map(mul, x, ay)), sum(map(mul, xb, y))
             pays += (u, w)
             regs += (max(max(ay) - u, 0.0), max(max(xb) - w, 0.0))
-        packed = np.array(pays + regs).reshape(-1, 2)
+        packed = readonly(pays + regs).reshape(-1, 2)
         k = X.shape[0]
         return packed[:k], packed[k:]
     ay = Y @ A.T                      # row player's payoff of each action, per equilibrium
@@ -356,7 +359,7 @@ def _certificates_arrays(A: np.ndarray, B: np.ndarray, X: np.ndarray, Y: np.ndar
     regrets[:, 1] = xb.max(axis=1, initial=-np.inf)
     regrets -= payoffs
     np.maximum(regrets, 0.0, out=regrets)
-    return payoffs, regrets
+    return frozen(payoffs), frozen(regrets)
 
 
 def _certificates(A: np.ndarray, B: np.ndarray, eqs: list) -> tuple[np.ndarray, np.ndarray]:
@@ -371,7 +374,7 @@ def _certificates(A: np.ndarray, B: np.ndarray, eqs: list) -> tuple[np.ndarray, 
         w = float(xb.dot(y))
         payoffs[e] = u, w
         regrets[e] = max(float(ay.max()) - u, 0.0), max(float(xb.max()) - w, 0.0)
-    return payoffs, regrets
+    return frozen(payoffs), frozen(regrets)
 
 
 def _bimatrix(game: GameLike, *, func: str) -> tuple[np.ndarray, np.ndarray, PairwiseGame | None]:
@@ -384,7 +387,13 @@ def _bimatrix(game: GameLike, *, func: str) -> tuple[np.ndarray, np.ndarray, Pai
         pg = game.to_pairwise()
         return pg.row_payoffs, pg.col_payoffs, pg
     if isinstance(game, tuple) and len(game) == 2:
-        pg = PairwiseGame(*game)
+        # Checked here so that a bad matrix is reported against the function the user called.
+        A = as_float_array(game[0], func=func, name="game[0] (row payoffs)", ndim=2)
+        B = as_float_array(game[1], func=func, name="game[1] (column payoffs)", ndim=2)
+        if A.shape != B.shape or 0 in A.shape:
+            raise InvalidGameError(f"{func}(): the payoff matrices of an (A, B) pair must have the same non-empty "
+                                   f"shape; got {A.shape} and {B.shape}")
+        pg = PairwiseGame(A, B)
         return pg.row_payoffs, pg.col_payoffs, pg
     raise InvalidGameError(f"{func}(): game must be a PairwiseGame, a two-city NCityGame or an (A, B) pair; "
                            f"got {type(game).__name__}")

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix
-from coopgame._validation import _short, as_float_array, as_readonly, check_players, check_tol
+from coopgame._validation import _short, as_float_array, check_players, check_probability_vector, check_tol, frozen
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.regimes import REGIME_CODES, Regime, regimes_2x2
 from coopgame.results import Result, Summary, format_number
@@ -105,8 +105,9 @@ class PairwiseGame(ReadOnlyState):
         if 0 in A.shape:
             raise InvalidGameError(f"{func}(): each player needs at least one action; got shape {A.shape}")
         # C order: the compiled equilibrium kernel reads this layout only.
-        object.__setattr__(self, "_A", as_readonly(np.ascontiguousarray(A)))
-        object.__setattr__(self, "_B", as_readonly(np.ascontiguousarray(B)))
+        # frozen: read-only views that cannot be made writeable again (the game is immutable).
+        object.__setattr__(self, "_A", frozen(np.ascontiguousarray(A)))
+        object.__setattr__(self, "_B", frozen(np.ascontiguousarray(B)))
         object.__setattr__(self, "_players", check_players(players, 2, func=func))
         object.__setattr__(self, "_actions", _check_actions(actions, A.shape, func=func))
         # The 2x2 equilibrium solver works on Python floats and the payoff scale; the game is
@@ -118,6 +119,9 @@ class PairwiseGame(ReadOnlyState):
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"PairwiseGame is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"PairwiseGame is immutable; cannot delete {name!r}")
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -274,6 +278,9 @@ class PairwiseGame(ReadOnlyState):
     def expected_payoffs(self, x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
         """Expected payoffs ``(x A y, x B y)`` of mixed strategies ``x`` (row) and ``y`` (column).
 
+        Raises :class:`~coopgame.errors.InvalidParameterError` unless ``x`` and ``y`` are
+        probability vectors (non-negative, summing to 1) of the players' numbers of actions.
+
         Examples
         --------
         >>> g = PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]])
@@ -286,7 +293,8 @@ class PairwiseGame(ReadOnlyState):
     def regret(self, x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
         """How much each player could gain by a unilateral best response to the other's strategy.
 
-        Both are zero (up to rounding) exactly at a Nash equilibrium.
+        Both are zero (up to rounding) exactly at a Nash equilibrium. ``x`` and ``y`` must be
+        mixed strategies (non-negative, summing to 1), else :class:`~coopgame.errors.InvalidParameterError`.
 
         Examples
         --------
@@ -398,9 +406,10 @@ class PairwiseGame(ReadOnlyState):
 
     # ------------------------------------------------------------------ helpers
     def _strategies(self, x: ArrayLike, y: ArrayLike, *, func: str) -> tuple[np.ndarray, np.ndarray]:
+        """Both mixed strategies, checked: real, finite, the right length, on the probability simplex."""
         m, n = self.shape
-        xv = as_float_array(x, func=func, name="x", shape=(m,), error=InvalidParameterError)
-        yv = as_float_array(y, func=func, name="y", shape=(n,), error=InvalidParameterError)
+        xv = check_probability_vector(x, func=func, name="x", size=m)
+        yv = check_probability_vector(y, func=func, name="y", size=n)
         return xv, yv
 
     def __repr__(self) -> str:

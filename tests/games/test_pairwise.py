@@ -112,7 +112,7 @@ def test_welfare_optimum_and_pareto_by_brute_force():
 def test_regret_and_expected_payoffs():
     g = PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]])
     assert g.expected_payoffs([0, 1], [0, 1]) == (1.0, 1.0) and g.regret([0, 1], [0, 1]) == (0.0, 0.0)
-    with pytest.raises(InvalidParameterError, match="x must have shape"):
+    with pytest.raises(InvalidParameterError, match="x must have length 2; got 3"):
         g.regret([1, 0, 0], [1, 0])
 
 
