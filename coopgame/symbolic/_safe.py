@@ -38,7 +38,8 @@ MAX_DEPTH = 60           # nesting depth of the AST
 MAX_EXPONENT = 64        # |numeric exponent| of a symbolic base
 MAX_NUMERIC_EXPONENT = 1000  # |exponent| of a float or irrational base (an exact one is bounded by MAX_DIGITS)
 MAX_DIGITS = 300         # decimal digits of an exact number (literal or intermediate)
-MAX_TERMS = 20_000       # terms after expansion (an upper bound, multinomial count)
+MAX_TERMS = 32           # terms after expansion (an upper bound, multinomial count): sympy simplify and
+                         # the assumption system slow down steeply beyond (ESS conditions, design inverses)
 
 # A few sympy functions that cannot reach the interpreter; called as f(x) / f(x, y) / f(x, ...).
 _FUNCTIONS: dict[str, tuple[Callable[..., sp.Basic], int, int | None]] = {
