@@ -284,13 +284,19 @@ def parameter_sweep(
         for lo, hi in plan.blocks(total, chunk_size):
             pieces.append(plan.evaluate(_columns(axes, shape, lo, hi), tol=tol))
             bar.advance(hi - lo)
-    outputs = {k: np.concatenate([p[k] for p in pieces]).reshape(shape + pieces[0][k].shape[1:])
+    outputs = {k: _sealed(np.concatenate([p[k] for p in pieces])).reshape(shape + pieces[0][k].shape[1:])
                for k in pieces[0]}
     categories = {"regime": REGIME_NAMES} if plan.kind == "pairwise" else {}
     if plan.method != "batched":
         fixed["chunk_size"] = chunk_size
     return SweepResult(outputs=outputs, grid=axes, kind=plan.kind, method=plan.method, categories=categories,
                        players=plan.players, parameters=fixed, elapsed=time.perf_counter() - start, game=model)
+
+
+def _sealed(arr: np.ndarray) -> np.ndarray:
+    """``arr``, which this module alone holds, made read-only in place: its views are then frozen without a copy."""
+    arr.setflags(write=False)
+    return arr
 
 
 # ---------------------------------------------------------------------------------------------- the grid
