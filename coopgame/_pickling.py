@@ -27,10 +27,10 @@ __all__ = ["ReadOnlyState"]
 
 def _readonly_array(arr: np.ndarray) -> np.ndarray:
     """Unpickling helper: the restored (writeable) array, made read-only again, for good."""
-    arr.setflags(write=False)
-    view = arr.view()
-    view.setflags(write=False)
-    return view
+    from coopgame._validation import frozen  # late: _validation's imports reach the pickling mixin's users
+
+    arr.setflags(write=False)  # other references to this very array in the same pickle (its memo) stay read-only
+    return frozen(arr)
 
 
 def _mapping_proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:

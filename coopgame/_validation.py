@@ -100,18 +100,20 @@ def as_readonly(arr: np.ndarray) -> np.ndarray:
 
 
 def frozen(arr: np.ndarray) -> np.ndarray:
-    """A read-only view of a private copy of ``arr``, which cannot be made writeable again.
+    """A read-only copy of ``arr`` that nothing can make writeable again.
 
-    A view of a read-only base refuses ``setflags(write=True)``; the copy
-    means no caller holds a writeable alias. Arrays that are already such a
-    view are returned as they are.
+    The copy lives in an immutable ``bytes`` buffer, so ``setflags(write=True)``
+    is refused on the array and there is no writeable base to reach through
+    ``.base``; no caller holds a writeable alias. Arrays that are already frozen
+    this way are returned as they are. (Object arrays, which cannot live in a
+    byte buffer, get a read-only view of a private copy instead.)
 
     Examples
     --------
     >>> x = np.array([1.0, 2.0])
     >>> y = frozen(x)
-    >>> y.flags.writeable, y is x
-    (False, False)
+    >>> y.flags.writeable, y is x, type(y.base).__name__
+    (False, False, 'bytes')
     >>> y.setflags(write=True)
     Traceback (most recent call last):
     ...
@@ -119,15 +121,24 @@ def frozen(arr: np.ndarray) -> np.ndarray:
     >>> frozen(y) is y
     True
     """
-    base = arr.base
-    if (not arr.flags.writeable and isinstance(base, np.ndarray) and not base.flags.writeable
-            and base.base is None):
+    if not arr.flags.writeable and _frozen_base(arr):
         return arr
-    private = np.array(arr, copy=True)
-    private.setflags(write=False)
-    view = private.view()
-    view.setflags(write=False)
-    return view
+    if arr.dtype.hasobject:
+        private = np.array(arr, copy=True)
+        private.setflags(write=False)
+        view = private.view()
+        view.setflags(write=False)
+        return view
+    contiguous = np.ascontiguousarray(arr)
+    return np.frombuffer(contiguous.tobytes(), dtype=arr.dtype).reshape(arr.shape)
+
+
+def _frozen_base(arr: np.ndarray) -> bool:
+    """Whether ``arr`` ultimately views an immutable ``bytes`` buffer."""
+    base = arr.base
+    while isinstance(base, np.ndarray):
+        base = base.base
+    return isinstance(base, bytes)
 
 
 def check_method(method: Any, valid: Iterable[str], *, func: str) -> str:
