@@ -145,8 +145,11 @@ class PairwiseGame(ReadOnlyState):
         >>> g.col_payoffs.tolist()
         [[-1.0, 1.0], [1.0, -1.0]]
         """
-        if B is None:
-            B = -as_float_array(A, func="PairwiseGame.from_arrays", name="A", ndim=2)
+        func = "PairwiseGame.from_arrays"   # checked here, so that errors name the method called
+        A = as_float_array(A, func=func, name="A", ndim=2)
+        B = -A if B is None else as_float_array(B, func=func, name="B", ndim=2)
+        if A.shape != B.shape or 0 in A.shape:
+            raise InvalidGameError(f"{func}(): A and B must have the same non-empty shape; got {A.shape} and {B.shape}")
         return cls(A, B, players=players, actions=actions)
 
     @classmethod
