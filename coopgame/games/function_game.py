@@ -12,7 +12,7 @@ from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
 from coopgame._validation import as_float_array, check_players, check_positive_int
 from coopgame.errors import InvalidGameError
-from coopgame.games.tu import Sealed, TUGame, label_sequence
+from coopgame.games.tu import Sealed, TUGame, as_masks, label_sequence
 
 __all__ = ["ValueFunctionGame", "MAX_MASK_PLAYERS"]
 
@@ -97,7 +97,7 @@ class ValueFunctionGame(Sealed, ReadOnlyState):
 
     def value_of_masks(self, masks: ArrayLike) -> FloatVector:
         """v(S) for an array of bitmasks, checked for shape and finiteness."""
-        masks = np.asarray(masks, dtype=np.int64)
+        masks = as_masks(masks, self.n_players, func="ValueFunctionGame.value_of_masks")
         # complex or string worths are refused (never cast); NaN and inf get the message below
         out = as_float_array(self._func(masks), func="ValueFunctionGame", name="the values func returned",
                              allow_nan=True)

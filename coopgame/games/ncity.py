@@ -225,6 +225,8 @@ class NCityGame(ReadOnlyState):
     def parameter(self, name: str) -> np.ndarray:
         """A parameter array by name (read-only, leading layer axis), e.g. ``game.parameter("cost")``."""
         try:
+            if not isinstance(name, str):
+                raise KeyError(name)
             return self._params[name]
         except KeyError:
             raise InvalidParameterError(f"NCityGame.parameter(): name must be one of {sorted(self._params)}; "
@@ -273,6 +275,7 @@ class NCityGame(ReadOnlyState):
         >>> g.payoff_gain([[0, 0], [1, 1], [0.5, 0.5]]).tolist()
         [[-1.0, -2.0], [2.0, -1.5], [0.5, -1.75]]
         """
+        perceived = _flag(perceived, func="NCityGame.payoff_gain")
         xv = self._states(x, func="NCityGame.payoff_gain")
         const = self._gain_const if perceived else self._true_gain_const()
         gain = const + np.einsum("kij,...kj->...ki", self._params["synergy"], xv)
@@ -297,6 +300,7 @@ class NCityGame(ReadOnlyState):
         >>> g.expected_payoffs([1.0, 0.0]).tolist()
         [-1.0, 2.0]
         """
+        perceived = _flag(perceived, func="NCityGame.expected_payoffs")
         xv = self._states(x, func="NCityGame.expected_payoffs")
         return self._payoffs_of_states(xv, perceived=perceived).sum(axis=-2)
 
@@ -314,6 +318,7 @@ class NCityGame(ReadOnlyState):
             ``u_i`` of every city in every profile, summed over layers. Work
             is done in blocks of 65,536 profiles to bound temporary memory.
         """
+        perceived = _flag(perceived, func="NCityGame.payoffs")
         masks = self._masks(profiles, func="NCityGame.payoffs")
         out = np.empty((masks.shape[0], self._n))
         for start in range(0, masks.shape[0], _CHUNK):
@@ -334,6 +339,7 @@ class NCityGame(ReadOnlyState):
         >>> NCityGame(cost=1.0, reward=2.0, players=["A", "B"]).payoff_table().tolist()
         [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
         """
+        perceived = _flag(perceived, func="NCityGame.payoff_table")
         self._single_layer("payoff_table")
         n = self._n
         ensure_dense_fits(n, func="NCityGame.payoff_table", arrays=n + 2)
@@ -452,10 +458,10 @@ class NCityGame(ReadOnlyState):
         [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 6.0]
         """
         func = "NCityGame.tu_game"
-        if convention not in _CONVENTIONS:
+        if not isinstance(convention, str) or convention not in _CONVENTIONS:
             raise InvalidParameterError(f"{func}(): convention must be one of {list(_CONVENTIONS)}; "
                                         f"got {convention!r}")
-        if form not in _FORMS:
+        if not isinstance(form, str) or form not in _FORMS:
             raise InvalidParameterError(f"{func}(): form must be one of {list(_FORMS)}; got {form!r}")
         p = self._params
         if convention == "members":
@@ -520,6 +526,7 @@ class NCityGame(ReadOnlyState):
         >>> float(seen.row_payoffs[0, 0]), float(seen.welfare()[0, 0]), seen.true_game == g.to_pairwise(perceived=False)
         (0.0, 4.0, True)
         """
+        perceived = _flag(perceived, func="NCityGame.to_pairwise")
         if self._n != 2:
             raise InvalidGameError(f"NCityGame.to_pairwise(): needs exactly 2 cities; got {self._n}")
         k = self._k
@@ -543,6 +550,7 @@ class NCityGame(ReadOnlyState):
     # ------------------------------------------------------------------ kernels for solvers
     def gain_terms(self, *, perceived: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """``(h, S)`` with ``g(x) = h + S x`` per layer: shapes (K, n) and (K, n, n), read-only."""
+        perceived = _flag(perceived, func="NCityGame.gain_terms")
         return (self._gain_const if perceived else self._true_gain_const()), self._params["synergy"]
 
     def _true_gain_const(self) -> np.ndarray:
@@ -640,6 +648,13 @@ def members_game_terms(base: np.ndarray, reward: np.ndarray, cost: np.ndarray, s
     additive = (base + reward - cost - siphon.sum(axis=-2)).sum(axis=-2)
     pairwise = (spillover + synergy + (1.0 - deadweight)[..., None, None] * siphon).sum(axis=-3)
     return additive, pairwise
+
+
+def _flag(value: Any, *, func: str, name: str = "perceived") -> bool:
+    """A boolean switch: True/False (or a numpy bool); anything else is refused, never read as truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterError(f"{func}(): {name} must be True or False; got {_describe(value)}")
+    return bool(value)
 
 
 def _infer_sizes(arrays: dict[str, np.ndarray | None], players: Sequence[str] | None, *,

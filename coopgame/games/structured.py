@@ -25,7 +25,7 @@ from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
 from coopgame._validation import _describe, as_float_array, check_players, check_real
 from coopgame.errors import InvalidGameError, InvalidParameterError
-from coopgame.games.tu import Sealed, TUGame, label_sequence, seal
+from coopgame.games.tu import Sealed, TUGame, as_masks, label_sequence, seal
 
 __all__ = ["StructuredGame", "CostTerm", "AirportCost", "ScaleEconomyCost", "as_dense_game"]
 
@@ -127,6 +127,7 @@ class AirportCost(CostTerm):
         return self._costs.shape[0]
 
     def cost_of_members(self, member: np.ndarray) -> FloatVector:
+        member = _members(member, self.n_players, func="AirportCost.cost_of_members")
         return np.where(member, self._costs, 0.0).max(axis=1, initial=0.0)
 
     @property
@@ -220,6 +221,7 @@ class ScaleEconomyCost(CostTerm):
         return self._q.shape[0]
 
     def cost_of_members(self, member: np.ndarray) -> FloatVector:
+        member = _members(member, self.n_players, func="ScaleEconomyCost.cost_of_members")
         return self._scale * (member.astype(np.float64) @ self._q) ** self._exponent
 
     @property
@@ -401,7 +403,7 @@ class StructuredGame(Sealed, ReadOnlyState):
 
     def value_of_members(self, member: ArrayLike) -> FloatVector:
         """v(S) for each row of a boolean membership matrix of shape (K, n) (any n)."""
-        m = np.asarray(member, dtype=bool)
+        m = _members(member, self.n_players, func="StructuredGame.value_of_members")
         x = m.astype(np.float64)
         out = x @ self._additive + np.einsum("ki,ij,kj->k", x, self._pairwise, x)
         for term in self._costs:
@@ -410,11 +412,11 @@ class StructuredGame(Sealed, ReadOnlyState):
 
     def value_of_masks(self, masks: ArrayLike) -> FloatVector:
         """v(S) for an array of bitmasks (n up to 62; no dense vector)."""
-        masks = np.asarray(masks, dtype=np.int64)
         if self.n_players > 62:
             raise InvalidGameError(
                 f"StructuredGame.value_of_masks(): int64 masks hold at most 62 players; got {self.n_players} "
                 "(use value_of_members)")
+        masks = as_masks(masks, self.n_players, func="StructuredGame.value_of_masks")
         flat = masks.ravel()
         out = np.concatenate([self.value_of_members(membership_matrix(flat[k:k + _CHUNK], self.n_players))
                               for k in range(0, max(flat.size, 1), _CHUNK)])[:flat.size]
@@ -440,6 +442,15 @@ class StructuredGame(Sealed, ReadOnlyState):
     def __repr__(self) -> str:
         extra = f", costs={list(self._costs)!r}" if self._costs else ""
         return f"StructuredGame(n_players={self.n_players}, v(N)={self.grand_value:g}{extra})"
+
+
+def _members(member: ArrayLike, n: int, *, func: str) -> np.ndarray:
+    """A boolean (K, n) membership matrix; integer 0/1 matrices are read as booleans, anything else refused."""
+    m = member if isinstance(member, np.ndarray) else np.asarray(member)
+    if m.dtype.kind not in "biu" or m.ndim != 2 or m.shape[1] != n:
+        got = _describe(member) if m.ndim == 0 else f"an array of dtype {m.dtype} and shape {m.shape}"
+        raise InvalidParameterError(f"{func}(): member must be a boolean matrix of shape (K, {n}); got {got}")
+    return m if m.dtype == bool else m != 0
 
 
 def _cost_terms(costs: object, *, func: str) -> tuple[CostTerm, ...]:

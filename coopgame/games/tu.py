@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._bitmask import additive_values, member_labels
-from coopgame._memory import ensure_dense_fits
+from coopgame._memory import MAX_DENSE_PLAYERS, ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import CoalitionValues, FloatVector
 from coopgame._validation import (
@@ -21,10 +21,10 @@ from coopgame._validation import (
     check_real,
     check_tol,
 )
-from coopgame.errors import InvalidGameError, InvalidParameterError
+from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["TUGame", "label_sequence", "seal", "Sealed"]
+__all__ = ["TUGame", "as_masks", "dense_fits", "label_sequence", "seal", "Sealed"]
 
 _FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds temporary memory
 
@@ -173,7 +173,7 @@ class TUGame(Sealed, ReadOnlyState):
         n = len(players) if players is not None else check_positive_int(n_players, func=func, name="n_players")
         labels = check_players(players, n, func=func)
         fill_value = None if fill is None else _real(fill, func=func, name="fill")
-        ensure_dense_fits(n, func=func, arrays=2)
+        dense_fits(n, func=func, arrays=2)
         index = {p: i for i, p in enumerate(labels)}
         values = np.zeros(2**n)
         given = np.zeros(2**n, dtype=bool)   # which worths were given (a NaN is refused, never a marker)
@@ -222,7 +222,7 @@ class TUGame(Sealed, ReadOnlyState):
         """
         players = label_sequence(players, func="TUGame.from_function")
         n = _count_players(players, n_players, func="TUGame.from_function")
-        ensure_dense_fits(n, func="TUGame.from_function", arrays=2)
+        dense_fits(n, func="TUGame.from_function", arrays=2)
         values = _evaluate(func, n, name="TUGame.from_function")
         return cls(values, check_players(players, n, func="TUGame.from_function"))
 
@@ -270,7 +270,7 @@ class TUGame(Sealed, ReadOnlyState):
         """
         players = label_sequence(players, func="TUGame.from_cost_function")
         n = _count_players(players, n_players, func="TUGame.from_cost_function")
-        ensure_dense_fits(n, func="TUGame.from_cost_function", arrays=2)
+        dense_fits(n, func="TUGame.from_cost_function", arrays=2)
         return cls.from_costs(_evaluate(func, n, name="TUGame.from_cost_function"), players)
 
     # ------------------------------------------------------------------ accessors
@@ -350,6 +350,8 @@ class TUGame(Sealed, ReadOnlyState):
 
     def members(self, mask: int) -> tuple[str, ...]:
         """Labels of the members of coalition ``mask``."""
+        mask = check_positive_int(mask, func="TUGame.members", name="mask", minimum=0,
+                                  maximum=self.n_coalitions - 1)
         return member_labels(mask, self._players)
 
     def is_efficient(self, allocation: ArrayLike, *, tol: float = DEFAULT_TOL) -> bool:
@@ -396,6 +398,34 @@ def label_sequence(players: Any, *, func: str) -> list[Any] | None:
         raise InvalidGameError(f"{func}(): players must be a sequence of labels, one per player (e.g. "
                                f"['A', 'B']); got {_describe(players)}")
     return list(players)
+
+
+def dense_fits(n: int, *, func: str, arrays: float = 1.0) -> int:
+    """``ensure_dense_fits`` for a player count the user typed, which may be an int of any size.
+
+    Counts beyond 2**63 are refused here (the shared guard converts the count
+    to a float, which overflows near 10**308).
+    """
+    if n >= 1 << 63:
+        raise GameTooLargeError(f"{func}(): a dense game with about 10**{len(str(n)) - 1} players needs "
+                                f"2**n coalition values, beyond the limit of {MAX_DENSE_PLAYERS} players")
+    return ensure_dense_fits(n, func=func, arrays=arrays)
+
+
+def as_masks(masks: ArrayLike, n: int, *, func: str) -> np.ndarray:
+    """``masks`` as an int64 array of coalition bitmasks of ``n`` players, each in ``[0, 2**n)``.
+
+    Integer arrays only (a float, bool, complex or string array is refused,
+    never truncated or cast); refused with :class:`InvalidParameterError`.
+    """
+    arr = np.asarray(masks) if not isinstance(masks, np.ndarray) else masks
+    if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and arr.size == 0):
+        raise InvalidParameterError(f"{func}(): masks must be an array of integer bitmasks; got "
+                                    f"{_describe(masks) if arr.ndim == 0 else f'an array of dtype {arr.dtype}'}")
+    if arr.size and (int(arr.min()) < 0 or int(arr.max()) >> n):
+        raise InvalidParameterError(f"{func}(): masks must lie in [0, 2**{n}); got values in "
+                                    f"[{int(arr.min())}, {int(arr.max())}]")
+    return arr.astype(np.int64, copy=False)
 
 
 def _real(value: Any, *, func: str, name: str) -> float:

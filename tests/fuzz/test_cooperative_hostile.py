@@ -364,3 +364,62 @@ def test_result_arrays_are_read_only() -> None:
     for arr in arrays:
         with pytest.raises(ValueError):
             arr.setflags(write=True)
+
+
+# --------------------------------------------------------------------------- methods of the game classes
+@pytest.mark.parametrize("masks", [np.array([1.5]), np.array([1j]), ["1"], [True, False], [-1], [8], 2**70])
+def test_value_of_masks_refuses_what_is_not_a_bitmask(masks) -> None:
+    sg = cg.StructuredGame([1.0, 2.0, 0.0])
+    vf = cg.ValueFunctionGame(_any_member, n_players=3)
+    for name, call in [("StructuredGame.value_of_masks", sg.value_of_masks),
+                       ("ValueFunctionGame.value_of_masks", vf.value_of_masks)]:
+        with pytest.raises(InvalidParameterError, match=rf"^{name}\(\): masks must"):
+            call(masks)
+    assert sg.value_of_masks([0, 3, 7]).tolist() == [0.0, 3.0, 3.0]   # v({1,2}) = 1 + 2
+
+
+@pytest.mark.parametrize("member", ["abc", 1.0, np.ones((2, 2), dtype=bool), np.ones((2, 3)) * 0.5, [[1j, 0, 0]]])
+def test_membership_matrices_are_checked(member) -> None:
+    sg = cg.StructuredGame([1.0, 2.0, 0.0])
+    with pytest.raises(InvalidParameterError, match=r"^StructuredGame.value_of_members\(\): member must be a "
+                                                    r"boolean matrix of shape \(K, 3\)"):
+        sg.value_of_members(member)
+    with pytest.raises(InvalidParameterError, match=r"^AirportCost.cost_of_members\(\): member must be"):
+        cg.AirportCost([1.0, 2.0, 3.0]).cost_of_members(member)
+    assert cg.AirportCost([1.0, 2.0, 3.0]).cost_of_members(np.array([[1, 0, 1]])).tolist() == [3.0]
+
+
+@pytest.mark.parametrize("flag", ["yes", None, 1, np.array([True, False])])
+def test_ncity_perceived_must_be_a_bool(flag) -> None:
+    g = cg.NCityGame(cost=1.0, reward=2.0, players=["A", "B"])
+    for name, call in [("NCityGame.payoff_gain", lambda: g.payoff_gain([1.0, 1.0], perceived=flag)),
+                       ("NCityGame.payoffs", lambda: g.payoffs([3], perceived=flag)),
+                       ("NCityGame.expected_payoffs", lambda: g.expected_payoffs([1.0, 1.0], perceived=flag)),
+                       ("NCityGame.payoff_table", lambda: g.payoff_table(perceived=flag)),
+                       ("NCityGame.to_pairwise", lambda: g.to_pairwise(perceived=flag)),
+                       ("NCityGame.gain_terms", lambda: g.gain_terms(perceived=flag))]:
+        with pytest.raises(InvalidParameterError, match=rf"^{name}\(\): perceived must be True or False"):
+            call()
+
+
+def test_ncity_names_must_be_strings() -> None:
+    g = cg.NCityGame(cost=1.0, players=["A", "B"])
+    with pytest.raises(InvalidParameterError, match=r"^NCityGame.parameter\(\): name must be one of"):
+        g.parameter(["cost"])
+    with pytest.raises(InvalidParameterError, match=r"^NCityGame.tu_game\(\): convention must be one of"):
+        g.tu_game(np.array(["alpha", "members"]))
+
+
+def test_absurd_player_counts_and_work() -> None:
+    with pytest.raises(GameTooLargeError, match=r"^TUGame.from_function\(\): a dense game with about 10\*\*400"):
+        cg.TUGame.from_function(_any_member, n_players=10**400)
+    with pytest.raises(GameTooLargeError, match=r"^TUGame.from_dict\(\): a dense game with 45 players"):
+        cg.TUGame.from_dict({}, n_players=45)
+    from coopgame.games.generators import random_convex_game, random_game
+
+    with pytest.raises(GameTooLargeError, match=r"^random_game\(\): a dense game with about 10\*\*400"):
+        random_game(10**400)
+    with pytest.raises(InvalidParameterError, match=r"^random_convex_game\(\): pieces must be >= 1 and <= 1000"):
+        random_convex_game(3, pieces=10**9)
+    with pytest.raises(InvalidParameterError, match=r"^TUGame.members\(\): mask must be >= 0 and <= 7; got 8"):
+        cg.TUGame(MAJORITY).members(8)
