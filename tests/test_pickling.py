@@ -149,7 +149,7 @@ CASES: dict[str, Callable[[], Any]] = {
 }
 
 # Plain mutable containers by design (their originals accept new attributes too); their arrays are still checked.
-MUTABLE = (BuiltModel, SymbolicPairwiseGame)
+MUTABLE = (BuiltModel,)
 
 # multiprocessing pickles with the default protocol (4), which brings arrays back writeable; joblib's loky
 # uses the highest (5), which keeps contiguous read-only arrays read-only by itself.
