@@ -14,7 +14,8 @@ from coopgame.games.structured import as_dense_game
 from coopgame.games.tu import TUGame
 from coopgame.tolerances import payoff_scale
 
-__all__ = ["DOMAINS", "as_allocation", "as_dense_game", "coalition_labels", "game_scale", "scaled_text", "unscale"]  # as_dense_game re-exported
+__all__ = ["DOMAINS", "as_allocation", "as_dense_game", "coalition_labels", "game_scale", "power_of_two", "scaled_text",
+           "unscale"]  # as_dense_game re-exported
 
 DOMAINS = ("imputations", "preimputations")
 """Where the nucleolus-type solutions search: individually rational or merely efficient vectors."""
@@ -41,6 +42,13 @@ def unscale(x: np.ndarray, scale: float, *, func: str, what: str) -> np.ndarray:
         raise InvalidGameError(f"{func}(): {what} exceeds the float64 range (largest |v(S)| = {scale:g}); "
                                "divide the game's values by a constant (answers scale with it) and multiply back")
     return out
+
+
+def power_of_two(magnitude: float) -> float:
+    """1.0 for magnitudes below 2**1000, else the power of two just below ``magnitude`` (dividing by it is exact)."""
+    if not magnitude >= 2.0**1000:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(magnitude)[1]) - 1))
 
 
 def scaled_text(x: float, scale: float) -> str:

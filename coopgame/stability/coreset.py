@@ -30,7 +30,7 @@ from coopgame._validation import check_tol
 from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
 from coopgame.results import Result, Summary, format_number
-from coopgame.stability._common import as_allocation, as_dense_game, coalition_labels, game_scale
+from coopgame.stability._common import as_allocation, as_dense_game, coalition_labels, game_scale, power_of_two
 from coopgame.stability.lexicographic import NucleolusResult, nucleolus
 from coopgame.tolerances import DEFAULT_TOL, LP_TOL
 
@@ -90,13 +90,19 @@ def _largest_violation(game: TUGame | StructuredGame, allocation: ArrayLike | No
     dense = as_dense_game(game, func=func, arrays=2)
     x = as_allocation(dense, allocation, cost_shares, func=func)
     n = dense.n_players
-    gap = float(x.sum() - dense.grand_value)
-    if n == 1:
-        return CoreViolation(dense.players, 1, -np.inf, gap)
-    excess = np.asarray(dense.values) - additive_values(x)
-    excess[0] = excess[-1] = -np.inf
-    mask = int(np.argmax(excess))
-    return CoreViolation(coalition_labels(mask, dense.players), mask, float(excess[mask]), gap)
+    values = np.asarray(dense.values)
+    # Near the float maximum, x(S) and v(S) - x(S) overflow: work at a power-of-two scale (exact), report back.
+    unit = power_of_two(max(game_scale(dense), float(np.max(np.abs(x), initial=0.0))))
+    if unit > 1.0:
+        values, x = values / unit, x / unit
+    with np.errstate(over="ignore"):
+        gap = float(x.sum() - values[-1]) * unit
+        if n == 1:
+            return CoreViolation(dense.players, 1, -np.inf, gap)
+        excess = values - additive_values(x)
+        excess[0] = excess[-1] = -np.inf
+        mask = int(np.argmax(excess))
+        return CoreViolation(coalition_labels(mask, dense.players), mask, float(excess[mask]) * unit, gap)
 
 
 @dataclass(frozen=True, eq=False)

@@ -423,3 +423,16 @@ def test_absurd_player_counts_and_work() -> None:
         random_convex_game(3, pieces=10**9)
     with pytest.raises(InvalidParameterError, match=r"^TUGame.members\(\): mask must be >= 0 and <= 7; got 8"):
         cg.TUGame(MAJORITY).members(8)
+
+
+def test_core_membership_near_the_float_maximum() -> None:
+    """v1 = v2 = 5e307, v12 = 1.7e308: (8.5e307, 8.5e307) is in the core, (1e308, 1e308) is not efficient
+    (sum 2e308, which overflows in plain float), and in a 3-player game x = (1e308, 1e308, -1e308) leaves
+    {3} an excess of 0 - (-1e308) = 1e308 (x(S) for S = {1, 2} alone would overflow)."""
+    c = cg.core(cg.TUGame([0, 5e307, 5e307, 1.7e308]))
+    assert c.contains([8.5e307, 8.5e307]) and not c.contains([1e308, 1e308])
+    assert c.largest_violation([1.2e308, 0.5e308]).amount == 0.0
+    g = cg.TUGame([0, 1e308, 1e308, 1.7e308, 0, 1e308, 1e308, 1.7e308])
+    worst = cg.largest_core_violation(g, [1e308, 1e308, -1e308])
+    assert worst.amount == 1e308
+    assert np.isclose(worst.efficiency_gap, 1e308 - 1.7e308, rtol=1e-15)   # x(N) = 1e308
