@@ -14,6 +14,8 @@ from coopgame._memory import ensure_dense_fits
 from coopgame._typing import CoalitionValues
 from coopgame._validation import as_coalition_vector, as_readonly
 from coopgame.cooperative._dispatch import AnyGame, check_game, dense_values
+from coopgame.cooperative._scaling import power_of_two_scale
+from coopgame.errors import InvalidGameError
 from coopgame.games.tu import TUGame
 from coopgame.results import Result, Summary, format_number
 
@@ -81,7 +83,7 @@ def harsanyi_dividends(game: AnyGame) -> DividendResult:
     values = dense_values(game, func="harsanyi_dividends")
     ensure_dense_fits(game.n_players, func="harsanyi_dividends")
     d = np.array(values, dtype=np.float64)  # a copy: the game is never touched
-    _moebius_inplace(d, game.n_players, sign=-1.0)
+    _scaled_moebius(d, game.n_players, sign=-1.0, func="harsanyi_dividends", what="the dividends")
     return DividendResult(as_readonly(d), game.players, game=game)
 
 
@@ -94,8 +96,24 @@ def game_from_dividends(dividends: ArrayLike, players: Sequence[str] | None = No
     [0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
     """
     d, n = as_coalition_vector(dividends, func="game_from_dividends", name="dividends", empty="have dividend 0")
-    _moebius_inplace(d, n, sign=1.0)
+    _scaled_moebius(d, n, sign=1.0, func="game_from_dividends", what="the coalition values")
     return TUGame(d, players)
+
+
+def _scaled_moebius(x: np.ndarray, n: int, *, sign: float, func: str, what: str) -> None:
+    """The transform in place, at an exact power-of-two scale when entries reach 2**900 (partial sums grow
+    by up to 2**n); a result beyond the float range is refused with :class:`InvalidGameError`."""
+    magnitude = max(float(x.max()), -float(x.min()))
+    unit = float(power_of_two_scale(np.array(magnitude))) if magnitude >= 2.0**900 else 1.0
+    if unit != 1.0:
+        x /= unit
+    with np.errstate(over="ignore", invalid="ignore"):
+        _moebius_inplace(x, n, sign=sign)
+        if unit != 1.0:
+            x *= unit
+    if not np.all(np.isfinite(x)):
+        raise InvalidGameError(f"{func}(): {what} exceed the float64 range (about 1.8e308); divide the input "
+                               "by a constant (the transform is linear) and multiply back")
 
 
 def _moebius_inplace(x: np.ndarray, n: int, *, sign: float) -> None:

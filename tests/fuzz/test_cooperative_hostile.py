@@ -436,3 +436,15 @@ def test_core_membership_near_the_float_maximum() -> None:
     worst = cg.largest_core_violation(g, [1e308, 1e308, -1e308])
     assert worst.amount == 1e308
     assert np.isclose(worst.efficiency_gap, 1e308 - 1.7e308, rtol=1e-15)   # x(N) = 1e308
+
+
+def test_dividends_near_the_float_maximum() -> None:
+    """d({1}) = d({2}) = 1e308, d({1,2}) = 1.7e308 - 2e308 = -0.3e308 (the partial sum 2e308 overflows);
+    v = (0, 1.7e308, 1.7e308, -1.7e308) has d({1,2}) = -5.1e308, beyond the float range."""
+    d = cg.harsanyi_dividends(cg.TUGame(BIG)).dividends
+    assert np.allclose(d, [0.0, 1e308, 1e308, -0.3e308], rtol=1e-12, atol=0.0)
+    assert np.allclose(cg.game_from_dividends(d).values, BIG, rtol=1e-12, atol=0.0)
+    with pytest.raises(InvalidGameError, match=r"^harsanyi_dividends\(\): the dividends exceed the float64 range"):
+        cg.harsanyi_dividends(cg.TUGame([0, 1.7e308, 1.7e308, -1.7e308]))
+    with pytest.raises(InvalidGameError, match=r"^game_from_dividends\(\): the coalition values exceed"):
+        cg.game_from_dividends([0, 1.7e308, 1.7e308, 1.7e308])
