@@ -346,7 +346,7 @@ def _load(model: str) -> Any:
     from coopgame.models.catalog import check_buildable, load_model
 
     spec = load_model(model)
-    check_buildable(spec)
+    check_buildable(spec, func="load_model")  # validate's check, in the same words
     return spec
 
 
@@ -435,9 +435,7 @@ def _concepts(args: argparse.Namespace) -> None:
 
 
 def _validate(args: argparse.Namespace) -> None:
-    from coopgame.models.catalog import validate_model_file
-
-    spec = validate_model_file(args.file)
+    spec = _load(args.file)  # what validate_model_file checks, with the messages of solve
     prov = spec.provenance()
     counts: dict[str, int] = {}
     for item in prov.items:

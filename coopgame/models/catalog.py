@@ -30,7 +30,7 @@ __all__ = ["load_model", "list_models", "validate_model_file", "model_path", "Mo
            "check_buildable"]
 
 
-def model_path(slug: str) -> Path:
+def model_path(slug: str, *, func: str = "load_model") -> Path:
     """Path of the built-in model file ``slug`` (``ModelSpecError`` listing the slugs if unknown)."""
     path = data_dir("models") / f"{slug}.toml"
     try:
@@ -40,7 +40,7 @@ def model_path(slug: str) -> Path:
     if not found:
         close = difflib.get_close_matches(str(slug), _slugs(), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ModelSpecError(f"load_model(): no built-in model {_clip(repr(slug), 80)}{hint}; built-in models: "
+        raise ModelSpecError(f"{func}(): no built-in model {_clip(repr(slug), 80)}{hint}; built-in models: "
                              f"{', '.join(_slugs())} (or give the path of a .toml file)")
     return path
 
@@ -59,9 +59,9 @@ refused at once instead of filling the memory.
 _MAX_SLUG_LENGTH = 200
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, func: str) -> dict[str, Any]:
     shown = str(path)
-    where = f"load_model(): {_clip(shown if shown.isprintable() else repr(shown))}"
+    where = f"{func}(): {_clip(shown if shown.isprintable() else repr(shown))}"
     try:
         # O_NONBLOCK: opening a FIFO without a writer must not wait; reads block again below
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -142,23 +142,28 @@ def load_model(slug_or_path: str | PathLike[str]) -> ModelSpec:
     >>> coopgame.shapley_value(game).cost_shares.round(2).tolist()
     [210.33, 127.83, 217.83]
     """
+    return _load(slug_or_path, "load_model", "slug_or_path")
+
+
+def _load(slug_or_path: Any, func: str, argument: str) -> ModelSpec:
+    """:func:`load_model`, its errors naming ``func`` (the public function called) and ``argument``."""
     if not isinstance(slug_or_path, (str, PathLike)):
-        raise InvalidParameterError(f"load_model(): slug_or_path must be a model name (str) or a path; got "
+        raise InvalidParameterError(f"{func}(): {argument} must be a model name (str) or a path; got "
                                     f"{_clip(repr(slug_or_path), 80)} ({type(slug_or_path).__name__})")
     try:
         text = os.fspath(slug_or_path)
     except TypeError as err:  # a PathLike whose __fspath__ returns something else
-        raise InvalidParameterError(f"load_model(): slug_or_path must be a model name or a path; {err}") from None
+        raise InvalidParameterError(f"{func}(): {argument} must be a model name or a path; {err}") from None
     if isinstance(text, bytes):
         text = os.fsdecode(text)
     is_path = isinstance(slug_or_path, PathLike) or text.endswith(".toml") or "/" in text or "\\" in text
     if not is_path and not (0 < len(text) <= _MAX_SLUG_LENGTH and all(c.isalnum() or c == "_" for c in text)):
-        raise ModelSpecError(f"load_model(): {_clip(repr(text), 80)} is not a model name (letters, digits and "
+        raise ModelSpecError(f"{func}(): {_clip(repr(text), 80)} is not a model name (letters, digits and "
                              f"underscores; built-in models: {', '.join(_slugs())}) nor the path of a .toml file")
-    path = Path(text) if is_path else model_path(text)
-    spec = parse_model(_read(path), path=path)
+    path = Path(text) if is_path else model_path(text, func=func)
+    spec = parse_model(_read(path, func), path=path, _func=func)
     if not is_path and spec.slug != text:
-        raise ModelSpecError(f"load_model(): {path}: slug: expected {text!r} (the file name); got {spec.slug!r}")
+        raise ModelSpecError(f"{func}(): {path}: slug: expected {text!r} (the file name); got {spec.slug!r}")
     return spec
 
 
@@ -175,27 +180,43 @@ def validate_model_file(path: str | PathLike[str]) -> ModelSpec:
     >>> validate_model_file(model_path("default")).slug
     'default'
     """
-    spec = load_model(Path(path))
-    check_buildable(spec)
+    func = "validate_model_file"
+    if isinstance(path, str):  # a file, even without a separator or the .toml suffix
+        path = Path(path)
+    spec = _load(path, func, "path")
+    check_buildable(spec, func=func)
     return spec
 
 
-def check_buildable(spec: ModelSpec) -> None:
+def check_buildable(spec: ModelSpec, *, func: str = "check_buildable") -> None:
     """Build the games of ``spec`` and of each of its scenarios; ``ModelSpecError`` if any is refused.
 
     The check ``coopgame validate`` adds to :func:`load_model`; ``coopgame solve``
     runs it too, so both accept and refuse the same files with the same message.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        A loaded model.
+    func : str
+        The public function named in the error message.
     """
+    if not isinstance(spec, ModelSpec):
+        raise InvalidParameterError(f"{func}(): spec must be a ModelSpec (from load_model); got "
+                                    f"{_clip(repr(spec), 80)} ({type(spec).__name__})")
     where = _clip(str(spec.path)) if spec.path is not None else spec.slug
     try:
         with np.errstate(all="ignore"):  # a non-finite payoff is refused by the game classes, not warned about
             spec.build()
             for name in spec.scenarios:
                 spec.scenario(name).build()
-    except ModelSpecError:
+    except ModelSpecError as err:  # a scenario's overrides, parsed on the way: name the caller
+        message = str(err)
+        if message.startswith("load_model(): ") and func != "load_model":
+            raise ModelSpecError(f"{func}(): " + message.removeprefix("load_model(): ")) from None
         raise
     except (ValueError, ArithmeticError) as err:  # a game class refused the values
-        raise ModelSpecError(f"load_model(): {where}: parameters: the values do not define a valid "
+        raise ModelSpecError(f"{func}(): {where}: parameters: the values do not define a valid "
                              f"{spec.kind} game: {_clip(str(err), 300)}") from None
 
 

@@ -419,14 +419,15 @@ class ModelSpec(ReadOnlyState):
 class _Ctx:
     """Error context: the file and the function that reads it."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, func: str = "load_model") -> None:
         self.where = str(path) if path is not None else "<model>"
+        self.func = func
 
     def fail(self, key: str, expected: str, got: Any, *, verbatim: bool = False) -> ModelSpecError:
         shown = got if verbatim else _repr(got)
         if len(key) > 160:  # a hostile file's key path can be megabytes long
             key = key[:157] + "..."
-        return ModelSpecError(f"load_model(): {self.where}: {key}: expected {expected}; got {shown}")
+        return ModelSpecError(f"{self.func}(): {self.where}: {key}: expected {expected}; got {shown}")
 
     def unknown(self, key: str, name: Any, known: Sequence[str], what: str) -> ModelSpecError:
         """An unknown key or name at ``key``, with the closest known ones ("did you mean")."""
@@ -435,9 +436,12 @@ class _Ctx:
 
 
 def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: SeedStore | None = None,
-                _scenario_path: str = "") -> ModelSpec:
-    """Validate the parsed TOML of a model file and return its :class:`ModelSpec`."""
-    ctx = _Ctx(path)
+                _scenario_path: str = "", _func: str = "load_model") -> ModelSpec:
+    """Validate the parsed TOML of a model file and return its :class:`ModelSpec`.
+
+    Errors name ``_func`` (the public function the caller called) and the file.
+    """
+    ctx = _Ctx(path, _func)
     if not isinstance(raw, Mapping):
         raise ctx.fail("<file>", "a table of keys (a parsed TOML document)", raw)
     _check_nesting(raw, ctx)

@@ -31,7 +31,7 @@ def _refused(path: Path, *fragments: str) -> str:
     with pytest.raises(ModelSpecError) as info:
         validate_model_file(path)
     message = str(info.value)
-    assert message.startswith("load_model(): ")
+    assert message.startswith("validate_model_file(): ")  # the function called, not the one it calls
     assert str(path) in message
     for fragment in fragments:
         assert fragment in message, message
@@ -356,3 +356,17 @@ def test_model_spec_methods_refuse_strings_complex_and_unknown_names(call, error
     with pytest.raises(error) as info:
         call(load_model("two_city_coop"))
     assert fragment in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize("argument", [None, 1.5, ["x.toml"], {"a": 1}])
+def test_validate_model_file_and_check_buildable_name_themselves(argument):
+    with pytest.raises(InvalidParameterError, match=r"^validate_model_file\(\): path must be"):
+        validate_model_file(argument)
+    with pytest.raises(InvalidParameterError, match=r"^check_buildable\(\): spec must be a ModelSpec"):
+        check_buildable(argument)
+
+
+def test_validate_model_file_reads_a_name_without_suffix_as_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ModelSpecError, match=r"^validate_model_file\(\): default: file not found"):
+        validate_model_file("default")  # a file named 'default' here, not the built-in model
