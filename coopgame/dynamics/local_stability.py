@@ -302,11 +302,11 @@ def _sign(value: float, point: RestPoint, power: int = 1) -> str:
     """Sign of ``value``, "0" within 1e-12 relative to the Jacobian's scale to the ``power`` (no floor at 1:
     a game in a tiny unit has tiny determinants); compared in log space, so no scale over- or underflows."""
     scale = float(np.max(np.abs(point.jacobian), initial=0.0))
-    if value == 0 or not np.isfinite(value) and scale == 0:
+    if value == 0:
         return "0"
-    if np.isfinite(value) and scale > 0 and np.isfinite(scale):
-        if np.log(abs(value)) <= np.log(1e-12) + power * np.log(scale):
-            return "0"
+    finite = np.isfinite(value) and 0 < scale < np.inf  # an overflowed value or scale is far from 0
+    if finite and np.log(abs(value)) <= np.log(1e-12) + power * np.log(scale):
+        return "0"
     return "+" if value > 0 else "-"
 
 
