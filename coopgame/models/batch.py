@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from coopgame._validation import frozen
 from coopgame.errors import InvalidParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,6 +53,12 @@ class PairwiseStack:
 
     kind = "pairwise"
 
+    def __post_init__(self) -> None:  # read-only, and cannot be made writeable (DESIGN §5)
+        object.__setattr__(self, "A", frozen(self.A))
+        object.__setattr__(self, "B", frozen(self.B))
+        if self.true_payoffs is not None:
+            object.__setattr__(self, "true_payoffs", tuple(frozen(x) for x in self.true_payoffs))
+
     def __len__(self) -> int:
         return self.A.shape[0]
 
@@ -69,6 +76,10 @@ class QuadraticStack:
     players: tuple[str, ...]
 
     kind = "cooperative"
+
+    def __post_init__(self) -> None:  # read-only, and cannot be made writeable (DESIGN §5)
+        object.__setattr__(self, "additive", frozen(self.additive))
+        object.__setattr__(self, "pairwise", frozen(self.pairwise))
 
     def __len__(self) -> int:
         return self.additive.shape[0]
@@ -90,7 +101,7 @@ def _two_city(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> PairwiseStac
     # the arguments of models.builders._build_two_city, in the same roles
     A, B = two_city_payoffs(get("cost"), get("synergy"), get("alpha"), get("free_ride_gain"), get("lone_loss"),
                             get("reward"), get("penalty"), get("base"))
-    return PairwiseStack(np.ascontiguousarray(A), np.ascontiguousarray(B), spec.players)
+    return PairwiseStack(A, B, spec.players)  # frozen() makes the private contiguous copies
 
 
 def _ncity(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> QuadraticStack:
@@ -116,8 +127,8 @@ def _ncity(spec: ModelSpec, values: Mapping[str, np.ndarray]) -> QuadraticStack:
     additive, pairwise = members_game_terms(layered("base", vec), layered("reward", vec), layered("cost", vec),
                                             layered("spillover", mat), layered("synergy", mat),
                                             layered("siphon", mat), layered("deadweight", ()))
-    return QuadraticStack(np.broadcast_to(additive, (size, n)).copy(), np.broadcast_to(pairwise, (size, n, n)).copy(),
-                          spec.players)
+    return QuadraticStack(np.broadcast_to(additive, (size, n)), np.broadcast_to(pairwise, (size, n, n)),
+                          spec.players)  # frozen() makes the private contiguous copies
 
 
 BATCHERS: dict[str, Callable[[ModelSpec, Mapping[str, np.ndarray]], Any]] = {

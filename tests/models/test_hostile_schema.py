@@ -370,3 +370,17 @@ def test_validate_model_file_reads_a_name_without_suffix_as_a_file(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ModelSpecError, match=r"^validate_model_file\(\): default: file not found"):
         validate_model_file("default")  # a file named 'default' here, not the built-in model
+
+
+def test_batched_game_stacks_cannot_be_made_writeable():
+    import numpy as np
+
+    spec = load_model("two_city_coop")
+    stack = spec.batch_games({"reward": np.array([[0.0, 0.0], [3.0, 3.0]])})
+    for arr in (stack.A, stack.B):
+        with pytest.raises(ValueError):
+            arr[0, 0, 0] = 99.0
+        with pytest.raises(ValueError):
+            arr.setflags(write=True)
+    # the stack equals the games built one at a time (the same payoff function)
+    assert np.array_equal(stack.A[1], spec.with_arrays(reward=[3.0, 3.0]).build().pairwise.A)
