@@ -13,6 +13,11 @@ game up to n = 62 (int64 masks), or any n for structured games.
   is the plain average of the n stratum means, so the error variance is
   Σ_s var_s / (m n²).
 * Banzhaf: marginal contributions to uniformly random coalitions of the others.
+
+Memory is bounded whatever ``n_samples`` is (draws come in chunks merged into
+running moments, kept at a power-of-two scale so payoffs near the float
+maximum do not overflow); time is bounded by refusing, before any draw, a
+request above :data:`MAX_SAMPLE_WORK` coalition evaluations.
 """
 
 from __future__ import annotations

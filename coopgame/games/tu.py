@@ -84,9 +84,12 @@ class TUGame(Sealed, ReadOnlyState):
     Parameters
     ----------
     values : array_like, shape (2**n,)
-        Coalition values. Copied; the game's array is read-only.
+        Coalition values. Copied; the game's array is a read-only view that
+        cannot be made writeable, and the game's attributes cannot be
+        reassigned: a game never changes after it is built.
     players : sequence of str, optional
-        Player labels; default ``('1', ..., 'n')``.
+        Player labels; default ``('1', ..., 'n')``. A number, a string, a set
+        or a mapping is refused (:class:`InvalidGameError`).
 
     Raises
     ------
@@ -156,6 +159,15 @@ class TUGame(Sealed, ReadOnlyState):
         fill : float, optional
             Worth of every coalition missing from ``worths``. By default a
             missing coalition is an error (the empty one is always 0).
+
+        Raises
+        ------
+        InvalidGameError
+            If ``worths`` is not a mapping, a worth or ``fill`` is not a
+            finite real number (strings, complex numbers, booleans, NaN and
+            infinities are refused, never converted or filled), a key names an
+            unknown player, one coalition is given twice with different
+            worths, or coalitions are missing and no ``fill`` is given.
 
         Examples
         --------

@@ -164,7 +164,7 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     """
     func = "nucleolus"
     check_method(method, _METHODS, func=func)
-    if domain not in DOMAINS:
+    if not isinstance(domain, str) or domain not in DOMAINS:
         raise UnknownMethodError(f"{func}(): domain must be one of {list(DOMAINS)}; got {domain!r}")
     tol = check_tol(tol, func=func)
     generator, seed = make_rng(rng, func=func)
