@@ -148,3 +148,20 @@ def test_core_of_a_slightly_negative_grand_coalition_is_empty() -> None:
     for c in (1.0, 1e12, 1e-12 * 1e300):
         assert cg.core(cg.TUGame(np.array([0, 0, 0, -1e-12]) * c)).is_empty
     assert not cg.core(cg.TUGame([0, 0, 0, 0.0])).is_empty  # the all-zero game: the core is {0}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_alpha_game_of_an_ncity_model_scales_with_the_unit(seed: int) -> None:
+    """Integer parameters make many marginal gains exactly zero (ties the alpha kernel must read the same way
+    at every unit): the worths must scale exactly with the parameters, and so must its Shapley value."""
+    rng = np.random.default_rng(seed)
+    n = 3 + seed % 3
+    off = 1 - np.eye(n)
+    kw = {"cost": rng.integers(1, 4, n).astype(float), "reward": rng.integers(0, 3, n).astype(float),
+          "synergy": rng.integers(0, 3, (n, n)) * off, "spillover": rng.integers(0, 2, (n, n)) * off}
+    base = cg.NCityGame(**kw).tu_game()
+    s = float(np.abs(base.values).max())
+    for c in SCALES:
+        game = cg.NCityGame(**{k: x * c for k, x in kw.items()}).tu_game()
+        assert _close(game.values, c * base.values, c * s), c
+        assert _close(cg.shapley_value(game).allocation, c * cg.shapley_value(base).allocation, c * s), c
