@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from coopgame._pickling import ReadOnlyState
-from coopgame._validation import as_float_array
+from coopgame._validation import as_float_array, frozen
 from coopgame.models.kinds import KINDS
 from coopgame.models.seeds import SeedStore, seed_store
 from coopgame.errors import InvalidParameterError, ModelSpecError
@@ -330,8 +330,7 @@ class ModelSpec(ReadOnlyState):
             if given.shape != shape:
                 raise InvalidParameterError(f"{func}(): parameter {name!r} of model {self.slug!r} must have shape "
                                             f"{shape}, like its value in the model file; got {given.shape}")
-            arr = self.check_values(name, given[None], func=func)[0]
-            arr.setflags(write=False)
+            arr = frozen(self.check_values(name, given[None], func=func)[0])
             old = params[name]
             params[name] = Parameter(name=name, value=arr, unit=old.unit, description=old.description,
                                      provenance=(ProvenanceItem(name, "", _plain(arr), "modeling choice", "",
@@ -383,7 +382,7 @@ class ModelSpec(ReadOnlyState):
                                             f"derived from the new values: {err}") from None
             if pname in KINDS[self.kind].params:
                 self.check_values(pname, value[None], func=func)
-            value.setflags(write=False)
+            value = frozen(value)
             old = params[pname]
             params[pname] = Parameter(name=pname, value=value, unit=old.unit, description=old.description,
                                       provenance=old.provenance)
@@ -653,7 +652,7 @@ class _Resolver:
         description = body.get("description", "")
         if not isinstance(description, str):
             raise self.ctx.fail(f"{key}.description", "a string", description)
-        value.setflags(write=False)
+        value = frozen(value)  # read-only, and no caller can make it writeable again
         param = Parameter(name=name, value=value, unit=unit, description=description,
                           provenance=prov)
         self.done[name] = param

@@ -384,3 +384,11 @@ def test_batched_game_stacks_cannot_be_made_writeable():
             arr.setflags(write=True)
     # the stack equals the games built one at a time (the same payoff function)
     assert np.array_equal(stack.A[1], spec.with_arrays(reward=[3.0, 3.0]).build().pairwise.A)
+
+
+def test_parameter_values_cannot_be_made_writeable():
+    spec = load_model("default")
+    for value in (spec["costs"], spec.with_arrays(flows=[1.0, 2.0, 3.0])["flows"]):
+        with pytest.raises(ValueError):
+            value.setflags(write=True)
+    assert spec["costs"].tolist() == [0.0, 230.0, 160.0, 350.0, 230.0, 460.0, 365.0, 556.0]
