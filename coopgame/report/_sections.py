@@ -142,9 +142,10 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
     found = rest_points(game).points
     points = [(float(p.state[0]), float(p.state[1]), str(p.label), format_number(p.determinant),
                format_number(p.trace)) for p in found]
-    k, t_max = 41, 50.0
-    basins = basin_share(game, points=k, t_max=t_max)  # default target: full cooperation (C, C)
-    tol = basins.parameters["target_atol"]
+    k = 41
+    # default target: full cooperation (C, C); default horizon 200 / payoff scale, the same in any money unit
+    basins = basin_share(game, points=k)
+    tol, t_max = basins.parameters["target_atol"], basins.parameters["t_max"]
     corners = np.array(_CORNERS)
     acts = game.actions  # corner names in the game's own actions: (protect, honour), not only (C, D)
     names = tuple(f"({acts[0][int(1 - x)]}, {acts[1][int(1 - y)]})" for x, y in _CORNERS)
@@ -171,8 +172,8 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
     dt = time.perf_counter() - start
     rows = tuple((f"({format_number(x)}, {format_number(y)})", lab, det, tr) for x, y, lab, det, tr in points)
     facts = ((f"basin share of full cooperation {names[0]}", basin_text),
-             ("integration", f"t in [0, {format_number(t_max)}] from each grid point; a run ends at a stable "
-                             f"corner within {format_number(tol)}"))
+             ("integration", f"t in [0, {format_number(t_max)}] (200 / payoff scale) from each grid point; a run "
+                             f"ends at a stable corner within {format_number(tol)}"))
     if start_state is not None:
         x0s, y0s = start_state[0]
         facts += ((f"from the model's initial shares ({format_number(x0s)}, {format_number(y0s)})", dest),)
