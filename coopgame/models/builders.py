@@ -15,12 +15,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coopgame._memory import ensure_dense_fits
+from coopgame._validation import frozen
 from coopgame.results import Summary, format_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from coopgame.models.schema import ModelSpec
 
 __all__ = ["BUILDERS", "BuiltModel", "build_model", "ncity_convention"]
+
+
+def _frozen_arrays(mapping: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {k: frozen(v) if isinstance(v, np.ndarray) else v for k, v in dict(mapping or {}).items()}
 
 
 class BuiltModel:
@@ -54,10 +59,11 @@ class BuiltModel:
         self._tu_factory = tu_factory
         self.pairwise = pairwise
         self.ncity = ncity
-        self.weights = MappingProxyType(dict(weights or {}))
-        self.initial = initial
+        # every array it exposes read-only, and impossible to make writeable (DESIGN §5)
+        self.weights = MappingProxyType(_frozen_arrays(weights))
+        self.initial = frozen(initial) if isinstance(initial, np.ndarray) else initial
         self.tables = MappingProxyType(dict(tables or {}))
-        self.values = MappingProxyType(dict(values or {}))
+        self.values = MappingProxyType(_frozen_arrays(values))
 
     @property
     def players(self) -> tuple[str, ...]:

@@ -392,3 +392,14 @@ def test_parameter_values_cannot_be_made_writeable():
         with pytest.raises(ValueError):
             value.setflags(write=True)
     assert spec["costs"].tolist() == [0.0, 230.0, 160.0, 350.0, 230.0, 460.0, 365.0, 556.0]
+
+
+def test_built_model_arrays_cannot_be_made_writeable():
+    import numpy as np
+
+    built = load_model("tax_base_pool").build()
+    arrays = [v for v in (*built.weights.values(), *built.values.values()) if isinstance(v, np.ndarray)]
+    assert arrays
+    for arr in arrays:
+        with pytest.raises(ValueError):
+            arr.setflags(write=True)
