@@ -174,7 +174,7 @@ class Concept:
     prefers_dense: bool = False
 
     def __post_init__(self) -> None:
-        if self.role not in ROLES:
+        if not isinstance(self.role, str) or self.role not in ROLES:
             raise InvalidParameterError(f"Concept(): role must be one of {list(ROLES)}; got {self.role!r}")
         if not self.game_types or not all(isinstance(t, type) for t in self.game_types):
             raise InvalidParameterError(f"Concept(): game_types must be a non-empty tuple of classes; "
@@ -295,7 +295,7 @@ class ConceptRegistry:
 
     def plan(self, game: Any, *, role: str | None = None) -> Plan:
         """Which concepts of ``game``'s type apply to it, and why the others (over their limits) do not."""
-        if role is not None and role not in ROLES:
+        if role is not None and (not isinstance(role, str) or role not in ROLES):
             raise InvalidParameterError(f"plan(): role must be one of {list(ROLES)}; got {role!r}")
         applicable: list[Concept] = []
         skipped: list[tuple[Concept, str]] = []
