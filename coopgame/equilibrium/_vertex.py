@@ -130,11 +130,11 @@ def _in_doubt(R: np.ndarray, thr: np.ndarray, det: np.ndarray, tot: np.ndarray, 
     return unsure & ~surely_out
 
 
-def _vertices_by_minors(Mt: np.ndarray, thr: np.ndarray, exact: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int,
-                                                                   np.ndarray]:
+def _vertices_by_minors(Mt: np.ndarray, thr: np.ndarray,
+                        exact: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Vertices of each stacked polytope {x >= 0 : M^T x <= 1}.
 
-    ``Mt``: (p, r + 1, c), rows ``M`` (entries in [1, 2]) then a row of ones.
+    ``Mt``: (p, r + 1, c), rows ``M`` (entries in [1, 2], or exact positive integers) then a row of ones.
     ``thr``: (p, r + c, 1), tolerances for x_i / sum(x) (probability) and for the
     slacks / sum(x) (M units). ``exact``: (p,) bool, whether the minors of each polytope
     are exact (integer entries, :func:`integer_shift`). Returns over all feasible bases, polytope by
