@@ -54,8 +54,7 @@ def as_float_array(
         kind = raw.dtype.kind
         if kind == "O":  # a list of Fractions, Decimals or mixed objects: every entry must be a real number
             flat = raw.ravel()
-            bad = next((v for v in flat if isinstance(v, bool) or not isinstance(v, numbers.Real)), None)
-            if bad is not None or flat.size == 0 and raw.ndim == 0:
+            if any(isinstance(v, bool) or not isinstance(v, numbers.Real) for v in flat):  # None too
                 raise TypeError
         elif kind not in "biuf":  # complex, strings, bytes, dates, structured: refused, never coerced
             raise TypeError
@@ -129,8 +128,8 @@ def frozen(arr: np.ndarray) -> np.ndarray:
         view = private.view()
         view.setflags(write=False)
         return view
-    contiguous = np.ascontiguousarray(arr)
-    return np.frombuffer(contiguous.tobytes(), dtype=arr.dtype).reshape(arr.shape)
+    buffer = np.frombuffer(np.ascontiguousarray(arr).tobytes(), dtype=arr.dtype)
+    return buffer if buffer.shape == arr.shape else buffer.reshape(arr.shape)
 
 
 def _frozen_base(arr: np.ndarray) -> bool:

@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from coopgame._validation import frozen
+
 __all__ = ["SAFE_HIGH", "SAFE_LOW", "pack_certificates", "readonly", "safe_exponent", "solve_2x2"]
 
 SAFE_HIGH: float = 2.0 ** 960
@@ -37,13 +39,8 @@ _PURE = ((1.0, 0.0), (0.0, 1.0))
 
 
 def readonly(values) -> np.ndarray:
-    """A new array that cannot be made writeable: a read-only view of a read-only owner.
-
-    Cheaper than :func:`coopgame._validation.frozen` (no second copy) for arrays built here.
-    """
-    owner = np.array(values, dtype=float)
-    owner.setflags(write=False)
-    return owner.view()
+    """A new float array that nothing can make writeable (see :func:`coopgame._validation.frozen`)."""
+    return frozen(np.asarray(values, dtype=float))
 
 
 _UNIT = (readonly(_PURE[0]), readonly(_PURE[1]))   # shared by every result that plays a pure strategy

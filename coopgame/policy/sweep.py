@@ -70,6 +70,9 @@ REGIME_NAMES: tuple[str, ...] = tuple(r.value for r in REGIME_CODES)
 """The text of each regime code of a sweep's ``regime`` output (the values of :class:`~coopgame.games.regimes.Regime`)."""
 
 _MAX_POINTS = 2_000_000
+_MAX_PER_POINT = 10_000
+"""Sweeps that build a game at every point (about 10 ms each for a 13-city model) stop at this many points: the
+batched path takes up to _MAX_POINTS."""
 _BATCH_CHUNK = 1 << 17       # grid points per vectorised block: bounds temporary memory (a few MiB per array)
 _DENSE_BYTES = 1 << 27       # dense coalition values held at once in the per-point path (128 MiB)
 
@@ -279,6 +282,11 @@ def parameter_sweep(
     else:
         raise InvalidParameterError(f"{func}(): model must be a model spec (coopgame.load_model) or a callable "
                                     f"returning a game; got {type(model).__name__}")
+    if plan.method != "batched" and total > _MAX_PER_POINT:
+        raise InvalidParameterError(
+            f"{func}(): the grid has {total} points, but this sweep builds its games one point at a time "
+            f"({plan.method}), which is limited to {_MAX_PER_POINT} points; sweep parameters the model builds "
+            f"in batches, or split the grid into several sweeps")
     pieces: list[dict[str, np.ndarray]] = []
     with Progress(total, "sweep", enabled=progress) as bar:
         for lo, hi in plan.blocks(total, chunk_size):
