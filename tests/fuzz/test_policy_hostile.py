@@ -466,3 +466,16 @@ def test_a_rule_that_cannot_split_the_game_is_reported_by_fund_analysis():
     # v({1}) + v({2}) > v(N): no imputation, so no nucleolus; the error names the function the user called
     with pytest.raises(InvalidGameError, match=r"^fund_analysis\(\): rule 'nucleolus' .*nucleolus\(\): the imputation"):
         cg.fund_analysis(cg.TUGame([0, 1.0, 1.0, 1.7]), status_quo=[0.85, 0.85])
+
+
+def test_point_by_point_sweep_refuses_more_points_than_it_can_build_in_time():
+    """A model that must be rebuilt at every point (bth13's cost_rate: about 10 ms a point) is limited to 10,000
+    points: 100,000 would run for many minutes, so they are refused before the first game is built."""
+    spec = cg.load_model("bth13")
+    start = time.perf_counter()
+    with pytest.raises(InvalidParameterError, match=r"parameter_sweep\(\): the grid has 100000 points.*one point "
+                                                    r"at a time.*limited to 10000"):
+        cg.parameter_sweep(spec, {"cost_rate": np.linspace(0.0, 0.1, 100_000)})
+    assert time.perf_counter() - start < 10
+    small = cg.parameter_sweep(spec, {"cost_rate": np.linspace(0.0, 0.1, 3)})  # within the limit: answered
+    assert small.method.startswith("per point") and small.shape == (3,)
