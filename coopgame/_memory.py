@@ -161,15 +161,9 @@ def ensure_dense_fits(n_players: int, *, func: str, arrays: float = 1.0, itemsiz
             f"{func}(): a dense game with {n_players} players needs 2**{n_players} coalition values "
             f"(~{size}), beyond the limit of {MAX_DENSE_PLAYERS} players; {_ALTERNATIVES}"
         )
-    estimate = int(2.0**n_players * itemsize * arrays * batch)
-    budget = MEMORY_FRACTION * available_memory_bytes()
-    if estimate > budget:
-        raise GameTooLargeError(
-            f"{func}(): a dense computation with {n_players} players needs about {format_bytes(estimate)} "
-            f"but only {format_bytes(budget)} may be used ({MEMORY_FRACTION:.0%} of available memory); "
-            f"{_ALTERNATIVES}"
-        )
-    return estimate
+    estimate = 2.0**n_players * itemsize * arrays * batch
+    return ensure_fits(estimate, func=func, what=f"a dense computation with {n_players} players",
+                       remedy=_ALTERNATIVES)
 
 
 def ensure_fits(n_bytes: float, *, func: str, what: str, remedy: str) -> int:
