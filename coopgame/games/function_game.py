@@ -113,7 +113,7 @@ class ValueFunctionGame(Sealed, ReadOnlyState):
 
     def to_tu(self) -> TUGame:
         """Evaluate every coalition into a dense :class:`TUGame` (refused when it would not fit)."""
-        ensure_dense_fits(self.n_players, func="ValueFunctionGame.to_tu", arrays=2)
+        ensure_dense_fits(self.n_players, func="ValueFunctionGame.to_tu", arrays=3)
         return TUGame.from_function(self.value_of_masks, self._players)
 
     def __repr__(self) -> str:

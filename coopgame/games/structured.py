@@ -429,7 +429,7 @@ class StructuredGame(Sealed, ReadOnlyState):
     def to_tu(self) -> TUGame:
         """The dense :class:`~coopgame.TUGame` (refused, before allocating, when it would not fit)."""
         n = self.n_players
-        ensure_dense_fits(n, func="StructuredGame.to_tu", arrays=3)
+        ensure_dense_fits(n, func="StructuredGame.to_tu", arrays=4)  # values, cost buffer, checked + sealed copies
         # v = additive part + Σ over ordered pairs, built by doubling over players, in place.
         values = quadratic_values(self._additive, self._pairwise)
         buffer = None
@@ -481,7 +481,7 @@ def as_dense_game(game: object, *, func: str, arrays: float = 4.0) -> TUGame:
     [0.0, 1.0, 2.0, 4.0]
     """
     if isinstance(game, StructuredGame):
-        ensure_dense_fits(game.n_players, func=func, arrays=max(arrays, 3.0))  # named after the caller
+        ensure_dense_fits(game.n_players, func=func, arrays=max(arrays, 4.0))  # named after the caller
         return game.to_tu()
     if not isinstance(game, TUGame):
         raise InvalidGameError(f"{func}(): game must be a TUGame or StructuredGame; got {type(game).__name__}")

@@ -20,6 +20,7 @@ from coopgame._validation import (
     check_positive_int,
     check_real,
     check_tol,
+    frozen,
 )
 from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
@@ -30,12 +31,11 @@ _FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds tem
 
 
 def seal(arr: np.ndarray) -> np.ndarray:
-    """A read-only view of ``arr``, which must be a private array nobody else holds (no copy is made).
+    """A read-only copy of ``arr`` (``coopgame._validation.frozen``) that nothing can make writeable again.
 
-    The base is made read-only too, so ``view.setflags(write=True)`` raises:
-    numpy refuses to make a view writeable when its base is not. For arrays
-    that may be shared with a caller use ``coopgame._validation.frozen``,
-    which copies first.
+    The copy lives in an immutable ``bytes`` buffer, so neither the array nor
+    anything reachable through ``.base`` can be made writeable. Callers pass
+    arrays they own and drop them, so the peak is two copies of the data.
 
     Examples
     --------
@@ -44,12 +44,12 @@ def seal(arr: np.ndarray) -> np.ndarray:
     Traceback (most recent call last):
     ...
     ValueError: cannot set WRITEABLE flag to True of this array
+    >>> v.base.setflags(write=True)
+    Traceback (most recent call last):
+    ...
+    AttributeError: 'bytes' object has no attribute 'setflags'
     """
-    base = arr if arr.base is None else np.array(arr, copy=True)   # a view's base may be another's array
-    base.setflags(write=False)
-    view = base.view()
-    view.setflags(write=False)
-    return view
+    return frozen(arr)
 
 
 class Sealed:
@@ -122,7 +122,7 @@ class TUGame(Sealed, ReadOnlyState):
         players = label_sequence(players, func="TUGame")
         arr, n = as_coalition_vector(values, func="TUGame", name="values", empty="be worth 0")
         labels = check_players(players, n, func="TUGame")
-        self._init(seal(arr), labels, None)   # arr is the constructor's own copy: sealed without another
+        self._init(seal(arr), labels, None)
 
     def _init(self, values: np.ndarray, players: tuple[str, ...], standalone: np.ndarray | None) -> None:
         """Set the sealed state (``values`` and ``standalone`` already read-only views)."""
@@ -185,7 +185,7 @@ class TUGame(Sealed, ReadOnlyState):
         n = len(players) if players is not None else check_positive_int(n_players, func=func, name="n_players")
         labels = check_players(players, n, func=func)
         fill_value = None if fill is None else _real(fill, func=func, name="fill")
-        dense_fits(n, func=func, arrays=2)
+        dense_fits(n, func=func, arrays=3.2)   # values, given-mask, checked copy, sealed copy
         index = {p: i for i, p in enumerate(labels)}
         values = np.zeros(2**n)
         given = np.zeros(2**n, dtype=bool)   # which worths were given (a NaN is refused, never a marker)
@@ -234,7 +234,7 @@ class TUGame(Sealed, ReadOnlyState):
         """
         players = label_sequence(players, func="TUGame.from_function")
         n = _count_players(players, n_players, func="TUGame.from_function")
-        dense_fits(n, func="TUGame.from_function", arrays=2)
+        dense_fits(n, func="TUGame.from_function", arrays=3)   # the values, the checked copy, the sealed copy
         values = _evaluate(func, n, name="TUGame.from_function")
         return cls(values, check_players(players, n, func="TUGame.from_function"))
 
@@ -282,7 +282,7 @@ class TUGame(Sealed, ReadOnlyState):
         """
         players = label_sequence(players, func="TUGame.from_cost_function")
         n = _count_players(players, n_players, func="TUGame.from_cost_function")
-        dense_fits(n, func="TUGame.from_cost_function", arrays=2)
+        dense_fits(n, func="TUGame.from_cost_function", arrays=4)
         return cls.from_costs(_evaluate(func, n, name="TUGame.from_cost_function"), players)
 
     # ------------------------------------------------------------------ accessors

@@ -292,6 +292,11 @@ def test_game_arrays_cannot_be_made_writeable(copier: str) -> None:
                 arr.setflags(write=True)
             with pytest.raises(ValueError):
                 arr[...] = 0.0
+            base = arr.base   # no way back to a writeable array through .base either
+            while isinstance(base, np.ndarray):
+                with pytest.raises(ValueError):
+                    base.setflags(write=True)
+                base = base.base
     tu = make(_games()[0])
     assert tu == _games()[0] and tu.standalone_costs.tolist() == [230.0, 160.0, 230.0]
 
