@@ -40,14 +40,22 @@ def scaled_rows(kernel: Callable[[np.ndarray, int], np.ndarray], values: np.ndar
                 func: str, concept: str) -> np.ndarray:
     """``kernel(values, n)`` for a (B, 2**n) array, with extreme rows evaluated at unit scale.
 
-    Rows whose largest |v(S)| lies in [2**-900, 2**900) go straight through
-    (no copy); the others are divided by a power of two first and the answer
-    multiplied back.
+    The kernel runs on the values as they are (no copy, no extra pass);
+    only when its answer shows overflow (inf or NaN) or lies below 2**-900
+    (where subnormal products lose digits) are the rows whose largest |v(S)|
+    is outside [2**-900, 2**900) divided by a power of two, evaluated again
+    and multiplied back.
     """
+    with np.errstate(over="ignore", invalid="ignore"):
+        direct = kernel(values, n)
+    size = np.max(np.abs(direct), initial=0.0) if np.all(np.isfinite(direct)) else np.inf
+    if _LOW <= size < _HIGH or size == 0.0:
+        return direct
     magnitude = _row_magnitude(values)
     extreme = (magnitude >= _HIGH) | ((magnitude < _LOW) & (magnitude > 0))
     if not extreme.any():
-        return kernel(values, n)
+        check_finite_answer(direct, func=func, concept=concept)
+        return direct
     out = np.empty((values.shape[0], n))
     normal = ~extreme
     if normal.any():

@@ -453,3 +453,15 @@ def test_dividends_near_the_float_maximum() -> None:
         cg.harsanyi_dividends(cg.TUGame([0, 1.7e308, 1.7e308, -1.7e308]))
     with pytest.raises(InvalidGameError, match=r"^game_from_dividends\(\): the coalition values exceed"):
         cg.game_from_dividends([0, 1.7e308, 1.7e308, 1.7e308])
+
+
+def test_shapley_of_subnormal_payoffs_keeps_its_digits() -> None:
+    """v = (0, 1, 1, 3) x 1e-310 (subnormal): φ = (1.5, 1.5) x 1e-310 to full precision, not rounded to
+    the few digits subnormal products keep."""
+    v = np.array([0, 1, 1, 3.0]) * 1e-310
+    assert np.allclose(cg.shapley_value(cg.TUGame(v)).allocation, [1.5e-310, 1.5e-310], rtol=1e-12, atol=0.0)
+    w = np.array([0, 1, 2, 4, 3, 5, 6, 9.0]) * 1e-312   # reference: brute force on the unscaled game, rescaled
+    from tests.cooperative.reference import shapley_by_permutations
+
+    assert np.allclose(cg.shapley_value(cg.TUGame(w)).allocation, shapley_by_permutations(w / 1e-312) * 1e-312,
+                       rtol=1e-12, atol=0.0)
