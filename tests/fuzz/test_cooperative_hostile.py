@@ -455,9 +455,9 @@ def test_dividends_near_the_float_maximum() -> None:
         cg.game_from_dividends([0, 1.7e308, 1.7e308, 1.7e308])
 
 
-def test_shapley_of_subnormal_payoffs_keeps_its_digits() -> None:
-    """v = (0, 1, 1, 3) x 1e-310 (subnormal): φ = (1.5, 1.5) x 1e-310 to full precision, not rounded to
-    the few digits subnormal products keep."""
+def test_shapley_of_subnormal_payoffs() -> None:
+    """v = (0, 1, 1, 3) x 1e-310 (subnormal, below the rescaling threshold 2**-900): φ = (1.5, 1.5) x 1e-310,
+    and a 3-player game at 1e-312 agrees with the brute-force value of the unscaled game, rescaled."""
     v = np.array([0, 1, 1, 3.0]) * 1e-310
     assert np.allclose(cg.shapley_value(cg.TUGame(v)).allocation, [1.5e-310, 1.5e-310], rtol=1e-12, atol=0.0)
     w = np.array([0, 1, 2, 4, 3, 5, 6, 9.0]) * 1e-312   # reference: brute force on the unscaled game, rescaled
