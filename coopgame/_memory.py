@@ -155,10 +155,14 @@ def ensure_dense_fits(n_players: int, *, func: str, arrays: float = 1.0, itemsiz
     coopgame.errors.GameTooLargeError: demo(): a dense game with 45 players needs 2**45 coalition values...
     """
     if n_players > MAX_DENSE_PLAYERS:
-        log2_bytes = n_players + math.log2(max(itemsize * arrays * batch, 1e-300))
-        size = f"2**{log2_bytes:.1f} B" if log2_bytes > 60 else format_bytes(2.0**log2_bytes)
+        if n_players < 1 << 60:
+            size = f"2**{n_players + math.log2(max(itemsize * arrays * batch, 1e-300)):.1f} B"
+        else:  # a count the user typed may be an int of any size: never turned into a float
+            size = f"2**(10**{len(str(n_players)) - 1}) B"
+        shown, power = ((n_players, f"2**{n_players}") if n_players < 10**12
+                        else (f"about 10**{len(str(n_players)) - 1}", "2**n"))
         raise GameTooLargeError(
-            f"{func}(): a dense game with {n_players} players needs 2**{n_players} coalition values "
+            f"{func}(): a dense game with {shown} players needs {power} coalition values "
             f"(~{size}), beyond the limit of {MAX_DENSE_PLAYERS} players; {_ALTERNATIVES}"
         )
     estimate = 2.0**n_players * itemsize * arrays * batch

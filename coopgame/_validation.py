@@ -8,7 +8,7 @@ instead of surfacing as a numpy traceback from deep inside a kernel.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ __all__ = [
     "frozen",
     "check_probability_vector",
     "check_players",
+    "label_sequence",
     "make_rng",
 ]
 
@@ -209,12 +210,26 @@ def check_probability_vector(value: ArrayLike, *, func: str, name: str, size: in
     return arr
 
 
+def label_sequence(players: Any, *, func: str) -> list[Any] | None:
+    """``players`` as a list (or None), refusing what cannot be an ordered sequence of labels.
+
+    A number, a string, bytes, a set (its order changes between runs) or a
+    mapping is refused with :class:`InvalidGameError` naming ``func``; the
+    labels themselves are checked by :func:`check_players` (count, distinctness).
+    """
+    if players is None:
+        return None
+    if isinstance(players, (str, bytes, set, frozenset, Mapping)) or not isinstance(players, Iterable):
+        raise InvalidGameError(f"{func}(): players must be a sequence of labels, one per player (e.g. "
+                               f"['A', 'B']); got {_describe(players)}")
+    return list(players)
+
+
 def check_players(players: Sequence[Any] | None, n_players: int, *, func: str) -> tuple[str, ...]:
     """Default labels ``('1', ..., 'n')`` or validated, distinct string labels."""
+    players = label_sequence(players, func=func)
     if players is None:
         return tuple(str(i + 1) for i in range(n_players))
-    if isinstance(players, str):
-        raise InvalidGameError(f"{func}(): players must be a sequence of labels, not one string; got {players!r}")
     labels = tuple(str(p) for p in players)
     if len(labels) != n_players:
         raise InvalidGameError(f"{func}(): players must have {n_players} labels; got {len(labels)}")

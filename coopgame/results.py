@@ -218,6 +218,8 @@ def _frozen_value(value: Any) -> Any:
 def _freeze_arrays(result: Any) -> None:
     """Make every array a result exposes read-only for good (see :func:`coopgame._validation.frozen`)."""
     for f in dataclasses.fields(result):
+        if f.name == "game":  # the caller's own object (a game, or a batch's value array): kept, not copied
+            continue
         value = getattr(result, f.name, None)
         new = _frozen_value(value)
         if new is not value:

@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 
 from coopgame._memory import ensure_dense_fits
 from coopgame._typing import FloatMatrix, FloatVector, RNGLike
-from coopgame._validation import _short, as_float_array, check_method, check_players, make_rng
+from coopgame._validation import _short, as_float_array, check_method, check_players, label_sequence, make_rng
 from coopgame.cooperative._dispatch import check_samples
 from coopgame.cooperative._scaling import power_of_two_scale, scaled_rows
 from coopgame.cooperative._structured_path import quadratic_value, structured_values
@@ -20,7 +20,6 @@ from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation
 from coopgame.cooperative.shapley import shapley_rows
 from coopgame.errors import InvalidGameError
 from coopgame.games.structured import StructuredGame
-from coopgame.games.tu import label_sequence
 from coopgame.results import Result, Summary, format_number
 
 __all__ = ["shapley_values", "banzhaf_values", "structured_shapley_values", "quadratic_shapley_values",

@@ -10,9 +10,9 @@ from numpy.typing import ArrayLike
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
-from coopgame._validation import as_float_array, check_players, check_positive_int
+from coopgame._validation import as_float_array, check_players, check_positive_int, label_sequence
 from coopgame.errors import InvalidGameError
-from coopgame.games.tu import Sealed, TUGame, as_masks, label_sequence
+from coopgame.games.tu import Sealed, TUGame, as_masks
 
 __all__ = ["ValueFunctionGame", "MAX_MASK_PLAYERS"]
 

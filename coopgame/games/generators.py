@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from coopgame._bitmask import additive_values, popcounts
 from coopgame._typing import RNGLike
+from coopgame._memory import ensure_dense_fits
 from coopgame._validation import check_positive_int, make_rng
-from coopgame.games.tu import TUGame, dense_fits
+from coopgame.games.tu import TUGame
 
 __all__ = ["random_convex_game", "random_game"]
 
@@ -41,7 +42,7 @@ def random_convex_game(n_players: int, *, rng: RNGLike = None, pieces: int = 3) 
     """
     n = check_positive_int(n_players, func="random_convex_game", name="n_players")
     pieces = check_positive_int(pieces, func="random_convex_game", name="pieces", maximum=_MAX_PIECES)
-    dense_fits(n, func="random_convex_game", arrays=3)
+    ensure_dense_fits(n, func="random_convex_game", arrays=3)
     rng, _ = make_rng(rng, func="random_convex_game")
     values = additive_values(rng.uniform(0.0, 1.0, n))
     for _ in range(pieces):
@@ -61,7 +62,7 @@ def random_game(n_players: int, *, rng: RNGLike = None) -> TUGame:
     (8,)
     """
     n = check_positive_int(n_players, func="random_game", name="n_players")
-    dense_fits(n, func="random_game", arrays=2)
+    ensure_dense_fits(n, func="random_game", arrays=2)
     rng, _ = make_rng(rng, func="random_game")
     values = popcounts(n) * rng.uniform(0.0, 1.0, 2**n)
     values[0] = 0.0

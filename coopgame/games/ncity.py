@@ -45,13 +45,13 @@ from coopgame._bitmask import additive_values, membership_matrix, quadratic_valu
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
-from coopgame._validation import _describe, as_float_array, check_players, check_positive_int
+from coopgame._validation import _describe, as_float_array, check_players, check_positive_int, label_sequence
 from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError
 from coopgame.games._alpha import AlphaLayer, AlphaWorths, alpha_dense_values
 from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.structured import StructuredGame
-from coopgame.games.tu import TUGame, label_sequence, seal
+from coopgame.games.tu import TUGame, seal
 from coopgame.tolerances import payoff_scale
 
 __all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "ALPHA_DENSE_MAX_PLAYERS", "members_game_terms"]
@@ -179,7 +179,10 @@ class NCityGame(ReadOnlyState):
         const = params["reward"] + params["penalty"] - params["perception"] * (
             params["cost"] + params["siphon"].sum(axis=1))
         set_(self, "_gain_const", seal(const))
-        set_(self, "_scale", payoff_scale(*params.values()))
+        # Money terms only: perception and deadweight are ratios (a game x 1e-8 keeps them), so the scale that
+        # relative tolerances multiply must not see them; the perceived constant brings in perception x cost.
+        money = [arr for name, arr in params.items() if name not in ("perception", "deadweight")]
+        set_(self, "_scale", payoff_scale(*money, const))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"NCityGame is immutable; cannot set {name!r}")
@@ -210,7 +213,8 @@ class NCityGame(ReadOnlyState):
 
     @property
     def payoff_scale(self) -> float:
-        """Largest absolute parameter, 0.0 when all are zero (no floor: relative tolerances multiply it)."""
+        """Largest absolute money term (the parameters other than the perception and deadweight ratios, and the
+        perceived cost of cooperating), 0.0 when all are zero (no floor: relative tolerances multiply it)."""
         return self._scale
 
     @property
@@ -220,7 +224,9 @@ class NCityGame(ReadOnlyState):
         Then the perceived payoffs that drive decisions (equilibria, dynamics)
         differ from the true payoffs that welfare uses; otherwise the two coincide.
         """
-        return not np.array_equal(self._gain_const, self._true_gain_const())
+        # Decided from the parameters, not by comparing rounded payoffs (which differ in the last bit in some units).
+        weighted = self._params["cost"] + self._params["siphon"].sum(axis=1)
+        return bool(np.any((self._params["perception"] != 1.0) & (weighted != 0.0)))
 
     def parameter(self, name: str) -> np.ndarray:
         """A parameter array by name (read-only, leading layer axis), e.g. ``game.parameter("cost")``."""

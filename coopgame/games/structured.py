@@ -23,9 +23,9 @@ from coopgame._bitmask import additive_values, membership_matrix, quadratic_valu
 from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatMatrix, FloatVector
-from coopgame._validation import _describe, as_float_array, check_players, check_real
+from coopgame._validation import _describe, as_float_array, check_players, check_real, label_sequence
 from coopgame.errors import InvalidGameError, InvalidParameterError
-from coopgame.games.tu import Sealed, TUGame, as_masks, label_sequence, seal
+from coopgame.games.tu import Sealed, TUGame, as_masks, seal
 
 __all__ = ["StructuredGame", "CostTerm", "AirportCost", "ScaleEconomyCost", "as_dense_game"]
 

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._bitmask import additive_values, member_labels
-from coopgame._memory import MAX_DENSE_PLAYERS, ensure_dense_fits
+from coopgame._memory import ensure_dense_fits
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import CoalitionValues, FloatVector
 from coopgame._validation import (
@@ -21,11 +21,12 @@ from coopgame._validation import (
     check_real,
     check_tol,
     frozen,
+    label_sequence,
 )
-from coopgame.errors import GameTooLargeError, InvalidGameError, InvalidParameterError
+from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["TUGame", "as_masks", "dense_fits", "label_sequence", "seal", "Sealed"]
+__all__ = ["TUGame", "as_masks", "seal", "Sealed"]
 
 _FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds temporary memory
 
@@ -185,7 +186,7 @@ class TUGame(Sealed, ReadOnlyState):
         n = len(players) if players is not None else check_positive_int(n_players, func=func, name="n_players")
         labels = check_players(players, n, func=func)
         fill_value = None if fill is None else _real(fill, func=func, name="fill")
-        dense_fits(n, func=func, arrays=3.2)   # values, given-mask, checked copy, sealed copy
+        ensure_dense_fits(n, func=func, arrays=3.2)   # values, given-mask, checked copy, sealed copy
         index = {p: i for i, p in enumerate(labels)}
         values = np.zeros(2**n)
         given = np.zeros(2**n, dtype=bool)   # which worths were given (a NaN is refused, never a marker)
@@ -234,7 +235,7 @@ class TUGame(Sealed, ReadOnlyState):
         """
         players = label_sequence(players, func="TUGame.from_function")
         n = _count_players(players, n_players, func="TUGame.from_function")
-        dense_fits(n, func="TUGame.from_function", arrays=3)   # the values, the checked copy, the sealed copy
+        ensure_dense_fits(n, func="TUGame.from_function", arrays=3)   # the values, the checked copy, the sealed copy
         values = _evaluate(func, n, name="TUGame.from_function")
         return cls(values, check_players(players, n, func="TUGame.from_function"))
 
@@ -282,7 +283,7 @@ class TUGame(Sealed, ReadOnlyState):
         """
         players = label_sequence(players, func="TUGame.from_cost_function")
         n = _count_players(players, n_players, func="TUGame.from_cost_function")
-        dense_fits(n, func="TUGame.from_cost_function", arrays=4)
+        ensure_dense_fits(n, func="TUGame.from_cost_function", arrays=4)
         return cls.from_costs(_evaluate(func, n, name="TUGame.from_cost_function"), players)
 
     # ------------------------------------------------------------------ accessors
@@ -395,33 +396,6 @@ class TUGame(Sealed, ReadOnlyState):
     def __repr__(self) -> str:
         kind = ", cost game" if self.is_cost_game else ""
         return f"TUGame(n_players={self._n}, players={list(self._players)!r}{kind}, v(N)={self.grand_value:g})"
-
-
-def label_sequence(players: Any, *, func: str) -> list[Any] | None:
-    """``players`` as a list (or None), refusing what cannot be an ordered sequence of labels.
-
-    A number, a string, bytes, a set (its order changes between runs) or a
-    mapping is refused with :class:`InvalidGameError` naming ``func``; the
-    labels themselves are checked by ``check_players`` (count, distinctness).
-    """
-    if players is None:
-        return None
-    if isinstance(players, (str, bytes, set, frozenset, Mapping)) or not isinstance(players, Iterable):
-        raise InvalidGameError(f"{func}(): players must be a sequence of labels, one per player (e.g. "
-                               f"['A', 'B']); got {_describe(players)}")
-    return list(players)
-
-
-def dense_fits(n: int, *, func: str, arrays: float = 1.0) -> int:
-    """``ensure_dense_fits`` for a player count the user typed, which may be an int of any size.
-
-    Counts beyond 2**63 are refused here (the shared guard converts the count
-    to a float, which overflows near 10**308).
-    """
-    if n >= 1 << 63:
-        raise GameTooLargeError(f"{func}(): a dense game with about 10**{len(str(n)) - 1} players needs "
-                                f"2**n coalition values, beyond the limit of {MAX_DENSE_PLAYERS} players")
-    return ensure_dense_fits(n, func=func, arrays=arrays)
 
 
 def as_masks(masks: ArrayLike, n: int, *, func: str) -> np.ndarray:

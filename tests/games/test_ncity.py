@@ -120,3 +120,19 @@ def test_guards_and_conversions():
         game.players = ("a",)
     with pytest.raises(ValueError):
         game.cost[0, 0] = 3.0
+
+
+@pytest.mark.parametrize("factor", [1e-12, 1e-8, 1e8, 1e12])
+def test_payoff_scale_and_perception_flag_follow_the_money_unit(factor):
+    """Perception and deadweight are ratios: a game in another money unit has its scale times the factor (it was
+    floored at 1 by perception >= 1) and the same perceived-versus-true flag (it flipped on rounding at x1e8)."""
+    money = dict(cost=[1.0, 1.2, 0.8], base=[0.2, 0.1, 0.3], reward=[0.3, 0.0, 0.1],
+                 spillover=[[0, .5, .4], [.5, 0, .3], [.4, .3, 0]])
+    for perception in ([1.0, 1.0, 1.0], [1.2, 1.0, 1.5]):
+        unit = NCityGame(**money, perception=perception, deadweight=0.2)
+        scaled = NCityGame(**{k: np.asarray(v) * factor for k, v in money.items()}, perception=perception,
+                           deadweight=0.2)
+        # by hand: the largest money term is the perceived cost 1.2 x 1.0 or 1.5 x 0.8 (or the cost 1.2 itself)
+        assert unit.payoff_scale == pytest.approx(1.2)
+        assert scaled.payoff_scale == pytest.approx(1.2 * factor, rel=1e-12)
+        assert scaled.perceived_differs == unit.perceived_differs == (perception != [1.0, 1.0, 1.0])
