@@ -25,13 +25,13 @@ def check_labels(players: Any, n: int, *, func: str, name: str = "players", what
     >>> check_labels("ab", 2, func="f")
     Traceback (most recent call last):
     ...
-    coopgame.errors.InvalidParameterError: f(): players must be a sequence of labels, not one string; got 'ab'
+    coopgame.errors.InvalidParameterError: f(): players must be a sequence of labels, one per player ...; got 'ab' (str)
     """
     if players is None or isinstance(players, (bytes, Mapping)) or not hasattr(players, "__iter__"):
         raise InvalidParameterError(f"{func}(): {name} must be a sequence of {n} labels (one per {what}); "
                                     f"got {_describe(players)}")
     try:
-        return check_players(list(players) if not isinstance(players, str) else players, n, func=func)
+        return check_players(players, n, func=func)
     except InvalidGameError as err:  # the same message, as a parameter error
         raise InvalidParameterError(str(err).replace("players", name, 1)) from None
 
