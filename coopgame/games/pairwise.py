@@ -10,6 +10,8 @@ convention.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -397,9 +399,11 @@ class PairwiseGame(ReadOnlyState):
         if self.shape != (2, 2):
             raise InvalidGameError(f"{func}(): classification needs a 2x2 game; got shape {self.shape}")
         rel_tol = check_tol(tol, func=func)
-        tol = rel_tol * self.payoff_scale
-        own_row = self._A
-        own_col = self._B.T  # indexed (own action, other's action)
+        # payoffs divided by a power of two near their scale (exact), so R - T cannot overflow near 1e308
+        shift = -math.frexp(self.payoff_scale)[1]
+        tol = rel_tol * math.ldexp(self.payoff_scale, shift)
+        own_row = np.ldexp(self._A, shift)
+        own_col = np.ldexp(self._B, shift).T  # indexed (own action, other's action)
         types = (_player_type(own_row, tol), _player_type(own_col, tol))
         regime = REGIME_CODES[int(regimes_2x2(self._A, self._B, tol=rel_tol)[0])]
         name = types[0] if types[0] == types[1] and types[0] != "tie" else (

@@ -113,7 +113,11 @@ def _stable_profiles(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[np.ndarr
     """:func:`stable_profiles_2x2` of checked (G, 2, 2) stacks."""
     g = a.shape[0]
     scale = np.maximum(np.abs(a.reshape(g, 4)).max(axis=1), np.abs(b.reshape(g, 4)).max(axis=1))
-    t = tol * scale   # no floor: a game and the game x 1e-12 tie alike (0 for an all-zero game: exact)
+    # Each game divided by a power of two near its scale (exact): differences of payoffs near 1e308 cannot
+    # overflow, nor those of tiny payoffs fall into subnormals; signs and ties are those of the game itself.
+    shift = -np.frexp(scale)[1]
+    a, b = np.ldexp(a, shift[:, None, None]), np.ldexp(b, shift[:, None, None])
+    t = tol * np.ldexp(scale, shift)   # no floor: a game and the game x 1e-12 tie alike (0 for all-zero: exact)
     a0 = a[:, 0, 0] - a[:, 1, 0]   # row: C rather than D against C
     a1 = a[:, 0, 1] - a[:, 1, 1]   # row: C rather than D against D
     d0 = b[:, 0, 0] - b[:, 0, 1]   # column: C rather than D against C
