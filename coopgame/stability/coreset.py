@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._bitmask import additive_values
+from coopgame._bitmask import additive_values, popcounts
 from coopgame._typing import FloatVector
 from coopgame._validation import check_tol
 from coopgame.games.structured import StructuredGame
@@ -101,7 +101,11 @@ def _largest_violation(game: TUGame | StructuredGame, allocation: ArrayLike | No
             return CoreViolation(dense.players, 1, -np.inf, gap)
         excess = values - additive_values(x)
         excess[0] = excess[-1] = -np.inf
-        mask = int(np.argmax(excess))
+        # Coalitions whose excesses tie up to rounding (relative to the payoffs) are one answer in any unit:
+        # the smallest of them, then the lowest mask, instead of whichever rounding put first.
+        slack = DEFAULT_TOL * max(float(np.max(np.abs(values))), float(np.max(np.abs(x), initial=0.0)))
+        tied = np.flatnonzero(excess >= excess.max() - slack)
+        mask = int(tied[np.lexsort((tied, popcounts(n)[tied]))[0]])
         return CoreViolation(coalition_labels(mask, dense.players), mask, float(excess[mask]) * unit, gap)
 
 

@@ -165,3 +165,15 @@ def test_alpha_game_of_an_ncity_model_scales_with_the_unit(seed: int) -> None:
         game = cg.NCityGame(**{k: x * c for k, x in kw.items()}).tu_game()
         assert _close(game.values, c * base.values, c * s), c
         assert _close(cg.shapley_value(game).allocation, c * cg.shapley_value(base).allocation, c * s), c
+
+
+@pytest.mark.parametrize("factor", [1e-12, 1e-8, 1.0, 1e8, 1e12, 7e-3])
+def test_largest_core_violation_names_the_same_coalition_in_every_unit(factor):
+    """At x = (0.1, 0.2, 0.7) every pair gains exactly 0.1 by leaving (v(pair) = x(pair) + 0.1, by hand), but in
+    floating point the three excesses differ in the last bits, and which is largest changes with the unit (the
+    plain argmax gave {1, 3} at x1 and {1, 2} at x1e8). The answer is the smallest tied coalition, then the
+    lowest mask: {1, 2} in every unit."""
+    values = np.array([0, 0, 0, 0.3 + 0.1, 0, 0.8 + 0.1, 0.9 + 0.1, 1.0]) * factor
+    worst = cg.largest_core_violation(cg.TUGame(values), np.array([0.1, 0.2, 0.7]) * factor)
+    assert worst.coalition == ("1", "2") and worst.mask == 3
+    assert worst.amount == pytest.approx(0.1 * factor, rel=1e-9)
