@@ -17,7 +17,7 @@ from coopgame._validation import (
     check_real,
     make_rng,
 )
-from coopgame.dynamics._systems import BinarySystem, as_system
+from coopgame.dynamics._systems import BimatrixSystem, BinarySystem, as_system
 from coopgame.dynamics._checks import MAX_STEPS, MAX_WORK, check_initial, count_text
 from coopgame.dynamics.replicator import integrate
 from coopgame.errors import GameTooLargeError, InvalidParameterError
@@ -26,7 +26,9 @@ from coopgame.results import Result, Summary, format_number
 __all__ = ["BASIN_HORIZON", "MAX_GRID_POINTS", "BasinResult", "basin_share"]
 
 BASIN_HORIZON = 200.0
-"""Default horizon in natural time: ``t_max = BASIN_HORIZON / payoff scale``, the same for a game in any unit."""
+"""Default horizon: ``t_max = BASIN_HORIZON / gain scale``, where the gain scale is the largest payoff advantage that
+drives the dynamics (see :func:`_gain_scale`): the same for a game in any unit, and for a game whose payoffs all
+carry a large common constant (which the replicator ignores)."""
 
 MAX_GRID_POINTS = 250_000
 """Largest full grid of initial states; beyond it pass ``n_samples`` for random initial states."""
@@ -105,7 +107,7 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
         unit cube, or from each simplex for larger bimatrix games), seeded.
     t_max : float, optional
         Integration horizon in the time unit of the payoffs. Default
-        ``BASIN_HORIZON / payoff scale`` (200 natural time units): the same
+        ``BASIN_HORIZON / gain scale`` (200 / the largest payoff advantage): the same
         horizon for the game in any money unit, so the share does not depend
         on the unit. (A fixed ``t_max`` is physical time: with payoffs in a
         unit 1e9 times larger, nothing moves in 50 time units.)
@@ -151,10 +153,12 @@ def basin_share(game: Any, *, target: ArrayLike | None = None, points: int = 41,
     system = as_system(game, func=func)
     target_atol = check_real(target_atol, func=func, name="target_atol", minimum=0.0, maximum=1.0)
     if t_max is None:
-        t_max = BASIN_HORIZON / system.scale if system.scale else BASIN_HORIZON
-        if not np.isfinite(t_max):  # a payoff scale below 1/1.8e308 * 200
-            raise InvalidParameterError(f"{func}(): the default horizon {BASIN_HORIZON:g} / payoff scale "
-                                        f"{system.scale:.3g} overflows a float; pass t_max")
+        unit_gain = _gain_scale(system)  # in units of system.norm: no overflow near the float limits
+        t_max = BASIN_HORIZON / (unit_gain * system.norm) if unit_gain else BASIN_HORIZON
+        if not np.isfinite(t_max):  # an advantage below 1/1.8e308 * 200
+            raise InvalidParameterError(f"{func}(): the default horizon {BASIN_HORIZON:g} / the largest payoff "
+                                        f"advantage ({unit_gain:.3g} x {system.norm:.3g}) overflows a float; "
+                                        "pass t_max")
     else:
         t_max = check_real(t_max, func=func, name="t_max", minimum=0.0, strict_minimum=True)
     binary = isinstance(system, BinarySystem)
@@ -243,3 +247,25 @@ def _simplex_grid(k: int, d: int) -> np.ndarray:
     mesh = np.stack(np.meshgrid(*([np.arange(d + 1)] * (k - 1)), indexing="ij"), -1).reshape(-1, k - 1)
     mesh = mesh[mesh.sum(1) <= d]
     return np.concatenate([mesh, d - mesh.sum(1, keepdims=True)], 1) / d
+
+
+def _gain_scale(system: BinarySystem | BimatrixSystem) -> float:
+    """The largest payoff advantage that drives the dynamics, in units of ``system.norm``.
+
+    The replicator moves at the speed of payoff *differences*: adding a
+    constant to every payoff changes nothing, so a horizon in units of the
+    payoff scale would be too short for a game like ``[[104, 100], [103, 103]]``.
+    2×2: the largest ``|a + b y|`` over ``y`` in {0, 1} (exact); bimatrix: the
+    largest spread of a column of ``A`` or a row of ``B``; n-city: the largest
+    advantage at the two uniform corners (everyone defecting, everyone
+    cooperating).
+    """
+    if isinstance(system, BimatrixSystem):
+        spread_a = np.ptp(system.A, axis=0).max(initial=0.0)
+        spread_b = np.ptp(system.B, axis=1).max(initial=0.0)
+        return float(max(spread_a, spread_b))
+    if system.coefficients is not None:
+        a, b = system.coefficients[:, 0], system.coefficients[:, 1]
+        return float(np.max(np.abs(np.concatenate([a, a + b]))))
+    corners = np.stack([np.zeros(system.dim), np.ones(system.dim)], axis=1)  # (P, 2)
+    return float(np.max(np.abs(system.gains(corners)), initial=0.0))

@@ -143,7 +143,7 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
     points = [(float(p.state[0]), float(p.state[1]), str(p.label), format_number(p.determinant),
                format_number(p.trace)) for p in found]
     k = 41
-    # default target: full cooperation (C, C); default horizon 200 / payoff scale, the same in any money unit
+    # default target: full cooperation (C, C); default horizon 200 / the largest payoff advantage (any unit)
     basins = basin_share(game, points=k)
     tol, t_max = basins.parameters["target_atol"], basins.parameters["t_max"]
     corners = np.array(_CORNERS)
@@ -172,8 +172,8 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
     dt = time.perf_counter() - start
     rows = tuple((f"({format_number(x)}, {format_number(y)})", lab, det, tr) for x, y, lab, det, tr in points)
     facts = ((f"basin share of full cooperation {names[0]}", basin_text),
-             ("integration", f"t in [0, {format_number(t_max)}] (200 / payoff scale) from each grid point; a run "
-                             f"ends at a stable corner within {format_number(tol)}"))
+             ("integration", f"t in [0, {format_number(t_max)}] (200 / the largest payoff advantage) from each "
+                             f"grid point; a run ends at a stable corner within {format_number(tol)}"))
     if start_state is not None:
         x0s, y0s = start_state[0]
         facts += ((f"from the model's initial shares ({format_number(x0s)}, {format_number(y0s)})", dest),)

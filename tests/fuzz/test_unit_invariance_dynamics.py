@@ -167,3 +167,15 @@ def test_ncity_regime_rest_points_and_basins_do_not_depend_on_the_unit():
             assert [p.label for p in reg.rest_points.points] == labels, (params, c)
             other = cg.basin_share(_ncity(c, params), n_samples=200, rng=3)
             assert (other.share, other.counts) == (share.share, share.counts), (params, c)
+
+
+@pytest.mark.parametrize("constant", [0.0, 100.0, 1e6])
+def test_default_basin_horizon_ignores_a_constant_added_to_every_payoff(constant):
+    """The replicator moves with payoff differences only (theory: adding a constant to every payoff leaves the
+    field unchanged), so the default horizon must not shrink with the payoff level: with a horizon of 200 /
+    payoff scale, the stag hunt + 100 left every run interior (share 0); now it is the stag hunt's share."""
+    A = np.array([[4.0, 0.0], [3.0, 3.0]])
+    base = cg.basin_share(cg.PairwiseGame(A, A.T), points=21)
+    shifted = cg.basin_share(cg.PairwiseGame(A + constant, A.T + constant), points=21)
+    assert shifted.share == base.share > 0.1
+    assert shifted.counts == base.counts and "interior" not in shifted.counts
