@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._validation import as_float_array
+from coopgame._validation import _short, as_float_array
 from coopgame.errors import InvalidParameterError
 
 __all__ = [
@@ -108,10 +108,6 @@ def _text(value: Any, func: str, name: str, *, optional: bool = False) -> str | 
                                     f"{type(value).__name__} {_short(value)}")
     return value
 
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _values(value: Any, func: str, name: str, n: int) -> np.ndarray:

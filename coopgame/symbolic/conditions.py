@@ -19,6 +19,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.logic import fuzzy_and
 
+from coopgame._validation import _short
 from coopgame.errors import InvalidParameterError
 from coopgame.results import Result, Summary
 from coopgame.symbolic._safe import as_assumptions, safe_sympify
@@ -150,10 +151,6 @@ def _check_vertex(vertex: Any, func: str) -> tuple[int, int]:
                                     f"got {_short(vertex)}")
     return v
 
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def ess_conditions(game: SymbolicPairwiseGame) -> ConditionResult:
