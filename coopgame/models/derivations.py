@@ -115,10 +115,44 @@ def _relocation_flow(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
     return out
 
 
+def _integer(x: np.ndarray, name: str, minimum: int) -> int:
+    v = _scalar(x, name)
+    if not (v == int(v) and v >= minimum):
+        raise ValueError(f"{name} must be a whole number >= {minimum}; got {v!r}")
+    return int(v)
+
+
+def _relocation_kept_share(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
+                           players: tuple[str, ...]) -> np.ndarray:
+    # The 2015 rule (财预〔2015〕92号, literature/02 §2.1) applied by RelocationTaxRule.schedule() -- never
+    # re-derived here -- to a representative firm paying `tax` a year before and after the move (a constant
+    # stream: the cap is then 3 * tax) over `horizon` years: the in-region's share of the present value of the
+    # firm's taxes, 1 - PV(O_t) / PV(tau_t) at `rate`. For a constant stream this is also the annuity
+    # equivalent of what the in-region keeps, per unit of the yearly tax.
+    from coopgame.policy.real_rules import RelocationTaxRule, present_value
+
+    tax = _scalar(args["tax"], "tax")
+    if not tax > 0:
+        raise ValueError(f"tax must be positive; got {tax!r}")
+    horizon = _integer(args["horizon"], "horizon", 1)
+    rate = _scalar(args["rate"], "rate")
+    stream = np.full(horizon, tax)
+    rule = RelocationTaxRule("out-region", "in-region", np.full(3, tax), stream, share=_scalar(args["share"], "share"),
+                             years=_integer(args["years"], "years", 0),
+                             extension_years=_integer(args["extension_years"], "extension_years", 0),
+                             threshold=_scalar(args["threshold"], "threshold"), discount_rate=rate)
+    return np.asarray(1.0 - rule.schedule().present_value_out / present_value(stream, rate))
+
+
 RULES: dict[str, Rule] = {
     "relocation_flow": Rule(("x", "base", "rate"),
                             "f_ij = rate * base_j * x_i / sum of x over non-sources, for j in options.sources",
                             _relocation_flow, ("sources",)),
+    "relocation_kept_share": Rule(("tax", "share", "years", "extension_years", "threshold", "rate", "horizon"),
+                                  "in-region's share 1 - PV(O)/PV(tax) of a firm paying tax a year for horizon "
+                                  "years under RelocationTaxRule (the 2015 rule: share for years (+ extension_years "
+                                  "below the cap of 3 pre-move years), only at or above threshold), at rate",
+                                  _relocation_kept_share),
     "gravity": Rule(("x", "scale"), "m_ij = scale * x_i * x_j / sum(x), zero diagonal", _gravity),
     "proportional": Rule(("x", "rate"), "out_i = rate * x_i", _proportional),
     "ratio": Rule(("num", "den"), "out_i = num_i / den_i", _ratio),

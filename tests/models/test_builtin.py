@@ -250,13 +250,17 @@ def test_guangzhou_siphon_follows_formula_from_the_data():
     assert f[0, 2] > 0 and f[2, 0] == 0  # Guangzhou draws from Zhaoqing, not the reverse
 
 
-def test_bth_relocation_flow_is_net_of_the_shared_half():
+def test_bth_relocation_flow_is_net_of_the_time_limited_share():
     spec = coopgame.load_model("bth13")
     f = spec["siphon"]
     gdp, rev = spec["gdp"], spec["revenue"]
     hebei = np.arange(2, 13)
-    # Beijing releases 1% of its revenue, spread over Hebei by GDP, of which receivers keep half
-    np.testing.assert_allclose(f[hebei, 0], 0.5 * 0.01 * rev[0] * gdp[hebei] / gdp[hebei].sum())
+    # Beijing releases 1% of its revenue, spread over Hebei by GDP; under the 2015 rule a constant-tax firm's
+    # out-region takes half for 3 + 2 years (2.5 years of tax < the cap of 3), so over 20 years at 5% the
+    # receiver keeps 1 - 0.5 * a(5) / a(20) of the present value, a(n) = sum of 1.05^-t for t = 1..n
+    # (was 0.5: the split for ever; tests/models/test_relocation_time_limit.py works the rule year by year)
+    kept = 1 - 0.5 * sum(1.05 ** -t for t in range(1, 6)) / sum(1.05 ** -t for t in range(1, 21))
+    np.testing.assert_allclose(f[hebei, 0], kept * 0.01 * rev[0] * gdp[hebei] / gdp[hebei].sum())
     assert np.all(f[:, 2:] == 0)  # Hebei cities release nothing
 
 
