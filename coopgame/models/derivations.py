@@ -115,10 +115,10 @@ def _relocation_flow(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
     return out
 
 
-def _integer(x: np.ndarray, name: str, minimum: int) -> int:
+def _integer(x: np.ndarray, name: str, minimum: int, maximum: int = 10_000) -> int:
     v = _scalar(x, name)
-    if not (v == int(v) and v >= minimum):
-        raise ValueError(f"{name} must be a whole number >= {minimum}; got {v!r}")
+    if not (np.isfinite(v) and v == int(v) and minimum <= v <= maximum):
+        raise ValueError(f"{name} must be a whole number from {minimum} to {maximum}; got {v!r}")
     return int(v)
 
 
