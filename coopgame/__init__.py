@@ -58,6 +58,8 @@ _PUBLIC: dict[str, str] = {
     "check_superadditivity": "coopgame.cooperative",
     "check_convexity": "coopgame.cooperative",
     "PropertyCheck": "coopgame.cooperative",
+    "power_indices": "coopgame.cooperative",
+    "PowerIndexResult": "coopgame.cooperative",
     # stability: core, least core, nucleolus
     "core": "coopgame.stability",
     "least_core": "coopgame.stability",

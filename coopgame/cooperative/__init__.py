@@ -1,4 +1,5 @@
-"""Point-valued cooperative solutions: Shapley and Banzhaf values, Harsanyi dividends, game properties."""
+"""Point-valued cooperative solutions: Shapley and Banzhaf values, Harsanyi dividends, game properties,
+power indices of weighted voting games."""
 
 from coopgame._lazy import lazy_namespace
 
@@ -19,6 +20,8 @@ _PUBLIC: dict[str, str] = {
     "check_superadditivity": "coopgame.cooperative.properties",
     "check_convexity": "coopgame.cooperative.properties",
     "PropertyCheck": "coopgame.cooperative.properties",
+    "power_indices": "coopgame.cooperative.power",
+    "PowerIndexResult": "coopgame.cooperative.power",
 }
 
 __all__ = sorted(_PUBLIC)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from fractions import Fraction
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -26,7 +29,7 @@ from coopgame._validation import (
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["TUGame", "as_masks", "seal", "Sealed"]
+__all__ = ["TUGame", "as_masks", "seal", "Sealed", "VotingWeights", "voting_weights"]
 
 _FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds temporary memory
 
@@ -286,6 +289,62 @@ class TUGame(Sealed, ReadOnlyState):
         ensure_dense_fits(n, func="TUGame.from_cost_function", arrays=4)
         return cls.from_costs(_evaluate(func, n, name="TUGame.from_cost_function"), players)
 
+    @classmethod
+    def weighted_voting(cls, weights: ArrayLike, quota: float, players: Sequence[str] | None = None) -> TUGame:
+        """The weighted voting game ``[quota; w_1, ..., w_n]``: ``v(S) = 1`` if ``w(S) >= quota``, else 0.
+
+        A simple game, stored densely (``2**n`` values; refused before
+        allocating when it would not fit). The comparison is exact: weights
+        and quota are read as exact rationals (a float at its exact binary
+        value) and compared in integers, never rounded sums. The power
+        indices of such a game, at any ``n``, without the dense form:
+        :func:`coopgame.cooperative.power_indices`.
+
+        Parameters
+        ----------
+        weights : array_like, shape (n,)
+            Finite, non-negative real weights (ints, floats, ``Fraction``); a
+            weight of 0 makes a dummy.
+        quota : real
+            Votes needed to win, with ``0 < quota <= sum(weights)``: at
+            ``quota = sum(weights)`` only coalitions holding every positive
+            weight win (unanimity); ``quota <= 0`` would make the empty
+            coalition win and ``quota > sum(weights)`` no coalition, so both
+            are refused.
+        players : sequence of str, optional
+            Labels; default ``('1', ..., 'n')``.
+
+        Raises
+        ------
+        InvalidParameterError
+            Weights not a non-empty 1-D array of finite non-negative reals, or
+            quota not a real in ``(0, sum(weights)]``.
+        InvalidGameError
+            Bad player labels.
+        GameTooLargeError
+            The dense game would not fit in memory.
+
+        Examples
+        --------
+        The EEC Council of Ministers in 1958 (France, Germany, Italy 4 votes,
+        Belgium, Netherlands 2, Luxembourg 1; 12 of 17 votes to pass):
+
+        >>> eec = TUGame.weighted_voting([4, 4, 4, 2, 2, 1], 12, players=["F", "D", "I", "B", "N", "L"])
+        >>> eec.value(["F", "D", "I"]), eec.value(["F", "D", "B", "L"]), eec.value(["F", "D", "B", "N"])
+        (1.0, 0.0, 1.0)
+        """
+        func = "TUGame.weighted_voting"
+        players = label_sequence(players, func=func)
+        exact = voting_weights(weights, quota, func=func)
+        n = len(exact.weights)
+        labels = check_players(players, n, func=func)
+        ensure_dense_fits(n, func=func, arrays=3)   # the coalition weights, the 0/1 values, the sealed copy
+        fits_int64 = sum(exact.weights) < 2**62
+        sums = np.zeros(1, dtype=np.int64 if fits_int64 else object)
+        for w in exact.weights:   # doubling: the coalitions without player i, then the same with w_i added
+            sums = np.concatenate((sums, sums + w))
+        return cls((sums >= exact.threshold).astype(np.float64), labels)
+
     # ------------------------------------------------------------------ accessors
     @property
     def values(self) -> CoalitionValues:
@@ -412,6 +471,66 @@ def as_masks(masks: ArrayLike, n: int, *, func: str) -> np.ndarray:
         raise InvalidParameterError(f"{func}(): masks must lie in [0, 2**{n}); got values in "
                                     f"[{int(arr.min())}, {int(arr.max())}]")
     return arr.astype(np.int64, copy=False)
+
+
+class VotingWeights(NamedTuple):
+    """Weights and quota of a weighted voting game as integers: ``w(S) >= quota`` iff ``sum(weights[S]) >= threshold``.
+
+    ``weights`` are the given weights times ``scale`` (the least common
+    denominator of the weights as exact rationals), ``threshold`` is
+    ``ceil(quota * scale)``, so ``1 <= threshold <= sum(weights)``.
+    """
+
+    weights: tuple[int, ...]
+    threshold: int
+    scale: int
+    given: tuple[int | Fraction, ...]
+    """The weights as exact numbers (ints, or Fractions where not integral)."""
+    quota: int | Fraction
+
+
+def voting_weights(weights: Any, quota: Any, *, func: str, integral: bool = False) -> VotingWeights:
+    """Check the weights and quota of a weighted voting game and turn them into exact integers.
+
+    Weights: a non-empty 1-D array of finite, non-negative reals (ints,
+    floats, ``Fraction``; no booleans). With ``integral=True`` a float must
+    be a whole number (``Fraction`` values stay allowed, exact rationals).
+    Quota: a real with ``0 < quota <= sum(weights)``. Refused with
+    :class:`InvalidParameterError` naming ``func``.
+
+    Examples
+    --------
+    >>> voting_weights([1, 0.5, Fraction(1, 3)], 1, func="f")[:3]
+    ((6, 3, 2), 6, 6)
+    """
+    as_float_array(weights, func=func, name="weights", ndim=1, error=InvalidParameterError)  # shape, type, finite
+    raw = np.asarray(weights)
+    items = raw.tolist()
+    if raw.dtype.kind == "b" or any(isinstance(x, (bool, np.bool_)) for x in items):
+        raise InvalidParameterError(f"{func}(): weights must be numbers, not booleans; got {_describe(weights)}")
+    if not items:
+        raise InvalidParameterError(f"{func}(): weights must hold one weight per player (at least one); got []")
+    exact: list[Fraction] = []
+    for i, x in enumerate(items):
+        value = Fraction(x) if isinstance(x, numbers.Rational) else Fraction(float(x))
+        if value < 0:
+            raise InvalidParameterError(f"{func}(): weights must be >= 0; got {x!r} at index {i}")
+        if integral and value.denominator != 1 and not isinstance(x, numbers.Rational):
+            raise InvalidParameterError(
+                f"{func}(): weights must be integers or fractions.Fraction values (exact rationals); got {x!r} at "
+                f"index {i}: scale the weights and the quota to integers (e.g. times 10**d), or pass Fractions")
+        exact.append(value)
+    check_real(quota, func=func, name="quota", minimum=0.0, strict_minimum=True)
+    q = Fraction(quota) if isinstance(quota, numbers.Rational) else Fraction(float(quota))
+    total = sum(exact, Fraction(0))
+    if q > total:
+        raise InvalidParameterError(f"{func}(): quota must be <= the total weight {total} (else no coalition wins); "
+                                    f"got {quota!r}")
+    scale = math.lcm(*(f.denominator for f in exact))
+    ints = tuple(int(f * scale) for f in exact)
+    threshold = math.ceil(q * scale)
+    given = tuple(int(f) if f.denominator == 1 else f for f in exact)
+    return VotingWeights(ints, threshold, scale, given, int(q) if q.denominator == 1 else q)
 
 
 def _real(value: Any, *, func: str, name: str) -> float:
