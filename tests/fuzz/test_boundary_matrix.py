@@ -64,6 +64,8 @@ def _entries() -> list[Entry]:
         Entry("TUGame", cg.TUGame, {"values": vals, "players": ["a", "b", "c"]}),
         Entry("TUGame.from_dict", cg.TUGame.from_dict,
               {"worths": {("a",): 0, ("a", "b"): 1, ("a", "b", "c"): 1}, "players": ["a", "b", "c"], "fill": 0.0}),
+        Entry("TUGame.weighted_voting", cg.TUGame.weighted_voting,
+              {"weights": [4, 4, 4, 2, 2, 1], "quota": 12, "players": ["F", "D", "I", "B", "N", "L"]}),
         Entry("TUGame.from_costs", cg.TUGame.from_costs, {"costs": np.array([0, 2, 2, 3, 2, 3, 3, 4.0])}),
         Entry("TUGame.from_function", cg.TUGame.from_function,
               {"func": lambda m: np.bitwise_count(np.asarray(m)).astype(float) ** 2, "n_players": 3},
@@ -93,6 +95,7 @@ def _entries() -> list[Entry]:
         Entry("check_superadditivity", cg.check_superadditivity, {"game": _GLOVE, "tol": 1e-9}),
         Entry("is_convex", cg.is_convex, {"game": _GLOVE, "tol": 1e-9}),
         Entry("is_superadditive", cg.is_superadditive, {"game": _GLOVE, "tol": 1e-9}),
+        Entry("power_indices", cg.power_indices, {"weights": [4, 4, 4, 2, 2, 1], "quota": 12, "players": None}),
         # stability
         Entry("core", cg.core, {"game": _GLOVE, "tol": 1e-9}),
         Entry("least_core", cg.least_core, {"game": _GLOVE, "tol": 1e-9}),
