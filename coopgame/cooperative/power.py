@@ -181,7 +181,7 @@ def power_indices(weights: ArrayLike, quota: float, players: Any = None) -> Powe
     -----
     Cost ``O(m n² t)`` time and ``O(m n t)`` memory, ``t`` the integer quota,
     ``m = ceil((n + 2) / 31)`` primes. With 100 players of weights 1..100
-    (quota half the total plus one) about 0.1 s (benchmarks/test_power.py).
+    (quota half the total plus one) about 0.07 s on one core (benchmarks/test_power.py).
 
     Examples
     --------
