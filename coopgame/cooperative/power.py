@@ -79,6 +79,9 @@ class PowerIndexResult(Result):
         ``weights`` and ``quota`` as given (exact numbers), ``threshold`` and
         ``scale``: a coalition wins iff its weight times ``scale`` (the least
         common denominator of the weights) is at least ``threshold``.
+    game : VotingWeights
+        The game answered, ``[threshold; weights]`` in exact integers
+        (keyword-only, not in the repr).
     """
 
     shapley_shubik: FloatVector
@@ -216,7 +219,7 @@ def power_indices(weights: ArrayLike, quota: float, players: Any = None) -> Powe
         banzhaf_absolute=np.array([s / 2 ** (n - 1) for s in swings]),
         players=labels, swings=tuple(swings), pivots=tuple(pivots),
         parameters={"weights": exact.given, "quota": exact.quota, "threshold": exact.threshold,
-                    "scale": exact.scale})
+                    "scale": exact.scale}, game=exact)
 
 
 def _swings_by_size(weights: tuple[int, ...], threshold: int, *, func: str) -> dict[int, list[int]]:

@@ -352,3 +352,9 @@ def test_huge_quota_is_refused_before_any_work():
 def test_errors_are_coopgame_errors():
     with pytest.raises(CoopgameError):
         power_indices([1, 2], 5)
+
+
+def test_result_keeps_the_game_in_exact_integers():
+    r = power_indices([Fraction(1, 2), 1, 2], Fraction(3, 2))
+    assert r.game.weights == (1, 2, 4) and r.game.threshold == 3 and r.game.scale == 2
+    assert r.parameters["weights"] == (Fraction(1, 2), 1, 2)
