@@ -204,11 +204,13 @@ def power_indices(weights: ArrayLike, quota: float, players: Any = None) -> Powe
     exact = voting_weights(weights, quota, func=func, integral=True)
     n = len(exact.weights)
     labels = check_players(players, n, func=func)
-    swings_by_size = _swings_by_size(exact.weights, exact.threshold, func=func)   # {weight: [η_i(k), k < n]}
+    # a weight at or above the quota wins alone whatever it is: min(w, threshold) gives the same swings
+    effective = [min(w, exact.threshold) for w in exact.weights]
+    swings_by_size = _swings_by_size(effective, exact.threshold, func=func)   # {weight: [η_i(k), k < n]}
     fact = [math.factorial(k) for k in range(n + 1)]
     orderings = [fact[k] * fact[n - 1 - k] for k in range(n)]
     swings, pivots = [], []
-    for w in exact.weights:
+    for w in effective:
         by_size = swings_by_size[w]
         swings.append(sum(by_size))
         pivots.append(sum(c * o for c, o in zip(by_size, orderings)))
@@ -222,8 +224,8 @@ def power_indices(weights: ArrayLike, quota: float, players: Any = None) -> Powe
                     "scale": exact.scale}, game=exact)
 
 
-def _swings_by_size(weights: tuple[int, ...], threshold: int, *, func: str) -> dict[int, list[int]]:
-    """For each distinct weight ``w``: the number of coalitions of each size ``k`` (0..n-1) of the other
+def _swings_by_size(weights: list[int], threshold: int, *, func: str) -> dict[int, list[int]]:
+    """For each distinct weight ``w`` (each at most ``threshold``): the number of coalitions of each size ``k`` (0..n-1) of the other
     players with ``threshold - w <= weight < threshold``, exact.
 
     ``F[k, t]`` counts the coalitions of all ``n`` players of size ``k`` and

@@ -358,3 +358,16 @@ def test_result_keeps_the_game_in_exact_integers():
     r = power_indices([Fraction(1, 2), 1, 2], Fraction(3, 2))
     assert r.game.weights == (1, 2, 4) and r.game.threshold == 3 and r.game.scale == 2
     assert r.parameters["weights"] == (Fraction(1, 2), 1, 2)
+
+
+@pytest.mark.parametrize("big", [2**62, 2**62 + 3, 2**70, 10**30])
+def test_weights_far_above_the_quota(big):
+    """A weight beyond int64 or far above the quota (a dictator-like player) still gives exact answers."""
+    weights = [big, 1, 2, 1, 3, 1, 1, 2]
+    for quota in (3, 7, 12):   # the quota stays small: the work grows with it, not with the weights
+        banzhaf, absolute, swings, ss = _banzhaf_brute(weights, quota)
+        r = power_indices(weights, quota)
+        assert list(r.swings) == swings and list(r.fractions("shapley_shubik")) == ss
+    many = power_indices([big] + [1] * 99, 5)   # j * w would overflow int64 in the alternating sum
+    assert many.swings[0] == sum(math.comb(99, k) for k in range(5))
+    assert many.swings[1] == math.comb(98, 4)   # the others weigh exactly 4 without the big player
