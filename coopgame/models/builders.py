@@ -386,12 +386,62 @@ def ncity_convention(spec: ModelSpec) -> str:
     return str(spec.analysis.get("convention", "alpha"))
 
 
+def _relocation_tables(spec: ModelSpec) -> tuple[dict[str, Summary], dict[str, Any]]:
+    """For each parameter derived by ``relocation_kept_share``: the representative firm's year-by-year split.
+
+    The schedule is :meth:`RelocationTaxRule.schedule` on the rule's inputs (a firm paying ``tax`` a year
+    before and after the move, over ``horizon`` years), so the report shows the 2015 rule year by year
+    beside the annual-equivalent share the model uses.
+    """
+    from coopgame.policy.real_rules import RelocationTaxRule, present_value
+
+    tables: dict[str, Summary] = {}
+    values: dict[str, Any] = {}
+    for pname, body in spec._raw.get("parameters", {}).items():
+        if not isinstance(body, Mapping) or body.get("rule") != "relocation_kept_share":
+            continue
+        arg = {k: float(spec[v]) for k, v in body["inputs"].items()}
+        horizon, tax, rate = int(arg["horizon"]), arg["tax"], arg["rate"]
+        rule = RelocationTaxRule("out-region", "in-region", np.full(3, tax), np.full(horizon, tax),
+                                 share=arg["share"], years=int(arg["years"]),
+                                 extension_years=int(arg["extension_years"]), threshold=arg["threshold"],
+                                 discount_rate=rate)
+        sched = rule.schedule()
+        out = sched.out_region_share
+        last = int(np.flatnonzero(out)[-1]) + 1 if np.any(out) else 0  # the last year the out-region shares
+        pv_tax = present_value(np.full(horizon, tax), rate)
+        kept = float(spec[pname])
+        facts = (("representative firm's tax", f"{format_number(tax)} a year before and after the move"),
+                 ("eligible (threshold)", f"{sched.eligible} ({format_number(arg['threshold'])} a year)"),
+                 ("cap (3 pre-move years)", format_number(sched.cap)),
+                 ("extended", str(sched.extended)), ("cap reached", str(sched.cap_reached)),
+                 ("central subsidy owed", "yes, of unspecified size (left out)" if sched.eligible
+                  and sched.extended and not sched.cap_reached else "no"),
+                 ("horizon", f"{horizon} years"), ("discount rate", f"{rate:.4g}"),
+                 ("present value of the tax", format_number(pv_tax)),
+                 ("present value to the out-region", format_number(sched.present_value_out)),
+                 (f"kept by the in-region ({pname})", f"{format_number(kept)} of the present value "
+                  f"(annual equivalent; {format_number(kept / (1 - arg['share']))} x a split for ever)"
+                  if arg["share"] < 1 else format_number(kept)))
+        rows = [(str(t + 1), format_number(tax), format_number(float(out[t])), format_number(tax - float(out[t])))
+                for t in range(min(last, horizon))]
+        if last < horizon:
+            span = str(last + 1) if last + 1 == horizon else f"{last + 1}-{horizon}"
+            rows.append((span, format_number(tax), "0", format_number(tax)))
+        tables[f"relocation_{pname}"] = Summary(
+            title="Relocation tax sharing (2015 rule) for a representative firm, by year after production starts",
+            facts=facts, columns=("year", "tax", "out-region", "in-region"), rows=tuple(rows))
+        values[f"relocation_schedule_{pname}"] = sched
+    return tables, values
+
+
 def _build_ncity(spec: ModelSpec) -> BuiltModel:
     game = _ncity_game(spec)
     initial = spec["initial"] if "initial" in spec.parameters else None
     pairwise = game.to_pairwise() if spec.n_players == 2 else None
+    tables, values = _relocation_tables(spec)
     return BuiltModel(spec, tu=game.tu_game(convention=ncity_convention(spec)), ncity=game, pairwise=pairwise,
-                      initial=initial, weights=_weights(spec))
+                      initial=initial, weights=_weights(spec), tables=tables, values=values)
 
 
 def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:

@@ -209,3 +209,30 @@ def test_relocation_tax_share_without_extension_loses_years_four_and_five():
     # 0.11905 + 0.13605 + 0.15117 = 0.40627 of 0.40627 + 0.16454 + 0.17629 = 0.74710
     assert want == pytest.approx(0.40627, abs=1e-5) and full == pytest.approx(0.74710, abs=1e-5)
     assert want / full == pytest.approx(0.5438, abs=1e-4)
+
+
+def test_bth13_report_shows_the_rule_year_by_year():
+    built = coopgame.load_model("bth13").build()
+    table = built.tables["relocation_kept_by_receiver"]
+    # years 1-5: the out-region takes half of 0.5; years 6-20: the in-region keeps all of it
+    assert [r[0] for r in table.rows] == ["1", "2", "3", "4", "5", "6-20"]
+    assert [r[2] for r in table.rows] == ["0.25"] * 5 + ["0"]
+    facts = dict(table.facts)
+    assert facts["cap (3 pre-move years)"] == "1.5" and facts["cap reached"] == "False"
+    assert facts["central subsidy owed"].startswith("yes")
+    sched = built.values["relocation_schedule_kept_by_receiver"]
+    # the schedule shown and the share the game uses are the same rule: PV to the out-region = 0.25 a(5)
+    assert sched.present_value_out == pytest.approx(0.25 * _A5, rel=1e-12)
+    assert 1 - sched.present_value_out / (0.5 * _A20) == pytest.approx(float(built.spec["kept_by_receiver"]))
+    # without the extension the table stops after year 3
+    short = coopgame.load_model("bth13").with_arrays(extension_years=0).build().tables["relocation_kept_by_receiver"]
+    assert [r[0] for r in short.rows] == ["1", "2", "3", "4-20"]
+
+
+def test_solve_bth13_reads_the_time_limit(capsys):
+    from coopgame.cli import main
+
+    assert main(["solve", "bth13"]) == 0
+    text = capsys.readouterr().out
+    assert "for the first 3 years after it reaches production, 2 more" in " ".join(text.split())
+    assert "1.6526 x a split for ever" in text
