@@ -186,9 +186,31 @@ def ess_conditions(game: SymbolicPairwiseGame) -> ConditionResult:
     conds = {v: sp.And(*(as_inequality(-lam) for lam in eig[v])) for v in VERTICES}
     (a_A, b_A), (a_B, b_B) = game.gain_coefficients()
     x_star, y_star = -a_B / b_B, -a_A / b_A
-    det = sp.factor(-x_star * (1 - x_star) * y_star * (1 - y_star) * b_A * b_B)
+    det = _interior_determinant(x_star, y_star, (a_A, b_A, a_B, b_B), b_A, b_B)
     return ConditionResult(conditions=conds, parameters={}, eigenvalues=eig, interior=(x_star, y_star),
                            interior_determinant=det, game=game)
+
+
+_FACTOR_DEGREE = 4
+"""Largest total degree of a gain coefficient for which the interior determinant is factored (the built-in
+games have degree 1 or 2)."""
+
+
+def _interior_determinant(x_star: sp.Expr, y_star: sp.Expr, coefficients: tuple[sp.Expr, ...],
+                          b_A: sp.Expr, b_B: sp.Expr) -> sp.Expr:
+    """``-x*(1 - x*) y*(1 - y*) b_A b_B``, factored when the coefficients are of low degree.
+
+    Factoring formulas near the size limit (e.g. a degree-31 coefficient) runs into sympy's randomised
+    multivariate factoring (Wang's algorithm), whose time depends on the global random state: 2 s in one
+    process, past 30 s in another. Those are returned as the product, which is the same expression.
+    """
+    product = -x_star * (1 - x_star) * y_star * (1 - y_star) * b_A * b_B
+    for c in coefficients:
+        for part in sp.fraction(sp.together(c)):
+            if part.free_symbols and sp.Poly(part, *sorted(part.free_symbols, key=str)).total_degree() > \
+                    _FACTOR_DEGREE:
+                return product
+    return sp.factor(product)
 
 
 def is_ess(game: SymbolicPairwiseGame, vertex: tuple[int, int] = (1, 1), *, assumptions: Any = True) -> bool | None:
