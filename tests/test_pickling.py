@@ -95,6 +95,7 @@ CASES: dict[str, Callable[[], Any]] = {
     "AllocationResult": lambda: coopgame.shapley_value(towns()),
     "AllocationResult-banzhaf": lambda: coopgame.banzhaf_value(towns()),
     "NucleolusResult": lambda: coopgame.nucleolus(towns()),
+    "PowerIndexResult": lambda: coopgame.power_indices([4, 4, 4, 2, 2, 1], 12),
     "KohlbergCheck": lambda: coopgame.nucleolus(towns()).kohlberg,
     "CoreResult": lambda: coopgame.core(towns()),
     "LeastCoreResult": lambda: coopgame.least_core(towns()),

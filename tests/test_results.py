@@ -67,6 +67,7 @@ def _two_city(reward: float, penalty: float) -> coopgame.PairwiseGame:
 BUILD: dict[str, Callable[[], Result]] = {
     "AllocationResult": lambda: coopgame.shapley_value(towns()),
     "NucleolusResult": lambda: coopgame.nucleolus(towns()),
+    "PowerIndexResult": lambda: coopgame.power_indices([4, 4, 4, 2, 2, 1], 12, players=["F", "D", "I", "B", "N", "L"]),
     "KohlbergCheck": lambda: coopgame.nucleolus(towns()).kohlberg,
     "CoreResult": lambda: coopgame.core(towns()),
     "LeastCoreResult": lambda: coopgame.least_core(towns()),
