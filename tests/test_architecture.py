@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "coopgame"
 
 # What the package root may hold: the public base, the CLI and small private helpers (DESIGN §3).
 ROOT_MODULES = {"__init__", "__main__", "cli", "errors", "results", "tolerances",
-                "_bitmask", "_lazy", "_memory", "_pickling", "_progress", "_typing", "_validation"}
+                "_bitmask", "_lazy", "_memory", "_pickling", "_progress", "_relocation", "_typing", "_validation"}
 
 # Layer of each subpackage: a module may import from its own layer or a lower one only.
 LAYERS = {"<base>": 0, "games": 1, "equilibrium": 2, "dynamics": 2, "cooperative": 2, "stability": 2,

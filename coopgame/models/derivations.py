@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._relocation import time_limited_receipts
+
 __all__ = ["RULES", "Rule"]
 
 
@@ -122,31 +124,9 @@ def _integer(x: np.ndarray, name: str, minimum: int, maximum: int = 10_000) -> i
     return int(v)
 
 
-def _time_limited_receipts(pre: np.ndarray, post: np.ndarray, share: float, years: int, extension_years: int,
-                          threshold: float) -> np.ndarray:
-    """The out-region's receipts ``O_t`` under the 2015 relocation rule (财预〔2015〕92号, literature/02 §2.1).
-
-    ``share`` of each post-move year's tax for ``years`` years, ``extension_years`` more when the cumulative
-    take is below the cap (the total of the 3 pre-move taxes ``pre``) after ``years``, never above the cap;
-    nothing when the pre-move mean is below ``threshold``. The same arithmetic as
-    ``coopgame.policy.real_rules.RelocationTaxRule.schedule``, which parsing may not import (DESIGN §3);
-    tests/models/test_relocation_time_limit.py checks that the two agree.
-    """
-    cap = float(pre.sum())
-    slack = 1e-12 * cap  # relative: the same verdict in 亿元 and in yuan
-    out = np.zeros(post.shape[0])
-    if pre.mean() >= threshold:
-        taken = np.minimum(np.cumsum(share * post[: years + extension_years]), cap)
-        after_base = float(taken[years - 1]) if 0 < years <= taken.shape[0] else 0.0
-        extended = extension_years > 0 and post.shape[0] > years and after_base < cap - slack
-        horizon = min(years + (extension_years if extended else 0), taken.shape[0])
-        out[:horizon] = np.diff(taken[:horizon], prepend=0.0)
-    return out
-
-
 def _relocation_kept_share(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
                            players: tuple[str, ...]) -> np.ndarray:
-    # The 2015 rule (_time_limited_receipts) applied to a representative firm paying `tax` a year before and
+    # The 2015 rule (coopgame._relocation.time_limited_receipts) applied to a representative firm paying `tax` a year before and
     # after the move (a constant stream: the cap is then 3 * tax) over `horizon` years: the in-region's share of
     # the present value of the firm's taxes, 1 - PV(O_t) / PV(tax) at `rate`. For a constant stream this is
     # also the annuity equivalent of what the in-region keeps, per unit of the yearly tax.
@@ -162,8 +142,8 @@ def _relocation_kept_share(args: Mapping[str, np.ndarray], opts: Mapping[str, An
         raise ValueError(f"rate must be > -1; got {rate!r}")
     horizon = _integer(args["horizon"], "horizon", 1)
     stream = np.full(horizon, tax)
-    out = _time_limited_receipts(np.full(3, tax), stream, share, _integer(args["years"], "years", 0),
-                                _integer(args["extension_years"], "extension_years", 0), threshold)
+    out, _ = time_limited_receipts(np.full(3, tax), stream, share, _integer(args["years"], "years", 0),
+                                   _integer(args["extension_years"], "extension_years", 0), threshold)
     # discount factors (1 + r)^-t in log space; their common scale cancels in the ratio
     log_factor = -np.arange(1, horizon + 1) * np.log1p(rate)
     weight = np.exp(log_factor - log_factor.max())
@@ -176,7 +156,7 @@ RULES: dict[str, Rule] = {
                             _relocation_flow, ("sources",)),
     "relocation_kept_share": Rule(("tax", "share", "years", "extension_years", "threshold", "rate", "horizon"),
                                   "in-region's share 1 - PV(O)/PV(tax) of a firm paying tax a year for horizon "
-                                  "years under the 2015 rule (_time_limited_receipts: share for years (+ extension_years "
+                                  "years under the 2015 rule (time_limited_receipts: share for years (+ extension_years "
                                   "below the cap of 3 pre-move years), only at or above threshold), at rate",
                                   _relocation_kept_share),
     "gravity": Rule(("x", "scale"), "m_ij = scale * x_i * x_j / sum(x), zero diagonal", _gravity),

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from coopgame._relocation import time_limited_receipts
 from coopgame._typing import FloatVector
 from coopgame._pickling import ReadOnlyState
 from coopgame._validation import as_float_array, check_real, frozen
@@ -669,14 +670,8 @@ class RelocationTaxRule(_TransferRule):
         eligible = bool(self.pre_move_taxes.mean() >= self.threshold)
         cap = float(self.pre_move_taxes.sum())
         slack = 1e-12 * cap  # relative: the same verdict in 亿元 and in yuan
-        out = np.zeros(tau.shape[0])
-        extended = False
-        if eligible:
-            taken = np.minimum(np.cumsum(self.share * tau[: self.years + self.extension_years]), cap)
-            after_base = float(taken[self.years - 1]) if 0 < self.years <= taken.shape[0] else 0.0
-            extended = bool(self.extension_years > 0 and tau.shape[0] > self.years and after_base < cap - slack)
-            horizon = min(self.years + (self.extension_years if extended else 0), taken.shape[0])
-            out[:horizon] = np.diff(taken[:horizon], prepend=0.0)
+        out, extended = time_limited_receipts(self.pre_move_taxes, tau, self.share, self.years,
+                                              self.extension_years, self.threshold)
         cap_reached = bool(eligible and out.sum() >= cap - slack)
         horizon_done = tau.shape[0] >= self.years + (self.extension_years if extended else 0)
         subsidy = self.central_subsidy if (eligible and not cap_reached and horizon_done) else 0.0
