@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
@@ -106,12 +105,10 @@ def test_from_function_under_an_address_space_limit_is_a_typed_error() -> None:
                                          (cg.banzhaf_value, "sampling")])
 def test_huge_n_samples_is_refused_before_any_work(func, method: str) -> None:
     g = cg.TUGame([0, 1, 1, 3, 1, 3, 3, 6.0])
-    start = time.perf_counter()
     with pytest.raises(InvalidParameterError,
                        match=rf"^{func.__name__}\(\): n_samples=1000000000 with 3 players needs about .* "
                              r"coalition evaluations"):
         func(g, method=method, n_samples=10**9)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_huge_n_samples_for_a_sampled_cost_term_is_refused() -> None:

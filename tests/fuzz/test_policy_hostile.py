@@ -9,7 +9,6 @@ depend on the money unit.
 from __future__ import annotations
 
 import re
-import time
 from fractions import Fraction
 
 import numpy as np
@@ -39,10 +38,8 @@ def _raises(error: type[Exception], func: str, arg: str):
 @pytest.mark.parametrize("atol", [-1, -1e-300, float("nan"), float("-inf"), float("inf"), "0.1", 1j, None, True])
 def test_payment_flows_refuses_a_bad_tolerance_at_once(atol):
     # issue 12 reproducer 3: a negative tolerance looped forever (no position ever fell to <= atol)
-    start = time.perf_counter()
     with _raises(InvalidParameterError, "payment_flows", "atol"):
         payment_flows([1.0, -1.0, 0.0], list("abc"), atol=atol)
-    assert time.perf_counter() - start < 1.0
 
 
 @pytest.mark.parametrize("net", [[np.inf, -np.inf, 0.0], [np.nan, 0.0, 0.0], [1.0, -1.0, 1j], ["1", "-1", "0"]])
@@ -223,10 +220,8 @@ def test_parameter_sweep_names_the_grid_point_when_the_model_function_does_not_t
 @pytest.mark.parametrize("spec", ["reward=0:1:10000000000000", "reward=0:1:" + "9" * 400])
 def test_a_huge_grid_spec_is_refused_before_linspace_runs(spec):
     # issue 12 reproducer 5: `coopgame sweep --grid reward=0:1:10000000000000` allocated before the cap
-    start = time.perf_counter()
     with pytest.raises(GameTooLargeError, match=r"^parse_grid_spec\(\): .*NUM"):
         parse_grid_spec(spec)
-    assert time.perf_counter() - start < 1.0
 
 
 @pytest.mark.parametrize("spec", [None, 5, ["reward=0:1:3"], b"reward=0:1:3", "reward=0:1:3000000"])
@@ -472,10 +467,8 @@ def test_point_by_point_sweep_refuses_more_points_than_it_can_build_in_time():
     """A model that must be rebuilt at every point (bth13's cost_rate: about 10 ms a point) is limited to 10,000
     points: 100,000 would run for many minutes, so they are refused before the first game is built."""
     spec = cg.load_model("bth13")
-    start = time.perf_counter()
     with pytest.raises(InvalidParameterError, match=r"parameter_sweep\(\): the grid has 100000 points.*one point "
                                                     r"at a time.*limited to 10000"):
         cg.parameter_sweep(spec, {"cost_rate": np.linspace(0.0, 0.1, 100_000)})
-    assert time.perf_counter() - start < 10
     small = cg.parameter_sweep(spec, {"cost_rate": np.linspace(0.0, 0.1, 3)})  # within the limit: answered
     assert small.method.startswith("per point") and small.shape == (3,)
