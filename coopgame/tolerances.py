@@ -8,10 +8,12 @@ and the same game in 亿元 give the same answers.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["DEFAULT_TOL", "LP_TOL", "EQUILIBRIUM_TOL", "DYNAMICS_TOL", "DEFAULT_SEED", "payoff_scale"]
+__all__ = ["DEFAULT_TOL", "LP_TOL", "EQUILIBRIUM_TOL", "DYNAMICS_TOL", "DEFAULT_SEED", "payoff_scale", "power_of_two_below"]
 
 DEFAULT_TOL: float = 1e-9
 """Relative tolerance for equalities between payoffs (efficiency, core checks)."""
@@ -54,3 +56,23 @@ def payoff_scale(*arrays: ArrayLike) -> float:
         if arr.size:
             scale = max(scale, float(np.max(np.abs(arr))))
     return scale
+
+
+def power_of_two_below(magnitude: ArrayLike) -> Any:
+    """The power of two ``2**e`` with ``magnitude / 2**e`` in [1, 2), elementwise (1.0 for 0 or non-finite).
+
+    Dividing by it is exact (short of underflow) and brings any finite magnitude to [1, 2), so payoffs
+    near the float limits can be differenced without overflow and the answer multiplied back. A float
+    for a scalar, an array for an array.
+
+    Examples
+    --------
+    >>> power_of_two_below(3.0), power_of_two_below(0.0), power_of_two_below(1.7e308) < float("inf")
+    (2.0, 1.0, True)
+    >>> power_of_two_below([1e-300, 5.0]).tolist()[1]
+    4.0
+    """
+    m = np.asarray(magnitude, dtype=np.float64)
+    mantissa, exponent = np.frexp(m)
+    out = np.where((mantissa == 0) | ~np.isfinite(m), 1.0, np.ldexp(1.0, exponent - 1))
+    return float(out) if out.ndim == 0 else out

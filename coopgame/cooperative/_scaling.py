@@ -15,20 +15,12 @@ from collections.abc import Callable
 import numpy as np
 
 from coopgame.errors import InvalidGameError
+from coopgame.tolerances import power_of_two_below
 
-__all__ = ["scaled_rows", "power_of_two_scale", "safe_gap", "check_finite_answer"]
+__all__ = ["scaled_rows", "safe_gap", "check_finite_answer"]
 
 _HIGH = 2.0**900     # a row whose largest |v(S)| reaches this is rescaled (2**n growth for n <= 40 stays finite)
 _LOW = 2.0**-900     # ... and so is one below this (size weights down to 2**-60 would make subnormals)
-
-
-def power_of_two_scale(magnitude: np.ndarray) -> np.ndarray:
-    """The power of two ``2**e`` with ``magnitude / 2**e`` in [1, 2) (1.0 where the magnitude is 0).
-
-    ``2**e <= magnitude``, so it is finite for every finite magnitude.
-    """
-    mantissa, exponent = np.frexp(np.asarray(magnitude, dtype=np.float64))
-    return np.where(mantissa == 0, 1.0, np.ldexp(1.0, exponent - 1))
 
 
 def _row_magnitude(values: np.ndarray) -> np.ndarray:
@@ -60,7 +52,7 @@ def scaled_rows(kernel: Callable[[np.ndarray, int], np.ndarray], values: np.ndar
     normal = ~extreme
     if normal.any():
         out[normal] = kernel(values[normal], n)
-    scale = power_of_two_scale(magnitude[extreme])
+    scale = power_of_two_below(magnitude[extreme])
     with np.errstate(over="ignore", invalid="ignore"):
         out[extreme] = kernel(values[extreme] / scale[:, None], n) * scale[:, None]
     check_finite_answer(out, func=func, concept=concept)
@@ -80,6 +72,6 @@ def safe_gap(allocation: np.ndarray, total: float) -> float:
     magnitude = max(float(np.max(np.abs(allocation), initial=0.0)), abs(float(total)))
     if magnitude < _HIGH:
         return float(allocation.sum() - total)
-    scale = float(power_of_two_scale(np.array(magnitude)))
+    scale = float(power_of_two_below(np.array(magnitude)))
     with np.errstate(over="ignore"):
         return float((allocation / scale).sum() - total / scale) * scale

@@ -13,7 +13,8 @@ from coopgame._memory import ensure_dense_fits
 from coopgame._typing import FloatMatrix, FloatVector, RNGLike
 from coopgame._validation import _short, as_float_array, check_method, check_players, label_sequence, make_rng
 from coopgame.cooperative._dispatch import check_samples
-from coopgame.cooperative._scaling import power_of_two_scale, scaled_rows
+from coopgame.cooperative._scaling import scaled_rows
+from coopgame.tolerances import power_of_two_below
 from coopgame.cooperative._structured_path import quadratic_value, structured_values
 from coopgame.cooperative.banzhaf import banzhaf_rows
 from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation
@@ -245,7 +246,7 @@ def _result(v: np.ndarray, alloc: np.ndarray, players: Sequence[str] | None, con
             n: int) -> BatchAllocationResult:
     labels = check_players(label_sequence(players, func=f"{concept}_values"), n, func=f"{concept}_values")
     # per game, at the scale of a power of two (exact): no overflow for games near the float maximum
-    scale = power_of_two_scale(np.maximum(np.abs(alloc).max(axis=1), np.abs(v[:, -1])))[:, None]
+    scale = power_of_two_below(np.maximum(np.abs(alloc).max(axis=1), np.abs(v[:, -1])))[:, None]
     with np.errstate(over="ignore"):
         gaps = ((alloc / scale).sum(axis=1) - v[:, -1] / scale[:, 0]) * scale[:, 0]
     return BatchAllocationResult(alloc, labels, concept, "exact", {}, gaps, game=v)

@@ -14,7 +14,7 @@ from coopgame._memory import ensure_dense_fits
 from coopgame._typing import CoalitionValues
 from coopgame._validation import as_coalition_vector, as_readonly
 from coopgame.cooperative._dispatch import AnyGame, check_game, dense_values
-from coopgame.cooperative._scaling import power_of_two_scale
+from coopgame.tolerances import power_of_two_below
 from coopgame.errors import InvalidGameError
 from coopgame.games.tu import TUGame
 from coopgame.results import Result, Summary, format_number
@@ -104,7 +104,7 @@ def _scaled_moebius(x: np.ndarray, n: int, *, sign: float, func: str, what: str)
     """The transform in place, at an exact power-of-two scale when entries reach 2**900 (partial sums grow
     by up to 2**n); a result beyond the float range is refused with :class:`InvalidGameError`."""
     magnitude = max(float(x.max()), -float(x.min()))
-    unit = float(power_of_two_scale(np.array(magnitude))) if magnitude >= 2.0**900 else 1.0
+    unit = power_of_two_below(magnitude) if magnitude >= 2.0**900 else 1.0
     if unit != 1.0:
         x /= unit
     with np.errstate(over="ignore", invalid="ignore"):

@@ -11,7 +11,7 @@ from coopgame._bitmask import member_labels
 from coopgame._memory import ensure_dense_fits
 from coopgame._validation import check_tol
 from coopgame.cooperative._dispatch import AnyGame, check_game, dense_values
-from coopgame.cooperative._scaling import power_of_two_scale
+from coopgame.tolerances import power_of_two_below
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
@@ -176,7 +176,7 @@ def _unit_scaled(values: np.ndarray) -> tuple[np.ndarray, float]:
     magnitude = max(float(values.max()), -float(values.min()))
     if magnitude < 2.0**1000:
         return values, 1.0
-    scale = float(power_of_two_scale(np.array(magnitude)))
+    scale = power_of_two_below(magnitude)
     return values / scale, scale
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from coopgame.cooperative._evaluators import Evaluator
 from coopgame.errors import InvalidParameterError
-from coopgame.cooperative._scaling import power_of_two_scale
+from coopgame.tolerances import power_of_two_below
 
 __all__ = ["shapley_permutation", "shapley_stratified", "banzhaf_sampling", "DEFAULT_SAMPLES", "MAX_SAMPLE_WORK",
            "check_sample_work"]
@@ -67,7 +67,7 @@ class _RunningMoments:
     def add(self, draws: np.ndarray) -> None:
         magnitude = float(np.max(np.abs(draws), initial=0.0))
         if magnitude >= self.scale * 2.0**400 or (self.count == 0 and magnitude > 0):
-            new = float(power_of_two_scale(np.array(magnitude)))
+            new = power_of_two_below(magnitude)
             if np.isfinite(new):
                 ratio = self.scale / new
                 self.mean *= ratio
@@ -177,7 +177,7 @@ def shapley_stratified(ev: Evaluator, n_samples: int, rng: np.random.Generator) 
     # averages of halved quantities, each at most the float maximum: no overflow before the final doubling
     with np.errstate(over="ignore"):
         estimate = means.mean(axis=0) * 2.0
-        top = power_of_two_scale(deviations.max(axis=0))   # scaled norm: squares of 1e300 would overflow
+        top = power_of_two_below(deviations.max(axis=0))   # scaled norm: squares of 1e300 would overflow
         spread = np.sqrt(((deviations / top) ** 2).sum(axis=0)) * top * (2.0 / n)
     return estimate, spread / np.sqrt(per_stratum)
 

@@ -23,7 +23,6 @@ field in the game's own unit, ``norm`` times the unit field.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +31,7 @@ import numpy as np
 
 from coopgame._validation import as_float_array
 from coopgame.errors import InvalidGameError
-from coopgame.tolerances import payoff_scale
+from coopgame.tolerances import payoff_scale, power_of_two_below
 
 __all__ = ["BimatrixSystem", "BinarySystem", "as_system", "two_by_two_coefficients"]
 
@@ -61,7 +60,7 @@ class BinarySystem:
     @property
     def norm(self) -> float:
         """The factor the payoffs were divided by: a power of two in (scale/2, scale], 1 for an all-zero game."""
-        return power_of_two_norm(self.scale)
+        return power_of_two_below(self.scale)
 
     def unit_field(self, x: np.ndarray) -> np.ndarray:
         """``x (1 - x) g(x) / norm`` for shares ``x`` of shape ``(P, K)``."""
@@ -119,7 +118,7 @@ class BimatrixSystem:
     @property
     def norm(self) -> float:
         """The factor the payoffs were divided by: a power of two in (scale/2, scale], 1 for an all-zero game."""
-        return power_of_two_norm(self.scale)
+        return power_of_two_below(self.scale)
 
     def unit_field(self, z: np.ndarray) -> np.ndarray:
         """Replicator field / norm for stacked mixed strategies ``z = (x, y)`` of shape ``(m + n, K)``."""
@@ -148,21 +147,9 @@ def two_by_two_coefficients(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.array([[a_A, b_A], [a_B, b_B]], dtype=float)
 
 
-def power_of_two_norm(scale: float) -> float:
-    """The power of two in ``(scale / 2, scale]`` (1.0 for 0): dividing by it is exact and cannot overflow.
-
-    >>> power_of_two_norm(3.0), power_of_two_norm(1e-300) > 0, power_of_two_norm(1.7e308) < float("inf")
-    (2.0, True, True)
-    """
-    if not scale or not np.isfinite(scale):
-        return 1.0
-    _, e = math.frexp(scale)  # scale = f * 2**e with 0.5 <= f < 1
-    return math.ldexp(1.0, e - 1)
-
-
 def _unit(scale: float, *arrays: np.ndarray) -> list[np.ndarray]:
-    """``arrays`` divided by :func:`power_of_two_norm` of the payoff scale: exact, entries in [-2, 2]."""
-    norm = power_of_two_norm(scale)
+    """``arrays`` divided by :func:`coopgame.tolerances.power_of_two_below` of the payoff scale: exact, entries in [-2, 2]."""
+    norm = power_of_two_below(scale)
     return [np.asarray(a, dtype=float) / norm for a in arrays]
 
 

@@ -10,7 +10,6 @@ convention.
 
 from __future__ import annotations
 
-import math
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from coopgame._validation import _short, as_float_array, check_players, check_pr
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.regimes import REGIME_CODES, Regime, regimes_2x2
 from coopgame.results import Result, Summary, format_number
-from coopgame.tolerances import DEFAULT_TOL, payoff_scale
+from coopgame.tolerances import DEFAULT_TOL, payoff_scale, power_of_two_below
 
 __all__ = ["PairwiseGame", "GameClassification", "COOPERATE", "DEFECT", "two_city_payoffs"]
 
@@ -400,10 +399,10 @@ class PairwiseGame(ReadOnlyState):
             raise InvalidGameError(f"{func}(): classification needs a 2x2 game; got shape {self.shape}")
         rel_tol = check_tol(tol, func=func)
         # payoffs divided by a power of two near their scale (exact), so R - T cannot overflow near 1e308
-        shift = -math.frexp(self.payoff_scale)[1]
-        tol = rel_tol * math.ldexp(self.payoff_scale, shift)
-        own_row = np.ldexp(self._A, shift)
-        own_col = np.ldexp(self._B, shift).T  # indexed (own action, other's action)
+        unit = power_of_two_below(self.payoff_scale)
+        tol = rel_tol * (self.payoff_scale / unit)
+        own_row = self._A / unit
+        own_col = (self._B / unit).T  # indexed (own action, other's action)
         types = (_player_type(own_row, tol), _player_type(own_col, tol))
         regime = REGIME_CODES[int(regimes_2x2(self._A, self._B, tol=rel_tol)[0])]
         name = types[0] if types[0] == types[1] and types[0] != "tie" else (

@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 
 from coopgame._validation import as_float_array, check_tol
 from coopgame.errors import InvalidGameError
-from coopgame.tolerances import DEFAULT_TOL
+from coopgame.tolerances import DEFAULT_TOL, power_of_two_below
 
 __all__ = ["Regime", "REGIME_CODES", "PROFILES_2X2", "stable_profiles_2x2", "regimes_2x2", "regime_codes",
            "regime_of_profiles"]
@@ -115,9 +115,9 @@ def _stable_profiles(a: np.ndarray, b: np.ndarray, tol: float) -> tuple[np.ndarr
     scale = np.maximum(np.abs(a.reshape(g, 4)).max(axis=1), np.abs(b.reshape(g, 4)).max(axis=1))
     # Each game divided by a power of two near its scale (exact): differences of payoffs near 1e308 cannot
     # overflow, nor those of tiny payoffs fall into subnormals; signs and ties are those of the game itself.
-    shift = -np.frexp(scale)[1]
-    a, b = np.ldexp(a, shift[:, None, None]), np.ldexp(b, shift[:, None, None])
-    t = tol * np.ldexp(scale, shift)   # no floor: a game and the game x 1e-12 tie alike (0 for all-zero: exact)
+    unit = power_of_two_below(scale)
+    a, b = a / unit[:, None, None], b / unit[:, None, None]
+    t = tol * (scale / unit)   # no floor: a game and the game x 1e-12 tie alike (0 for all-zero: exact)
     a0 = a[:, 0, 0] - a[:, 1, 0]   # row: C rather than D against C
     a1 = a[:, 0, 1] - a[:, 1, 1]   # row: C rather than D against D
     d0 = b[:, 0, 0] - b[:, 0, 1]   # column: C rather than D against C

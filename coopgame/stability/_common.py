@@ -12,7 +12,7 @@ from coopgame._validation import as_float_array
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.structured import as_dense_game
 from coopgame.games.tu import TUGame
-from coopgame.tolerances import payoff_scale
+from coopgame.tolerances import payoff_scale, power_of_two_below
 
 __all__ = ["DOMAINS", "as_allocation", "as_dense_game", "coalition_labels", "game_scale", "power_of_two", "scaled_text",
            "unscale"]  # as_dense_game re-exported
@@ -46,9 +46,7 @@ def unscale(x: np.ndarray, scale: float, *, func: str, what: str) -> np.ndarray:
 
 def power_of_two(magnitude: float) -> float:
     """1.0 for magnitudes below 2**1000, else the power of two just below ``magnitude`` (dividing by it is exact)."""
-    if not magnitude >= 2.0**1000:
-        return 1.0
-    return float(np.ldexp(1.0, int(np.frexp(magnitude)[1]) - 1))
+    return power_of_two_below(magnitude) if magnitude >= 2.0**1000 else 1.0
 
 
 def scaled_text(x: float, scale: float) -> str:
