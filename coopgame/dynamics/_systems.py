@@ -49,7 +49,7 @@ class BinarySystem:
     gains: GainFunction
     labels: tuple[str, ...]
     scale: float
-    kind: str  # "pairwise" or "ncity"
+    kind: str  # "pairwise", "ncity" or "table" (a BinaryActionGame)
     coefficients: np.ndarray | None = None  # 2×2 only: [[a_A, b_A], [a_B, b_B]] / norm
     game: Any = None
 
@@ -204,13 +204,43 @@ def _ncity_binary(game: Any, func: str) -> BinarySystem:
     return BinarySystem(gains=gains, labels=labels, scale=scale, kind="ncity", game=game)
 
 
+def _table_binary(game: Any) -> BinarySystem:
+    """n-population system of a :class:`~coopgame.BinaryActionGame`: one population per player.
+
+    The advantage of action 1 is the exact expectation of the payoff table's
+    advantages over the profiles, each player mixing independently (the
+    multilinear extension), evaluated in blocks of states so that the
+    ``2**n``-by-states probability table stays near 32 MiB.
+    """
+    from coopgame.games.binary import advantages, profile_probabilities
+
+    scale = game.payoff_scale
+    (table,) = _unit(scale, game.payoff_table)
+    adv_t = np.ascontiguousarray(advantages(table).T)          # (n, 2**n), unit payoffs
+    block = max(1, (1 << 22) >> game.n_players)
+
+    def gains(x: np.ndarray) -> np.ndarray:
+        out = np.empty_like(x)
+        for start in range(0, x.shape[1], block):
+            out[:, start:start + block] = adv_t @ profile_probabilities(x[:, start:start + block])
+        return out
+
+    return BinarySystem(gains=gains, labels=tuple(game.players), scale=scale, kind="table", game=game)
+
+
 def as_system(game: Any, *, func: str) -> BinarySystem | BimatrixSystem:
     """The replicator system of ``game``.
 
     Accepts a :class:`~coopgame.PairwiseGame`, a pair of payoff matrices
-    ``(A, B)``, or an :class:`~coopgame.NCityGame` (whose perceived gain from
-    cooperating, ``g(x) = h + S x`` per issue layer, drives the dynamics).
+    ``(A, B)``, an :class:`~coopgame.NCityGame` (whose perceived gain from
+    cooperating, ``g(x) = h + S x`` per issue layer, drives the dynamics), or
+    a :class:`~coopgame.BinaryActionGame` (the share is that of action 1).
     """
+    if hasattr(game, "advantage_table") and hasattr(game, "payoff_table"):
+        system = _table_binary(game)
+        if not np.isfinite(system.scale):
+            raise InvalidGameError(f"{func}(): the game's payoffs must be finite; got scale {system.scale!r}")
+        return system
     if hasattr(game, "gain_terms") and hasattr(game, "n_players"):
         system = _ncity_binary(game, func)
         if not np.isfinite(system.scale):

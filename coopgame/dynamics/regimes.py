@@ -145,6 +145,9 @@ def evolutionary_regime(game: Any, *, tol: float = DYNAMICS_TOL) -> RegimeResult
 def _action_labels(game: Any, populations: int) -> tuple[tuple[str, str], ...]:
     """(cooperate, defect) names of each population: the pairwise game's own actions, else C and D."""
     actions = getattr(game, "actions", None)
-    if isinstance(actions, tuple) and len(actions) == populations and all(len(a) == 2 for a in actions):
+    if hasattr(game, "advantage_table") and isinstance(actions, tuple):  # a BinaryActionGame: (action 0, action 1)
+        return ((str(actions[1]), str(actions[0])),) * populations
+    if isinstance(actions, tuple) and len(actions) == populations and all(
+            isinstance(a, tuple) and len(a) == 2 for a in actions):
         return tuple((str(a[0]), str(a[1])) for a in actions)
     return (("C", "D"),) * populations

@@ -22,6 +22,7 @@ from coopgame._bitmask import member_labels
 from coopgame._validation import check_tol
 from coopgame._memory import ensure_dense_fits
 from coopgame.errors import GameTooLargeError, InvalidGameError
+from coopgame.games.binary import BinaryActionGame
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
@@ -87,7 +88,8 @@ class PureEquilibriaResult(Result):
                 label = f"({self.game.actions[0][i]}, {self.game.actions[1][j]})"
             else:
                 coop = self.cooperators(k)
-                label = "cooperate: " + (", ".join(coop) if coop else "none")
+                verb = self.game.actions[1] if isinstance(self.game, BinaryActionGame) else "cooperate"
+                label = f"{verb}: " + (", ".join(coop) if coop else "none")
             rows.append((f"#{k + 1}", label, format_number(self.welfare[k])))
         notes = (f"{self.n_equilibria - 20} more not shown.",) if self.n_equilibria > 20 else ()
         if self.n_equilibria == 0:
@@ -112,13 +114,15 @@ def perceived_payoffs_differ(game: Any) -> bool:
     return isinstance(game, PairwiseGame) and game.is_perceived
 
 
-def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILIBRIUM_TOL) -> PureEquilibriaResult:
+def pure_equilibria(game: Union[PairwiseGame, NCityGame, BinaryActionGame], *,
+                    tol: float = EQUILIBRIUM_TOL) -> PureEquilibriaResult:
     """Every pure-strategy Nash equilibrium (weak: ties count as best responses).
 
     Parameters
     ----------
-    game : PairwiseGame or NCityGame
-        For an n-city game, or a pairwise game of perceived payoffs
+    game : PairwiseGame, NCityGame or BinaryActionGame
+        A :class:`~coopgame.BinaryActionGame` is scanned through its payoff
+        table (profiles as bitmasks, bit i set iff player i plays action 1). For an n-city game, or a pairwise game of perceived payoffs
         (:attr:`PairwiseGame.true_game`), the decision (perceived) payoffs are
         used; the result's ``payoffs`` and ``welfare`` are the true ones.
     tol : float, default 1e-9
@@ -156,8 +160,11 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILI
         pay = np.stack((TA[best], TB[best]), axis=1) if prof.size else np.zeros((0, 2))
         return PureEquilibriaResult(profiles=prof, method="best-response masks", parameters={"tol": tol},
                                     payoffs=pay, welfare=pay.sum(axis=1), players=game.players, game=game)
+    if isinstance(game, BinaryActionGame):
+        return _table_equilibria(game, tol)
     if not isinstance(game, NCityGame):
-        raise InvalidGameError(f"{func}(): game must be a PairwiseGame or an NCityGame; got {type(game).__name__}")
+        raise InvalidGameError(f"{func}(): game must be a PairwiseGame, an NCityGame or a BinaryActionGame; "
+                               f"got {type(game).__name__}")
     n = game.n_players
     if n > MAX_ENUMERATION_PLAYERS:
         raise GameTooLargeError(
@@ -178,6 +185,19 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame], *, tol: float = EQUILI
         profiles = np.stack([g.ravel() for g in grids], axis=1).astype(np.int64)
     payoffs = game.payoffs(profiles)
     return PureEquilibriaResult(profiles=profiles, method="vectorised enumeration", parameters={"tol": tol},
+                                payoffs=payoffs, welfare=payoffs.sum(axis=1), players=game.players, game=game)
+
+
+def _table_equilibria(game: BinaryActionGame, tol: float) -> PureEquilibriaResult:
+    """Profiles where every player's action is a best response, read off the advantage table."""
+    adv = game.advantage_table()
+    t = tol * game.payoff_scale
+    masks = np.arange(adv.shape[0])
+    bits = ((masks[:, None] >> np.arange(game.n_players)) & 1).astype(bool)
+    best = np.where(bits, adv >= -t, adv <= t).all(axis=1)
+    profiles = masks[best].astype(np.int64)
+    payoffs = game.payoffs(profiles)
+    return PureEquilibriaResult(profiles=profiles, method="payoff-table scan", parameters={"tol": tol},
                                 payoffs=payoffs, welfare=payoffs.sum(axis=1), players=game.players, game=game)
 
 

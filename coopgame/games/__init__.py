@@ -13,6 +13,7 @@ _PUBLIC: dict[str, str] = {
     "PairwiseGame": "coopgame.games.pairwise",
     "GameClassification": "coopgame.games.pairwise",
     "NCityGame": "coopgame.games.ncity",
+    "BinaryActionGame": "coopgame.games.binary",
     "Regime": "coopgame.games.regimes",
     "as_dense_game": "coopgame.games.structured",
     "random_game": "coopgame.games.generators",
