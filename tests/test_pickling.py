@@ -67,6 +67,11 @@ def _two_city_with(reward: float, penalty: float) -> coopgame.PairwiseGame:
                                                penalty=penalty)
 
 
+def _mechanism() -> Any:
+    return coopgame.FundMechanism(["A", "B"], coopgame.DuesRule([1.0, 1.0], 2.0),
+                                  [coopgame.Project("link", 4.0, [5.0, 5.0], ("A", "B"))], withholding=0.5)
+
+
 CASES: dict[str, Callable[[], Any]] = {
     # games and cost terms
     "PairwiseGame": lambda: coopgame.PairwiseGame([[3, 0], [5, 1]], [[3, 5], [0, 1]]),
@@ -96,6 +101,12 @@ CASES: dict[str, Callable[[], Any]] = {
     "AllocationResult-banzhaf": lambda: coopgame.banzhaf_value(towns()),
     "NucleolusResult": lambda: coopgame.nucleolus(towns()),
     "PowerIndexResult": lambda: coopgame.power_indices([4, 4, 4, 2, 2, 1], 12),
+    "BinaryActionGame": lambda: coopgame.BinaryActionGame([[1, 1], [0, 5], [5, 0], [3, 3]]),
+    "DuesRule": lambda: coopgame.DuesRule([1.0, 3.0], 0.5),
+    "Project": lambda: coopgame.Project("link", 4.0, [5.0, 5.0], ("A", "B")),
+    "Conference": lambda: coopgame.Conference(votes=[2, 1], quota="simple"),
+    "FundMechanism": lambda: _mechanism(),
+    "MechanismResult": lambda: _mechanism().analyse(),
     "KohlbergCheck": lambda: coopgame.nucleolus(towns()).kohlberg,
     "CoreResult": lambda: coopgame.core(towns()),
     "LeastCoreResult": lambda: coopgame.least_core(towns()),

@@ -68,6 +68,9 @@ BUILD: dict[str, Callable[[], Result]] = {
     "AllocationResult": lambda: coopgame.shapley_value(towns()),
     "NucleolusResult": lambda: coopgame.nucleolus(towns()),
     "PowerIndexResult": lambda: coopgame.power_indices([4, 4, 4, 2, 2, 1], 12, players=["F", "D", "I", "B", "N", "L"]),
+    "MechanismResult": lambda: coopgame.FundMechanism(
+        ["A", "B"], coopgame.DuesRule([1.0, 1.0], 2.0), [coopgame.Project("link", 4.0, [5.0, 5.0], ("A", "B"))],
+        participation=[-0.5, -1.0]).analyse(),
     "KohlbergCheck": lambda: coopgame.nucleolus(towns()).kohlberg,
     "CoreResult": lambda: coopgame.core(towns()),
     "LeastCoreResult": lambda: coopgame.least_core(towns()),

@@ -16,6 +16,7 @@ import numpy as np
 
 from coopgame._memory import ensure_dense_fits
 from coopgame._validation import frozen
+from coopgame.errors import ModelSpecError
 from coopgame.results import Summary, format_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -273,9 +274,17 @@ def _build_fund(spec: ModelSpec) -> BuiltModel:
     n = spec.n_players
     additive = _opt(spec, "own_benefit", np.zeros(n)) - spec["cost"]
     pairwise = _opt(spec, "spillover", np.zeros((n, n))) + _opt(spec, "synergy", np.zeros((n, n)))
-    game = StructuredGame(additive, pairwise, spec.players)
     tables: dict[str, Summary] = {}
     values: dict[str, Any] = {}
+    mechanism = fund_mechanism(spec) if "project_cost" in spec.parameters else None
+    if mechanism is not None:   # dues enter the payoffs: the game is the mechanism's own
+        game = mechanism.cooperative_game()
+        values["mechanism"] = mechanism
+    else:
+        if "contributions" not in spec.parameters:
+            raise ModelSpecError(f"{spec.slug}: a fund model needs contributions, or dues_base, dues_rate and "
+                                    "project_cost (a fund mechanism)")
+        game = StructuredGame(additive, pairwise, spec.players)
     weights = _weights(spec, ("contributions",))
     if "allocations" in spec.parameters:
         weights.setdefault("allocations", spec["allocations"])
@@ -291,6 +300,50 @@ def _build_fund(spec: ModelSpec) -> BuiltModel:
                    "parties its recipients row names.",) if rule.sections else ())
         values.update(fund_rule=rule, settlement=settlement)
     return BuiltModel(spec, tu=game, weights=weights, tables=tables, values=values)
+
+
+def fund_mechanism(spec: ModelSpec) -> Any:
+    """The model's fund as a :class:`~coopgame.policy.mechanism.FundMechanism` (DESIGN §2.1).
+
+    Dues are ``dues_rate x dues_base``; one joint project per pair of cities
+    whose benefit is the pair's synergy and whose cost is ``project_cost``
+    (it runs only when both pay); a spillover ``e_ij`` reaches city i when j
+    pays, whether i pays or not (a costless item of j's); each paying city's own net
+    payoff is ``own_benefit - cost``; the conference adopts the plan with
+    ``conference_quota`` of the votes (``analysis.conference_votes``), the
+    returns are split by ``analysis.settlement``; unpaid dues are withheld with
+    probability ``withholding`` plus ``withholding_penalty``.
+    """
+    from coopgame.policy.mechanism import Conference, DuesRule, FundMechanism, Project, pair_projects
+    from coopgame.policy.rules import ProportionalRule
+
+    missing = [k for k in ("dues_base", "dues_rate") if k not in spec.parameters]
+    if missing or "contributions" in spec.parameters:
+        raise ModelSpecError(f"{spec.slug}: a fund mechanism (project_cost) takes its dues from dues_base and "
+                                "dues_rate, and no separate contributions" + (
+                                    f"; missing {missing}" if missing else ""))
+    n = spec.n_players
+    base = spec.parameters["dues_base"]
+    dues = DuesRule(base.value, float(spec["dues_rate"]), basis=base.description or "base")
+    projects = pair_projects(_opt(spec, "synergy", np.zeros((n, n))), spec["project_cost"], spec.players)
+    if "spillover" in spec.parameters:   # what j's taking part brings the others, whether they pay or not
+        e = spec["spillover"]
+        projects += tuple(Project(f"{p} takes part", 0.0, e[:, j], (p,)) for j, p in enumerate(spec.players)
+                          if np.any(e[:, j] > 0))
+    settlement = spec.analysis.get("settlement", "shapley")
+    rule = ProportionalRule(dues.dues, basis="dues") if settlement == "proportional_to_dues" else settlement
+    quota = float(_opt(spec, "conference_quota", 1.0))
+    years = float(_opt(spec, "years", 1))
+    if years != int(years):
+        raise ModelSpecError(f"{spec.slug}: years must be a whole number of years; got {years:g}")
+    conference = Conference(votes=spec.analysis.get("conference_votes", "equal"),
+                            quota="unanimity" if quota == 1.0 else "two-thirds" if abs(quota - 2 / 3) < 1e-12
+                            else quota)
+    return FundMechanism(spec.players, dues, projects,
+                         participation=_opt(spec, "own_benefit", np.zeros(n)) - spec["cost"],
+                         conference=conference, rule=rule, withholding=float(_opt(spec, "withholding", 0.0)),
+                         penalty=_opt(spec, "withholding_penalty", 0.0), years=int(years),
+                         discount_rate=float(_opt(spec, "discount_rate", 0.0)))
 
 
 def pooled_fund_rule(spec: ModelSpec) -> Any:

@@ -31,6 +31,10 @@ def _unit(v: np.ndarray) -> str:
     return "" if np.all((v >= 0) & (v <= 1)) else "numbers in [0, 1]"
 
 
+def _quota(v: np.ndarray) -> str:
+    return "" if np.all((v > 0) & (v <= 1)) else "a share of the votes in (0, 1]"
+
+
 def _at_least_one(v: np.ndarray) -> str:
     return "" if np.all(v >= 1) else "numbers >= 1 (a perception factor inflates perceived costs)"
 
@@ -149,7 +153,21 @@ KINDS: dict[str, KindSpec] = {
          "poaching_cost": ParamSpec(_S, "in-region's cost of taking the firm outside the rule", check=_nonneg)},
         "BM5 relocation tax sharing: contract schedule and lead/support game", n_players=2),
     "fund": KindSpec(
-        {"contributions": ParamSpec(_N, "what each member pays into the fund", check=_nonneg),
+        {"contributions": ParamSpec(_N, "what each member pays into the fund (or dues_rate x dues_base)",
+                                    required=False, check=_nonneg),
+         "dues_base": ParamSpec(_N, "what the dues are levied on (GDP, budget revenue or fixed ratios)",
+                                required=False, check=_nonneg),
+         "dues_rate": ParamSpec(_S, "dues per unit of dues_base (0.001 = 0.1 %)", required=False, check=_nonneg),
+         "project_cost": ParamSpec(_NN, "yearly cost to the fund of the joint project of i and j "
+                                   "([i, j] + [j, i]); makes the fund a mechanism", required=False,
+                                   check=_zero_diag_nonneg),
+         "withholding": ParamSpec(_S, "probability that the centre withholds an unpaid member's dues",
+                                  required=False, check=_unit),
+         "withholding_penalty": ParamSpec(_N, "penalty charged with withheld dues", required=False, check=_nonneg),
+         "conference_quota": ParamSpec(_S, "share of the conference's votes that adopts the plan (1 = unanimity)",
+                                       required=False, check=_quota),
+         "years": ParamSpec(_S, "horizon of the fund in years", required=False, check=_positive),
+         "discount_rate": ParamSpec(_S, "discount rate for present values", required=False, check=_nonneg),
          "allocations": ParamSpec(_N, "what the negotiated rule pays out to each", required=False, check=_nonneg),
          "own_benefit": ParamSpec(_N, "what a member gains from its own participation", required=False),
          "cost": ParamSpec(_N, "member's cost of taking part", check=_nonneg),

@@ -74,7 +74,9 @@ ANALYSIS_NAMES: tuple[str, ...] = (
 )
 """Names ``analysis.rules`` may list: the concepts and sharing rules a model's author wants shown."""
 
-_ANALYSIS_KEYS = ("rules", "weights", "convention")
+_ANALYSIS_KEYS = ("rules", "weights", "convention", "settlement", "conference_votes")
+SETTLEMENT_RULES: tuple[str, ...] = ("shapley", "nucleolus", "equal", "proportional_to_dues")
+"""Values of ``analysis.settlement``: how a fund mechanism splits its projects' returns."""
 _TOP_KEYS = {"schema_version", "slug", "title", "kind", "description", "model_id", "unit",
              "players", "layers", "parameters", "scenarios", "analysis"}
 _PARAM_KEYS = {"value", "unit", "description", "source", "column", "table", "modeling_choice", "based_on",
@@ -587,6 +589,14 @@ def _parse_analysis(raw: Mapping[str, Any], ctx: _Ctx, parameters: Mapping[str, 
     for i, r in enumerate(rules):
         if r not in ANALYSIS_NAMES:
             raise ctx.unknown(f"analysis.rules[{i}]", r, ANALYSIS_NAMES, "a solution concept or sharing rule")
+    settlement = analysis.get("settlement", "shapley")
+    if not isinstance(settlement, str) or settlement not in SETTLEMENT_RULES:
+        raise ctx.unknown("analysis.settlement", settlement, SETTLEMENT_RULES,
+                          "the rule that splits a fund mechanism's returns")
+    votes = analysis.get("conference_votes", "equal")
+    if not isinstance(votes, str) or votes not in ("equal", "dues"):
+        raise ctx.unknown("analysis.conference_votes", votes, ("equal", "dues"),
+                          "one vote per city, or votes weighted by dues")
     convention = analysis.get("convention", "alpha")
     if not isinstance(convention, str) or convention not in TU_CONVENTIONS:
         raise ctx.fail("analysis.convention", f"one of {list(TU_CONVENTIONS)} (the cooperative game of an n-city "

@@ -1,4 +1,5 @@
-"""Policy layer: sharing rules for a cooperation fund and their side-by-side analysis, sweeps, and the
+"""Policy layer: sharing rules for a cooperation fund and their side-by-side analysis, the fund as a
+mechanism (dues, projects, conference, withholding), sweeps, and the
 registry of which solution concepts apply to which game (:mod:`coopgame.policy.concepts`)."""
 
 from coopgame._lazy import lazy_namespace
@@ -21,6 +22,12 @@ _PUBLIC: dict[str, str] = {
     "FundAnalysis": "coopgame.policy.fund",
     "RuleOutcome": "coopgame.policy.fund",
     "payment_flows": "coopgame.policy.fund",
+    "FundMechanism": "coopgame.policy.mechanism",
+    "MechanismResult": "coopgame.policy.mechanism",
+    "DuesRule": "coopgame.policy.mechanism",
+    "Project": "coopgame.policy.mechanism",
+    "Conference": "coopgame.policy.mechanism",
+    "pair_projects": "coopgame.policy.mechanism",
     "outside_options": "coopgame.policy.outside",
     "OutsideOptions": "coopgame.policy.outside",
     "OptionSet": "coopgame.policy.outside",

@@ -118,6 +118,14 @@ def sections_for(built: Any, *, spec: Any = None, progress: bool = False) -> tup
         out += sections_of(obj, label=label, skipped=skipped, context=ctx, progress=progress)
         seen_tu = seen_tu or isinstance(obj, (NCityGame, TUGame, StructuredGame, ValueFunctionGame))
     if isinstance(built, BuiltModel):
+        mechanism = built.values.get("mechanism")
+        if mechanism is not None:   # a fund model's policy answer: dues, enforcement, net positions, voice
+            from coopgame.errors import CoopgameError
+
+            try:
+                out.insert(0, _sections.mechanism_section(mechanism, context))
+            except CoopgameError as err:   # e.g. a nucleolus settlement of a game without imputations
+                skipped.append(f"fund mechanism: {err}")
         for name, table in built.tables.items():
             out.append(_table_section(str(name), table, context))
         if not out:
@@ -159,6 +167,9 @@ def _context(built: Any, spec: Any) -> dict[str, Any]:
         return ctx
     if built.weights:
         ctx["weights"] = dict(built.weights)
+    mechanism = built.values.get("mechanism")
+    if mechanism is not None:  # everyone pays, no settlement: what the fund's sharing rules move cities from
+        ctx["status_quo"] = mechanism.status_quo()
     rule = built.values.get("fund_rule")
     if rule is not None:
         ctx["rules"] = [rule]  # the model's negotiated rule, compared with the textbook ones

@@ -624,6 +624,55 @@ def _core_summary(core_res: Any, context: dict[str, Any], n: int) -> Summary:
 
 
 # ---------------------------------------------------------------------------------------------- policy answer
+def mechanism_section(mechanism: Any, context: dict[str, Any]) -> Section:
+    """A fund mechanism's answer: dues per city, whether paying is self-enforcing, the least enforcement that
+    makes it so (and dominant), net positions, who pays whom, and each mayor's voice against the city's dues."""
+    res, dt = _timed(mechanism.analyse)
+    unit = str(context.get("unit", "") or "")
+    summary = res.summary()
+    if unit:
+        summary = Summary(title=summary.title, facts=summary.facts, columns=summary.columns, rows=summary.rows,
+                          notes=summary.notes + (f"Unit: {unit}.",))
+    return Section(key="mechanism", summary=summary, data=mechanism_data(res, unit), elapsed=dt)
+
+
+def mechanism_data(res: Any, unit: str = "") -> dict[str, Any]:
+    """The machine-readable form of a :class:`~coopgame.policy.mechanism.MechanismResult` (``--json``)."""
+    def num(x: Any) -> float | None:
+        x = float(x)
+        return x if np.isfinite(x) else None
+
+    p = res.parameters
+    return {
+        "headline": res.headline(), "unit": unit, "payoffs": "true (the mechanism has no perception factor)",
+        "rate": res.rate,
+        "dues_rule": res.game.dues.describe(), "fund": float(res.dues.sum()),
+        "minimal_rate": num(res.minimal_rate), "covering_rate": num(res.covering_rate),
+        "projects_funded": len(res.projects_funded), "projects": p["n_projects"], "plan_cost": res.plan_cost,
+        "rule": p["rule"], "settlement_game": p["settlement_game"], "conference": p["conference"], "votes_needed": p["votes_needed"],
+        "plan_adopted": res.plan_adopted, "supporters": list(res.supporters),
+        "withholding": p["withholding"], "self_enforcing": res.self_enforcing, "paying_dominant": res.paying_dominant,
+        "min_withholding": num(np.max(res.min_withholding)),
+        "min_withholding_dominant": num(np.max(res.min_withholding_dominant)),
+        "method": res.method, "years": p["years"], "discount_rate": p["discount_rate"],
+        "payment_equilibria": [list(e) for e in res.equilibria] if p["enumerated"] else None,
+        "flows": [{"payer": f.payer, "receiver": f.receiver, "amount": f.amount} for f in res.flows],
+        "by_city": {c: {"dues": float(res.dues[i]), "dues_share": float(res.dues_share[i]),
+                        "votes": int(res.votes[i]), "voice_shapley_shubik": float(res.voice_shapley_shubik[i]),
+                        "voice_banzhaf": float(res.voice_banzhaf[i]), "in_kind": float(res.in_kind[i]),
+                        "no_settlement": float(res.status_quo[i]), "transfer": float(res.transfer[i]),
+                        "net_position": float(res.net_position[i]),
+                        "net_present_value": float(res.net_present_value[i]),
+                        "free_ride": float(res.free_ride_payoff[i]),
+                        "paying_advantage": float(res.paying_advantage[i]),
+                        "min_withholding": num(res.min_withholding[i]),
+                        "min_withholding_dominant": num(res.min_withholding_dominant[i]),
+                        "min_penalty": num(res.min_penalty[i]),
+                        "min_penalty_dominant": num(res.min_penalty_dominant[i])}
+                    for i, c in enumerate(res.players)},
+    }
+
+
 def policy_answer_section(context: dict[str, Any]) -> Section | None:
     """The policy answer of a city-group model: a headline sentence, then per city its status quo, outside
     options, each rule's allocation and self-enforcing margin, and the minimal self-enforcing transfers.

@@ -94,8 +94,13 @@ class ModelAnalysis(Result):
 
     @property
     def policy_answer(self) -> Section | None:
-        """The policy answer of a city-group model (headline sentence and per-city table), or None."""
-        return next((s for s in self.sections if s.key == "policy_answer"), None)
+        """The policy answer of a city-group model (headline sentence and per-city table), or None.
+
+        For an n-city model, the ``"policy_answer"`` section; for a fund model
+        that is a mechanism, the ``"mechanism"`` section (dues, enforcement, net
+        positions, voice).
+        """
+        return next((s for s in self.sections if s.key in ("policy_answer", "mechanism")), None)
 
     @property
     def headline(self) -> str | None:

@@ -77,8 +77,9 @@ def render_html(analysis: ModelAnalysis, *, figures: bool = True, extra: Sequenc
     answer = analysis.policy_answer
     answer_block = ""
     if answer is not None:  # a city-group model leads with the policy answer
-        toc.append('<li><a href="#policy-answer">Policy answer</a></li>')
-        answer_block = (f'<section id="policy-answer"><h2>Policy answer</h2>'
+        title = esc(answer.summary.title)   # "Policy answer", or a fund mechanism's own
+        toc.append(f'<li><a href="#policy-answer">{title}</a></li>')
+        answer_block = (f'<section id="policy-answer"><h2>{title}</h2>'
                         f'<p class="lead"><strong>{esc(str(answer.data["headline"]))}</strong></p>'
                         f"{_strip_heading(answer.summary.as_html())}</section>")
     for k, section in enumerate(analysis.sections, start=1):

@@ -24,7 +24,7 @@ LAZY = {"yrd26"}  # dense 2**26 game: built in its own test
 def test_catalogue_has_the_required_models():
     required = {"default", "two_city_coop", "xinanjiang_bet", "graded_quality_contract", "pooled_basin_fund",
                 "relocation_tax_share", "enclave_revenue_split", "airport_runway", "tax_base_pool",
-                "chengdu_chongqing", "nanjing_fund", "guangzhou_siphon", "yrd26", "bth13"}
+                "chengdu_chongqing", "nanjing_fund", "guangzhou_siphon", "yrd26", "bth13", "chengdu_chongqing_fund"}
     assert required <= set(SLUGS)
     ids = {coopgame.load_model(s).model_id for s in SLUGS}
     assert {f"BM{i}" for i in range(1, 9)} <= ids
@@ -264,10 +264,30 @@ def test_bth_relocation_flow_is_net_of_the_time_limited_share():
     assert np.all(f[:, 2:] == 0)  # Hebei cities release nothing
 
 
-def test_nanjing_fund_contributions_are_a_gdp_share():
+def test_nanjing_fund_dues_are_a_gdp_share_that_enters_the_payoffs():
     spec = coopgame.load_model("nanjing_fund")
-    np.testing.assert_allclose(spec["contributions"], 0.001 * spec["gdp"])
     assert spec["gdp"][0] == 17421  # Nanjing, 2023, table g2
+    built = spec.build()
+    mech = built.values["mechanism"]
+    np.testing.assert_allclose(mech.dues.dues, 0.001 * spec["gdp"])
+    # a city paying alone funds no pair project: -(transaction cost) - dues if every member pays ("members"),
+    # 0 in the alpha game (the default, DESIGN §2.1), where it would rather not pay
+    members = mech.cooperative_game("members")
+    members = members.to_tu().values if hasattr(members, "to_tu") else members.values
+    assert members[1] == pytest.approx(-0.005 * spec["revenue"][0] - 0.001 * spec["gdp"][0])
+    v = built.tu.values
+    assert v[1] == 0.0 and v[0] == 0.0
+    # v(N) = every pair's gravity gain, less all the dues and transaction costs
+    whole = spec["synergy"].sum() - 0.001 * spec["gdp"].sum() - 0.005 * spec["revenue"].sum()
+    assert v[-1] == pytest.approx(whole) and members[-1] == pytest.approx(whole)
+
+
+def test_chengdu_chongqing_fund_levies_dues_on_budget_revenue():
+    spec = coopgame.load_model("chengdu_chongqing_fund")
+    assert spec.n_players == 16 and spec["dues_base"][0] == 2440.77  # Chongqing, 2023, table g7
+    mech = spec.build().values["mechanism"]
+    np.testing.assert_allclose(mech.dues.dues, 0.01 * spec["dues_base"])
+    assert len(mech.projects) == 16 * 15 // 2
 
 
 DENSE_MODEL = textwrap.dedent('''
