@@ -76,7 +76,8 @@ def test_xinan_numbers_are_labelled_by_their_basis():
     src = xinan_preset(1).sources
     assert src["S"].startswith("[S-R13, S-R14]") and src["M"].startswith("[S-R13, S-R14]")
     assert src["C_U"].startswith("[D] ratio(")  # 126 亿 over six years [S-R47]
-    assert src["B_D"].startswith("[S-R21]")
+    # the compensation standard [S-R21] read as the downstream's benefit: a modeling choice based on it
+    assert src["B_D"].startswith("[M]") and "xinan.compensation_standard_2015" in src["B_D"]
     assert all(src[k].startswith("[M]") for k in ("b_U", "F_U", "F_D", "Ls_D"))
     # rounds 2-3: the provinces' contributions are read as stakes, a modeling choice
     assert xinan_preset(2, 1).sources["M"].startswith("[M]") and xinan_preset(3).sources["S"].startswith("[S-R15")
