@@ -40,12 +40,54 @@ def _scalar(x: np.ndarray, name: str) -> float:
 
 
 def _gravity(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
-    # Gravity without distances (no inter-city distance table is sourced): joint gains grow with both
+    # Gravity without distances (gravity_distance adds the decay): joint gains grow with both
     # sizes; dividing by the group total keeps the pair terms in the unit of x.
     x = _vector(args["x"], len(players), "x")
     out = _scalar(args["scale"], "scale") * np.outer(x, x) / x.sum()
     np.fill_diagonal(out, 0.0)
     return out
+
+
+EARTH_RADIUS_KM = 6371.0088
+"""Mean Earth radius (IUGG), for great-circle distances."""
+
+
+def _great_circle(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
+    # haversine on the sphere of mean radius: accurate to about 0.5 % against the ellipsoid, far below the
+    # uncertainty of a "city centre"
+    n = len(players)
+    lat = np.radians(_vector(args["latitude"], n, "latitude"))
+    lon = np.radians(_vector(args["longitude"], n, "longitude"))
+    if np.any(np.abs(args["latitude"]) > 90) or np.any(np.abs(args["longitude"]) > 180):
+        raise ValueError("latitude must lie in [-90, 90] and longitude in [-180, 180] degrees")
+    half = (np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
+            + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2)
+    out = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(half, 0.0, 1.0)))
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
+def _gravity_distance(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
+                      players: tuple[str, ...]) -> np.ndarray:
+    # Gravity with distance decay (DESIGN §2.1: s_ij ∝ x_i x_j / d_ij^γ). The decay weights are normalised so that
+    # the group's total, Σ m_ij, is the one gravity without distances gives at the same scale: the decay moves
+    # the gain from far pairs to near ones and scale keeps its meaning (the size of the group's joint gain).
+    n = len(players)
+    x = _vector(args["x"], n, "x")
+    d = args["distance"]
+    if d.shape != (n, n):
+        raise ValueError(f"distance must be an {n}x{n} matrix; got shape {d.shape}")
+    off = ~np.eye(n, dtype=bool)
+    if np.any(d[off] <= 0):
+        raise ValueError("distance must be positive between distinct cities (two cities at one place?)")
+    decay = _scalar(args["decay"], "decay")
+    if decay < 0:
+        raise ValueError(f"decay must be >= 0; got {decay:g}")
+    mass = np.outer(x, x)
+    weight = np.zeros((n, n))
+    weight[off] = d[off] ** -decay
+    weight[off] *= mass[off].sum() / (mass[off] * weight[off]).sum()
+    return _scalar(args["scale"], "scale") * mass / x.sum() * weight
 
 
 def _proportional(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
@@ -57,6 +99,15 @@ def _ratio(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tup
     if np.any(den == 0):
         raise ValueError("den must be non-zero")
     return args["num"] / den
+
+
+def _per_log_gap(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
+    # A siphon rate per unit of log income gap, anchored on one sourced gap: the share drawn at that gap
+    # divided by its log (literature/04 F2: siphoning grows with g = ln(Y_c / Y_p)).
+    high, low = _scalar(args["high"], "high"), _scalar(args["low"], "low")
+    if not (high > low > 0):
+        raise ValueError(f"high and low must be incomes with high > low > 0; got {high:g} and {low:g}")
+    return np.asarray(args["share"] / np.log(high / low))
 
 
 def _siphon_gap(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
@@ -160,11 +211,18 @@ RULES: dict[str, Rule] = {
                                   "below the cap of 3 pre-move years), only at or above threshold), at rate",
                                   _relocation_kept_share),
     "gravity": Rule(("x", "scale"), "m_ij = scale * x_i * x_j / sum(x), zero diagonal", _gravity),
+    "great_circle": Rule(("latitude", "longitude"), "d_ij = great-circle distance in km (haversine, mean Earth "
+                         "radius 6371.0088 km) between city centres given in degrees", _great_circle),
+    "gravity_distance": Rule(("x", "scale", "distance", "decay"),
+                             "m_ij = scale * x_i * x_j / sum(x) * w_ij, w_ij proportional to d_ij^-decay "
+                             "and normalised so that sum m_ij is gravity's without distances (zero diagonal)", _gravity_distance),
     "proportional": Rule(("x", "rate"), "out_i = rate * x_i", _proportional),
     "ratio": Rule(("num", "den"), "out_i = num_i / den_i", _ratio),
     "siphon_gap": Rule(("y", "base", "rate"),
                        "f_ij = rate * max(0, ln(y_i / y_j)) * base_j (rows: options.cores only)", _siphon_gap,
                        ("cores",)),
+    "per_log_gap": Rule(("share", "high", "low"), "out = share / ln(high / low): a rate per unit of log income gap "
+                        "that draws share at the gap between incomes high and low", _per_log_gap),
     "fill": Rule(("value",), "a constant vector, or matrix with zero diagonal (options.shape)", _fill, ("shape",)),
     "scale": Rule(("x", "factor"), "out = factor * x (any shape)", _scale),
 }

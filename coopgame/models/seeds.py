@@ -6,7 +6,8 @@
 - ``cases/*.toml``: the real rules and published examples the models are
   calibrated on, each fact tagged with its literature key (``S-R22`` ...),
 - ``references.toml``: the bibliographic record of every literature key,
-- ``cities/*.csv``: 2023 city statistics, one source column per number.
+- ``cities/*.csv``: 2023 city statistics, one source column per number; ``cities/coordinates.csv``:
+  city-centre coordinates from GeoNames (table ``coordinates``, columns ``latitude`` and ``longitude``).
 
 A fact is addressed as ``"<record id>.<fact name>"``, optionally with an index
 (``"xinan.central_subsidy_round2[0]"``); a table cell as
@@ -112,6 +113,9 @@ class SeedStore:
         for path in sorted((root / "cities").glob("g*.csv")):
             table = _read_city_table(path)
             self.tables[table.name] = table
+        coordinates = root / "cities" / "coordinates.csv"
+        if coordinates.is_file():
+            self.tables["coordinates"] = _read_coordinates(coordinates)
 
     def _add_record(self, path: Path) -> None:
         data = _read_toml(path)
@@ -184,6 +188,16 @@ def _read_city_table(path: Path) -> CityTable:
         sources[column] = {r["city_en"]: r[source_column] for r in rows}
     years = {r["city_en"]: int(r["year"]) for r in rows}
     return CityTable(name=path.stem, cities=cities, numbers=numbers, sources=sources, years=years)
+
+
+def _read_coordinates(path: Path) -> CityTable:
+    """City-centre coordinates (GeoNames): columns ``latitude`` and ``longitude`` in degrees, one source per city."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    cities = tuple(r["city_en"] for r in rows)
+    numbers = {c: {r["city_en"]: float(r[c]) for r in rows} for c in ("latitude", "longitude")}
+    sources = {c: {r["city_en"]: r["source"] for r in rows} for c in ("latitude", "longitude")}
+    return CityTable(name="coordinates", cities=cities, numbers=numbers, sources=sources, years={})
 
 
 @functools.lru_cache(maxsize=4)

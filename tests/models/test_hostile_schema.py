@@ -151,23 +151,25 @@ def test_a_rule_whose_result_exceeds_the_bound_is_refused(tmp_path):
     # gravity: scale * gdp_i gdp_j / sum(gdp); Beijing's GDP is about 4e4 (100 million yuan), so a scale of 1e99
     # derives values near 1e103 from inputs that are each within the bound
     text = variant_text("bth13", "value = 0.002\n", "value = 1e99\n")
-    _refused(_write(tmp_path, text), "parameters.synergy: expected inputs from which rule 'gravity' derives finite")
+    _refused(_write(tmp_path, text),
+             "parameters.synergy: expected inputs from which rule 'gravity_distance' derives finite")
 
 
 def test_a_rule_dividing_by_a_zero_sum_is_refused_without_warnings(tmp_path, recwarn):
-    text = variant_text("bth13", "[parameters.synergy]\nrule = \"gravity\"\ninputs = { x = \"gdp\", ",
+    text = variant_text("bth13", "[parameters.synergy]\nrule = \"gravity_distance\"\ninputs = { x = \"gdp\", ",
                         "[parameters.zero]\nvalue = 0\nmodeling_choice = \"zero on purpose, for a test\"\n"
                         "[parameters.zeros]\nrule = \"fill\"\ninputs = { value = \"zero\" }\n"
-                        "[parameters.synergy]\nrule = \"gravity\"\ninputs = { x = \"zeros\", ")
-    _refused(_write(tmp_path, text), "parameters.synergy: expected inputs from which rule 'gravity'")
+                        "[parameters.synergy]\nrule = \"gravity_distance\"\ninputs = { x = \"zeros\", ")
+    _refused(_write(tmp_path, text), "parameters.synergy: expected inputs from which rule 'gravity_distance'")
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 
 # ------------------------------------------------------------------------------------------------ types
 @pytest.mark.parametrize("old, new, fragment", [
-    ('rule = "gravity"', 'rule = ["gravity"]', "parameters.synergy.rule: expected the name of a rule"),
-    ('rule = "gravity"', 'rule = { a = "gravity" }', "parameters.synergy.rule: expected the name of a rule"),
-    ('rule = "gravity"', "rule = 1", "parameters.synergy.rule: expected the name of a rule"),
+    ('rule = "gravity_distance"', 'rule = ["gravity_distance"]', "parameters.synergy.rule: expected the name of a rule"),
+    ('rule = "gravity_distance"', 'rule = { a = "gravity_distance" }',
+     "parameters.synergy.rule: expected the name of a rule"),
+    ('rule = "gravity_distance"', "rule = 1", "parameters.synergy.rule: expected the name of a rule"),
     ('options = { sources = ["Beijing", "Tianjin"] }', 'options = { sources = "Beijing" }',
      "parameters.gross_flow: expected inputs rule 'relocation_flow' can use"),
     ('options = { sources = ["Beijing", "Tianjin"] }', "options = { sources = [[1]] }",
@@ -236,7 +238,7 @@ def test_very_long_strings_are_clipped_in_the_message(tmp_path):
      "shapley"),
     ("two_city_coop", 'rules = ["ess", "basin", "design"]', 'rules = ["nucleolous"]', "analysis.rules[0]",
      "nucleolus"),
-    ("bth13", 'rule = "gravity"', 'rule = "gravty"', "parameters.synergy.rule", "gravity"),
+    ("bth13", 'rule = "gravity_distance"', 'rule = "gravity_distanc"', "parameters.synergy.rule", "gravity_distance"),
     ("bth13", "options = { sources", "options = { sourcse", "parameters.gross_flow.options.sourcse", "sources"),
     ("bth13", 'inputs = { x = "gdp", scale', 'inputs = { x = "gdp", scal', "parameters.synergy.inputs.scal",
      "scale"),

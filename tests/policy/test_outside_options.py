@@ -158,9 +158,32 @@ def test_result_family_and_labels():
     json.dumps(oo.to_dict())
     # the periphery would rather free-ride; the core cities would not
     assert set(oo.free_riders) == {"Zhaoqing", "Qingyuan", "Yunfu", "Shaoguan"}
-    # issue 11: the free-ride payoffs of the economist's reading (2.0 / 1.2 / 1.6 for Qingyuan, Yunfu, Shaoguan)
-    idx = [game.players.index(p) for p in ("Qingyuan", "Yunfu", "Shaoguan")]
-    np.testing.assert_allclose(oo.free_ride[idx], [2.0, 1.2, 1.6], atol=0.05)
+    # a peripheral city that protects while the others cooperate keeps only the spillover of their open services
+    # (it draws no siphon and pays no cost): gravity on GDP decaying with the square of the great-circle distance,
+    # recomputed here from the data files (issue 14; before distances it was 2.0 / 1.2 / 1.6)
+    import csv
+    import math
+
+    from coopgame.models.seeds import data_dir
+
+    cities = data_dir("seeds") / "cities"
+    with open(cities / "g3_guangzhou_metro_circle.csv", encoding="utf-8") as fh:
+        gdp = {r["city_en"]: float(r["gdp_100m_yuan"]) for r in csv.DictReader(fh)}
+    with open(cities / "coordinates.csv", encoding="utf-8") as fh:
+        where = {r["city_en"]: (float(r["latitude"]), float(r["longitude"])) for r in csv.DictReader(fh)}
+
+    def km(a, b):  # spherical law of cosines, mean Earth radius
+        (p1, l1), (p2, l2) = (tuple(math.radians(v) for v in where[c]) for c in (a, b))
+        return 6371.0088 * math.acos(min(1.0, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2)
+                                         * math.cos(l1 - l2)))
+
+    names = game.players
+    pairs = [(a, b) for a in names for b in names if a != b]
+    norm = sum(gdp[a] * gdp[b] for a, b in pairs) / sum(gdp[a] * gdp[b] / km(a, b) ** 2 for a, b in pairs)
+    total = sum(gdp.values())
+    for city in ("Qingyuan", "Yunfu", "Shaoguan"):
+        spill = sum(0.001 * gdp[city] * gdp[o] / total * norm / km(city, o) ** 2 for o in names if o != city)
+        assert oo.free_ride[names.index(city)] == pytest.approx(spill, rel=1e-6)
 
 
 def test_free_riders_use_the_package_bound_over_issues():

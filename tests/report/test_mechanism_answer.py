@@ -82,8 +82,9 @@ def test_verdicts_agree_with_the_numbers_beside_them(solved):
     assert not data["paying_dominant"] and data["min_withholding_dominant"] is None   # JSON null: no p <= 1
     for i, entry in enumerate(cities.values()):
         assert entry["min_penalty_dominant"] == pytest.approx(0.005 * revenue[i], rel=1e-9)
-    # nobody paying is the other pure equilibrium of the payment game (at most 16 cities are enumerated)
-    assert sorted(map(len, data["payment_equilibria"])) == [0, len(cities)]
+    # nobody paying and everyone paying are both pure equilibria of the payment game (listed up to 16 cities)
+    sizes = sorted(map(len, data["payment_equilibria"]))
+    assert sizes[0] == 0 and sizes[-1] == len(cities)
 
 
 def test_net_positions_add_up_to_the_worth_the_fund_creates(solved):

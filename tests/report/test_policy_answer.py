@@ -84,13 +84,13 @@ def test_headline_comes_first_in_text_json_and_html(slug, analyses):
 
 
 def test_policy_answer_table_per_city(analyses):
-    res = analyses["guangzhou_siphon"]
+    res = analyses["bth13"]   # full cooperation is its welfare optimum, so the rules are tested for self-enforcement
     table = res.policy_answer.summary
     cols = table.columns
     for needed in ("status quo (true)", "stand-alone (true)", "free-ride (true)", "Shapley (margin)",
                    "minimal self-enforcing transfer"):
         assert needed in cols
-    assert [row[0] for row in table.rows] == list(_ncity("guangzhou_siphon").players)
+    assert [row[0] for row in table.rows] == list(_ncity("bth13").players)
     assert any("100 million yuan per year" in v for _, v in table.facts)
 
 
@@ -108,5 +108,5 @@ def test_headline_warns_when_full_cooperation_is_not_the_welfare_optimum():
     head = model_analysis("chengdu_chongqing").section("policy_answer").data["headline"]
     assert "Caveat: full cooperation is not the welfare optimum on international consumption hub" in head
     assert "true welfare 33 against 34.2" in head
-    # guangzhou_siphon: full cooperation is the optimum, no caveat
-    assert "Caveat" not in model_analysis("guangzhou_siphon").section("policy_answer").data["headline"]
+    # bth13: full cooperation is the optimum, no caveat
+    assert "Caveat" not in model_analysis("bth13").section("policy_answer").data["headline"]
