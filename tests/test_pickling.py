@@ -105,6 +105,23 @@ CASES: dict[str, Callable[[], Any]] = {
     "DuesRule": lambda: coopgame.DuesRule([1.0, 3.0], 0.5),
     "Project": lambda: coopgame.Project("link", 4.0, [5.0, 5.0], ("A", "B")),
     "Conference": lambda: coopgame.Conference(votes=[2, 1], quota="simple"),
+    "AirportNucleolusResult": lambda: coopgame.airport_nucleolus([8.0, 11.0, 13.0, 18.0]),
+    "BankruptcyResult": lambda: coopgame.talmud_rule(200, [100, 200, 300], players=["a", "b", "c"]),
+    "BankruptcyRule": lambda: coopgame.BankruptcyRule([100, 200, 300], rule="cel"),
+    "CostAllocationResult": lambda: coopgame.scrb(coopgame.TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])),
+    "CriticalDiscountResult": lambda: coopgame.critical_discount_factors(
+        coopgame.NCityGame(cost=[7.0, 8.0, 10.0], spillover=4 * (1 - np.eye(3)), synergy=3 * (1 - np.eye(3)))),
+    "OwenRule": lambda: coopgame.OwenRule([[0, 1], [2]]),
+    "MyersonRule": lambda: coopgame.MyersonRule([(0, 1), (1, 2)]),
+    "TauRule": lambda: coopgame.TauRule(),
+    "SCRBRule": lambda: coopgame.SCRBRule([200.0, 300.0, 215.0]),
+    "TauResult": lambda: coopgame.tau_value(coopgame.TUGame([0, 0, 0, 2, 0, 2, 3, 5])),
+    "SinglePopulationTrajectoryResult": lambda: coopgame.single_population_replicator(
+        np.array([[-1.0, 2.0], [0.0, 1.0]]), [[0.9, 0.1], [0.2, 0.8]], (0, 5), mutation=0.05, background=2.0),
+    "SinglePopulationRestPointsResult": lambda: coopgame.single_population_rest_points(
+        np.array([[0.0, 6.0, -4.0], [-3.0, 0.0, 5.0], [-1.0, 3.0, 0.0]])),
+    "TripartiteGame": lambda: coopgame.TripartiteGame(supervision_cost=2.0, penalty=3.0, cost=4.0,
+                                                      synergy=[[0, 5], [5, 0]]),
     "FundMechanism": lambda: _mechanism(),
     "MechanismResult": lambda: _mechanism().analyse(),
     "KohlbergCheck": lambda: coopgame.nucleolus(towns()).kohlberg,

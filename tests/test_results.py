@@ -68,6 +68,16 @@ BUILD: dict[str, Callable[[], Result]] = {
     "AllocationResult": lambda: coopgame.shapley_value(towns()),
     "NucleolusResult": lambda: coopgame.nucleolus(towns()),
     "PowerIndexResult": lambda: coopgame.power_indices([4, 4, 4, 2, 2, 1], 12, players=["F", "D", "I", "B", "N", "L"]),
+    "AirportNucleolusResult": lambda: coopgame.airport_nucleolus([8.0, 11.0, 13.0, 18.0]),
+    "BankruptcyResult": lambda: coopgame.talmud_rule(200, [100, 200, 300], players=["a", "b", "c"]),
+    "CostAllocationResult": lambda: coopgame.scrb(coopgame.TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])),
+    "CriticalDiscountResult": lambda: coopgame.critical_discount_factors(
+        coopgame.NCityGame(cost=[7.0, 8.0, 10.0], spillover=4 * (1 - np.eye(3)), synergy=3 * (1 - np.eye(3)))),
+    "TauResult": lambda: coopgame.tau_value(coopgame.TUGame([0, 0, 0, 2, 0, 2, 3, 5])),
+    "SinglePopulationTrajectoryResult": lambda: coopgame.single_population_replicator(
+        np.array([[-1.0, 2.0], [0.0, 1.0]]), [[0.9, 0.1], [0.2, 0.8]], (0, 5), mutation=0.05, background=2.0),
+    "SinglePopulationRestPointsResult": lambda: coopgame.single_population_rest_points(
+        np.array([[0.0, 6.0, -4.0], [-3.0, 0.0, 5.0], [-1.0, 3.0, 0.0]])),
     "MechanismResult": lambda: coopgame.FundMechanism(
         ["A", "B"], coopgame.DuesRule([1.0, 1.0], 2.0), [coopgame.Project("link", 4.0, [5.0, 5.0], ("A", "B"))],
         participation=[-0.5, -1.0]).analyse(),
@@ -104,12 +114,16 @@ BUILD: dict[str, Callable[[], Result]] = {
 }
 
 # Results not computed from a game: a contract's own arithmetic, model-file metadata, a named parameter set.
-NOT_FROM_A_GAME = {"FundSettlement", "RelocationSchedule", "Provenance", "ModelCatalog", "EvolutionaryPreset"}
+NOT_FROM_A_GAME = {"FundSettlement", "RelocationSchedule", "Provenance", "ModelCatalog", "EvolutionaryPreset",
+                   # a claims problem (estate, claims) and an airport's runway costs, not a game object
+                   "BankruptcyResult", "AirportNucleolusResult"}
 # Results about something other than players (a catalogue, a file's provenance, a named parameter set,
 # the regime of a game, the Nash equilibria of a batch of 2x2 games, symbolic conditions, a yes/no property).
 NO_PLAYERS = {"ModelCatalog", "Provenance", "EvolutionaryPreset", "RegimeResult", "BatchEquilibria2x2", "PropertyCheck",
               "ConditionResult", "DesignInverseResult", "BasinResult", "EfficiencyResult",
-              "ModelAnalysis"}
+              "ModelAnalysis",
+              # the strategies of one symmetric population, not players
+              "SinglePopulationRestPointsResult"}
 
 
 def public_result_classes() -> dict[str, type]:

@@ -22,6 +22,12 @@ _PUBLIC: dict[str, str] = {
     "PropertyCheck": "coopgame.cooperative.properties",
     "power_indices": "coopgame.cooperative.power",
     "PowerIndexResult": "coopgame.cooperative.power",
+    "owen_value": "coopgame.cooperative.owen",
+    "tau_value": "coopgame.cooperative.tau",
+    "TauResult": "coopgame.cooperative.tau",
+    "NotQuasiBalancedError": "coopgame.cooperative.tau",
+    "myerson_value": "coopgame.cooperative.myerson",
+    "graph_restricted_game": "coopgame.cooperative.myerson",
 }
 
 __all__ = sorted(_PUBLIC)

@@ -14,6 +14,14 @@ _PUBLIC: dict[str, str] = {
     "RegimeResult": "coopgame.dynamics.regimes",
     "basin_share": "coopgame.dynamics.basins",
     "BasinResult": "coopgame.dynamics.basins",
+    "single_population_replicator": "coopgame.dynamics.single_population",
+    "single_population_rest_points": "coopgame.dynamics.single_population",
+    "single_population_field": "coopgame.dynamics.single_population",
+    "mutation_matrix": "coopgame.dynamics.single_population",
+    "SinglePopulationTrajectoryResult": "coopgame.dynamics.single_population",
+    "SinglePopulationRestPointsResult": "coopgame.dynamics.single_population",
+    "SinglePopulationRestPoint": "coopgame.dynamics.single_population",
+    "tripartite_stability_table": "coopgame.dynamics.tripartite",
 }
 
 __all__ = sorted(_PUBLIC)

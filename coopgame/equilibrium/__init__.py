@@ -14,6 +14,9 @@ _PUBLIC: dict[str, str] = {
     "EfficiencyResult": "coopgame.equilibrium.efficiency",
     "best_response_dynamics": "coopgame.equilibrium.efficiency",
     "BestResponsePath": "coopgame.equilibrium.efficiency",
+    "critical_discount_factors": "coopgame.equilibrium.repeated",
+    "CriticalDiscountResult": "coopgame.equilibrium.repeated",
+    "grim_trigger_thresholds": "coopgame.equilibrium.repeated",
 }
 
 __all__ = sorted(_PUBLIC)

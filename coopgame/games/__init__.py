@@ -14,6 +14,7 @@ _PUBLIC: dict[str, str] = {
     "GameClassification": "coopgame.games.pairwise",
     "NCityGame": "coopgame.games.ncity",
     "BinaryActionGame": "coopgame.games.binary",
+    "TripartiteGame": "coopgame.games.tripartite",
     "Regime": "coopgame.games.regimes",
     "as_dense_game": "coopgame.games.structured",
     "random_game": "coopgame.games.generators",

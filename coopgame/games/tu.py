@@ -345,6 +345,75 @@ class TUGame(Sealed, ReadOnlyState):
             sums = np.concatenate((sums, sums + w))
         return cls((sums >= exact.threshold).astype(np.float64), labels)
 
+    @classmethod
+    def bankruptcy(cls, estate: float, claims: ArrayLike, players: Sequence[str] | None = None) -> TUGame:
+        """O'Neill's (1982) bankruptcy game: ``v(S) = max(0, E - sum_{j not in S} c_j)``.
+
+        A coalition is worth what is left of the estate ``E`` once every
+        claimant outside it has been paid in full (nothing when that is
+        negative). The game is convex (Curiel, Maschler & Tijs 1987), and its
+        nucleolus is the Talmud rule of Aumann & Maschler (1985); the rules
+        themselves, at any ``n`` and without the dense game, are in
+        :mod:`coopgame.policy.bankruptcy`.
+
+        Parameters
+        ----------
+        estate : real
+            What there is to divide, ``0 <= estate <= sum(claims)`` (an
+            estate above the total claim, beyond a relative ``1e-9`` for
+            rounding, is not a bankruptcy problem and is refused).
+        claims : array_like, shape (n,)
+            Finite, non-negative claims, one per player.
+        players : sequence of str, optional
+            Labels; default ``('1', ..., 'n')``.
+
+        Raises
+        ------
+        InvalidParameterError
+            Claims not a non-empty 1-D array of finite reals >= 0; estate not
+            a finite real in ``[0, sum(claims)]``.
+        InvalidGameError
+            Bad player labels.
+        GameTooLargeError
+            The dense game would not fit in memory.
+
+        Examples
+        --------
+        The Talmud's estate of 200 among claims of 100, 200 and 300:
+
+        >>> g = TUGame.bankruptcy(200, [100, 200, 300])
+        >>> g.values.tolist()
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 200.0]
+        """
+        func = "TUGame.bankruptcy"
+        players = label_sequence(players, func=func)
+        if np.asarray(claims).dtype.kind == "b":
+            raise InvalidParameterError(f"{func}(): claims must be numbers, not booleans; got {_describe(claims)}")
+        c = as_float_array(claims, func=func, name="claims", ndim=1, error=InvalidParameterError)
+        if c.shape[0] == 0:
+            raise InvalidParameterError(f"{func}(): claims must hold one claim per player (at least one); got []")
+        if np.any(c < 0):
+            i = int(np.argmax(c < 0))
+            raise InvalidParameterError(f"{func}(): claims must be >= 0; got {float(c[i])!r} at index {i}")
+        e = check_real(estate, func=func, name="estate", minimum=0.0)
+        try:
+            total = math.fsum(c.tolist())
+        except OverflowError:
+            total = math.inf
+        if not math.isfinite(total):
+            raise InvalidParameterError(f"{func}(): the total claim must be finite; got {total!r}")
+        if e > total + DEFAULT_TOL * total:
+            raise InvalidParameterError(f"{func}(): estate must be <= the total claim {total:g} (a larger estate "
+                                        f"pays every claim: not a bankruptcy problem); got {estate!r}")
+        n = c.shape[0]
+        labels = check_players(players, n, func=func)
+        ensure_dense_fits(n, func=func, arrays=3)   # the complement sums, the values, the sealed copy
+        outside = additive_values(c)[::-1]          # c(N \ S): the complement of mask m is mask (2**n - 1) - m
+        values = np.maximum(e - outside, 0.0)
+        del outside
+        values[0] = 0.0                             # exact, also for an estate a rounding above the total claim
+        return cls(values, labels)
+
     # ------------------------------------------------------------------ accessors
     @property
     def values(self) -> CoalitionValues:

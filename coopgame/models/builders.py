@@ -536,6 +536,28 @@ def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
                       values={"structured_part": structured})
 
 
+# ---------------------------------------------------------------------------------------------------- tripartite
+_TRIPARTITE_ARGS = ("supervision_cost", "supervision_benefit", "reward", "penalty", "social_benefit",
+                    "reputation_loss", "cost", "base", "spillover", "synergy", "siphon", "deadweight", "perception")
+
+
+def _build_tripartite(spec: ModelSpec) -> BuiltModel:
+    from coopgame.dynamics.tripartite import tripartite_stability_table
+    from coopgame.games.tripartite import TripartiteGame
+
+    kwargs = {k: spec[k] for k in _TRIPARTITE_ARGS if k in spec.parameters}
+    for k in ("supervision_cost", "supervision_benefit", "deadweight"):
+        if k in kwargs:
+            kwargs[k] = float(kwargs[k])
+    game = TripartiteGame(players=spec.players, **kwargs)
+    # the papers' tables: the payoff matrix of the 8 profiles, the eigenvalues at the 8 vertices as formulas,
+    # and their values with the stability verdicts
+    tables = {"payoff_matrix": game.payoff_matrix(), "eigenvalues": game.eigenvalue_formulas(),
+              "stability": tripartite_stability_table(game)}
+    initial = spec["initial"] if "initial" in spec.parameters else None
+    return BuiltModel(spec, initial=initial, tables=tables, values={"tripartite": game})
+
+
 # ---------------------------------------------------------------------------------------------------- registry
 BUILDERS: dict[str, Callable[[ModelSpec], BuiltModel]] = {
     "cost_game": _build_cost_game,
@@ -549,5 +571,6 @@ BUILDERS: dict[str, Callable[[ModelSpec], BuiltModel]] = {
     "tax_base_pool": _build_tax_base_pool,
     "ncity": _build_ncity,
     "ncity_dense": _build_ncity_dense,
+    "tripartite": _build_tripartite,
 }
 """Builder of each model kind of :data:`coopgame.models.kinds.KINDS` (the same keys)."""

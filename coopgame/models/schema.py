@@ -67,7 +67,7 @@ ANALYSIS_NAMES: tuple[str, ...] = (
     # solution concepts of the registry (coopgame.policy.concepts.CONCEPTS)
     "pairwise_form", "pure_equilibria", "efficiency", "cooperative_form", "outside_options",
     "self_enforcing_transfers", "classification", "nash", "rest_points", "regime", "basins", "shapley",
-    "banzhaf", "nucleolus", "least_core", "core", "fund_analysis",
+    "banzhaf", "tau", "scrb", "nucleolus", "least_core", "core", "fund_analysis",
     # sharing rules and the analyses the built-in models ask for
     "equal", "proportional", "ess", "basin", "design", "break_even_share", "pool", "welfare_optimum",
     "stock_increment",

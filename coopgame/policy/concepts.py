@@ -22,7 +22,7 @@ Examples
 >>> from coopgame import TUGame
 >>> game = TUGame([0, 1, 1, 3], players=["a", "b"])
 >>> [c.name for c in concepts_for(game)]
-['shapley', 'banzhaf', 'nucleolus', 'least_core', 'core', 'fund_analysis']
+['shapley', 'banzhaf', 'tau', 'scrb', 'nucleolus', 'least_core', 'core', 'fund_analysis']
 >>> CONCEPTS["shapley"].solver(game).allocation.tolist()
 [1.5, 1.5]
 >>> sweep_form(game).kind
@@ -37,17 +37,19 @@ from dataclasses import dataclass, field
 from functools import singledispatch
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-from coopgame.cooperative import banzhaf_value, shapley_value
+from coopgame.cooperative import banzhaf_value, shapley_value, tau_value
+from coopgame.cooperative.tau import utopia_and_minimal_rights
 from coopgame.dynamics import basin_share, evolutionary_regime, rest_points
 from coopgame.equilibrium import nash_equilibria, price_of_anarchy, pure_equilibria
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games import NCityGame, PairwiseGame, StructuredGame, TUGame, ValueFunctionGame
 from coopgame.games.ncity import ALPHA_DENSE_MAX_PLAYERS
+from coopgame.policy.cost_allocation import scrb
 from coopgame.policy.fund import fund_analysis
 from coopgame.policy.outside import outside_options
 from coopgame.policy.transfers import has_alpha_game, needs_reference, self_enforcing_transfers
 from coopgame.results import Result, Summary
-from coopgame.stability import core, least_core, nucleolus
+from coopgame.stability import core, is_airport_game, least_core, nucleolus
 
 __all__ = [
     "Concept", "ConceptRegistry", "Limit", "Plan", "GameContainer", "SweepForm", "CONCEPTS", "ROLES",
@@ -244,7 +246,7 @@ class Plan:
             if concept.name in done:
                 continue
             label = concept.limit.label if concept.limit is not None else ""
-            peers = [c for c, w in skipped if label and c.limit is concept.limit and w == why]
+            peers = [c for c, w in skipped if label and c.limit is not None and c.limit.label == label and w == why]
             if len(peers) > 1:
                 done.update(c.name for c in peers)
                 out.append(f"{label}: {why}")
@@ -558,6 +560,25 @@ _ALPHA = Limit(lambda game: has_alpha_game(game) and (game.n_players <= LP_MAX_P
                if has_alpha_game(game) else "needs NCityGame.tu_game(convention='alpha'); pass tu= directly",
                text=f"n <= {LP_MAX_PLAYERS}, or transfers unique")
 
+def _quasi_balanced(game: Any) -> bool:
+    """The τ-value exists: minimal rights at most the utopia payoffs, v(N) between their sums (n <= LP limit)."""
+    if game.n_players > LP_MAX_PLAYERS:
+        return False
+    values = game.values if isinstance(game, TUGame) else game.to_tu().values
+    utopia, minimal = utopia_and_minimal_rights(values)
+    atol = 1e-9 * max(float(abs(values).max()), 0.0) * game.n_players
+    return bool((minimal <= utopia + atol).all() and minimal.sum() <= values[-1] + atol
+                and values[-1] <= utopia.sum() + atol)
+
+
+_TAU = Limit(_quasi_balanced,
+             lambda game: (f"n = {game.n_players} > {LP_MAX_PLAYERS} players (the τ-value needs every worth)"
+                           if game.n_players > LP_MAX_PLAYERS else "the game is not quasi-balanced (no τ-value)"),
+             text=f"quasi-balanced, n <= {LP_MAX_PLAYERS}")
+_COSTS = Limit(lambda game: bool(getattr(game, "is_cost_game", False)),
+               lambda game: "needs a game built from costs (TUGame.from_costs or StructuredGame.from_costs)",
+               text="cost games")
+
 for _game_type in (*_TU, PairwiseGame, NCityGame, Result):
     game_forms.register(_game_type, _itself)
 
@@ -581,7 +602,11 @@ register(Concept("shapley", "Shapley value", shapley_value, (*_TU, ValueFunction
                  short="Shapley"))
 register(Concept("banzhaf", "Banzhaf value", banzhaf_value, _TU, "allocation",
                  max_players(BANZHAF_MAX_PLAYERS, only=(StructuredGame,)), short="Banzhaf", prefers_dense=True))
-register(Concept("nucleolus", "nucleolus", nucleolus, _TU, "allocation", _LP, prefers_dense=True))
+register(Concept("tau", "τ-value", tau_value, _TU, "allocation", _TAU, short="τ-value", prefers_dense=True))
+register(Concept("scrb", "separable costs–remaining benefits", scrb, _TU, "allocation", _COSTS, short="SCRB"))
+_LP_OR_AIRPORT = Limit(lambda game: is_airport_game(game) or _LP.test(game), _LP.reason, _LP.label,
+                       f"{_LP.text}, or an airport game (closed form)")
+register(Concept("nucleolus", "nucleolus", nucleolus, _TU, "allocation", _LP_OR_AIRPORT, prefers_dense=True))
 register(Concept("least_core", "least core", least_core, _TU, "allocation", _LP, prefers_dense=True))
 register(Concept("core", "core", core, _TU, "core", _LP, prefers_dense=True))
 register(Concept("fund_analysis", "fund analysis", fund_analysis, _TU, "fund",

@@ -5,7 +5,8 @@ cooperating and no transfers, DESIGN §2.1) into a final payoff vector. Two
 families:
 
 * **allocation rules** look at the game: Shapley, nucleolus, proportional to a
-  weight vector, equal split, and the enclave stock/increment split
+  weight vector, equal split, Owen (a priori unions), Myerson (a communication
+  graph), τ-value, SCRB (cost games), and the enclave stock/increment split
   (:class:`~coopgame.policy.real_rules.StockIncrementRule`);
 * **transfer rules** are contracts with their own data (contributions and
   pass rates, tax paths, tax-base growth); the final payoff is the status quo
@@ -38,6 +39,10 @@ __all__ = [
     "ProportionalRule",
     "ShapleyRule",
     "SharingRule",
+    "OwenRule",
+    "MyersonRule",
+    "TauRule",
+    "SCRBRule",
     "as_rule",
     "player_indices",
 ]
@@ -212,6 +217,153 @@ class EqualSplitRule(SharingRule):
         return {"of": self.of}
 
 
+@dataclass(frozen=True)
+class OwenRule(SharingRule):
+    """Split by the Owen value: Shapley with a priori unions (cities by province, planning sub-circles).
+
+    Parameters
+    ----------
+    unions : sequence of sequences of str or int
+        A partition of the players (labels or indices); checked against the game when allocating.
+
+    Examples
+    --------
+    >>> g = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])
+    >>> OwenRule([[0, 1], [2]]).allocate(g, np.zeros(3)).round(3).tolist()
+    [19.75, 32.25, 12.0]
+    """
+
+    unions: tuple[tuple[Any, ...], ...]
+
+    def __post_init__(self) -> None:
+        unions = self.unions
+        if isinstance(unions, (str, bytes)) or not hasattr(unions, "__iter__"):
+            raise InvalidParameterError(f"OwenRule(): unions must be a sequence of sequences of player labels "
+                                        f"or indices; got {type(unions).__name__}")
+        groups = []
+        for k, union in enumerate(unions):
+            if isinstance(union, (str, bytes)) or not hasattr(union, "__iter__"):
+                raise InvalidParameterError(f"OwenRule(): unions[{k}] must be a sequence of player labels or "
+                                            f"indices; got {union!r}")
+            groups.append(tuple(union))
+        object.__setattr__(self, "unions", tuple(groups))   # hashable; the partition check needs the game
+
+    @property
+    def label(self) -> str:
+        return "Owen"
+
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        from coopgame.cooperative.owen import owen_value
+        _check_game(game, func="OwenRule.allocate")
+        return np.asarray(owen_value(game, self.unions).allocation, dtype=float)
+
+    def parameters(self) -> dict[str, Any]:
+        return {"unions": [list(u) for u in self.unions]}
+
+
+@dataclass(frozen=True)
+class MyersonRule(SharingRule):
+    """Split by the Myerson value: Shapley of the game restricted to a communication graph (transport links).
+
+    Parameters
+    ----------
+    graph : sequence of pairs, or array_like (n, n)
+        An edge list of player labels or indices, or a symmetric 0/1 adjacency matrix; checked against the game
+        when allocating.
+
+    Examples
+    --------
+    >>> majority = TUGame([0, 0, 0, 1, 0, 1, 1, 1])      # any two of three win
+    >>> MyersonRule([(0, 1), (1, 2)]).allocate(majority, np.zeros(3)).round(4).tolist()   # the line 0 - 1 - 2
+    [0.1667, 0.6667, 0.1667]
+    """
+
+    graph: Any
+
+    def __post_init__(self) -> None:
+        graph = self.graph
+        if isinstance(graph, (str, bytes)) or not hasattr(graph, "__iter__"):
+            raise InvalidParameterError(f"MyersonRule(): graph must be an edge list or an adjacency matrix; "
+                                        f"got {type(graph).__name__}")
+        if isinstance(graph, np.ndarray):
+            object.__setattr__(self, "graph", frozen(graph))
+        else:
+            object.__setattr__(self, "graph", tuple(tuple(e) if hasattr(e, "__iter__") and not isinstance(e, str)
+                                                    else e for e in graph))
+
+    @property
+    def label(self) -> str:
+        return "Myerson"
+
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        from coopgame.cooperative.myerson import myerson_value
+        _check_game(game, func="MyersonRule.allocate")
+        return np.asarray(myerson_value(game, self.graph).allocation, dtype=float)
+
+    def parameters(self) -> dict[str, Any]:
+        g = self.graph
+        return {"graph": g.tolist() if isinstance(g, np.ndarray) else [list(e) for e in g]}
+
+
+@dataclass(frozen=True)
+class TauRule(SharingRule):
+    """Split by the τ-value (Tijs): the efficient compromise between minimal rights and utopia payoffs.
+
+    Refused (:class:`~coopgame.cooperative.tau.NotQuasiBalancedError`) for games that are not quasi-balanced.
+
+    Examples
+    --------
+    >>> g = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])
+    >>> TauRule().allocate(g, np.zeros(3)).round(3).tolist()
+    [19.5, 32.5, 12.0]
+    """
+
+    @property
+    def label(self) -> str:
+        return "tau-value"
+
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        from coopgame.cooperative.tau import tau_value
+        _check_game(game, func="TauRule.allocate")
+        return np.asarray(tau_value(game).allocation, dtype=float)
+
+
+@dataclass(frozen=True, eq=False)
+class SCRBRule(SharingRule):
+    """Split the joint cost by separable costs–remaining benefits (games built with ``TUGame.from_costs``).
+
+    Parameters
+    ----------
+    benefits : array_like, shape (n,), optional
+        Each player's benefit, capping its justifiable cost (without it: the stand-alone cost).
+
+    Examples
+    --------
+    >>> plant = TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556])
+    >>> (plant.standalone_costs - SCRBRule().allocate(plant, np.zeros(3))).round(2).tolist()
+    [210.35, 127.75, 217.91]
+    """
+
+    benefits: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.benefits is not None:
+            b = as_float_array(self.benefits, func="SCRBRule", name="benefits", ndim=1, error=InvalidParameterError)
+            object.__setattr__(self, "benefits", frozen(b))
+
+    @property
+    def label(self) -> str:
+        return "SCRB" if self.benefits is None else "SCRB (with benefits)"
+
+    def allocate(self, game: TUGame, status_quo: np.ndarray) -> np.ndarray:
+        from coopgame.policy.cost_allocation import scrb
+        _check_game(game, func="SCRBRule.allocate")
+        return np.asarray(scrb(game, self.benefits).allocation, dtype=float)   # savings, like every rule
+
+    def parameters(self) -> dict[str, Any]:
+        return {"benefits": None if self.benefits is None else self.benefits.tolist()}
+
+
 def _check_choice(value: Any, options: Sequence[str], *, func: str, name: str) -> str:
     """``value`` if it is one of the strings ``options``, else an :class:`InvalidParameterError`."""
     if not isinstance(value, str) or value not in options:
@@ -256,6 +408,7 @@ def _split(game: TUGame, share: np.ndarray, of: str, *, func: str) -> np.ndarray
 _BY_NAME: dict[str, SharingRule] = {
     "shapley": ShapleyRule(),
     "nucleolus": NucleolusRule(),
+    "tau": TauRule(),
     "pre-nucleolus": NucleolusRule("preimputations"),
     "equal": EqualSplitRule(),
     "equal-surplus": EqualSplitRule("surplus"),

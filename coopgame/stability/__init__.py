@@ -12,6 +12,9 @@ _PUBLIC: dict[str, str] = {
     "CoreViolation": "coopgame.stability.coreset",
     "nucleolus": "coopgame.stability.lexicographic",
     "NucleolusResult": "coopgame.stability.lexicographic",
+    "airport_nucleolus": "coopgame.stability.airport",
+    "AirportNucleolusResult": "coopgame.stability.airport",
+    "is_airport_game": "coopgame.stability.airport",
     "KohlbergCheck": "coopgame.stability.kohlberg",
 }
 

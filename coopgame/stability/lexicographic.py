@@ -28,6 +28,17 @@ Two things make large ``n`` cheap:
 
 Payoffs are divided by the game's payoff scale before they reach the solver,
 so tolerances mean the same thing in yuan and in 亿元.
+
+The per-capita nucleolus (Grotte 1970) runs the same LPs on the per-capita
+excess ``(v(S) - x(S)) / |S|``: each row ``v(S) - x(S) <= t`` is divided by
+``|S|``, and a coalition fixed at level ``t`` becomes ``x(S) = v(S) - |S| t``.
+Span tests are unchanged (a coalition in the span of the fixed ones has a
+constant ``x(S)``, hence a constant excess of either kind).
+
+Airport games (a StructuredGame whose only cost term is an
+:class:`~coopgame.games.structured.AirportCost`, no pairwise terms) take
+Littlechild's (1974) closed form (:mod:`coopgame.stability.airport`) instead
+of the dense LPs, at any n.
 """
 
 from __future__ import annotations
@@ -37,13 +48,14 @@ from typing import Any
 
 import numpy as np
 
-from coopgame._bitmask import additive_values, membership_matrix
+from coopgame._bitmask import additive_values, membership_matrix, popcounts
 from coopgame._typing import FloatVector, RNGLike
 from coopgame._validation import check_method, check_tol, make_rng
 from coopgame.errors import ConvergenceWarning, InvalidGameError, UnknownMethodError
 from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
 from coopgame.results import AllocationResult, Summary, format_number
+from coopgame.stability.airport import AirportNucleolusResult, _airport_term, _structured_airport_nucleolus
 from coopgame.stability._common import DOMAINS, as_dense_game, coalition_labels, game_scale, scaled_text, unscale
 from coopgame.stability._lp import solve_lp
 from coopgame.stability.kohlberg import KohlbergCheck, kohlberg_check
@@ -52,6 +64,8 @@ from coopgame.tolerances import LP_TOL
 __all__ = ["NucleolusResult", "nucleolus"]
 
 _METHODS = ("constraint-generation", "dense")
+EXCESSES = ("standard", "per-capita")
+"""Excess functions: ``v(S) - x(S)`` (Schmeidler) or ``(v(S) - x(S)) / |S|`` (Grotte's per-capita)."""
 _DUAL_TOL = 1e-9          # a shadow price above this marks a coalition tight in every optimum
 _SPAN_TOL = 1e-9          # |1_S · q| below this (q a unit vector orthogonal to the span) => S in span
 _T_FLOOR = -4.0           # artificial floor for t (normalised units); the optimum is always >= -1.5
@@ -74,9 +88,12 @@ class NucleolusResult(AllocationResult):
         is the least-core value ε (on the domain).
     stage_coalitions : tuple of tuple of tuple of str
         The coalitions fixed at each stage (member labels).
-    kohlberg : KohlbergCheck
+    kohlberg : KohlbergCheck or None
         Kohlberg's criterion evaluated at ``allocation``; ``kohlberg.passed``
-        certifies the answer.
+        certifies the answer. For ``excess='per-capita'`` the criterion is
+        applied to the level sets of the per-capita excess (see
+        :func:`nucleolus`). ``None`` when no check was run (the one-player
+        shortcut of :func:`~coopgame.core`).
     n_lps : int
         Number of LPs solved (constraint-generation rounds included).
     max_rows : int
@@ -106,16 +123,22 @@ class NucleolusResult(AllocationResult):
         facts = base.facts + (("stages", str(len(self.stage_levels))),
                               ("LPs solved", str(self.n_lps)), ("largest LP rows", str(self.max_rows)),
                               ("least-core epsilon", format_number(self.epsilon)),
-                              ("Kohlberg criterion", "passed" if self.kohlberg_passed else "FAILED"))
+                              ("Kohlberg criterion", "not run" if self.kohlberg is None
+                               else "passed" if self.kohlberg_passed else "FAILED"))
+        if self.parameters.get("excess", "standard") != "standard":
+            facts += (("excess", str(self.parameters["excess"])),)
         notes = tuple(f"stage {k + 1}: excess {format_number(t)} fixed on "
                       + ", ".join("{" + ",".join(c) + "}" for c in coal[:6]) + (" ..." if len(coal) > 6 else "")
                       for k, (t, coal) in enumerate(zip(self.stage_levels, self.stage_coalitions)))
         title = "Nucleolus" if self.domain == "imputations" else "Pre-nucleolus"
+        if self.parameters.get("excess", "standard") == "per-capita":
+            title = "Per-capita " + title.lower()
         return Summary(title, facts, base.columns, base.rows, notes)
 
 
 def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
-              method: str = "constraint-generation", tol: float = LP_TOL, rng: RNGLike = None) -> NucleolusResult:
+              method: str = "constraint-generation", excess: str = "standard", tol: float = LP_TOL,
+              rng: RNGLike = None) -> NucleolusResult | AirportNucleolusResult:
     """The nucleolus: lexicographically smallest excesses, by sequential LPs.
 
     Parameters
@@ -123,6 +146,12 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     game : TUGame or StructuredGame
         The game (a StructuredGame is expanded to dense values). For a game
         built with :meth:`TUGame.from_costs` the result also gives cost shares.
+        An airport game (a StructuredGame whose only cost term is an
+        ``AirportCost`` and which has no pairwise terms) is solved by
+        Littlechild's closed form at any n (``method='littlechild-1974'`` on
+        the result; the core of an airport game is never empty, so both
+        domains give the same point), unless ``method='dense'`` or
+        ``excess='per-capita'`` asks for the LPs.
     domain : {'imputations', 'preimputations'}, default 'imputations'
         ``'imputations'`` gives Schmeidler's nucleolus (``x_i >= v({i})``);
         ``'preimputations'`` the pre-nucleolus (efficiency only). They agree
@@ -131,6 +160,18 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
         ``'constraint-generation'`` keeps each LP small and scans all
         excesses between solves; ``'dense'`` puts every coalition in every LP
         (slow for large n; useful as a cross-check).
+    excess : {'standard', 'per-capita'}, default 'standard'
+        ``'standard'``: ``e(S, x) = v(S) - x(S)`` (Schmeidler 1969).
+        ``'per-capita'``: ``e(S, x) = (v(S) - x(S)) / |S|``, Grotte's (1970)
+        per-capita nucleolus. Recorded in ``parameters["excess"]``; the
+        stage levels are then per-capita excesses. The certificate is
+        Kohlberg's criterion on the per-capita level sets (moving x along z
+        changes the excess of S by a positive multiple of ``-z(S)``, which is
+        all the criterion's proof uses, so it holds for any positively
+        weighted excess; ``result.kohlberg`` reports per-capita excesses). The per-capita
+        nucleolus need not equal the nucleolus, but it lies in the core
+        whenever the core is non-empty (it minimises the largest per-capita
+        excess, and that is <= 0 exactly on the core).
     tol : float, default 1e-9
         Relative tolerance (times the payoff scale) for violations and ties.
     rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
@@ -140,8 +181,10 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
 
     Returns
     -------
-    NucleolusResult
-        ``allocation``, the stage levels, and ``kohlberg`` -- the certificate.
+    NucleolusResult or AirportNucleolusResult
+        ``allocation``, the stage levels, and ``kohlberg`` -- the certificate
+        (an :class:`~coopgame.stability.airport.AirportNucleolusResult`, with
+        the same attributes and no LP certificate, for airport games).
 
     Raises
     ------
@@ -161,14 +204,27 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     ([19.5, 32.5, 12.0], [210.5, 127.5, 218.0])
     >>> res.kohlberg_passed, round(res.epsilon, 6)
     (True, -12.0)
+
+    The per-capita nucleolus of the same game: stage 1 fixes {t3} and {t1,t2}
+    at per-capita excess -8 (x_3 = 8), stage 2 balances {t1,t3} and {t2,t3}
+    at -11.75:
+
+    >>> pc = nucleolus(g, excess="per-capita")
+    >>> pc.allocation.round(6).tolist(), pc.stage_levels.round(6).tolist(), pc.parameters["excess"]
+    ([15.5, 40.5, 8.0], [-8.0, -11.75], 'per-capita')
     """
     func = "nucleolus"
     check_method(method, _METHODS, func=func)
     if not isinstance(domain, str) or domain not in DOMAINS:
         raise UnknownMethodError(f"{func}(): domain must be one of {list(DOMAINS)}; got {domain!r}")
+    if not isinstance(excess, str) or excess not in EXCESSES:
+        raise UnknownMethodError(f"{func}(): excess must be one of {list(EXCESSES)}; got {excess!r}")
     tol = check_tol(tol, func=func)
     generator, seed = make_rng(rng, func=func)
-    dense = as_dense_game(game, func=func, arrays=6)
+    if method != "dense" and excess == "standard":
+        if _airport_term(game) is not None:
+            return _structured_airport_nucleolus(game, domain=domain, tol=tol, seed=seed)
+    dense = as_dense_game(game, func=func, arrays=6 if excess == "standard" else 7)
     n = dense.n_players
     scale = game_scale(dense) or 1.0  # the LPs run on the game divided by its scale; an all-zero game as it is
     v = np.asarray(dense.values) / scale
@@ -177,17 +233,23 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
         raise InvalidGameError(
             f"{func}(): the imputation set is empty (sum of v({{i}}) = {scaled_text(lower.sum(), scale)} exceeds "
             f"v(N) = {scaled_text(v[-1], scale)}); use domain='preimputations' for the pre-nucleolus")
-    out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=generator, dense=(method == "dense"))
+    sizes = popcounts(n).astype(np.float64) if excess == "per-capita" else None
+    out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=generator, dense=(method == "dense"),
+                         sizes=sizes)
     x = unscale(out.x, scale, func=func, what="the nucleolus") + 0.0   # + 0.0 turns -0.0 into 0.0
-    check = kohlberg_check(v, out.x, lower=lower, tie_atol=max(tol, 1e-12) * _TIE_FACTOR, scale=scale,
+    # Per-capita: the game v'(S) = x(S) + (v(S) - x(S))/|S| has the per-capita excesses as its excesses at x,
+    # so Kohlberg's test of x in v' is the test of the per-capita level sets (and v'({i}) = v({i})).
+    v_check = v if sizes is None else additive_values(out.x) + (v - additive_values(out.x)) / np.maximum(sizes, 1)
+    check = kohlberg_check(v_check, out.x, lower=lower, tie_atol=max(tol, 1e-12) * _TIE_FACTOR, scale=scale,
                            players=dense.players, game=game)
     if not check.passed:
         import warnings
         warnings.warn(f"{func}(): Kohlberg's criterion failed at the computed point (see result.kohlberg); "
                       "the game may be badly scaled or tol too tight", ConvergenceWarning, stacklevel=2)
-    params: dict[str, Any] = {"domain": domain, "tol": tol, "seed": seed}
+    params: dict[str, Any] = {"domain": domain, "excess": excess, "tol": tol, "seed": seed}
+    concept = "nucleolus" if lower is not None else "pre-nucleolus"
     return NucleolusResult(
-        allocation=x, players=dense.players, concept="nucleolus" if lower is not None else "pre-nucleolus",
+        allocation=x, players=dense.players, concept=concept if sizes is None else "per-capita " + concept,
         method=method, parameters=params, efficiency_gap=float(out.x.sum() - v[-1]) * scale,
         cost_shares=dense.cost_shares(x) if dense.is_cost_game else None, domain=domain,
         stage_levels=unscale(np.asarray(out.levels), scale, func=func, what="the excess levels"),
@@ -206,7 +268,7 @@ class _Outcome:
 
 
 def _sequential_lp(v: np.ndarray, n: int, *, lower: np.ndarray | None, tol: float, rng: np.random.Generator,
-                   dense: bool) -> _Outcome:
+                   dense: bool, sizes: np.ndarray | None = None) -> _Outcome:
     """(Pre-)nucleolus of normalised values ``v`` by constraint generation.
 
     Outer loop: compute the nucleolus of the problem restricted to a row set R
@@ -218,6 +280,7 @@ def _sequential_lp(v: np.ndarray, n: int, *, lower: np.ndarray | None, tol: floa
     nucleolus of the full game. Otherwise the worst violators join R.
     Working with the restricted *nucleolus* rather than a vertex of the first
     LP matters: that point is central, so few coalitions violate it.
+    ``sizes`` (``|S|`` per mask) switches to the per-capita excess; ``None`` is the standard one.
     """
     full = (1 << n) - 1
     if n == 1:
@@ -230,12 +293,12 @@ def _sequential_lp(v: np.ndarray, n: int, *, lower: np.ndarray | None, tol: floa
     batch = max(2 * n, 16)
     n_lps = max_rows = 0
     while True:
-        out = _restricted_nucleolus(v, n, rows, lower=lower)
+        out = _restricted_nucleolus(v, n, rows, lower=lower, sizes=sizes)
         n_lps += out.n_lps
         max_rows = max(max_rows, rows.size)
         if dense:
             break
-        violators = _violators(v, n, out, rows, tol, rng, batch)
+        violators = _violators(v, n, out, rows, tol, rng, batch, sizes)
         if violators.size == 0:
             break
         rows = np.union1d(rows, np.concatenate([violators, full ^ violators]))
@@ -243,7 +306,8 @@ def _sequential_lp(v: np.ndarray, n: int, *, lower: np.ndarray | None, tol: floa
     return out
 
 
-def _restricted_nucleolus(v: np.ndarray, n: int, rows: np.ndarray, *, lower: np.ndarray | None) -> _Outcome:
+def _restricted_nucleolus(v: np.ndarray, n: int, rows: np.ndarray, *, lower: np.ndarray | None,
+                          sizes: np.ndarray | None = None) -> _Outcome:
     """Sequential LPs over the coalitions in ``rows`` only (small, dense LPs)."""
     full = (1 << n) - 1
     basis = np.full((n, 1), 1.0 / np.sqrt(n))        # orthonormal basis of span{1_N, fixed rows}
@@ -260,7 +324,8 @@ def _restricted_nucleolus(v: np.ndarray, n: int, rows: np.ndarray, *, lower: np.
     x = np.full(n, v[full] / n)
     while basis.shape[1] < n:
         idx = np.flatnonzero(free)
-        sol = _stage_lp(v, n, rows[idx], member_all[idx], eq_masks, eq_rhs, bounds)
+        sol = _stage_lp(v, n, rows[idx], member_all[idx], eq_masks, eq_rhs, bounds,
+                        None if sizes is None else sizes[rows[idx]])
         n_lps += 1
         x, t = sol.x[:n], sol.x[n]
         duals = sol.duals_ub
@@ -278,7 +343,7 @@ def _restricted_nucleolus(v: np.ndarray, n: int, rows: np.ndarray, *, lower: np.
             if norm > 1e-8:
                 basis = np.column_stack([basis, resid / norm])
                 eq_masks.append(int(rows[k]))
-                eq_rhs.append(float(v[rows[k]] - t))
+                eq_rhs.append(float(v[rows[k]] - t * (1.0 if sizes is None else sizes[rows[k]])))
         # rows now in the span have constant excess: they leave the problem
         resid = member_all[idx] - (member_all[idx] @ basis) @ basis.T
         free[idx] = np.linalg.norm(resid, axis=1) > 1e-8
@@ -292,10 +357,12 @@ def _restricted_nucleolus(v: np.ndarray, n: int, rows: np.ndarray, *, lower: np.
 
 
 def _violators(v: np.ndarray, n: int, out: _Outcome, rows: np.ndarray, tol: float, rng: np.random.Generator,
-               batch: int) -> np.ndarray:
+               batch: int, sizes: np.ndarray | None = None) -> np.ndarray:
     """Coalitions outside ``rows`` whose excess at ``out.x`` breaks some stage; the worst ``batch`` per stage."""
     full = (1 << n) - 1
     excess = v - additive_values(out.x)
+    if sizes is not None:   # per-capita excess; the empty coalition (size 0) is excluded below
+        excess[1:] /= sizes[1:]
     in_rows = np.zeros(full + 1, dtype=bool)
     in_rows[rows] = True
     in_rows[0] = in_rows[full] = True
@@ -334,10 +401,17 @@ def _outside(masks: np.ndarray, basis: np.ndarray, n: int, rng: np.random.Genera
 
 
 def _stage_lp(v: np.ndarray, n: int, rows: np.ndarray, member: np.ndarray, eq_masks: list[int],
-              eq_rhs: list[float], bounds: list[tuple[float | None, float | None]]):
-    """min t  s.t.  v(S) - x(S) <= t (S in rows),  fixed equalities,  x(N) = v(N)."""
+              eq_rhs: list[float], bounds: list[tuple[float | None, float | None]],
+              sizes: np.ndarray | None = None):
+    """min t  s.t.  (v(S) - x(S)) / w_S <= t (S in rows),  fixed equalities,  x(N) = v(N).
+
+    ``w_S = 1`` (standard excess) or ``|S|`` (per-capita, ``sizes``): each row is divided by it.
+    """
     a_ub = np.hstack([-member, -np.ones((rows.size, 1))])
     b_ub = -v[rows]
+    if sizes is not None:
+        a_ub[:, :n] /= sizes[:, None]
+        b_ub = b_ub / sizes
     full = (1 << n) - 1
     eq = membership_matrix(np.asarray([full] + eq_masks, dtype=np.int64), n).astype(np.float64)
     a_eq = np.hstack([eq, np.zeros((eq.shape[0], 1))])

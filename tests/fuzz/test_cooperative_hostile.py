@@ -75,11 +75,19 @@ def test_properties_near_the_float_maximum() -> None:
 
 def test_structured_game_with_13572_players_refuses_dense_solvers() -> None:
     g = cg.StructuredGame.from_costs(cg.AirportCost(np.arange(1, 13573, dtype=float)))
-    for func in (cg.nucleolus, cg.core, cg.least_core):
+    for func in (cg.core, cg.least_core):
         with pytest.raises(GameTooLargeError, match=rf"^{func.__name__}\(\): a dense game with 13572 players"):
             func(g)
     # the closed forms still work: the Littlechild-Owen share of the cheapest plane is 1/13572
     assert np.isclose(cg.shapley_value(g).cost_shares[0], 1 / 13572, rtol=1e-12)
+    # and the nucleolus is Littlechild's (1974): the cheapest plane pays min_k c_k / (k + 1) = 1/2 (k = 1), all
+    # shares add up to the runway's cost 13572 and grow with the plane's
+    nuc = cg.nucleolus(g)
+    assert nuc.method == "littlechild-1974"
+    assert nuc.cost_shares[0] == pytest.approx(0.5) and nuc.cost_shares.sum() == pytest.approx(13572.0)
+    assert np.all(np.diff(nuc.cost_shares) >= 0)
+    with pytest.raises(GameTooLargeError, match=r"^nucleolus\(\): a dense game with 13572 players"):
+        cg.nucleolus(g, method="dense")
 
 
 def test_from_function_under_an_address_space_limit_is_a_typed_error() -> None:

@@ -147,7 +147,8 @@ def test_unknown_model_parameter_is_named():
 
 # ---------------------------------------------------------------------------------------------- differential
 SLUGS = [m["slug"] for m in coopgame.list_models()]
-NO_GAME = {"tax_base_pool"}  # a pooling rule, no game: a sweep must refuse it
+NO_GAME = {"tax_base_pool",  # a pooling rule, no game: a sweep must refuse it
+           "chengdu_chongqing_tripartite"}  # a three-population game: no pairwise or cooperative form to sweep
 
 
 def _one_point_grid(spec):
