@@ -29,7 +29,7 @@ from coopgame._validation import (
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["TUGame", "as_masks", "seal", "Sealed", "VotingWeights", "voting_weights"]
+__all__ = ["TUGame", "as_masks", "bankruptcy_claims", "seal", "Sealed", "VotingWeights", "voting_weights"]
 
 _FUNCTION_CHUNK = 1 << 20  # masks per call of a user value function: bounds temporary memory
 
@@ -387,14 +387,7 @@ class TUGame(Sealed, ReadOnlyState):
         """
         func = "TUGame.bankruptcy"
         players = label_sequence(players, func=func)
-        if np.asarray(claims).dtype.kind == "b":
-            raise InvalidParameterError(f"{func}(): claims must be numbers, not booleans; got {_describe(claims)}")
-        c = as_float_array(claims, func=func, name="claims", ndim=1, error=InvalidParameterError)
-        if c.shape[0] == 0:
-            raise InvalidParameterError(f"{func}(): claims must hold one claim per player (at least one); got []")
-        if np.any(c < 0):
-            i = int(np.argmax(c < 0))
-            raise InvalidParameterError(f"{func}(): claims must be >= 0; got {float(c[i])!r} at index {i}")
+        c = bankruptcy_claims(claims, func=func)
         e = check_real(estate, func=func, name="estate", minimum=0.0)
         try:
             total = math.fsum(c.tolist())
@@ -556,6 +549,27 @@ class VotingWeights(NamedTuple):
     given: tuple[int | Fraction, ...]
     """The weights as exact numbers (ints, or Fractions where not integral)."""
     quota: int | Fraction
+
+
+def bankruptcy_claims(claims: Any, *, func: str) -> np.ndarray:
+    """The claims of a bankruptcy problem: a non-empty 1-D array of finite reals >= 0 (no booleans).
+
+    Refused with :class:`InvalidParameterError` naming ``func``.
+
+    Examples
+    --------
+    >>> bankruptcy_claims([100, 200, 300], func="f").tolist()
+    [100.0, 200.0, 300.0]
+    """
+    if np.asarray(claims).dtype.kind == "b":
+        raise InvalidParameterError(f"{func}(): claims must be numbers, not booleans; got {_describe(claims)}")
+    c = as_float_array(claims, func=func, name="claims", ndim=1, error=InvalidParameterError)
+    if c.shape[0] == 0:
+        raise InvalidParameterError(f"{func}(): claims must hold one claim per player (at least one); got []")
+    if np.any(c < 0):
+        i = int(np.argmax(c < 0))
+        raise InvalidParameterError(f"{func}(): claims must be >= 0; got {float(c[i])!r} at index {i}")
+    return c
 
 
 def voting_weights(weights: Any, quota: Any, *, func: str, integral: bool = False) -> VotingWeights:

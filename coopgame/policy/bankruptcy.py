@@ -37,9 +37,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._typing import FloatVector
-from coopgame._validation import as_float_array, check_players, check_real, frozen, label_sequence
+from coopgame._validation import check_players, check_real, frozen, label_sequence
 from coopgame.errors import InvalidParameterError
-from coopgame.games.tu import TUGame
+from coopgame.games.tu import TUGame, bankruptcy_claims
 from coopgame.policy.rules import SharingRule, _check_game
 from coopgame.results import AllocationResult, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL, power_of_two_below
@@ -256,7 +256,7 @@ class BankruptcyRule(SharingRule):
 
     def __post_init__(self) -> None:
         func = "BankruptcyRule"
-        c = _check_claims(self.claims, func=func)
+        c = bankruptcy_claims(self.claims, func=func)
         _check_rule(self.rule, func=func)
         object.__setattr__(self, "claims", frozen(c))
 
@@ -298,18 +298,6 @@ def _check_rule(rule: Any, *, func: str) -> str:
     return rule
 
 
-def _check_claims(claims: Any, *, func: str) -> np.ndarray:
-    if np.asarray(claims).dtype.kind == "b":
-        raise InvalidParameterError(f"{func}(): claims must be numbers, not booleans; got {claims!r}")
-    c = as_float_array(claims, func=func, name="claims", ndim=1, error=InvalidParameterError)
-    if c.shape[0] == 0:
-        raise InvalidParameterError(f"{func}(): claims must hold one claim per player (at least one); got []")
-    if np.any(c < 0):
-        i = int(np.argmax(c < 0))
-        raise InvalidParameterError(f"{func}(): claims must be >= 0; got {float(c[i])!r} at index {i}")
-    return c
-
-
 def _problem(estate: Any, claims: Any, *, func: str,
              estate_name: str = "estate") -> tuple[float, np.ndarray, float]:
     """The validated problem divided by a power of two near the largest claim: ``(E / s, c / s, s)``.
@@ -317,7 +305,7 @@ def _problem(estate: Any, claims: Any, *, func: str,
     Dividing by a power of two is exact, so the kernels see numbers near 1
     (their sums cannot overflow) and the answer scales with the problem.
     """
-    c = _check_claims(claims, func=func)
+    c = bankruptcy_claims(claims, func=func)
     e = check_real(estate, func=func, name=estate_name, minimum=0.0)
     top = float(c.max())
     scale = float(power_of_two_below(top)) if top > 0 else float(power_of_two_below(e))
