@@ -63,6 +63,9 @@ class ModelAnalysis(Result):
         Concepts not computed, each with the reason.
     elapsed : float
         Total wall time in seconds (loading, building, solving).
+    modeling_choices : int
+        How many numbers of the model are modeling choices (its provenance table); the magnitudes of a model
+        with any are illustrative, and the overview, the JSON and the HTML report say so.
     """
 
     sections: tuple[Section, ...]
@@ -75,6 +78,7 @@ class ModelAnalysis(Result):
     skipped: tuple[str, ...] = ()
     elapsed: float = 0.0
     description: str = ""
+    modeling_choices: int = 0
 
     def __post_init__(self) -> None:
         func = "ModelAnalysis"
@@ -127,10 +131,26 @@ class ModelAnalysis(Result):
         raise UnknownSectionError(f"ModelAnalysis.section(): no section {key!r}{did_you_mean(key, keys)}; "
                                   f"sections: {keys}")
 
+    @property
+    def illustrative(self) -> bool:
+        """Whether the model's magnitudes rest on modeling choices (any number labelled so in its provenance)."""
+        return self.modeling_choices > 0
+
+    @property
+    def basis(self) -> str:
+        """One line on what the numbers rest on, for headers."""
+        if self.illustrative:
+            return (f"illustrative: the magnitudes rest on {self.modeling_choices} modeling "
+                    f"choice{'s' if self.modeling_choices != 1 else ''} (see where the numbers come from)")
+        return "every number from a source, a data table or a derivation" if self.provenance is not None else ""
+
     def summary(self) -> Summary:
-        """The overview: model, kind, sections computed with their times, and what was skipped."""
+        """The overview: model, kind, basis of the numbers, sections computed with their times, what was skipped."""
         rows = tuple((s.key, s.summary.title, f"{s.elapsed:.3f} s") for s in self.sections)
-        facts = [("model", self.model), ("kind", self.kind), ("total time", f"{self.elapsed:.3f} s")]
+        facts = [("model", self.model), ("kind", self.kind)]
+        if self.basis:
+            facts.append(("numbers", self.basis))
+        facts.append(("total time", f"{self.elapsed:.3f} s"))
         facts += [(k, str(v)) for k, v in self.parameters.items()]
         return Summary(title=self.title, facts=tuple(facts), columns=("section", "contents", "time"), rows=rows,
                        notes=tuple(f"skipped: {s}" for s in self.skipped))
@@ -173,6 +193,8 @@ class ModelAnalysis(Result):
             "model": self.model,
             "title": self.title,
             "kind": self.kind,
+            "illustrative": self.illustrative,
+            "modeling_choices": self.modeling_choices,
             "parameters": to_jsonable(self.parameters),
             "elapsed_seconds": self.elapsed,
             "sections": {s.key: {"title": s.summary.title, "elapsed_seconds": s.elapsed,
@@ -230,9 +252,11 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
         raise type(err)(f"{func}(): {err}") from None  # the loader's own message, under the name the user called
     built = spec.build() if spec is not None else model
     sections, skipped = _dispatch.sections_for(built, spec=spec, progress=progress)
-    provenance = None
+    provenance, choices = None, 0
     if spec is not None:
-        provenance = spec.provenance().summary()
+        prov = spec.provenance()
+        provenance = prov.summary()
+        choices = sum(item.label == "modeling choice" for item in prov.items)
     if spec is not None:
         slug, title, kind = spec.slug, spec.title, spec.kind
         description = getattr(spec, "description", "") or ""
@@ -242,7 +266,7 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
         kind, description, params = _dispatch.kind_of(model), "", {}
     return ModelAnalysis(sections=tuple(sections), model=slug, title=title, kind=kind, parameters=params,
                          provenance=provenance, skipped=tuple(dict.fromkeys(skipped)), elapsed=time.perf_counter() - start,
-                         description=description, game=built)
+                         description=description, modeling_choices=choices, game=built)
 
 
 _TAKES = ("a built-in model's slug (str), a path to a model file, a ModelSpec, or a game (PairwiseGame, "

@@ -116,6 +116,8 @@ def render_html(analysis: ModelAnalysis, *, figures: bool = True, extra: Sequenc
                       + "".join(f"<li>{esc(s)}</li>" for s in skipped) + "</ul></section>")
     overview = _strip_heading(analysis.summary().as_html())
     lead = f'<p class="lead">{esc(analysis.description)}</p>' if analysis.description else ""
+    if getattr(analysis, "illustrative", False):   # magnitudes that rest on modeling choices are said to, up front
+        lead = f'<p class="illustrative"><strong>Illustrative.</strong> {esc(analysis.basis)}.</p>' + lead
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

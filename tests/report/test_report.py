@@ -131,3 +131,22 @@ def test_proportional_rows_are_the_proportional_rule_and_a_cost_game_splits_its_
     assert [float(r[col]) for r in table.rows] == [139.0, 278.0, 139.0]
     assert any(m.startswith("proportional rule by bad:") for m in skipped)
     assert any(m.startswith("proportional rule by short:") and "one entry per player" in m for m in skipped)
+
+
+def test_a_model_whose_magnitudes_rest_on_modeling_choices_says_illustrative_in_text_json_and_html():
+    import json
+
+    from coopgame import load_model
+
+    res = model_analysis("bth13")
+    choices = sum(item.label == "modeling choice" for item in load_model("bth13").provenance().items)
+    assert choices > 0 and res.modeling_choices == choices and res.illustrative
+    assert f"illustrative: the magnitudes rest on {choices} modeling choices" in res.as_text()
+    d = json.loads(json.dumps(res.to_dict()))
+    assert d["illustrative"] is True and d["modeling_choices"] == choices
+    assert '<p class="illustrative"><strong>Illustrative.</strong>' in render_html(res, figures=False)
+    # the wastewater plant's numbers are all sourced: no such label
+    plant = model_analysis("default")
+    assert plant.modeling_choices == 0 and not plant.illustrative
+    assert "illustrative" not in plant.as_text().lower()
+    assert json.loads(json.dumps(plant.to_dict()))["illustrative"] is False
