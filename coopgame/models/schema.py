@@ -34,10 +34,12 @@ from coopgame._pickling import ReadOnlyState
 from coopgame._validation import as_float_array, frozen
 from coopgame.models.kinds import KINDS
 from coopgame.models.seeds import SeedStore, seed_store
+from coopgame.models.uncertainty import DISTRIBUTIONS, RANGE_KEYS, RANGE_KINDS, Uncertainty
 from coopgame.errors import InvalidParameterError, ModelSpecError
 from coopgame.results import Result, Summary, format_number
 
-__all__ = ["SCHEMA_VERSION", "TU_CONVENTIONS", "ANALYSIS_NAMES", "MAX_MAGNITUDE", "MAX_NESTING", "ModelSpec", "Parameter", "ProvenanceItem", "Provenance", "parse_model"]
+__all__ = ["SCHEMA_VERSION", "TU_CONVENTIONS", "ANALYSIS_NAMES", "MAX_MAGNITUDE", "MAX_NESTING", "ModelSpec", "Parameter", "ProvenanceItem", "Provenance", "Uncertainty",
+           "parse_model"]
 
 TU_CONVENTIONS: tuple[str, ...] = ("alpha", "members")
 """Values of ``analysis.convention``: the conventions of ``NCityGame.tu_game`` (DESIGN §2.1)."""
@@ -80,7 +82,7 @@ SETTLEMENT_RULES: tuple[str, ...] = ("shapley", "nucleolus", "equal", "proportio
 _TOP_KEYS = {"schema_version", "slug", "title", "kind", "description", "model_id", "unit",
              "players", "layers", "parameters", "scenarios", "analysis"}
 _PARAM_KEYS = {"value", "unit", "description", "source", "column", "table", "modeling_choice", "based_on",
-               "rule", "inputs", "options"}
+               "rule", "inputs", "options", *RANGE_KEYS}
 _PROVENANCE_KEYS = ("source", "column", "modeling_choice", "rule")
 _REL_MATCH = 1e-9  # a cited number must equal its seed fact to this relative precision
 
@@ -91,7 +93,9 @@ class ProvenanceItem(ReadOnlyState):
 
     ``label`` is one of ``"source"`` (a seed fact), ``"data"`` (a city-table
     cell), ``"derived"`` (computed from other parameters by ``reference``) and
-    ``"modeling choice"`` (``detail`` says why).
+    ``"modeling choice"`` (``detail`` says why). ``uncertainty`` is a modeling
+    choice's range in words (:meth:`Uncertainty.describe`) and
+    ``uncertainty_reason`` why those bounds, or both empty.
     """
 
     parameter: str
@@ -100,6 +104,8 @@ class ProvenanceItem(ReadOnlyState):
     label: str
     reference: str
     detail: str
+    uncertainty: str = ""
+    uncertainty_reason: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,7 +118,7 @@ class Provenance(Result):
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
     def summary(self) -> Summary:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         by_param: dict[str, list[ProvenanceItem]] = {}
         for it in self.items:
             by_param.setdefault(it.parameter, []).append(it)
@@ -125,28 +131,40 @@ class Provenance(Result):
                 continue
             rows += [(it.parameter + it.index, _short_value(it.value), it.label,
                       _clip(it.reference if it.label != "modeling choice" else it.detail, 70)) for it in group]
-        rows = tuple(rows)
+        columns: tuple[str, ...] = ("parameter", "value", "basis", "reference / reason")
+        notes = ("source = a fact in a seed record (seeds/); data = a cell of a 2023 city table (seeds/cities/); "
+                 "derived = computed from the parameters named; modeling choice = set by the model's author.",)
+        ranges = {it.parameter + it.index: it.uncertainty for it in self.items if it.uncertainty}
+        if ranges:  # a column only where some modeling choice carries a range
+            columns += ("range",)
+            rows = [(*row, ranges.get(row[0], "")) for row in rows]
+            notes += ("range = how far the author trusts a modeling choice: the distribution its uncertainty "
+                      "analysis draws from (the model file's range_reason says why; Parameter.uncertainty.reason).",)
         counts = {lab: sum(it.label == lab for it in self.items)
                   for lab in ("source", "data", "derived", "modeling choice")}
         return Summary(
             title=f"Where the numbers of model {self.model!r} come from",
             facts=tuple((k, str(v)) for k, v in counts.items()),
-            columns=("parameter", "value", "basis", "reference / reason"),
-            rows=rows,
-            notes=("source = a fact in a seed record (seeds/); data = a cell of a 2023 city table (seeds/cities/); "
-                   "derived = computed from the parameters named; modeling choice = set by the model's author.",),
+            columns=columns,
+            rows=tuple(rows),
+            notes=notes,
         )
 
 
 @dataclass(frozen=True, eq=False)
 class Parameter(ReadOnlyState):
-    """One named parameter: a read-only float array and its provenance."""
+    """One named parameter: a read-only float array, its provenance and, for a modeling choice, its range.
+
+    ``uncertainty`` is the :class:`Uncertainty` the model file gives a
+    modeling choice (``range = [low, high]``), or None.
+    """
 
     name: str
     value: np.ndarray
     unit: str
     description: str
     provenance: tuple[ProvenanceItem, ...]
+    uncertainty: Uncertainty | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,6 +218,24 @@ class ModelSpec(ReadOnlyState):
         items = tuple(it for p in self.parameters.values() for it in p.provenance)
         return Provenance(items=items, model=self.slug,
                           parameters={"scenario": self.active_scenario} if self.active_scenario else {})
+
+    def uncertain_parameters(self) -> dict[str, Uncertainty]:
+        """The modeling choices that carry a range, name -> :class:`Uncertainty`, in the model file's order.
+
+        Examples
+        --------
+        >>> import coopgame, numpy as np
+        >>> spec = coopgame.load_model("guangzhou_siphon")
+        >>> u = spec.uncertain_parameters()["perception_level"]
+        >>> u.describe()
+        'uniform on [1, 1.5]'
+        >>> u.sample(np.random.default_rng(0), 3).shape
+        (3,)
+        """
+        order = list(self._raw.get("parameters", {})) + [n for n in self.parameters
+                                                          if n not in self._raw.get("parameters", {})]
+        return {name: self.parameters[name].uncertainty for name in order
+                if name in self.parameters and self.parameters[name].uncertainty is not None}
 
     def cited_facts(self) -> tuple[str, ...]:
         """Seed fact keys and table references this model cites (sorted, unique)."""
@@ -499,6 +535,8 @@ def parse_model(raw: Mapping[str, Any], *, path: Path | None = None, store: Seed
             parameters[name] = resolver.resolve(name)
         elif pspec.required:
             raise ctx.fail(f"parameters.{name}", f"parameter {name!r} (required by kind {kind!r})", "nothing", verbatim=True)
+    ranged = resolver.ranges()  # after every value, so a value's own problems are named first
+    parameters = {name: ranged.get(name, p) for name, p in parameters.items()}
     # helper parameters (rule inputs that are not kind parameters) are kept too
     for name in resolver.done:
         parameters.setdefault(name, resolver.done[name])
@@ -619,6 +657,25 @@ class _Resolver:
         self.done: dict[str, Parameter] = {}
         self.busy: set[str] = set()
         self.scenario_path = scenario_path
+        self.how: dict[str, str] = {}
+
+    def ranges(self) -> dict[str, Parameter]:
+        """The parameters that carry a range, with their :class:`Uncertainty`, in the file's order.
+
+        Read once every value is resolved, so that a value's own problems (and those of the rules it
+        feeds) are named before its range's.
+        """
+        out: dict[str, Parameter] = {}
+        for name in self.raw:
+            p = self.done.get(name)
+            if p is None:
+                continue
+            u = self._uncertainty(name, self.raw[name], self.how[name], p.value)
+            if u is not None:
+                prov = tuple(replace(it, uncertainty=u.describe(), uncertainty_reason=u.reason)
+                             for it in p.provenance)
+                out[name] = self.done[name] = replace(p, provenance=prov, uncertainty=u)
+        return out
 
     def key(self, name: str) -> str:
         return f"parameters.{name}"
@@ -656,6 +713,7 @@ class _Resolver:
         finally:
             self.busy.discard(name)
         value = self._check_shape(name, value)
+        self.how[name] = how
         unit = body.get("unit", "")
         if not isinstance(unit, str):
             raise self.ctx.fail(f"{key}.unit", "a string", unit)
@@ -667,6 +725,74 @@ class _Resolver:
                           provenance=prov)
         self.done[name] = param
         return param
+
+    # -- ranges of modeling choices
+    def _uncertainty(self, name: str, body: Mapping[str, Any], how: str, value: np.ndarray) -> Uncertainty | None:
+        """The :class:`Uncertainty` of ``range``, ``range_kind``, ``distribution`` and ``range_reason``, or None."""
+        key = self.key(name)
+        given = [k for k in RANGE_KEYS if k in body]
+        if not given:
+            return None
+        if how != "modeling_choice":
+            basis = {"source": "a seed fact", "column": "a data cell", "rule": "a derived parameter"}[how]
+            raise self.ctx.fail(f"{key}.{given[0]}", "no range: only a modeling choice carries one (a source or data "
+                                "carries its own value, a rule derives it)", f"a range on {basis}", verbatim=True)
+        if "range" not in body:
+            raise self.ctx.fail(f"{key}.range", f"range = [low, high] (given {given[0]} without a range)",
+                                "nothing", verbatim=True)
+        bounds = body["range"]
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise self.ctx.fail(f"{key}.range", "two numbers [low, high]", bounds)
+        for i, b in enumerate(bounds):
+            # magnitude before isfinite: math.isfinite of an int beyond the float range overflows
+            if isinstance(b, bool) or not isinstance(b, (int, float)) or abs(b) > MAX_MAGNITUDE \
+                    or not math.isfinite(b):
+                raise self.ctx.fail(f"{key}.range[{i}]", f"a finite number of magnitude at most {_MAGNITUDE_TEXT}",
+                                    b)
+        low, high = float(bounds[0]), float(bounds[1])
+        if not low < high:
+            raise self.ctx.fail(f"{key}.range", "low < high (for a fixed value give no range)", bounds)
+        kind = body.get("range_kind", "value")
+        if not isinstance(kind, str) or kind not in RANGE_KINDS:
+            raise self.ctx.unknown(f"{key}.range_kind", kind, RANGE_KINDS, "one of")
+        dist = body.get("distribution", "uniform")
+        if not isinstance(dist, str) or dist not in DISTRIBUTIONS:
+            raise self.ctx.unknown(f"{key}.distribution", dist, DISTRIBUTIONS, "a distribution")
+        reason = body.get("range_reason")
+        if not isinstance(reason, str) or len(reason.strip()) < 8:
+            raise self.ctx.fail(f"{key}.range_reason", "a sentence saying why these bounds (required with a range)",
+                                "nothing" if reason is None else _repr(reason), verbatim=True)
+        if dist == "log-uniform" and low <= 0:
+            raise self.ctx.fail(f"{key}.range", "low > 0 for a log-uniform distribution", bounds)
+        if kind == "value":
+            if value.ndim != 0:
+                raise self.ctx.fail(f"{key}.range_kind", f"'factor' for a parameter of shape "
+                                    f"{_shape_text(value.shape)} (range_kind 'value' bounds a scalar)", kind)
+            mode: Any = float(value)
+            if not low <= mode <= high:
+                raise self.ctx.fail(f"{key}.range", f"bounds around the value {_plain(value)} (low <= value <= high)",
+                                    bounds)
+            if dist == "integer-uniform" and not all(float(x).is_integer() for x in (low, high, mode)):
+                raise self.ctx.fail(f"{key}.range", "integer bounds and an integer value for 'integer-uniform'",
+                                    f"{bounds} around {_plain(value)}", verbatim=True)
+            ends = (np.array(low), np.array(high))
+        else:
+            if dist == "integer-uniform":
+                raise self.ctx.fail(f"{key}.distribution", "uniform, triangular or log-uniform for a factor", dist)
+            if not 0 <= low <= 1 <= high:
+                raise self.ctx.fail(f"{key}.range", "factor bounds with 0 <= low <= 1 <= high (the value itself is "
+                                    "the factor 1)", bounds)
+            mode = frozen(np.array(value, dtype=np.float64))
+            ends = (low * value, high * value)
+        pspec = self.kind_spec.params.get(name)
+        if pspec is not None and pspec.check is not None:
+            for i, end in enumerate(ends):
+                problem = pspec.check(end)
+                if problem:
+                    raise self.ctx.fail(f"{key}.range[{i}]", f"a bound at which {name} is {problem}",
+                                        _plain(end) if kind == "value" else f"factor {bounds[i]}")
+        return Uncertainty(distribution=dist, low=low, high=high, kind=kind, reason=" ".join(reason.split()),
+                           mode=mode)
 
     # -- value forms
     def _given_value(self, name: str, body: Mapping[str, Any], required: bool = True) -> np.ndarray | None:
