@@ -1,0 +1,109 @@
+"""Uncertainty analysis: against a direct loop over the same draws, a fine grid, and the issue's tipping points."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import numpy as np
+import pytest
+
+import coopgame
+from coopgame.cli import main
+from coopgame.errors import InvalidParameterError
+from coopgame.policy.uncertainty import uncertainty_analysis
+
+
+def _direct(spec, game):
+    """The verdicts of one game from the public single-game path (outside_options), computed here."""
+    oo = coopgame.outside_options(game)
+    scale = max(float(np.max(np.abs(a))) for a in (oo.status_quo, oo.free_ride, oo.stand_alone,
+                                                     oo.perceived_status_quo, oo.perceived_free_ride,
+                                                     oo.perceived_stand_alone))
+    gains = oo.free_ride_gain_by_issue          # (K, n), perceived
+    # deviation bound: the best non-empty set of issues to drop (sum of positive gains, else the largest)
+    bounds = np.where((gains > 0).any(axis=0), np.where(gains > 0, gains, 0).sum(axis=0), gains.max(axis=0))
+    return {"cooperation an equilibrium": bool(np.all(bounds <= 1e-9 * scale)),
+            "subsidy": max(0.0, float(bounds.sum())),
+            "free riders": bounds > 1e-9 * scale}
+
+
+@pytest.mark.parametrize("slug", ["chengdu_chongqing", "guangzhou_siphon", "bth13"])
+def test_probabilities_equal_a_direct_loop_over_the_same_draws(slug):
+    spec = coopgame.load_model(slug)
+    res = uncertainty_analysis(spec, draws=300, rng=7)
+    gen = np.random.default_rng(7)
+    sampled = {name: u.sample(gen, 300) for name, u in spec.uncertain_parameters().items()}
+    eq, sub, riders = [], [], []
+    for g in range(300):
+        game = spec.with_arrays(**{k: v[g] for k, v in sampled.items()}).ncity_game()
+        d = _direct(spec, game)
+        eq.append(d["cooperation an equilibrium"])
+        sub.append(d["subsidy"])
+        riders.append(d["free riders"])
+    np.testing.assert_array_equal(res.samples["cooperation an equilibrium"], eq)
+    np.testing.assert_allclose(res.samples["subsidy"], sub, rtol=1e-12, atol=1e-9)
+    assert res.probabilities["cooperation an equilibrium"] == pytest.approx(np.mean(eq))
+    assert res.probabilities["self-enforcing without a central subsidy"] == pytest.approx(
+        np.mean(np.isclose(sub, 0.0, rtol=0.0, atol=1e-7)))
+    for i, c in enumerate(spec.players):
+        assert res.probabilities[f"free rider: {c}"] == pytest.approx(np.mean([r[i] for r in riders]))
+    # the file's own values: the policy answer's minimal subsidy
+    tr = coopgame.self_enforcing_transfers(spec.build().ncity)
+    assert res.at_file_values["subsidy"] == pytest.approx(tr.subsidy, abs=1e-9)
+
+
+@pytest.mark.parametrize("slug", ["chengdu_chongqing", "guangzhou_siphon", "bth13", "yrd26"])
+def test_bands_are_ordered_and_contain_the_point_estimate_of_the_subsidy(slug):
+    res = uncertainty_analysis(coopgame.load_model(slug), draws=2000, rng=3)
+    lo, mid, hi = res.bands["subsidy"]
+    assert lo <= mid <= hi and lo <= res.at_file_values["subsidy"] <= hi
+    sq = res.bands["status_quo"]
+    assert np.all(sq[0] <= sq[1]) and np.all(sq[1] <= sq[2])
+
+
+def test_chengdu_chongqing_tipping_points_are_the_issues_perception_thresholds_and_match_a_fine_grid():
+    # issue 14: "the tipping points are β ≈ 1.146 and 1.064" (services, infrastructure), the file's β being 1.2
+    spec = coopgame.load_model("chengdu_chongqing")
+    res = uncertainty_analysis(spec, draws=200, rng=0)
+    tips = {(p.split(" ")[0], v): x for p, v, x, _ in res.tipping_points}
+    beta_services = 1.2 * tips[("perception", "cooperation an ESS on shared public services")]
+    beta_infra = 1.2 * tips[("perception", "cooperation an ESS on infrastructure")]
+    assert beta_services == pytest.approx(1.146, abs=5e-4) and beta_infra == pytest.approx(1.064, abs=5e-4)
+    # a fine grid of perception factors through the public single-game path: the first factor at which
+    # cooperation on shared public services stops being strict
+    base = spec["perception"]
+    grid = np.linspace(1 / 1.2, 1.25, 4001)
+    ess = []
+    for f in grid:
+        oo = coopgame.outside_options(spec.with_arrays(perception=base * f).ncity_game())
+        ess.append(bool(np.all(oo.free_ride_gain_by_issue[0] < 0)))
+    flip = grid[np.argmax(~np.array(ess))]
+    step = grid[1] - grid[0]
+    assert abs(flip - tips[("perception", "cooperation an ESS on shared public services")]) <= step
+
+
+def test_refusals_are_typed_and_name_the_argument():
+    with pytest.raises(InvalidParameterError, match="uncertainty_analysis\\(\\): model must be a loaded n-city"):
+        uncertainty_analysis(coopgame.load_model("nanjing_fund"))
+    with pytest.raises(InvalidParameterError, match="draws"):
+        uncertainty_analysis(coopgame.load_model("bth13"), draws=0)
+    with pytest.raises(InvalidParameterError, match="model_analysis\\(\\).*draws"):
+        coopgame.model_analysis("bth13", draws=-5)
+    # a fund model gets the rest of its analysis, and says why no draws were made
+    res = coopgame.model_analysis("nanjing_fund", draws=100)
+    assert any(s.startswith("uncertainty: drawn for n-city models") for s in res.skipped)
+
+
+def test_solve_draws_reports_probabilities_bands_and_tipping_points_in_json():
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["solve", "chengdu_chongqing", "--draws", "500", "--seed", "2", "--json"]) == 0
+    d = json.loads(out.getvalue())
+    unc = d["sections"]["uncertainty"]["data"]
+    assert unc["draws"] == 500 and unc["parameters"]["seed"] == 2
+    assert 0 <= unc["probabilities"]["cooperation an equilibrium"] <= 1
+    assert len(unc["bands"]["status_quo"]) == 3 and unc["tipping_points"]
+    assert "Over 500 draws" in d["policy_answer"]["headline"]
+    assert list(d["sections"])[:2] == ["policy_answer", "uncertainty"]
