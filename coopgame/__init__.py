@@ -122,6 +122,8 @@ _PUBLIC: dict[str, str] = {
     "TauRule": "coopgame.policy",
     "MyersonRule": "coopgame.policy",
     "SCRBRule": "coopgame.policy",
+    "uncertainty_analysis": "coopgame.policy",
+    "UncertaintyResult": "coopgame.policy",
     # evolutionary dynamics
     "replicator_dynamics": "coopgame.dynamics",
     "TrajectoryResult": "coopgame.dynamics",

@@ -7,7 +7,7 @@ Commands
     wastewater plant), solved and explained.
 ``coopgame models [--json]``
     The catalogue of built-in models.
-``coopgame solve MODEL [--scenario NAME] [--json] [--report FILE.html] [--plots DIR]``
+``coopgame solve MODEL [--scenario NAME] [--draws N [--seed S]] [--json] [--report FILE.html] [--plots DIR]``
     Solve a built-in model (by slug) or a model file (by path) with every
     concept that applies; print a summary with the provenance of every number.
 ``coopgame sweep MODEL --grid NAME=START:STOP:NUM [--grid ...] [--json] [--report FILE.html] [--plots DIR]``
@@ -126,6 +126,9 @@ def _parser() -> argparse.ArgumentParser:
                        description="Solve a built-in model (slug) or a model file (path).")
     p.add_argument("model", metavar="MODEL", help="slug of a built-in model (see `coopgame models`) or a .toml path")
     p.add_argument("--scenario", metavar="NAME", help="apply a named scenario of the model file")
+    p.add_argument("--draws", metavar="N", type=int, help="draw the model's ranged parameters N times: verdict "
+                   "probabilities, 5-95 %% bands, tornado and tipping points (n-city models)")
+    p.add_argument("--seed", metavar="S", type=int, default=None, help="seed of the draws (default: a fixed seed)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--report", metavar="FILE.html", type=Path, help="write a self-contained HTML report")
     p.add_argument("--plots", metavar="DIR", type=Path, help="write the figures as PNG files into DIR")
@@ -357,7 +360,7 @@ def _solve(args: argparse.Namespace) -> None:
     if args.scenario:
         spec.scenario(args.scenario)  # an unknown scenario is refused before any work starts
     _err(f"coopgame: solving {spec.slug} ({spec.kind}, {spec.n_players} players) ...")
-    analysis = model_analysis(spec, scenario=args.scenario, progress=True)
+    analysis = model_analysis(spec, scenario=args.scenario, progress=True, draws=args.draws, rng=args.seed)
     _err(f"coopgame: solved {spec.slug} in {analysis.elapsed:.2f} s")
     if args.json:
         _dump(analysis.to_dict())

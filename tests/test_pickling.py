@@ -122,6 +122,8 @@ CASES: dict[str, Callable[[], Any]] = {
         np.array([[0.0, 6.0, -4.0], [-3.0, 0.0, 5.0], [-1.0, 3.0, 0.0]])),
     "TripartiteGame": lambda: coopgame.TripartiteGame(supervision_cost=2.0, penalty=3.0, cost=4.0,
                                                       synergy=[[0, 5], [5, 0]]),
+    "UncertaintyResult": lambda: coopgame.uncertainty_analysis(coopgame.load_model("chengdu_chongqing"), draws=50,
+                                                                rng=1),
     "FundMechanism": lambda: _mechanism(),
     "MechanismResult": lambda: _mechanism().analyse(),
     "KohlbergCheck": lambda: coopgame.nucleolus(towns()).kohlberg,

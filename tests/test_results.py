@@ -78,6 +78,8 @@ BUILD: dict[str, Callable[[], Result]] = {
         np.array([[-1.0, 2.0], [0.0, 1.0]]), [[0.9, 0.1], [0.2, 0.8]], (0, 5), mutation=0.05, background=2.0),
     "SinglePopulationRestPointsResult": lambda: coopgame.single_population_rest_points(
         np.array([[0.0, 6.0, -4.0], [-3.0, 0.0, 5.0], [-1.0, 3.0, 0.0]])),
+    "UncertaintyResult": lambda: coopgame.uncertainty_analysis(coopgame.load_model("chengdu_chongqing"), draws=50,
+                                                                rng=1),
     "MechanismResult": lambda: coopgame.FundMechanism(
         ["A", "B"], coopgame.DuesRule([1.0, 1.0], 2.0), [coopgame.Project("link", 4.0, [5.0, 5.0], ("A", "B"))],
         participation=[-0.5, -1.0]).analyse(),

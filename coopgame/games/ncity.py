@@ -54,7 +54,8 @@ from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame, seal
 from coopgame.tolerances import payoff_scale
 
-__all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "ALPHA_DENSE_MAX_PLAYERS", "members_game_terms"]
+__all__ = ["NCityGame", "MAX_PROFILE_PLAYERS", "ALPHA_DENSE_MAX_PLAYERS", "PARAMETER_NAMES", "members_game_terms",
+           "payoffs_of_states"]
 
 MAX_PROFILE_PLAYERS: int = 62
 """Largest number of cities whose profiles fit in an int64 bitmask."""
@@ -66,6 +67,8 @@ _FORMS = ("dense", "function")
 
 _VECTOR_PARAMS = ("base", "cost", "reward", "penalty", "perception")
 _MATRIX_PARAMS = ("spillover", "synergy", "siphon")
+PARAMETER_NAMES: tuple[str, ...] = (*_VECTOR_PARAMS, *_MATRIX_PARAMS, "deadweight")
+"""The parameters of an :class:`NCityGame` (:meth:`NCityGame.parameter`), as :func:`payoffs_of_states` takes them."""
 
 
 ALPHA_DENSE_MAX_PLAYERS = 20
@@ -572,13 +575,10 @@ class NCityGame(ReadOnlyState):
 
     def _payoffs_of_states(self, x: np.ndarray, *, perceived: bool) -> np.ndarray:
         """u per layer for states ``x`` of shape (..., K, n) -> (..., K, n)."""
-        p = self._params
-        beta = p["perception"] if perceived else 1.0
-        own_loss = beta * (p["cost"] + p["siphon"].sum(axis=1))
-        received = p["spillover"] + (1.0 - p["deadweight"])[:, None, None] * p["siphon"]
-        return (p["base"] - p["penalty"] + x * (p["reward"] + p["penalty"] - own_loss)
-                + np.einsum("kij,...kj->...ki", received, x)
-                + x * np.einsum("kij,...kj->...ki", p["synergy"], x))
+        lead = x.shape[:-2]
+        flat = x.reshape(1, -1, self._k, self._n)
+        stacked = {name: arr[None] for name, arr in self._params.items()}
+        return payoffs_of_states(stacked, flat, perceived=perceived)[0].reshape(*lead, self._k, self._n)
 
     def _states(self, x: ArrayLike, *, func: str) -> np.ndarray:
         arr = as_float_array(x, func=func, name="x", error=InvalidParameterError)
@@ -622,6 +622,42 @@ class NCityGame(ReadOnlyState):
     def __repr__(self) -> str:
         layers = "" if self._k == 1 else f", layers={self._k}"
         return f"NCityGame(n_players={self._n}{layers})"
+
+
+def payoffs_of_states(params: Mapping[str, np.ndarray], x: np.ndarray, *, perceived: bool) -> np.ndarray:
+    """The payoffs of :class:`NCityGame` for ``G`` stacked games at once: the one place the formula is written.
+
+    Parameters
+    ----------
+    params : mapping of str to ndarray
+        The game's parameters (:meth:`NCityGame.parameter`) with a leading axis of ``G`` games: ``base``,
+        ``reward``, ``penalty``, ``cost``, ``perception`` of shape (G, K, n); ``spillover``, ``synergy``,
+        ``siphon`` (G, K, n, n); ``deadweight`` (G, K). No validation: the games' constructors did it.
+    x : ndarray, shape (G or 1, P, K, n)
+        ``P`` states (cooperation shares, or 0/1 profiles) per game.
+    perceived : bool
+        Decision payoffs (own cost and siphon losses times the perception factor) or true ones.
+
+    Returns
+    -------
+    ndarray, shape (G, P, K, n)
+        ``u`` per layer.
+
+    Examples
+    --------
+    >>> g = NCityGame(cost=1.0, spillover=[[0, 2], [2, 0]])
+    >>> params = {name: g.parameter(name)[None] for name in PARAMETER_NAMES}
+    >>> payoffs_of_states(params, np.array([[[[1.0, 0.0]]]]), perceived=False).tolist()
+    [[[[-1.0, 2.0]]]]
+    """
+    p = params
+    beta = p["perception"] if perceived else 1.0
+    own_loss = beta * (p["cost"] + p["siphon"].sum(axis=-2))       # Σ_k f_ki: what others draw from i, (G, K, n)
+    received = p["spillover"] + (1.0 - p["deadweight"])[..., None, None] * p["siphon"]  # (G, K, n, n)
+    return ((p["base"] - p["penalty"])[:, None] + x * (p["reward"] + p["penalty"] - own_loss)[:, None]
+            + np.einsum("gkij,gpkj->gpki", received, np.broadcast_to(x, (received.shape[0], *x.shape[1:])))
+            + x * np.einsum("gkij,gpkj->gpki", p["synergy"],
+                            np.broadcast_to(x, (p["synergy"].shape[0], *x.shape[1:]))))
 
 
 def members_game_terms(base: np.ndarray, reward: np.ndarray, cost: np.ndarray, spillover: np.ndarray,

@@ -22,7 +22,7 @@ from coopgame.results import Summary, format_number
 if TYPE_CHECKING:  # pragma: no cover
     from coopgame.models.schema import ModelSpec
 
-__all__ = ["BUILDERS", "BuiltModel", "build_model", "ncity_convention"]
+__all__ = ["BUILDERS", "BuiltModel", "build_model", "ncity_convention", "ncity_game"]
 
 
 def _frozen_arrays(mapping: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -54,10 +54,11 @@ class BuiltModel:
     def __init__(self, spec: ModelSpec, *, tu: Any = None, tu_factory: Callable[[], Any] | None = None,
                  pairwise: Any = None, ncity: Any = None, weights: Mapping[str, np.ndarray] | None = None,
                  initial: np.ndarray | None = None, tables: Mapping[str, Summary] | None = None,
-                 values: Mapping[str, Any] | None = None) -> None:
+                 values: Mapping[str, Any] | None = None, shared_facility: bool = False) -> None:
         self.spec = spec
         self._tu = tu
         self._tu_factory = tu_factory
+        self._shared_facility = bool(shared_facility)
         self.pairwise = pairwise
         self.ncity = ncity
         # every array it exposes read-only, and impossible to make writeable (DESIGN §5)
@@ -93,7 +94,7 @@ class BuiltModel:
         if self.ncity is None or not self.has_tu:
             return None
         alpha = ncity_convention(self.spec) == "alpha"
-        facility = self._tu_factory is not None
+        facility = self._shared_facility
         if alpha and not facility:
             return None
         return ("alpha" if alpha else "members") + " game" + (" with the shared facility" if facility else "")
@@ -427,7 +428,8 @@ def _build_tax_base_pool(spec: ModelSpec) -> BuiltModel:
 _NCITY_ARGS = ("cost", "base", "reward", "penalty", "spillover", "synergy", "siphon", "deadweight", "perception")
 
 
-def _ncity_game(spec: ModelSpec) -> Any:
+def ncity_game(spec: ModelSpec) -> Any:
+    """The :class:`~coopgame.NCityGame` of an ``ncity`` or ``ncity_dense`` model (the parameters of the kind)."""
     from coopgame.games.ncity import NCityGame
 
     kwargs = {k: spec[k] for k in _NCITY_ARGS if k in spec.parameters}
@@ -489,11 +491,14 @@ def _relocation_tables(spec: ModelSpec) -> tuple[dict[str, Summary], dict[str, A
 
 
 def _build_ncity(spec: ModelSpec) -> BuiltModel:
-    game = _ncity_game(spec)
+    game = ncity_game(spec)
     initial = spec["initial"] if "initial" in spec.parameters else None
     pairwise = game.to_pairwise() if spec.n_players == 2 else None
     tables, values = _relocation_tables(spec)
-    return BuiltModel(spec, tu=game.tu_game(convention=ncity_convention(spec)), ncity=game, pairwise=pairwise,
+    convention = ncity_convention(spec)
+    # the cooperative game (2**n worths for the alpha convention) is built on first access: a sweep or an
+    # uncertainty analysis that reads only the n-city game does not pay for it
+    return BuiltModel(spec, tu_factory=lambda: game.tu_game(convention=convention), ncity=game, pairwise=pairwise,
                       initial=initial, weights=_weights(spec), tables=tables, values=values)
 
 
@@ -502,7 +507,7 @@ def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
 
     from coopgame.games.ncity import ALPHA_DENSE_MAX_PLAYERS
 
-    game = _ncity_game(spec)
+    game = ncity_game(spec)
     structured = game.tu_game(convention="members")  # the quadratic part; the alpha worths are built below
     n = spec.n_players
     facility = ScaleEconomyCost(spec["demand"], scale=float(spec["infra_scale"]),
@@ -532,7 +537,7 @@ def _build_ncity_dense(spec: ModelSpec) -> BuiltModel:
         return with_facility.to_tu()
 
     initial = spec["initial"] if "initial" in spec.parameters else None
-    return BuiltModel(spec, tu_factory=dense, ncity=game, initial=initial, weights=_weights(spec),
+    return BuiltModel(spec, tu_factory=dense, shared_facility=True, ncity=game, initial=initial, weights=_weights(spec),
                       values={"structured_part": structured})
 
 

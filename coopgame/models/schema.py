@@ -431,6 +431,15 @@ class ModelSpec(ReadOnlyState):
 
         return build_model(self)
 
+    def ncity_game(self) -> Any:
+        """The model's :class:`~coopgame.NCityGame` alone (kinds ``ncity`` and ``ncity_dense``), without the
+        cooperative game, tables and schedules :meth:`build` adds: what an uncertainty analysis evaluates at
+        every draw. ``None`` for the other kinds.
+        """
+        from coopgame.models.builders import ncity_game
+
+        return ncity_game(self) if self.kind in ("ncity", "ncity_dense") else None
+
     def describe(self) -> dict[str, Any]:
         """One line of the catalogue: slug, title, kind, number of players, model id."""
         return {"slug": self.slug, "title": self.title, "kind": self.kind,

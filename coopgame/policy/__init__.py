@@ -43,6 +43,8 @@ _PUBLIC: dict[str, str] = {
     "TauRule": "coopgame.policy.rules",
     "MyersonRule": "coopgame.policy.rules",
     "SCRBRule": "coopgame.policy.rules",
+    "uncertainty_analysis": "coopgame.policy.uncertainty",
+    "UncertaintyResult": "coopgame.policy.uncertainty",
     "outside_options": "coopgame.policy.outside",
     "OutsideOptions": "coopgame.policy.outside",
     "OptionSet": "coopgame.policy.outside",

@@ -27,12 +27,12 @@ import numpy as np
 from coopgame._typing import FloatVector
 from coopgame._validation import as_float_array, frozen
 from coopgame.errors import InvalidGameError, InvalidParameterError
-from coopgame.games.ncity import MAX_PROFILE_PLAYERS, NCityGame
+from coopgame.games.ncity import MAX_PROFILE_PLAYERS, PARAMETER_NAMES, NCityGame, payoffs_of_states
 from coopgame.games.pairwise import PairwiseGame
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["OutsideOptions", "OptionSet", "outside_options", "package_bounds", "OPTION_NAMES"]
+__all__ = ["OutsideOptions", "OptionSet", "outside_options", "option_stack", "package_bounds", "OPTION_NAMES"]
 
 OPTION_NAMES = ("status_quo", "stand_alone", "free_ride")
 """The three outside options, in the order of every table."""
@@ -199,7 +199,7 @@ def outside_options(game: NCityGame | PairwiseGame) -> OutsideOptions:
 
 
 def package_bounds(d: np.ndarray) -> np.ndarray:
-    """``L_i = max over non-empty issue sets D of Σ_{k∈D} d_ik``, for gains ``d`` of shape (K, n).
+    """``L_i = max over non-empty issue sets D of Σ_{k∈D} d_ik``, for gains ``d`` of shape (..., K, n).
 
     The sum of the positive entries of a column, or its largest entry when none is positive.
 
@@ -208,31 +208,45 @@ def package_bounds(d: np.ndarray) -> np.ndarray:
     >>> package_bounds(np.array([[2.0, -1.0, -3.0], [-1.0, -2.0, 4.0]])).tolist()
     [2.0, -1.0, 4.0]
     """
-    d = as_float_array(d, func="package_bounds", name="d", ndim=2, error=InvalidParameterError)
-    if d.shape[0] == 0:
-        raise InvalidParameterError(f"package_bounds(): d must have at least one issue (row); got shape {d.shape}")
-    pos = np.where(d > 0, d, 0.0).sum(axis=0)
-    return np.where(np.any(d > 0, axis=0), pos, d.max(axis=0))
+    d = as_float_array(d, func="package_bounds", name="d", error=InvalidParameterError)
+    if d.ndim < 2 or d.shape[-2] == 0:
+        raise InvalidParameterError(f"package_bounds(): d must have shape (..., K, n) with at least one issue; "
+                                    f"got shape {d.shape}")
+    pos = np.where(d > 0, d, 0.0).sum(axis=-2)
+    return np.where(np.any(d > 0, axis=-2), pos, d.max(axis=-2))
 
 
 def _ncity_options(game: NCityGame, *, perceived: bool, func: str) -> OptionSet:
     """The three options per layer, shape (K, n) each, from ``payoffs`` of 2n + 2 explicit profiles per layer."""
-    n, k = game.n_players, game.n_layers
+    n = game.n_players
     if n > MAX_PROFILE_PLAYERS:
         raise InvalidGameError(f"{func}(): at most {MAX_PROFILE_PLAYERS} cities (profiles are int64 bitmasks); "
                                f"got {n}")
-    full = (1 << n) - 1
-    singles = np.left_shift(1, np.arange(n, dtype=np.int64))
-    masks = np.concatenate([[full, 0], full ^ singles, singles]).astype(np.int64)  # (2n + 2,)
-    out = np.empty((3, k, n))
+    params = {name: game.parameter(name)[None] for name in PARAMETER_NAMES}
+    return OptionSet(*(a[0] for a in option_stack(params, perceived=perceived)))
+
+
+def option_stack(params: Mapping[str, np.ndarray], *, perceived: bool) -> OptionSet:
+    """The three options of ``G`` stacked n-city games at once, shape (G, K, n) each.
+
+    ``params`` as :func:`coopgame.games.ncity.payoffs_of_states` takes them
+    (each :meth:`NCityGame.parameter` with a leading axis of ``G`` games).
+    The payoffs of ``2n + 2`` profiles per layer: everyone cooperates,
+    nobody does, each city protects alone, each city cooperates alone (issue
+    layers are independent, so one profile serves every layer). The one
+    computation of the outside options: :func:`outside_options` calls it with
+    ``G = 1``, an uncertainty analysis with one game per draw.
+    """
+    g, k, n = params["cost"].shape
     idx = np.arange(n)
-    for layer in range(k):
-        one = game if k == 1 else game.layer(layer)
-        u = one.payoffs(masks, perceived=perceived)  # (2n + 2, n)
-        out[0, layer] = u[0]
-        out[2, layer] = u[2 + idx, idx]                               # i protects, others cooperate
-        out[1, layer] = np.maximum(u[2 + n + idx, idx], u[1])         # cooperate alone, or protect
-    return OptionSet(out[0], out[1], out[2])
+    eye = np.eye(n)
+    states = np.concatenate([np.ones((1, n)), np.zeros((1, n)), 1.0 - eye, eye])   # (2n + 2, n)
+    x = np.broadcast_to(states[None, :, None, :], (1, 2 * n + 2, k, n))
+    u = payoffs_of_states(params, x, perceived=perceived)                       # (G, 2n + 2, K, n)
+    status_quo = u[:, 0]
+    free_ride = u[:, 2 + idx, :, idx].transpose(1, 2, 0)                          # i protects, others cooperate
+    alone = np.maximum(u[:, 2 + n + idx, :, idx].transpose(1, 2, 0), u[:, 1])    # cooperate alone, or protect
+    return OptionSet(status_quo, alone, free_ride)
 
 
 def _pairwise_options(game: PairwiseGame, *, func: str) -> OptionSet:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import linprog
 
 from coopgame._bitmask import membership_matrix
@@ -52,7 +53,8 @@ from coopgame.results import Result, Summary, format_number
 from coopgame.stability.coreset import largest_core_violation
 from coopgame.tolerances import DEFAULT_TOL
 
-__all__ = ["SelfEnforcingTransfers", "self_enforcing_transfers", "project_capped_simplex", "package_bounds",
+__all__ = ["SelfEnforcingTransfers", "self_enforcing_transfers", "minimal_subsidy", "project_capped_simplex",
+           "package_bounds",
            "has_alpha_game", "needs_reference", "CORE_MAX_PLAYERS"]
 
 CORE_MAX_PLAYERS = 20
@@ -287,7 +289,7 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
     k = d.shape[0]
     # lower bounds, subsidies
     lower = oo.deviation_bounds
-    z_star = max(0.0, float(lower.sum()))
+    z_star = float(minimal_subsidy(lower))
     z_k = np.maximum(0.0, d.sum(axis=1))
     # cooperative game(s) and reference transfers
     if tu is None and isinstance(game, NCityGame) and n > CORE_MAX_PLAYERS and _unique(lower, d):
@@ -329,6 +331,23 @@ def self_enforcing_transfers(game: NCityGame | PairwiseGame, *, reference: Shari
 
 
 # ---------------------------------------------------------------------------------------------- kernels
+def minimal_subsidy(bounds: ArrayLike) -> np.ndarray:
+    """``Z* = max(0, Σ_i L_i)``: the least central subsidy that lets transfers make full cooperation self-enforcing.
+
+    ``bounds`` are the cities' deviation bounds ``L_i`` (perceived payoffs), shape (..., n): any leading axes
+    (draws of an uncertainty analysis) are kept.
+
+    Examples
+    --------
+    >>> minimal_subsidy([2.0, -1.0, 0.5]).tolist(), minimal_subsidy([[1.0, -3.0], [2.0, 2.0]]).tolist()
+    (1.5, [0.0, 4.0])
+    """
+    lower = as_float_array(bounds, func="minimal_subsidy", name="bounds", error=InvalidParameterError)
+    if lower.ndim < 1:
+        raise InvalidParameterError(f"minimal_subsidy(): bounds must have one entry per city; got shape {lower.shape}")
+    return np.maximum(0.0, lower.sum(axis=-1))
+
+
 def project_capped_simplex(r: np.ndarray, lower: np.ndarray, total: np.ndarray | float) -> np.ndarray:
     """Euclidean projection of ``r`` onto ``{t : Σ t = total, t >= lower}``, exactly, along the last axis.
 

@@ -31,8 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._validation import check_positive_int, make_rng
 from coopgame.errors import CoopgameError, InvalidParameterError
-from coopgame.results import Result, Summary, to_jsonable
+from coopgame.results import Result, Summary, format_number, to_jsonable
 
 from coopgame.models.schema import ModelSpec
 from coopgame.report import _dispatch
@@ -205,7 +206,8 @@ class ModelAnalysis(Result):
         }
 
 
-def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = False) -> ModelAnalysis:
+def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = False, draws: int | None = None,
+                   rng: Any = None) -> ModelAnalysis:
     """Solve a model with every concept that applies to it.
 
     Parameters
@@ -217,6 +219,11 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
         A named scenario of the model file.
     progress : bool, default False
         Show progress of long computations on standard error.
+    draws : int, optional
+        Draw the model's ranged parameters this many times (:func:`coopgame.uncertainty_analysis`, n-city
+        models) and add the ``"uncertainty"`` section after the policy answer.
+    rng : optional
+        The seed of those draws (anything ``numpy.random.default_rng`` takes; default a fixed seed).
 
     Returns
     -------
@@ -238,6 +245,13 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
     if not isinstance(progress, (bool, np.bool_)):
         raise InvalidParameterError(f"{func}(): progress must be True or False; got {type(progress).__name__} "
                                     f"{progress!r}")
+    if draws is not None:   # refused before any work, under the name the user called
+        from coopgame.policy.uncertainty import MAX_DRAWS
+
+        draws = check_positive_int(draws, func=func, name="draws")
+        if draws > MAX_DRAWS:
+            raise InvalidParameterError(f"{func}(): draws must be at most {MAX_DRAWS:,}; got {draws:,}")
+        make_rng(rng, func=func)
     try:
         spec = _load(model)
         if spec is None:
@@ -252,6 +266,8 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
         raise type(err)(f"{func}(): {err}") from None  # the loader's own message, under the name the user called
     built = spec.build() if spec is not None else model
     sections, skipped = _dispatch.sections_for(built, spec=spec, progress=progress)
+    if draws is not None:
+        _add_uncertainty(sections, skipped, spec, draws, rng)
     provenance, choices = None, 0
     if spec is not None:
         prov = spec.provenance()
@@ -267,6 +283,34 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
     return ModelAnalysis(sections=tuple(sections), model=slug, title=title, kind=kind, parameters=params,
                          provenance=provenance, skipped=tuple(dict.fromkeys(skipped)), elapsed=time.perf_counter() - start,
                          description=description, modeling_choices=choices, game=built)
+
+
+def _add_uncertainty(sections: list[Section], skipped: list[str], spec: Any, draws: int, rng: Any) -> None:
+    """The uncertainty section (verdict probabilities, bands, tornado, tipping points), after the policy answer."""
+    from coopgame.policy.uncertainty import uncertainty_analysis
+
+    if spec is None or spec.ncity_game() is None:
+        skipped.append("uncertainty: drawn for n-city models (kinds ncity and ncity_dense) only")
+        return
+    try:
+        res = uncertainty_analysis(spec, draws=draws, rng=rng)
+    except CoopgameError as err:   # e.g. a model without ranged parameters: the rest of the analysis stands
+        skipped.append(f"uncertainty: {str(err).removeprefix('uncertainty_analysis(): ')}")
+        return
+    at = 0
+    if sections and sections[0].key == "policy_answer":   # the headline says how sure it is
+        answer = sections[0]
+        band = res.bands["subsidy"]
+        sure = (f" Over {res.draws:,} draws of the ranged modeling choices: self-enforcing without a central subsidy "
+                f"in {res.probabilities['self-enforcing without a central subsidy']:.0%} of them, cooperation an "
+                f"equilibrium without transfers in {res.probabilities['cooperation an equilibrium']:.0%}; minimal "
+                f"subsidy 5-95 %: {format_number(band[0])} to {format_number(band[2])}.")
+        sections[0] = Section(key=answer.key, summary=answer.summary, data=dict(answer.data,
+                              headline=str(answer.data["headline"]) + sure), elapsed=answer.elapsed,
+                              figure=answer.figure, caption=answer.caption)
+        at = 1
+    sections.insert(at, Section(key="uncertainty", summary=res.summary(), data=res.to_dict(),
+                                elapsed=float(res.parameters["elapsed"])))
 
 
 _TAKES = ("a built-in model's slug (str), a path to a model file, a ModelSpec, or a game (PairwiseGame, "

@@ -120,6 +120,8 @@ def _entries() -> list[Entry]:
         Entry("tripartite_stability_table", cg.tripartite_stability_table,
               {"game": cg.TripartiteGame(supervision_cost=2.0, penalty=3.0, cost=4.0, synergy=[[0, 5], [5, 0]]),
                "tol": 1e-9}),
+        Entry("uncertainty_analysis", cg.uncertainty_analysis,
+              {"model": cg.load_model("chengdu_chongqing"), "draws": 20, "rng": 1}),
         Entry("BinaryActionGame", cg.BinaryActionGame, {"payoffs": [[1, 1], [0, 5], [5, 0], [3, 3]],
                                                         "players": ["a", "b"], "actions": ("defect", "cooperate")}),
         Entry("PairwiseGame.from_arrays", cg.PairwiseGame.from_arrays,
