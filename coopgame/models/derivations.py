@@ -90,6 +90,26 @@ def _gravity_distance(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
     return _scalar(args["scale"], "scale") * mass / x.sum() * weight
 
 
+def _gravity_commuting(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
+                       players: tuple[str, ...]) -> np.ndarray:
+    # gravity_distance inside a commuting circle: pairs farther apart than the cut-off (source 004: a metropolitan
+    # circle is a one-hour commuting area) gain nothing, and the group's total is that of the pairs inside it
+    n = len(players)
+    cutoff = _scalar(args["cutoff"], "cutoff")
+    if cutoff <= 0:
+        raise ValueError(f"cutoff must be a positive distance; got {cutoff:g}")
+    d = args["distance"]
+    if d.shape != (n, n):
+        raise ValueError(f"distance must be an {n}x{n} matrix; got shape {d.shape}")
+    inside = (d <= cutoff) & ~np.eye(n, dtype=bool)
+    if not inside.any():
+        raise ValueError(f"no pair of cities lies within the cut-off of {cutoff:g}")
+    full = _gravity_distance(args, opts, players)
+    plain = _gravity({"x": args["x"], "scale": args["scale"]}, opts, players)
+    kept = np.where(inside, full, 0.0)
+    return kept * (plain[inside].sum() / kept.sum()) if kept.sum() > 0 else kept
+
+
 def _proportional(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
     return _scalar(args["rate"], "rate") * args["x"]
 
@@ -221,6 +241,9 @@ RULES: dict[str, Rule] = {
     "siphon_gap": Rule(("y", "base", "rate"),
                        "f_ij = rate * max(0, ln(y_i / y_j)) * base_j (rows: options.cores only)", _siphon_gap,
                        ("cores",)),
+    "gravity_commuting": Rule(("x", "scale", "distance", "decay", "cutoff"),
+                              "gravity_distance for the pairs at most cutoff apart (a commuting circle), 0 beyond; "
+                              "the total is gravity's over the pairs inside", _gravity_commuting),
     "per_log_gap": Rule(("share", "high", "low"), "out = share / ln(high / low): a rate per unit of log income gap "
                         "that draws share at the gap between incomes high and low", _per_log_gap),
     "fill": Rule(("value",), "a constant vector, or matrix with zero diagonal (options.shape)", _fill, ("shape",)),

@@ -91,3 +91,19 @@ def test_gravity_with_distance_refuses_cities_at_one_place():
     with pytest.raises(ValueError, match="distance must be positive"):
         RULES["gravity_distance"].func({"x": np.ones(2), "scale": np.asarray(1.0), "distance": d,
                                         "decay": np.asarray(2.0)}, {}, ("a", "b"))
+
+
+def test_a_commuting_circle_cuts_off_far_pairs_and_keeps_the_total_of_the_pairs_inside():
+    spec = coopgame.load_model("nanjing_fund")
+    x, d = spec["gdp"], spec["distance"]
+    n = len(x)
+    args = {"x": x, "scale": np.asarray(0.004), "distance": d, "decay": np.asarray(2.0), "cutoff": np.asarray(100.0)}
+    m = RULES["gravity_commuting"].func(args, {}, spec.players)
+    inside = (d <= 100.0) & ~np.eye(n, dtype=bool)
+    assert np.all(m[~inside] == 0) and np.all(m[inside] > 0)
+    # by hand: the pairs inside share what gravity without distances gives them, in proportion to GDP_i GDP_j / d^2
+    plain = 0.004 * np.outer(x, x) / x.sum()
+    w = np.outer(x, x)[inside] / d[inside] ** 2
+    np.testing.assert_allclose(m[inside], w / w.sum() * plain[inside].sum(), rtol=1e-12)
+    with pytest.raises(ValueError, match="no pair of cities lies within"):
+        RULES["gravity_commuting"].func(dict(args, cutoff=np.asarray(1.0)), {}, spec.players)
