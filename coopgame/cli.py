@@ -326,12 +326,21 @@ def _silence_stdout() -> None:
         pass
 
 
+JSON_SCHEMA_VERSION = 1
+"""Version of the layout of ``--json`` output (``schema_version`` in every top-level object)."""
+
+
 def _dump(data: Any) -> None:
+    from coopgame import __version__
     from coopgame.results import to_jsonable
 
     # JSON's own \\u escapes where the terminal cannot show a character (backslashreplace would break the JSON)
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    print(json.dumps(to_jsonable(data), indent=2, ensure_ascii=encoding not in ("utf8", "utf8sig", "utf16", "utf32")))
+    out = to_jsonable(data)
+    if isinstance(out, dict):   # what a reader of a saved file needs to interpret it (at the end: the answer first)
+        out = {**out, "schema_version": JSON_SCHEMA_VERSION, "coopgame_version": __version__}
+    print(json.dumps(out, indent=2, allow_nan=False,
+                     ensure_ascii=encoding not in ("utf8", "utf8sig", "utf16", "utf32")))
 
 
 def _models(args: argparse.Namespace) -> None:

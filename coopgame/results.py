@@ -75,7 +75,7 @@ def to_jsonable(obj: Any) -> Any:
         return int(obj)
     if isinstance(obj, (np.floating, float)):
         value = float(obj)
-        return value if math.isfinite(value) else str(value)
+        return value if math.isfinite(value) else None   # JSON has no NaN or infinity: null
     if isinstance(obj, int) or obj is None or isinstance(obj, str):
         return obj
     if isinstance(obj, Fraction):
@@ -297,6 +297,15 @@ class Result(ReadOnlyState):
 
     def __str__(self) -> str:
         return self.summary().as_text()
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the summary table, not a dump of the fields."""
+        try:
+            return self.summary().as_html()
+        except Exception:  # a display hook never raises; the one-line repr is shown instead
+            import html
+
+            return f"<pre>{html.escape(repr(self))}</pre>"
 
 
 @dataclass(frozen=True, eq=False)

@@ -445,6 +445,10 @@ class ModelSpec(ReadOnlyState):
         return {"slug": self.slug, "title": self.title, "kind": self.kind,
                 "n_players": self.n_players, "model_id": self.model_id}
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the parameter table (:meth:`summary`), not a dump of the fields."""
+        return self.summary().as_html()
+
     def summary(self) -> Summary:
         facts = [("kind", self.kind), ("players", str(self.n_players))]
         if self.model_id:

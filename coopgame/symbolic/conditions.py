@@ -115,6 +115,10 @@ class ConditionResult(Result):
             out[v] = bool(val)
         return out
 
+    def _repr_latex_(self) -> str:
+        """Jupyter renders :meth:`latex` as mathematics."""
+        return f"${self.latex()}$"
+
     def latex(self) -> str:
         """One LaTeX line per vertex: ``(x, y)\\ \\text{ESS} \\iff ...``."""
         lines = [f"({v[0]}, {v[1]})\\ \\text{{is an ESS}} \\iff {sp.latex(c)}" for v, c in self.conditions.items()]

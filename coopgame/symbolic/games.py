@@ -321,6 +321,10 @@ class SymbolicPairwiseGame(ReadOnlyState):
                                         f"real numbers; got {An}; {Bn}")
         return PairwiseGame(An, Bn, players=self._players, actions=self._actions)
 
+    def _repr_latex_(self) -> str:
+        """Jupyter renders :meth:`latex` as mathematics."""
+        return f"${self.latex()}$"
+
     def latex(self) -> str:
         r"""The bimatrix as a LaTeX ``array`` (``A ; B`` in each cell), ready for a paper."""
         rows = []

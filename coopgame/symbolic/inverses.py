@@ -102,6 +102,10 @@ class DesignInverseResult(Result):
             out["extra_transfer_bounded"] = _num(self.extra_transfer_bounded, mapping)
         return out
 
+    def _repr_latex_(self) -> str:
+        """Jupyter renders :meth:`latex` as mathematics."""
+        return f"${self.latex()}$"
+
     def latex(self) -> str:
         """The results as LaTeX lines for a paper."""
         lines = []
