@@ -29,7 +29,7 @@ from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
 from coopgame._validation import frozen
 
-__all__ = ["Summary", "Result", "AllocationResult", "to_jsonable", "format_number", "REPR_MAX"]
+__all__ = ["Summary", "Result", "AllocationResult", "to_jsonable", "format_number", "pandas_module", "REPR_MAX"]
 
 
 def format_number(x: float, digits: int = 4) -> str:
@@ -53,6 +53,16 @@ def format_number(x: float, digits: int = 4) -> str:
         return f"{x:.{digits - 1}e}"
     text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def pandas_module(func: str) -> Any:
+    """``pandas``, or an ImportError saying how to get it (the optional ``frames`` extra)."""
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(f"{func}() needs pandas, an optional dependency: pip install 'coopgame[frames]' "
+                          "(or pip install pandas)") from None
+    return pandas
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -297,6 +307,35 @@ class Result(ReadOnlyState):
 
     def __str__(self) -> str:
         return self.summary().as_text()
+
+    def to_frame(self) -> Any:
+        """The result as a :class:`pandas.DataFrame` (needs the ``frames`` extra).
+
+        By default one row per player, one column per per-player array of the
+        result (allocation, cost shares, standard errors, ...); a result with
+        no per-player arrays gives its summary table. Results with another
+        natural shape override it (equilibria one row each, trajectories long
+        by run and time, fund analyses by rule and city, sweeps by grid point).
+
+        Examples
+        --------
+        >>> import coopgame
+        >>> g = coopgame.TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556], players=["t1", "t2", "t3"])
+        >>> coopgame.shapley_value(g).to_frame()["cost_shares"].round(2).tolist()
+        [210.33, 127.83, 217.83]
+        """
+        pd = pandas_module("to_frame")
+        players = getattr(self, "players", None)
+        if isinstance(players, tuple) and players:
+            n = len(players)
+            cols = {f.name: np.asarray(getattr(self, f.name)) for f in dataclasses.fields(self)  # type: ignore[arg-type]
+                    if f.repr and isinstance(getattr(self, f.name), np.ndarray)
+                    and getattr(self, f.name).shape == (n,)}
+            if cols:
+                return pd.DataFrame(cols, index=pd.Index(players, name="player"))
+        s = self.summary()
+        return pd.DataFrame(list(s.rows), columns=list(s.columns)) if s.columns else pd.DataFrame(
+            {"value": [v for _, v in s.facts]}, index=pd.Index([k for k, _ in s.facts], name="fact"))
 
     def _repr_html_(self) -> str:
         """Jupyter shows the summary table, not a dump of the fields."""

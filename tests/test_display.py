@@ -52,3 +52,37 @@ def test_a_model_spec_and_a_model_analysis_show_tables_in_a_notebook():
     page = spec._repr_html_()
     assert "<table" in page and "synergy_scale" in page and len(page) < 50_000   # the parameter table, not a dump
     assert "<table" in coopgame.model_analysis("default")._repr_html_()
+
+
+@pytest.mark.parametrize("name", sorted(BUILD))
+def test_every_result_has_a_data_frame(name):
+    import pandas as pd
+
+    frame = built(name).to_frame()
+    assert isinstance(frame, pd.DataFrame) and frame.shape[0] > 0
+
+
+def test_frames_have_the_natural_shape_of_each_result():
+    import numpy as np
+
+    towns = coopgame.TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556], players=["t1", "t2", "t3"])
+    alloc = coopgame.shapley_value(towns).to_frame()
+    assert alloc.index.name == "player" and list(alloc.index) == ["t1", "t2", "t3"]
+    assert alloc["cost_shares"].round(2).tolist() == [210.33, 127.83, 217.83]
+    stag = coopgame.PairwiseGame([[4, 0], [3, 3]], [[4, 3], [0, 3]], players=["A", "B"])
+    nash = coopgame.nash_equilibria(stag).to_frame()
+    assert len(nash) == 3 and {"payoff A", "payoff B", "regret"} <= set(nash.columns)
+    traj = coopgame.replicator_dynamics(stag, [[0.6, 0.6], [0.3, 0.3]], (0, 10), n_steps=50).to_frame()
+    assert traj.index.names == ["run", "time"] and traj.shape[1] == 2
+    assert traj.xs(0, level="run").shape[0] == len(np.unique(traj.index.get_level_values("time")))
+    cities = coopgame.NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)), players=["A", "B", "C"])
+    pure = coopgame.pure_equilibria(cities).to_frame()
+    assert pure["profile"].tolist() == [0, 7] and pure["welfare"].tolist() == [0.0, 6.0]
+    fund = coopgame.fund_analysis(towns, status_quo=np.array([20.0, 30.0, 14.0]), rules=["shapley", "equal"]).to_frame()
+    assert fund.index.names == ["rule", "city"] and len(fund) == 6
+    sweep = coopgame.parameter_sweep(coopgame.load_model("two_city_coop"), {"reward": [0, 3], "penalty": [0, 3]})
+    frame = sweep.to_frame()
+    assert frame.index.names == ["reward", "penalty"] and len(frame) == 4
+    import pandas as pd
+
+    assert isinstance(frame["regime"].dtype, pd.CategoricalDtype)

@@ -122,6 +122,15 @@ class TrajectoryResult(Result):
 
     _headline = ("n_states", "times", "players", "method")
 
+    def to_frame(self) -> Any:
+        """Long format: one row per run and output time, one column per state coordinate (needs pandas)."""
+        from coopgame.results import pandas_module
+
+        pd = pandas_module("TrajectoryResult.to_frame")
+        k, t, d = self.states.shape
+        index = pd.MultiIndex.from_product([range(k), self.times], names=["run", "time"])
+        return pd.DataFrame(self.states.reshape(k * t, d), index=index, columns=list(self.coordinates))
+
     @property
     def n_failed(self) -> int:
         """Number of runs that stopped before their last output time."""

@@ -172,6 +172,24 @@ class NashEquilibriaResult(Result):
                   for a, v in zip(self.actions, self.equilibria[0])] if self.equilibria else []
         return [(labels[0][i], labels[1][j]) for i, j in self.pure()]
 
+    def to_frame(self) -> Any:
+        """One row per equilibrium: each action's probability for both players, their payoffs and the regret
+        (needs pandas)."""
+        from coopgame.results import pandas_module
+
+        pd = pandas_module("NashEquilibriaResult.to_frame")
+        p1, p2 = self.players
+        rows = []
+        for k, (x, y) in enumerate(self.equilibria):
+            row = {f"{p1}: {a}": float(v) for a, v in zip(self.actions[0] or range(len(x)), x)}
+            row |= {f"{p2}: {a}": float(v) for a, v in zip(self.actions[1] or range(len(y)), y)}
+            row |= {f"payoff {p1}": float(self.payoffs[k, 0]), f"payoff {p2}": float(self.payoffs[k, 1]),
+                    "regret": float(self.regrets[k].max())}
+            rows.append(row)
+        frame = pd.DataFrame(rows)
+        frame.index.name = "equilibrium"
+        return frame
+
     def summary(self) -> Summary:
         """One row per equilibrium: both strategies, payoffs and regret."""
         p1, p2 = self.players

@@ -78,6 +78,18 @@ class PureEquilibriaResult(Result):
         """Labels of the cities cooperating (on any issue) in equilibrium ``k`` of an n-city game."""
         return member_labels(int(np.bitwise_or.reduce(np.atleast_1d(self.profiles[k]))), self.players)
 
+    def to_frame(self) -> Any:
+        """One row per equilibrium: the profile, the welfare and each player's true payoff (needs pandas)."""
+        from coopgame.results import pandas_module
+
+        pd = pandas_module("PureEquilibriaResult.to_frame")
+        frame = pd.DataFrame(self.payoffs, columns=list(self.players))
+        profiles = [tuple(int(v) for v in np.atleast_1d(p)) for p in self.profiles]
+        frame.insert(0, "profile", [p[0] if len(p) == 1 else p for p in profiles])
+        frame.insert(1, "welfare", self.welfare)
+        frame.index.name = "equilibrium"
+        return frame
+
     def summary(self) -> Summary:
         """One row per equilibrium (at most 20 shown)."""
         rows = []

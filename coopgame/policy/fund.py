@@ -323,6 +323,15 @@ class FundAnalysis(Result):
                 return o
         raise KeyError(f"no rule {rule!r}; rules are {[o.rule for o in self.outcomes]}")
 
+    def to_frame(self) -> Any:
+        """Rule by city: each rule's allocation and net transfer (needs pandas)."""
+        from coopgame.results import pandas_module
+
+        pd = pandas_module("FundAnalysis.to_frame")
+        rows = [(o.rule, city, float(o.allocation[i]), float(o.net_transfer[i]))
+                for o in self.outcomes for i, city in enumerate(self.players)]
+        return pd.DataFrame(rows, columns=["rule", "city", "allocation", "net_transfer"]).set_index(["rule", "city"])
+
     def summary(self) -> Summary:
         """One row per rule: stand-alone test, self-enforcing test and subsidy (with outside options), core,
         largest violation, Shapley gap, money moved; flows as notes."""

@@ -196,6 +196,23 @@ class SweepResult(Result):
         return Summary(title="Parameter sweep", facts=tuple(facts), columns=tuple(names + scalars),
                        rows=tuple(rows), notes=tuple(notes))
 
+    def to_frame(self) -> Any:
+        """One row per grid point (indexed by the swept values), one column per scalar outcome; categorical
+        outcomes (the regime) as pandas categoricals (needs pandas)."""
+        from coopgame.results import pandas_module
+
+        pd = pandas_module("SweepResult.to_frame")
+        mesh = np.meshgrid(*self.grid.values(), indexing="ij")
+        index = pd.MultiIndex.from_arrays([m.ravel() for m in mesh], names=list(self.grid))
+        cols: dict[str, Any] = {}
+        for k, v in self.outputs.items():
+            if v.shape != self.shape:
+                continue
+            flat = v.ravel()
+            cols[k] = (pd.Categorical.from_codes(flat.astype(int), categories=list(self.categories[k]))
+                       if k in self.categories else flat)
+        return pd.DataFrame(cols, index=index)
+
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out["shape"] = list(self.shape)
