@@ -8,6 +8,7 @@ the first test fails when a public name was added without regenerating.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import shutil
 import subprocess
 import sys

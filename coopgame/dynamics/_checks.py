@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from coopgame._memory import ensure_fits
-from coopgame._validation import as_float_array, check_real, check_tol
+from coopgame._validation import as_float_array, check_method, check_positive_int, check_real, check_tol
 from coopgame.dynamics._systems import BimatrixSystem, BinarySystem
 from coopgame.errors import GameTooLargeError, InvalidParameterError
 from coopgame.results import format_number
 
-__all__ = ["MAX_STEPS", "MAX_WORK", "RTOL_FLOOR", "check_initial", "check_span", "check_tolerances", "check_work", "count_text",
-           "natural_times", "output_times"]
+__all__ = ["MAX_STEPS", "MAX_WORK", "RTOL_FLOOR", "RunSettings", "check_initial", "check_run", "check_span",
+           "check_tolerances", "check_work", "count_text", "natural_times", "output_times"]
 
 _SIMPLEX_TOL = 1e-9
 
@@ -33,6 +33,35 @@ MAX_WORK = 4e8
 
 RTOL_FLOOR = 1e-13
 """Smallest positive ``rtol``: below it float64 rounding exceeds the error being controlled."""
+
+
+class RunSettings(NamedTuple):
+    """The checked settings of one integration call (:func:`check_run`)."""
+
+    method: str
+    t0: float
+    t1: float
+    times: np.ndarray
+    pick: np.ndarray
+    rtol: float
+    atol: float
+    n_steps: int
+    max_steps: int
+    max_step: float
+
+
+def check_run(method: Any, methods: Sequence[str], t_span: Any, t_eval: Any, rtol: Any, atol: Any, n_steps: Any,
+              max_steps: Any, max_step: Any, *, func: str) -> RunSettings:
+    """Every argument of a replicator integration that does not depend on the game, checked in one place."""
+    method = check_method(method, methods, func=func)
+    t0, t1 = check_span(t_span, func)
+    times, pick = output_times(t_eval, t0, t1, func)
+    rtol, atol = check_tolerances(rtol, atol, method, func)
+    return RunSettings(method, t0, t1, times, pick, rtol, atol,
+                       check_positive_int(n_steps, func=func, name="n_steps"),
+                       check_positive_int(max_steps, func=func, name="max_steps"),
+                       check_real(max_step, func=func, name="max_step", minimum=0.0, strict_minimum=True,
+                                  allow_inf=True))
 
 
 def check_tolerances(rtol: Any, atol: Any, method: str, func: str) -> tuple[float, float]:

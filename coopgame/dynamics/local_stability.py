@@ -35,7 +35,7 @@ from coopgame.errors import GameTooLargeError, InvalidParameterError
 from coopgame.results import Result, Summary, format_number
 from coopgame.tolerances import DYNAMICS_TOL
 
-__all__ = ["LABELS", "MAX_VERTEX_POPULATIONS", "RestPoint", "RestPointsResult", "rest_points"]
+__all__ = ["LABELS", "MAX_VERTEX_POPULATIONS", "RestPoint", "RestPointsResult", "find_rest_point", "rest_points"]
 
 LABELS = ("ESS", "saddle", "source", "centre", "non-hyperbolic")
 
@@ -84,6 +84,16 @@ class RestPoint(ReadOnlyState):
         return "(" + ", ".join(format_number(v) for v in self.state) + ")"
 
 
+def find_rest_point(points: Any, state: Any, *, atol: float, func: str) -> Any:
+    """The point of ``points`` whose ``state`` is within ``atol`` (max-norm) of ``state``; ``KeyError`` if none."""
+    atol = check_tol(atol, func=func, name="atol")
+    target = as_float_array(state, func=func, name="state", ndim=1, error=InvalidParameterError)
+    for p in points:
+        if p.state.shape == target.shape and np.max(np.abs(p.state - target)) <= atol:
+            return p
+    raise KeyError(f"no rest point at {target.tolist()}; rest points are {[p.name() for p in points]}")
+
+
 @dataclass(frozen=True, eq=False)
 class RestPointsResult(Result):
     """Rest points of a replicator system with the Friedman (1991) det/tr table.
@@ -120,13 +130,7 @@ class RestPointsResult(Result):
 
     def find(self, state: Any, *, atol: float = 1e-9) -> RestPoint:
         """The rest point at ``state`` (max-norm within ``atol``); ``KeyError`` if none."""
-        func = "RestPointsResult.find"
-        atol = check_tol(atol, func=func, name="atol")
-        target = as_float_array(state, func=func, name="state", ndim=1, error=InvalidParameterError)
-        for p in self.points:
-            if p.state.shape == target.shape and np.max(np.abs(p.state - target)) <= atol:
-                return p
-        raise KeyError(f"no rest point at {target.tolist()}; rest points are {[p.name() for p in self.points]}")
+        return find_rest_point(self.points, state, atol=atol, func="RestPointsResult.find")
 
     def friedman_table(self) -> Summary:
         """The table papers print: point, det J (sign), tr J (sign), eigenvalues, result."""

@@ -38,9 +38,6 @@ from numpy.typing import ArrayLike
 from scipy.special import expit, logit
 
 from coopgame._validation import (
-    check_method,
-    check_positive_int,
-    check_real,
     check_tol,
 )
 from coopgame.dynamics._checks import (
@@ -48,11 +45,9 @@ from coopgame.dynamics._checks import (
     MAX_WORK,
     RTOL_FLOOR,
     check_initial,
-    check_span,
-    check_tolerances,
+    check_run,
     check_work,
     natural_times,
-    output_times,
 )
 from coopgame.dynamics._integrators import (
     FAILURE_REASONS, NON_FINITE, OK, STEP_LIMIT, UNDERFLOW, WORK_LIMIT, dopri5, rk4)
@@ -318,14 +313,9 @@ def integrate(game: Any, x0: ArrayLike, t_span: Sequence[float], *, func: str, m
               max_step: Any = np.inf, max_steps: Any = MAX_STEPS, ivp_method: Any = "DOP853",
               stacklevel: int = 3) -> TrajectoryResult:
     """:func:`replicator_dynamics` with the public function's name ``func`` in every message."""
-    method = check_method(method, METHODS, func=func)
+    method, t0, t1, times, pick, rtol, atol, n_steps, max_steps, max_step = check_run(
+        method, METHODS, t_span, t_eval, rtol, atol, n_steps, max_steps, max_step, func=func)
     system = as_system(game, func=func)
-    t0, t1 = check_span(t_span, func)
-    times, pick = output_times(t_eval, t0, t1, func)
-    rtol, atol = check_tolerances(rtol, atol, method, func)
-    n_steps = check_positive_int(n_steps, func=func, name="n_steps")
-    max_steps = check_positive_int(max_steps, func=func, name="max_steps")
-    max_step = check_real(max_step, func=func, name="max_step", minimum=0.0, strict_minimum=True, allow_inf=True)
     if method == "solve_ivp" and not (isinstance(ivp_method, str) and ivp_method in _IVP_METHODS):
         raise InvalidParameterError(f"{func}(): ivp_method must be one of {list(_IVP_METHODS)}; "
                                     f"got {ivp_method!r}")

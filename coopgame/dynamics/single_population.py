@@ -37,19 +37,17 @@ from numpy.typing import ArrayLike
 
 from coopgame._memory import ensure_fits
 from coopgame._pickling import ReadOnlyState
-from coopgame._validation import as_float_array, check_method, check_positive_int, check_real, check_tol, frozen
+from coopgame._validation import as_float_array, check_real, check_tol, frozen
 from coopgame.dynamics._checks import (
     MAX_STEPS,
     MAX_WORK,
     check_initial,
-    check_span,
-    check_tolerances,
+    check_run,
     check_work,
     natural_times,
-    output_times,
 )
 from coopgame.dynamics._integrators import FAILURE_REASONS, OK, dopri5, rk4
-from coopgame.dynamics.local_stability import classify_eigenvalues
+from coopgame.dynamics.local_stability import classify_eigenvalues, find_rest_point
 from coopgame.dynamics.replicator import TrajectoryResult
 from coopgame.errors import ConvergenceWarning, GameTooLargeError, InvalidGameError, InvalidParameterError
 from coopgame.results import Result, Summary, format_number
@@ -292,14 +290,9 @@ def single_population_replicator(payoffs: Any, x0: ArrayLike, t_span: Sequence[f
     [[0.5, 0.5], [0.5, 0.5]]
     """
     func = "single_population_replicator"
-    method = check_method(method, METHODS, func=func)
+    method, t0, t1, times, pick, rtol, atol, n_steps, max_steps, max_step = check_run(
+        method, METHODS, t_span, t_eval, rtol, atol, n_steps, max_steps, max_step, func=func)
     system = _system(payoffs, mutation, background, func)
-    t0, t1 = check_span(t_span, func)
-    times, pick = output_times(t_eval, t0, t1, func)
-    rtol, atol = check_tolerances(rtol, atol, method, func)
-    n_steps = check_positive_int(n_steps, func=func, name="n_steps")
-    max_steps = check_positive_int(max_steps, func=func, name="max_steps")
-    max_step = check_real(max_step, func=func, name="max_step", minimum=0.0, strict_minimum=True, allow_inf=True)
     states0 = _initial_shares(system, x0, func)
     norm = system.norm
     tau, max_step_nat = natural_times(times, t0, t1, max_step, norm, func)
@@ -479,13 +472,7 @@ class SinglePopulationRestPointsResult(Result):
 
     def find(self, state: ArrayLike, *, atol: float = 1e-9) -> SinglePopulationRestPoint:
         """The rest point at ``state`` (max-norm within ``atol``); ``KeyError`` if none."""
-        func = "SinglePopulationRestPointsResult.find"
-        atol = check_tol(atol, func=func, name="atol")
-        target = as_float_array(state, func=func, name="state", ndim=1, error=InvalidParameterError)
-        for p in self.points:
-            if p.state.shape == target.shape and np.max(np.abs(p.state - target)) <= atol:
-                return p
-        raise KeyError(f"no rest point at {target.tolist()}; rest points are {[p.name() for p in self.points]}")
+        return find_rest_point(self.points, state, atol=atol, func="SinglePopulationRestPointsResult.find")
 
     def summary(self) -> Summary:
         """One row per rest point: shares, eigenvalues on the simplex, stability, Nash, ESS."""
