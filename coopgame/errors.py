@@ -16,6 +16,7 @@ __all__ = [
     "InvalidParameterError",
     "UnknownMethodError",
     "GameTooLargeError",
+    "NotShippableError",
     "ModelSpecError",
     "SolverError",
     "CoopgameWarning",
@@ -45,6 +46,14 @@ class GameTooLargeError(CoopgameError, MemoryError):
 
     Raised *before* anything large is allocated. The message states the
     estimate and the alternatives (a structured game, sampling).
+    """
+
+
+class NotShippableError(InvalidParameterError):
+    """Work given to ``executor=`` cannot be sent to another process (it does not pickle).
+
+    Typically a game built on a lambda or a local function; the message names
+    the remedy (a module-level function, or ``executor=None``).
     """
 
 

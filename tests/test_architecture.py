@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "coopgame"
 
 # What the package root may hold: the public base, the CLI and small private helpers (DESIGN §3).
-ROOT_MODULES = {"__init__", "__main__", "cli", "errors", "results", "tolerances",
+ROOT_MODULES = {"__init__", "__main__", "cli", "distributed", "errors", "results", "tolerances", "_display", "_executor",
                 "_bitmask", "_lazy", "_memory", "_pickling", "_progress", "_relocation", "_typing", "_validation"}
 
 # Layer of each subpackage: a module may import from its own layer or a lower one only.

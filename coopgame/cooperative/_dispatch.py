@@ -16,13 +16,18 @@ from coopgame.games.tu import TUGame
 from coopgame.results import AllocationResult
 
 __all__ = ["AnyGame", "check_game", "dense_values", "cost_term_values", "check_samples", "allocation_result",
-           "AUTO_EXACT_MAX", "resolve_method"]
+           "AUTO_EXACT_MAX", "AUTO_STREAM_MAX", "resolve_method"]
 
 AnyGame = TUGame | StructuredGame | ValueFunctionGame
 
 AUTO_EXACT_MAX: int = 20
 """With ``method='auto'``, games known only through a function (value-function games, cost
 terms without a closed form) are enumerated exactly up to this many players, sampled above."""
+
+AUTO_STREAM_MAX: int = 24
+"""With ``method='auto'``, value-function games are streamed exactly up to this many players (2**24
+evaluations of the function: seconds for a vectorised one, in about 40 MiB), sampled above. An explicit
+``method='exact'`` streams up to ``coopgame.cooperative._streaming.STREAM_EXACT_MAX`` players."""
 
 
 def check_game(game: Any, *, func: str) -> AnyGame:
@@ -79,13 +84,13 @@ def resolve_method(method: str, game: AnyGame, *, sampler: str, func: str) -> st
     """Turn ``'auto'`` into a concrete method and check that ``'structured'`` has a structured game.
 
     ``'auto'`` takes the closed form of a :class:`StructuredGame`, samples a
-    :class:`ValueFunctionGame` above :data:`AUTO_EXACT_MAX` players (with
+    :class:`ValueFunctionGame` above :data:`AUTO_STREAM_MAX` players (with
     ``sampler``), and is exact otherwise.
     """
     if method == "auto":
         if isinstance(game, StructuredGame):
             return "structured"
-        if isinstance(game, ValueFunctionGame) and game.n_players > AUTO_EXACT_MAX:
+        if isinstance(game, ValueFunctionGame) and game.n_players > AUTO_STREAM_MAX:
             return sampler
         return "exact"
     if method == "structured" and not isinstance(game, StructuredGame):

@@ -29,7 +29,7 @@ from coopgame.errors import InvalidParameterError
 from coopgame.tolerances import power_of_two_below
 
 __all__ = ["shapley_permutation", "shapley_stratified", "banzhaf_sampling", "DEFAULT_SAMPLES", "MAX_SAMPLE_WORK",
-           "check_sample_work"]
+           "MAX_DISTRIBUTED_SAMPLE_WORK", "check_sample_work"]
 
 DEFAULT_SAMPLES: int = 2000
 """Default number of sampled marginal contributions per player."""
@@ -44,6 +44,10 @@ roughly half a minute. A call above it is refused before any work with
 :class:`~coopgame.errors.InvalidParameterError` naming the estimate; the
 standard errors fall only as ``1/sqrt(n_samples)``, so ask for fewer samples
 (or split the run and average the estimates yourself)."""
+
+MAX_DISTRIBUTED_SAMPLE_WORK: int = 100 * MAX_SAMPLE_WORK
+"""The work budget when the sampling blocks run on an executor (``executor=`` not ``None``): 2e10 coalition
+evaluations, about 3 core-hours (10**7 orders of arrival at n = 30 need 3.1e8)."""
 
 _CELLS = 1 << 22  # entries of the largest temporary (orders × n × n for quadratic games)
 
@@ -83,6 +87,21 @@ class _RunningMoments:
         self.m2 = self.m2 + m2 + delta**2 * (self.count * k / total)
         self.count = total
 
+    def merge(self, other: _RunningMoments) -> None:
+        """Add the draws summarised by ``other`` (Chan et al.; both brought to the larger power-of-two scale)."""
+        if other.count == 0:
+            return
+        if self.count == 0:
+            self.count, self.mean, self.m2, self.scale = other.count, other.mean.copy(), other.m2.copy(), other.scale
+            return
+        scale = max(self.scale, other.scale)
+        mine, theirs = self.scale / scale, other.scale / scale  # powers of two: exact
+        total = self.count + other.count
+        delta = other.mean * theirs - self.mean * mine
+        self.mean = self.mean * mine + delta * (other.count / total)
+        self.m2 = self.m2 * (mine * mine) + other.m2 * (theirs * theirs) + delta**2 * (self.count * other.count / total)
+        self.count, self.scale = total, scale
+
     def estimate(self) -> np.ndarray:
         """The mean of the draws, in payoff units."""
         with np.errstate(over="ignore"):
@@ -115,18 +134,22 @@ def sample_work(n_samples: int, n: int, kind: str) -> int:
     return 2 * n * n_samples
 
 
-def check_sample_work(n_samples: int, n: int, kind: str, *, func: str) -> None:
-    """Refuse, before drawing anything, a sampled call whose work exceeds :data:`MAX_SAMPLE_WORK`."""
+def check_sample_work(n_samples: int, n: int, kind: str, *, func: str, distributed: bool = False) -> None:
+    """Refuse, before drawing anything, a sampled call whose work exceeds :data:`MAX_SAMPLE_WORK`
+    (:data:`MAX_DISTRIBUTED_SAMPLE_WORK` when the blocks run on an executor: ``distributed=True``)."""
     work = sample_work(n_samples, n, kind)
-    if work > MAX_SAMPLE_WORK:
+    budget = MAX_DISTRIBUTED_SAMPLE_WORK if distributed else MAX_SAMPLE_WORK
+    if work > budget:
         formula = {"permutation": "n_samples x (n + 1) for permutation sampling",
                    "stratified": "6 n^2 x ceil(n_samples / n) for stratified sampling"}.get(
             kind, "2 n x n_samples for Banzhaf sampling")
         raise InvalidParameterError(
             f"{func}(): n_samples={n_samples} with {n} players needs about {work:.2e} coalition evaluations "
-            f"({formula}), above the work budget of {MAX_SAMPLE_WORK:.0e} "
-            "(coopgame.cooperative.sampling.MAX_SAMPLE_WORK, about half a minute); pass fewer samples "
-            "(the standard error falls only as 1/sqrt(n_samples))")
+            f"({formula}), above the work budget of {budget:.0e} "
+            + ("(coopgame.cooperative.sampling.MAX_DISTRIBUTED_SAMPLE_WORK, about 3 core-hours); " if distributed
+               else "(coopgame.cooperative.sampling.MAX_SAMPLE_WORK, about half a minute; an executor= allows "
+               f"{MAX_DISTRIBUTED_SAMPLE_WORK:.0e}); ")
+            + "pass fewer samples (the standard error falls only as 1/sqrt(n_samples))")
 
 
 def _chunk(n: int) -> int:
@@ -135,6 +158,12 @@ def _chunk(n: int) -> int:
 
 def shapley_permutation(ev: Evaluator, n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Shapley estimate and standard errors from ``n_samples`` random orders of arrival."""
+    moments = permutation_moments(ev, n_samples, rng)
+    return moments.estimate(), moments.standard_errors()
+
+
+def permutation_moments(ev: Evaluator, n_samples: int, rng: np.random.Generator) -> _RunningMoments:
+    """Running moments of the marginal contributions in ``n_samples`` random orders of arrival."""
     n = ev.n
     moments = _RunningMoments(n, factor=2.0)
     done = 0
@@ -147,15 +176,24 @@ def shapley_permutation(ev: Evaluator, n_samples: int, rng: np.random.Generator)
         np.put_along_axis(draws, orders, marginals, axis=1)
         moments.add(draws)
         done += k
-    return moments.estimate(), moments.standard_errors()
+    return moments
 
 
 def shapley_stratified(ev: Evaluator, n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Shapley estimate stratified by coalition size: ``ceil(n_samples / n)`` (at least 2) draws per stratum."""
+    per_stratum = stratum_draws(n_samples, ev.n)
+    return stratified_estimate(stratified_moments(ev, per_stratum, rng), per_stratum)
+
+
+def stratum_draws(n_samples: int, n: int) -> int:
+    """Draws per coalition size of the stratified sampler: ``ceil(n_samples / n)``, at least 2."""
+    return max(2, -(-n_samples // n))
+
+
+def stratified_moments(ev: Evaluator, per_stratum: int, rng: np.random.Generator) -> list[_RunningMoments]:
+    """Running moments of the halved marginal contributions, one per coalition size, ``per_stratum`` draws each."""
     n = ev.n
-    per_stratum = max(2, -(-n_samples // n))
-    means = np.empty((n, n))  # [size, player], halved like the draws
-    deviations = np.empty((n, n))  # standard deviations, halved
+    strata = []
     others = ~np.eye(n, dtype=bool)
     for size in range(n):  # n strata, each one batch over all players and draws
         step = max(1, _chunk(n) // n)
@@ -172,8 +210,15 @@ def shapley_stratified(ev: Evaluator, n_samples: int, rng: np.random.Generator) 
             worth = ev.of_members(np.concatenate((with_i, coalition)).reshape(-1, n)).reshape(2, k, n)
             moments.add(_half_difference(worth[0], worth[1]))
             done += k
-        means[size] = moments.estimate()
-        deviations[size] = moments.standard_deviations()
+        strata.append(moments)
+    return strata
+
+
+def stratified_estimate(strata: list[_RunningMoments], per_stratum: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shapley estimate and standard errors from the per-size moments of :func:`stratified_moments`."""
+    n = len(strata)
+    means = np.array([m.estimate() for m in strata])  # [size, player], halved like the draws
+    deviations = np.array([m.standard_deviations() for m in strata])  # standard deviations, halved
     # averages of halved quantities, each at most the float maximum: no overflow before the final doubling
     with np.errstate(over="ignore"):
         estimate = means.mean(axis=0) * 2.0
@@ -184,6 +229,12 @@ def shapley_stratified(ev: Evaluator, n_samples: int, rng: np.random.Generator) 
 
 def banzhaf_sampling(ev: Evaluator, n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Banzhaf estimate from ``n_samples`` uniformly random coalitions (each gives all n marginals)."""
+    moments = banzhaf_moments(ev, n_samples, rng)
+    return moments.estimate(), moments.standard_errors()
+
+
+def banzhaf_moments(ev: Evaluator, n_samples: int, rng: np.random.Generator) -> _RunningMoments:
+    """Running moments of all n marginal contributions to ``n_samples`` uniformly random coalitions."""
     n = ev.n
     moments = _RunningMoments(n, factor=2.0)
     flip = np.eye(n, dtype=bool)
@@ -197,4 +248,4 @@ def banzhaf_sampling(ev: Evaluator, n_samples: int, rng: np.random.Generator) ->
         worth = ev.of_members(np.concatenate((with_i, without_i)).reshape(-1, n)).reshape(2, k, n)
         moments.add(_half_difference(worth[0], worth[1]))
         done += k
-    return moments.estimate(), moments.standard_errors()
+    return moments

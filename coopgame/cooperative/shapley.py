@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from coopgame._executor import ExecutorLike, resolve_executor
 from coopgame._typing import RNGLike
 from coopgame._validation import check_method, make_rng
 from coopgame.cooperative._dense_sums import member_sums, shapley_size_weights
 from coopgame.cooperative._dispatch import (
+    AUTO_EXACT_MAX,
     AnyGame,
     allocation_result,
     check_game,
@@ -15,26 +17,26 @@ from coopgame.cooperative._dispatch import (
     dense_values,
     resolve_method,
 )
-from coopgame.cooperative._evaluators import evaluator_for
 from coopgame.cooperative._scaling import scaled_rows
+from coopgame.cooperative._streaming import check_stream_size, sampled_moments, streamed_member_sums
 from coopgame.cooperative._structured_path import structured_value
 from coopgame.cooperative.sampling import (
     DEFAULT_SAMPLES,
     check_sample_work,
     shapley_permutation,
-    shapley_stratified,
 )
+from coopgame.games.function_game import ValueFunctionGame
 from coopgame.games.structured import StructuredGame
 from coopgame.results import AllocationResult
 
 __all__ = ["shapley_rows", "shapley_value"]
 
 _METHODS = ("auto", "exact", "structured", "permutation", "stratified")
-_SAMPLERS = {"permutation": shapley_permutation, "stratified": shapley_stratified}
+_SAMPLERS = ("permutation", "stratified")
 
 
 def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAULT_SAMPLES,
-                  rng: RNGLike = None) -> AllocationResult:
+                  rng: RNGLike = None, executor: ExecutorLike = None) -> AllocationResult:
     """The Shapley value: each player's average marginal contribution over all orders of arrival.
 
     Parameters
@@ -44,9 +46,11 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
         a value function of coalition masks.
     method : {'auto', 'exact', 'structured', 'permutation', 'stratified'}
         * ``'exact'``: from the 2**n values in O(2**n) time, one pass over
-          memory (a value-function or structured game is first evaluated
-          densely; refused with :class:`~coopgame.errors.GameTooLargeError`
-          when that would not fit).
+          memory. A value-function game is streamed: its function is called
+          on blocks of 2**20 coalitions and never more than one block is
+          held (n = 28 in well under 256 MiB), up to 34 players; a structured
+          game is first evaluated densely (refused with
+          :class:`~coopgame.errors.GameTooLargeError` when that would not fit).
         * ``'structured'``: closed forms of a :class:`StructuredGame`:
           ``a_i + ½ Σ_j (M_ij + M_ji)`` for the quadratic part,
           Littlechild–Owen for :class:`AirportCost`; a cost term with no
@@ -56,19 +60,31 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
         * ``'stratified'``: Monte Carlo stratified by coalition size.
         * ``'auto'`` (default): ``'structured'`` for structured games,
           ``'exact'`` for dense ones, and for value-function games ``'exact'``
-          up to 20 players, ``'permutation'`` above.
+          (streamed) up to 24 players (2**24 evaluations: seconds), ``'permutation'`` above.
     n_samples : int, default 2000
         Sampled marginal contributions per player (orders for
         ``'permutation'``; spread evenly over the n coalition sizes for
         ``'stratified'``). Used only when something is sampled. Memory stays
         bounded (draws are streamed in chunks); a request above the work
         budget :data:`~coopgame.cooperative.sampling.MAX_SAMPLE_WORK`
-        (2e8 coalition evaluations, about half a minute) is refused before
-        any work.
+        (2e8 coalition evaluations, about half a minute; 100 times more,
+        :data:`~coopgame.cooperative.sampling.MAX_DISTRIBUTED_SAMPLE_WORK`,
+        with an ``executor``) is refused before any work.
     rng : None, int, sequence of int, SeedSequence, BitGenerator or Generator, optional
         Randomness for sampling: anything ``numpy.random.default_rng`` takes; ``None``
         means a fixed default seed (same call, same answer). The result records
-        the seed used in ``parameters["seed"]``.
+        the seed used in ``parameters["seed"]``. Draws come in blocks of
+        2**14 with seeds spawned from it (``SeedSequence.spawn``), so the
+        answer does not depend on ``executor``.
+    executor : None, int, concurrent.futures.Executor or distributed.Client, optional
+        Where the blocks of a streamed exact value-function game or of a
+        sample run: ``None`` (this process), an int (a local pool of that
+        many processes), any ``concurrent.futures`` executor (e.g.
+        ``mpi4py.futures``), or a Dask ``Client`` (see
+        :func:`coopgame.distributed.connect`). The block plan depends only on
+        the problem, so every executor gives the same bits. Dense games are
+        computed in this process. The game must pickle (a function defined at
+        module level, not a lambda).
 
     Returns
     -------
@@ -86,7 +102,10 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
         If ``'exact'`` would need a dense array that does not fit in memory.
     InvalidParameterError
         If ``n_samples`` is not an integer >= 2, or asks for more work than
-        :data:`~coopgame.cooperative.sampling.MAX_SAMPLE_WORK`.
+        :data:`~coopgame.cooperative.sampling.MAX_SAMPLE_WORK`, or if ``executor``
+        is none of the accepted kinds.
+    NotShippableError
+        If ``executor`` runs elsewhere and the game cannot be pickled.
 
     See Also
     --------
@@ -121,15 +140,21 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
     n_samples = check_samples(n_samples, func=func)
     n = game.n_players
     method = resolve_method(method, game, sampler="permutation", func=func)
-    if method == "structured":
-        return _structured(game, n_samples, rng)
-    if method in _SAMPLERS:
-        check_sample_work(n_samples, n, method, func=func)
-        generator, seed = make_rng(rng, func=func)
-        estimate, errors = _SAMPLERS[method](evaluator_for(game, func=func), n_samples, generator)
-        return allocation_result(game, estimate, concept="shapley", method=method,
-                                 parameters={"n_samples": n_samples, "seed": seed}, standard_errors=errors)
-    values = dense_values(game, func=func)
+    with resolve_executor(executor, func=func) as runner:
+        if method == "structured":
+            return _structured(game, n_samples, rng)
+        if method in _SAMPLERS:
+            check_sample_work(n_samples, n, method, func=func, distributed=not runner.in_process)
+            generator, seed = make_rng(rng, func=func)
+            estimate, errors = sampled_moments(game, method, n_samples, generator, runner)
+            return allocation_result(game, estimate, concept="shapley", method=method,
+                                     parameters={"n_samples": n_samples, "seed": seed}, standard_errors=errors)
+        if isinstance(game, ValueFunctionGame):
+            check_stream_size(n, func=func)
+            phi = _streamed(game, runner)
+            if np.all(np.isfinite(phi)) or n > AUTO_EXACT_MAX:
+                return allocation_result(game, phi, concept="shapley", method="exact")
+    values = dense_values(game, func=func)  # dense games; streamed values beyond the float range: rescaled
     phi = scaled_rows(shapley_rows, values[None, :], n, func=func, concept="Shapley")[0]
     return allocation_result(game, phi, concept="shapley", method="exact")
 
@@ -138,8 +163,22 @@ def shapley_rows(values: np.ndarray, n: int) -> np.ndarray:
     """Exact Shapley values of each row of a (B, 2**n) array, shape (B, n). Reads ``values`` only."""
     _, g = shapley_size_weights(n)
     sums, _ = member_sums(values, n, g)
-    constant = (sums.sum(axis=1) - values[:, -1]) / n  # efficiency fixes Σ_S v(S) w(|S|)
+    return _from_sums(sums, values[:, -1], n)
+
+
+def _from_sums(sums: np.ndarray, grand: np.ndarray, n: int) -> np.ndarray:
+    """Shapley values from the member sums ``A_i = Σ_{S∋i} v(S) g(|S|)`` (rows) and ``v(N)`` of each row."""
+    constant = (sums.sum(axis=1) - grand) / n  # efficiency fixes Σ_S v(S) w(|S|)
     return sums - constant[:, None]
+
+
+def _streamed(game: ValueFunctionGame, runner: object) -> np.ndarray:
+    """Exact Shapley value of a value-function game, streamed over the fixed block plan (never 2**n values)."""
+    n = game.n_players
+    _, g = shapley_size_weights(n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums, _ = streamed_member_sums(game, g, runner)
+        return _from_sums(sums[None, :], np.array([game.grand_value]), n)[0]
 
 
 def _structured(game: StructuredGame, n_samples: int, rng: RNGLike) -> AllocationResult:

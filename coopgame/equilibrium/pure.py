@@ -25,7 +25,7 @@ from coopgame.errors import GameTooLargeError, InvalidGameError
 from coopgame.games.binary import BinaryActionGame
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 from coopgame.tolerances import EQUILIBRIUM_TOL
 
 __all__ = ["pure_equilibria", "PureEquilibriaResult", "ncity_equilibrium_masks", "MAX_EQUILIBRIA",
@@ -40,6 +40,7 @@ so n = 32 about a minute); larger games are refused before any work is done."""
 
 _LOW_BITS = 12
 _BLOCK = 1 << 20
+_TASK_BITS = 23     # profiles per task of a distributed scan: 2**23 (Dask's per-task overhead is 15-25 ms)
 _DENSE_PLAYERS = 5  # cities tested densely before candidates are compressed
 
 
@@ -102,7 +103,7 @@ class PureEquilibriaResult(Result):
                 coop = self.cooperators(k)
                 verb = self.game.actions[1] if isinstance(self.game, BinaryActionGame) else "cooperate"
                 label = f"{verb}: " + (", ".join(coop) if coop else "none")
-            rows.append((f"#{k + 1}", label, format_number(self.welfare[k])))
+            rows.append((f"#{k + 1}", label, self.welfare[k]))
         notes = (f"{self.n_equilibria - 20} more not shown.",) if self.n_equilibria > 20 else ()
         if self.n_equilibria == 0:
             notes = ("No pure-strategy equilibrium.",)
@@ -127,7 +128,7 @@ def perceived_payoffs_differ(game: Any) -> bool:
 
 
 def pure_equilibria(game: Union[PairwiseGame, NCityGame, BinaryActionGame], *,
-                    tol: float = EQUILIBRIUM_TOL) -> PureEquilibriaResult:
+                    tol: float = EQUILIBRIUM_TOL, executor: Any = None) -> PureEquilibriaResult:
     """Every pure-strategy Nash equilibrium (weak: ties count as best responses).
 
     Parameters
@@ -139,6 +140,13 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame, BinaryActionGame], *,
         used; the result's ``payoffs`` and ``welfare`` are the true ones.
     tol : float, default 1e-9
         Relative tolerance for ties, times the game's payoff scale.
+    executor : None, int, concurrent.futures.Executor or dask.distributed.Client, optional
+        Where the n-city scan runs: ``None`` in this process; otherwise the
+        profiles are cut into blocks of 2**23 (a plan fixed by ``n`` alone)
+        and each block is one task (an int: a local process pool of that
+        many workers). Blocks are combined in plan order, so the result is
+        bit-identical whatever runs them. Pairwise and payoff-table games
+        are always solved in this process.
 
     Returns
     -------
@@ -159,9 +167,15 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame, BinaryActionGame], *,
     >>> g = NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)))
     >>> pure_equilibria(g).profiles.tolist()    # nobody, or everybody
     [0, 7]
+    >>> pure_equilibria(g, executor=2).profiles.tolist()    # scanned in a pool of two processes
+    [0, 7]
     """
     func = "pure_equilibria"
     tol = check_tol(tol, func=func)
+    if executor is not None and not isinstance(game, NCityGame):  # solved here; a bad executor is still refused
+        from coopgame._executor import resolve_executor
+
+        resolve_executor(executor, func=func).close()
     if isinstance(game, PairwiseGame):
         A, B = game.row_payoffs, game.col_payoffs
         t = tol * game.payoff_scale
@@ -184,8 +198,11 @@ def pure_equilibria(game: Union[PairwiseGame, NCityGame, BinaryActionGame], *,
             f"{MAX_ENUMERATION_PLAYERS} cities (2**{MAX_ENUMERATION_PLAYERS} profiles, about a minute here); "
             "use best_response_dynamics(game) from chosen profiles, or the cooperative game game.tu_game()")
     ensure_dense_fits(n - min(n, _LOW_BITS), func=func, arrays=n + 1)  # the per-city table of high bits
-    per_layer = [ncity_equilibrium_masks(h, S, tol * game.payoff_scale)
-                 for h, S in zip(*game.gain_terms(perceived=True))]
+    terms = list(zip(*game.gain_terms(perceived=True)))
+    if executor is None:
+        per_layer = [ncity_equilibrium_masks(h, S, tol * game.payoff_scale) for h, S in terms]
+    else:
+        per_layer = _distributed_masks(terms, tol * game.payoff_scale, executor, func=func)
     if game.n_layers == 1:
         profiles = per_layer[0]
     else:
@@ -225,8 +242,51 @@ def ncity_equilibrium_masks(h: np.ndarray, S: np.ndarray, tol_abs: float) -> np.
     """Bitmasks x with ``x_i = 1 ⇒ g_i(x) >= −tol`` and ``x_i = 0 ⇒ g_i(x) <= tol``, ``g = h + S x``."""
     n = h.shape[0]
     low = min(n, _LOW_BITS)
-    t_low = _doubling_tables(h, S, range(low))                       # (n, 2**low)
     t_high = _doubling_tables(np.zeros(n), S, range(low, n))          # (n, 2**(n-low))
+    return _scan_rows(h, S, tol_abs, t_high, 0)
+
+
+def _profile_plan(n: int) -> list[tuple[int, int]]:
+    """Tasks of the distributed scan: ``(first row, log2 of rows)`` of the high-bit rows, fixed by ``n`` alone."""
+    low = min(n, _LOW_BITS)
+    bits = max(0, min(n - low, _TASK_BITS - low))
+    return [(start, bits) for start in range(0, 1 << (n - low), 1 << bits)]
+
+
+def _scan_task(h: np.ndarray, S: np.ndarray, tol_abs: float, task: tuple[int, int]) -> np.ndarray:
+    """One block of :func:`ncity_equilibrium_masks`: rows ``start .. start + 2**bits`` of the high bits.
+
+    The block's high-bit table is built as the whole table would be (doubling over its own bits, then the
+    fixed bits of ``start`` added in increasing order), so every gain is the same float as in one pass.
+    """
+    start, bits = task
+    n = h.shape[0]
+    low = min(n, _LOW_BITS)
+    t_high = _doubling_tables(np.zeros(n), S, range(low, low + bits))
+    for b in range(bits, n - low):
+        if (start >> b) & 1:
+            t_high += S[:, low + b:low + b + 1]
+    return _scan_rows(h, S, tol_abs, t_high, start)
+
+
+def _distributed_masks(terms: list[tuple[np.ndarray, np.ndarray]], tol_abs: float, executor: Any, *,
+                       func: str) -> list[np.ndarray]:
+    """:func:`ncity_equilibrium_masks` of every layer, each layer's plan of blocks run as tasks on ``executor``."""
+    from functools import partial
+
+    from coopgame._executor import resolve_executor
+
+    plans = [_profile_plan(h.shape[0]) for h, _ in terms]
+    with resolve_executor(executor, func=func) as runner:
+        pieces = [runner.map(partial(_scan_task, h, S, tol_abs), plan) for (h, S), plan in zip(terms, plans)]
+    return [np.concatenate(p) for p in pieces]
+
+
+def _scan_rows(h: np.ndarray, S: np.ndarray, tol_abs: float, t_high: np.ndarray, offset: int) -> np.ndarray:
+    """Equilibrium masks among the profiles whose high bits are rows ``offset .. offset + t_high.shape[1]``."""
+    n = h.shape[0]
+    low = min(n, _LOW_BITS)
+    t_low = _doubling_tables(h, S, range(low))                       # (n, 2**low)
     low_mask = (1 << low) - 1
     dtype = np.int32 if n <= 30 else np.int64
     rows_per_block = max(1, _BLOCK >> low)
@@ -234,12 +294,14 @@ def ncity_equilibrium_masks(h: np.ndarray, S: np.ndarray, tol_abs: float) -> np.
     dense = min(low, _DENSE_PLAYERS)
     lo_coop = [((lo >> i) & 1).astype(bool) for i in range(dense)]
     found = []
-    for start in range(0, 1 << (n - low), rows_per_block):
-        hi = np.arange(start, min(start + rows_per_block, 1 << (n - low)), dtype=dtype)
+    rows = t_high.shape[1]
+    for start in range(0, rows, rows_per_block):
+        local = np.arange(start, min(start + rows_per_block, rows), dtype=dtype)
+        hi = local + dtype(offset) if offset else local
         # Dense phase: the first cities' tests as (hi, lo) outer sums, no gathers.
         keep = np.ones((hi.shape[0], lo.shape[0]), dtype=bool)
         for i in range(dense):
-            g = t_high[i][hi][:, None] + t_low[i][None, :]
+            g = t_high[i][local][:, None] + t_low[i][None, :]
             keep &= np.where(lo_coop[i], g >= -tol_abs, g <= tol_abs)
         r, c = np.nonzero(keep)
         cand = (hi[r] << low) | lo[c]
@@ -247,7 +309,7 @@ def ncity_equilibrium_masks(h: np.ndarray, S: np.ndarray, tol_abs: float) -> np.
         for i in range(dense, n):
             if not cand.size:
                 break
-            g = t_low[i].take(cand & low_mask) + t_high[i].take(cand >> low)
+            g = t_low[i].take(cand & low_mask) + t_high[i].take((cand >> low) - offset if offset else cand >> low)
             coop = ((cand >> i) & 1).astype(bool)
             keep1 = np.where(coop, g >= -tol_abs, g <= tol_abs)
             cand = cand[keep1]

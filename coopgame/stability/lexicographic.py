@@ -70,6 +70,7 @@ _DUAL_TOL = 1e-9          # a shadow price above this marks a coalition tight in
 _SPAN_TOL = 1e-9          # |1_S · q| below this (q a unit vector orthogonal to the span) => S in span
 _T_FLOOR = -4.0           # artificial floor for t (normalised units); the optimum is always >= -1.5
 _TIE_FACTOR = 100.0       # Kohlberg ties: a little looser than the LP tolerance the point was built with
+_SCAN_BITS = 22           # masks per task of a distributed excess scan: 2**22 (32 MiB of values each)
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,7 +123,7 @@ class NucleolusResult(AllocationResult):
         base = super().summary()
         facts = base.facts + (("stages", str(len(self.stage_levels))),
                               ("LPs solved", str(self.n_lps)), ("largest LP rows", str(self.max_rows)),
-                              ("least-core epsilon", format_number(self.epsilon)),
+                              ("least-core epsilon", self.epsilon),
                               ("Kohlberg criterion", "not run" if self.kohlberg is None
                                else "passed" if self.kohlberg_passed else "FAILED"))
         if self.parameters.get("excess", "standard") != "standard":
@@ -138,7 +139,7 @@ class NucleolusResult(AllocationResult):
 
 def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
               method: str = "constraint-generation", excess: str = "standard", tol: float = LP_TOL,
-              rng: RNGLike = None) -> NucleolusResult | AirportNucleolusResult:
+              rng: RNGLike = None, executor: Any = None) -> NucleolusResult | AirportNucleolusResult:
     """The nucleolus: lexicographically smallest excesses, by sequential LPs.
 
     Parameters
@@ -178,6 +179,13 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
         Randomness of the vectors used in span tests (answers do not depend on
         it): anything ``numpy.random.default_rng`` takes; ``None`` means a fixed
         default seed. The seed used is recorded in ``parameters["seed"]``.
+    executor : None, int, concurrent.futures.Executor or dask.distributed.Client, optional
+        Where the excess scans of constraint generation run: ``None`` in this
+        process; otherwise the coalitions are cut into blocks of 2**22 masks
+        (a plan fixed by ``n`` alone), each scanned as one task (an int: a
+        local process pool of that many workers), and the candidates joined in
+        mask order, so the result is bit-identical to ``executor=None``. The
+        LPs, span tests and Kohlberg check stay in this process (``method='dense'`` has no scans: it runs here).
 
     Returns
     -------
@@ -204,6 +212,8 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
     ([19.5, 32.5, 12.0], [210.5, 127.5, 218.0])
     >>> res.kohlberg_passed, round(res.epsilon, 6)
     (True, -12.0)
+    >>> bool(np.array_equal(nucleolus(g, executor=2).allocation, res.allocation))  # scans in two processes
+    True
 
     The per-capita nucleolus of the same game: stage 1 fixes {t3} and {t1,t2}
     at per-capita excess -8 (x_3 = 8), stage 2 balances {t1,t3} and {t2,t3}
@@ -221,6 +231,10 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
         raise UnknownMethodError(f"{func}(): excess must be one of {list(EXCESSES)}; got {excess!r}")
     tol = check_tol(tol, func=func)
     generator, seed = make_rng(rng, func=func)
+    if executor is not None:  # refuse a bad executor whichever path runs (a pool starts no process until used)
+        from coopgame._executor import resolve_executor
+
+        resolve_executor(executor, func=func).close()
     if method != "dense" and excess == "standard":
         if _airport_term(game) is not None:
             return _structured_airport_nucleolus(game, domain=domain, tol=tol, seed=seed)
@@ -234,8 +248,13 @@ def nucleolus(game: TUGame | StructuredGame, *, domain: str = "imputations",
             f"{func}(): the imputation set is empty (sum of v({{i}}) = {scaled_text(lower.sum(), scale)} exceeds "
             f"v(N) = {scaled_text(v[-1], scale)}); use domain='preimputations' for the pre-nucleolus")
     sizes = popcounts(n).astype(np.float64) if excess == "per-capita" else None
-    out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=generator, dense=(method == "dense"),
-                         sizes=sizes)
+    if executor is None or method == "dense":
+        out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=generator, dense=(method == "dense"),
+                             sizes=sizes)
+    else:
+        with resolve_executor(executor, func=func) as runner:
+            out = _sequential_lp(v, n, lower=lower, tol=max(tol, 1e-12), rng=generator, dense=False,
+                                 sizes=sizes, runner=runner)
     x = unscale(out.x, scale, func=func, what="the nucleolus") + 0.0   # + 0.0 turns -0.0 into 0.0
     # Per-capita: the game v'(S) = x(S) + (v(S) - x(S))/|S| has the per-capita excesses as its excesses at x,
     # so Kohlberg's test of x in v' is the test of the per-capita level sets (and v'({i}) = v({i})).
@@ -268,7 +287,7 @@ class _Outcome:
 
 
 def _sequential_lp(v: np.ndarray, n: int, *, lower: np.ndarray | None, tol: float, rng: np.random.Generator,
-                   dense: bool, sizes: np.ndarray | None = None) -> _Outcome:
+                   dense: bool, sizes: np.ndarray | None = None, runner: Any = None) -> _Outcome:
     """(Pre-)nucleolus of normalised values ``v`` by constraint generation.
 
     Outer loop: compute the nucleolus of the problem restricted to a row set R
@@ -281,6 +300,7 @@ def _sequential_lp(v: np.ndarray, n: int, *, lower: np.ndarray | None, tol: floa
     Working with the restricted *nucleolus* rather than a vertex of the first
     LP matters: that point is central, so few coalitions violate it.
     ``sizes`` (``|S|`` per mask) switches to the per-capita excess; ``None`` is the standard one.
+    ``runner`` (a :class:`coopgame._executor.Runner`) runs the excess scans as tasks; ``None`` in this process.
     """
     full = (1 << n) - 1
     if n == 1:
@@ -298,7 +318,7 @@ def _sequential_lp(v: np.ndarray, n: int, *, lower: np.ndarray | None, tol: floa
         max_rows = max(max_rows, rows.size)
         if dense:
             break
-        violators = _violators(v, n, out, rows, tol, rng, batch, sizes)
+        violators = _violators(v, n, out, rows, tol, rng, batch, sizes, runner)
         if violators.size == 0:
             break
         rows = np.union1d(rows, np.concatenate([violators, full ^ violators]))
@@ -357,28 +377,84 @@ def _restricted_nucleolus(v: np.ndarray, n: int, rows: np.ndarray, *, lower: np.
 
 
 def _violators(v: np.ndarray, n: int, out: _Outcome, rows: np.ndarray, tol: float, rng: np.random.Generator,
-               batch: int, sizes: np.ndarray | None = None) -> np.ndarray:
+               batch: int, sizes: np.ndarray | None = None, runner: Any = None) -> np.ndarray:
     """Coalitions outside ``rows`` whose excess at ``out.x`` breaks some stage; the worst ``batch`` per stage."""
-    full = (1 << n) - 1
-    excess = v - additive_values(out.x)
-    if sizes is not None:   # per-capita excess; the empty coalition (size 0) is excluded below
-        excess[1:] /= sizes[1:]
-    in_rows = np.zeros(full + 1, dtype=bool)
-    in_rows[rows] = True
-    in_rows[0] = in_rows[full] = True
     # Levels decrease stage by stage, so a violator of any stage exceeds the last level.
-    candidates = np.flatnonzero(~in_rows & (excess > min(out.levels) + tol))
+    floor = min(out.levels) + tol
+    if runner is None:
+        candidates, cand_excess = _scan_excess(v, out.x, rows, floor, sizes, (0, n))
+    else:
+        plan = _mask_plan(n)
+        pieces = runner.map(_scan_task, [_scan_args(v, out.x, rows, floor, sizes, block) for block in plan])
+        candidates = np.concatenate([p[0] for p in pieces])
+        cand_excess = np.concatenate([p[1] for p in pieces])
     found: list[np.ndarray] = []
     for level, basis in zip(out.levels, out.bases):
         if basis.shape[1] > 1:  # drop coalitions that entered the span before this stage
-            candidates = candidates[_outside(candidates, basis, n, rng)]
-        over = candidates[excess[candidates] > level + tol]
+            keep = _outside(candidates, basis, n, rng)
+            candidates, cand_excess = candidates[keep], cand_excess[keep]
+        hit = cand_excess > level + tol
+        over = candidates[hit]
         if over.size > batch:
-            over = over[np.argpartition(excess[over], -batch)[-batch:]]
+            over = over[np.argpartition(cand_excess[hit], -batch)[-batch:]]
         found.append(over)
         if candidates.size == 0:
             break
     return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def _mask_plan(n: int) -> list[tuple[int, int]]:
+    """Blocks ``(first mask, log2 of masks)`` of a distributed excess scan, fixed by ``n`` alone."""
+    bits = min(n, _SCAN_BITS)
+    return [(lo, bits) for lo in range(0, 1 << n, 1 << bits)]
+
+
+def _scan_args(v: np.ndarray, x: np.ndarray, rows: np.ndarray, floor: float, sizes: np.ndarray | None,
+               block: tuple[int, int]) -> tuple[Any, ...]:
+    """What one scan task needs: its slice of the values (and sizes) and the kept rows that fall in it."""
+    lo, bits = block
+    hi = lo + (1 << bits)
+    r = rows[np.searchsorted(rows, lo):np.searchsorted(rows, hi)]
+    return (v[lo:hi], x, r, floor, None if sizes is None else sizes[lo:hi], block)
+
+
+def _scan_task(args: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """A scan task: :func:`_scan_excess` of one block, on the block's own slices."""
+    v_block, x, rows, floor, sizes_block, (lo, bits) = args
+    return _scan_excess(v_block, x, rows, floor, sizes_block, (lo, bits), offset=lo)
+
+
+def _scan_excess(v: np.ndarray, x: np.ndarray, rows: np.ndarray, floor: float, sizes: np.ndarray | None,
+                 block: tuple[int, int], offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of block ``lo .. lo + 2**bits`` outside ``rows`` (and not ∅ or N) with excess above ``floor``.
+
+    Returns the masks (increasing) and their excesses. ``v`` and ``sizes``
+    are indexed from ``offset`` (the whole arrays: 0; a block's slices: ``lo``).
+    ``x(S)`` over the block is built as :func:`additive_values` builds it over
+    all masks (doubling over the block's bits, then the block's fixed high
+    bits added in increasing order), so each excess is the same float as in
+    one pass over all coalitions.
+    """
+    lo, bits = block
+    n = x.shape[0]
+    full = (1 << n) - 1
+    size = 1 << bits
+    xs = additive_values(x[:bits])
+    for j in range(bits, n):
+        if (lo >> j) & 1:
+            xs += x[j]
+    excess = v[lo - offset:lo - offset + size] - xs
+    if sizes is not None:   # per-capita excess; the empty coalition (size 0) is excluded below
+        start = 1 if lo == 0 else 0
+        excess[start:] /= sizes[lo - offset + start:lo - offset + size]
+    in_rows = np.zeros(size, dtype=bool)
+    in_rows[rows - lo] = True
+    if lo == 0:
+        in_rows[0] = True
+    if lo + size - 1 == full:
+        in_rows[-1] = True
+    local = np.flatnonzero(~in_rows & (excess > floor))
+    return local + lo, excess[local]
 
 
 def _outside(masks: np.ndarray, basis: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
