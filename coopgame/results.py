@@ -13,13 +13,16 @@ give report-ready forms). ``to_dict()`` returns plain JSON-ready Python data.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import enum
+import io
 import html
 import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -28,12 +31,35 @@ import numpy as np
 from coopgame._pickling import ReadOnlyState
 from coopgame._typing import FloatVector
 from coopgame._validation import frozen
+from coopgame.errors import InvalidParameterError
 
-__all__ = ["Summary", "Result", "AllocationResult", "to_jsonable", "format_number", "pandas_module", "REPR_MAX"]
+__all__ = ["Summary", "Result", "AllocationResult", "to_jsonable", "format_number", "latex_escape", "pandas_module",
+           "REPR_MAX", "Cell"]
 
 
-def format_number(x: float, digits: int = 4) -> str:
+ILLUSTRATIVE_SIGNIFICANT = 3
+"""Significant figures of the numbers of a model whose magnitudes rest on modeling choices
+(:attr:`~coopgame.report.ModelAnalysis.illustrative`, and every uncertainty analysis, which draws those
+choices): its tables and headline show ``204``, ``35.1``, ``0.0123`` rather than ``204.2975``, ``35.1038``,
+``0.0123`` (the CSV and JSON keep full precision). Solver results on a game given exactly, and the provenance
+table (the model's inputs), keep up to 4 decimals."""
+
+
+def format_number(x: float | None, digits: int = 4, *, significant: int | None = None) -> str:
     """Compact fixed-width-friendly number: ``12.5``, ``-0.0003``, ``1.2e+09``.
+
+    Parameters
+    ----------
+    x : float or None
+        The number (``None`` prints ``-``; NaN and infinities as ``nan``, ``inf``, ``-inf``).
+    digits : int, default 4
+        Decimals kept (trailing zeros dropped) when ``significant`` is None.
+    significant : int, optional
+        Significant figures instead: the number as printed by ``repr`` rounded half away from zero
+        (``1234.5`` gives ``1235``, ``0.012345`` gives ``0.0123``); a number with more integer digits than
+        ``significant`` is rounded to a whole number, never padded with zeros (``204.2975`` gives ``204``);
+        no thousands separators; trailing zeros dropped (``2.50`` prints ``2.5``); below ``1e-4`` or from
+        ``1e9`` on in exponent form (``1.23e-05``).
 
     Examples
     --------
@@ -43,16 +69,86 @@ def format_number(x: float, digits: int = 4) -> str:
     '-2'
     >>> format_number(float('nan'))
     'nan'
+    >>> [format_number(x, significant=3) for x in (204.2975, 35.1038, 0.012345, 27.9, 1234.5)]
+    ['204', '35.1', '0.0123', '27.9', '1235']
     """
     if x is None:
         return "-"
     x = float(x)
     if not math.isfinite(x):
         return str(x)
+    if significant is not None:
+        return _significant(x, significant)
     if x != 0 and (abs(x) >= 1e9 or abs(x) < 10 ** (-digits)):
         return f"{x:.{digits - 1}e}"
     text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _significant(x: float, figures: int) -> str:
+    """``x`` (finite) to ``figures`` significant figures, halves away from zero, on its shortest decimal form."""
+    if x == 0:
+        return "0"
+    d = Decimal(repr(x))
+    if abs(d) >= Decimal("1e9") or abs(d) < Decimal("1e-4"):
+        rounded = d.quantize(Decimal(1).scaleb(d.adjusted() - figures + 1), rounding=ROUND_HALF_UP)
+        return f"{float(rounded):.{figures - 1}e}"   # exactly `figures` digits already: no second rounding
+    decimals = max(figures - 1 - d.adjusted(), 0)   # a number with more integer digits: a whole number
+    text = format(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+Cell = str | int | float | None
+"""What a :class:`Summary` holds in a fact or a table cell: text, or a number formatted when it is shown."""
+
+
+def _cell(value: Any) -> Cell:
+    """A summary cell: text stays text, every number a Python int or float (numpy scalars included)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return _cell(value.item())
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return str(value)
+
+
+def _cell_text(value: Cell, significant: int | None) -> str:
+    """How a cell is shown: text as it is, a number by :func:`format_number` (``None``: ``-``)."""
+    if isinstance(value, str):
+        return value
+    return format_number(value, significant=significant)
+
+
+_LATEX_SPECIAL = str.maketrans({"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                                "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"})
+
+
+def latex_escape(text: str) -> str:
+    r"""``text`` with LaTeX's special characters escaped, for text mode.
+
+    Examples
+    --------
+    >>> print(latex_escape("5 % of R&D_x"))
+    5 \% of R\&D\_x
+    """
+    return str(text).translate(_LATEX_SPECIAL)
+
+
+def _csv_field(value: Cell) -> str:
+    """A cell for CSV: text as it is, numbers at full precision (``repr``: they read back equal), None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
 
 
 def pandas_module(func: str) -> Any:
@@ -103,10 +199,28 @@ def to_jsonable(obj: Any) -> Any:
 class Summary:
     """A printable report: a title, key facts, one table and notes.
 
+    Facts' values and table cells are text or numbers (:data:`Cell`): a number is
+    kept as it is (a Python ``int`` or ``float``; numpy scalars are converted, ``None``
+    shows as ``-``) and formatted only when the summary is shown, by
+    :func:`format_number`: up to 4 decimals by default, or ``significant`` figures.
+    :meth:`as_csv` and :meth:`to_dict` give the numbers at full precision.
+
+    Parameters
+    ----------
+    title : str
+    facts : sequence of (str, cell)
+    columns : sequence of str
+    rows : sequence of sequences of cells
+    notes : sequence of str
+    significant : int, optional
+        Show numbers with this many significant figures (e.g. 3 for magnitudes that rest on modeling
+        choices); None (the default) shows up to 4 decimals. Text cells (``"12.5%"``, ``"12 (3.4)"``) are
+        shown as they are, whatever this is.
+
     Examples
     --------
     >>> s = Summary("Demo", facts=(("method", "exact"),), columns=("player", "payoff"),
-    ...             rows=(("A", "1.5"), ("B", "2")), notes=("a note",))
+    ...             rows=(("A", 1.5), ("B", 2.0)), notes=("a note",))
     >>> print(s)
     Demo
     ====
@@ -118,23 +232,65 @@ class Summary:
     B            2
     --------------
     Note: a note
+    >>> t = Summary("T", columns=("x",), rows=((204.2975,), (0.012345,)), significant=3)
+    >>> t.text_rows
+    (('204',), ('0.0123',))
+    >>> print(t.as_csv())
+    x
+    204.2975
+    0.012345
+    <BLANKLINE>
     """
 
     title: str
-    facts: tuple[tuple[str, str], ...] = ()
+    facts: tuple[tuple[str, Cell], ...] = ()
     columns: tuple[str, ...] = ()
-    rows: tuple[tuple[str, ...], ...] = ()
+    rows: tuple[tuple[Cell, ...], ...] = ()
     notes: tuple[str, ...] = ()
+    significant: int | None = None
+
+    def __post_init__(self) -> None:
+        sig = self.significant
+        if sig is not None and (isinstance(sig, (bool, np.bool_)) or not isinstance(sig, numbers.Integral)
+                                or not 1 <= int(sig) <= 17):
+            raise InvalidParameterError(f"Summary(): significant must be None or an int from 1 to 17 (significant "
+                                        f"figures); got {type(sig).__name__} {sig!r}")
+        object.__setattr__(self, "significant", None if sig is None else int(sig))
+        object.__setattr__(self, "facts", tuple((str(k), _cell(v)) for k, v in self.facts))
+        object.__setattr__(self, "columns", tuple(str(c) for c in self.columns))
+        object.__setattr__(self, "rows", tuple(tuple(_cell(c) for c in row) for row in self.rows))
+        object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
+
+    def with_significant(self, significant: int | None) -> Summary:
+        """The same summary shown with ``significant`` figures (None: up to 4 decimals).
+
+        Examples
+        --------
+        >>> Summary("T", facts=(("subsidy", 35.1038),)).with_significant(3).text_facts
+        (('subsidy', '35.1'),)
+        """
+        return dataclasses.replace(self, significant=significant)
+
+    @property
+    def text_facts(self) -> tuple[tuple[str, str], ...]:
+        """The facts as shown: every value as text, numbers formatted (see ``significant``)."""
+        return tuple((k, _cell_text(v, self.significant)) for k, v in self.facts)
+
+    @property
+    def text_rows(self) -> tuple[tuple[str, ...], ...]:
+        """The table's rows as shown: every cell as text, numbers formatted (see ``significant``)."""
+        return tuple(tuple(_cell_text(c, self.significant) for c in row) for row in self.rows)
 
     def as_text(self) -> str:
         """Fixed-width text: title, facts, the table (first column left, others right aligned), notes."""
         lines = [self.title, "=" * len(self.title)]
-        if self.facts:
-            width = max(len(k) for k, _ in self.facts) + 1
-            lines += [f"{k + ':':<{width}} {v}" for k, v in self.facts]
+        facts, rows = self.text_facts, self.text_rows
+        if facts:
+            width = max(len(k) for k, _ in facts) + 1
+            lines += [f"{k + ':':<{width}} {v}" for k, v in facts]
         if self.columns:
             widths = [len(c) for c in self.columns]
-            for row in self.rows:
+            for row in rows:
                 widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
 
             def fmt(cells: Sequence[str]) -> str:
@@ -143,7 +299,7 @@ class Summary:
                 ).rstrip()
 
             rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
-            lines += [rule, fmt(self.columns), rule, *(fmt(r) for r in self.rows), rule]
+            lines += [rule, fmt(self.columns), rule, *(fmt(r) for r in rows), rule]
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -152,11 +308,11 @@ class Summary:
     def as_markdown(self) -> str:
         """GitHub-flavoured Markdown: a heading, a fact list, a pipe table, notes."""
         out = [f"### {self.title}", ""]
-        out += [f"- **{k}**: {v}" for k, v in self.facts]
+        out += [f"- **{k}**: {v}" for k, v in self.text_facts]
         if self.columns:
             out += ["", "| " + " | ".join(self.columns) + " |",
                     "|" + "|".join(":--" if j == 0 else "--:" for j in range(len(self.columns))) + "|"]
-            out += ["| " + " | ".join(row) + " |" for row in self.rows]
+            out += ["| " + " | ".join(row) + " |" for row in self.text_rows]
         if self.notes:
             out += [""] + [f"> {n}" for n in self.notes]
         return "\n".join(out) + "\n"
@@ -166,10 +322,11 @@ class Summary:
         esc = html.escape
         parts = [f'<section class="coopgame-summary"><h3>{esc(self.title)}</h3>']
         if self.facts:
-            parts.append("<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in self.facts) + "</dl>")
+            parts.append("<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in self.text_facts)
+                         + "</dl>")
         if self.columns:
             head = "".join(f"<th>{esc(c)}</th>" for c in self.columns)
-            body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in self.rows)
+            body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in self.text_rows)
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         parts += [f'<p class="note">{esc(n)}</p>' for n in self.notes]
         parts.append("</section>")
@@ -178,10 +335,103 @@ class Summary:
     def _repr_html_(self) -> str:  # Jupyter
         return self.as_html()
 
+    def as_latex(self) -> str:
+        r"""A LaTeX ``table`` float: the title as caption, the facts, a booktabs tabular, the notes.
+
+        Needs ``\usepackage{booktabs}``. Text is escaped (``& % $ # _ { } ~ ^ \ < >``); numbers are
+        formatted as in :meth:`as_text`. The first column is left aligned, the others right aligned. A
+        summary without a table puts its facts in the tabular (columns ``fact`` and ``value``).
+
+        Examples
+        --------
+        >>> print(Summary("Cost 100%", columns=("city_name", "share"), rows=(("A&B", 0.25),)).as_latex())
+        \begin{table}[htbp]
+        \centering
+        \caption{Cost 100\%}
+        \begin{tabular}{lr}
+        \toprule
+        city\_name & share \\
+        \midrule
+        A\&B & 0.25 \\
+        \bottomrule
+        \end{tabular}
+        \end{table}
+        """
+        esc = latex_escape
+        out = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{esc(self.title)}}}"]
+        if self.columns and self.facts:   # the facts as a small key-value block above the table
+            out.append(r"\begin{tabular}{@{}ll@{}}")
+            out += [rf"{esc(k)}: & {esc(v)} \\" for k, v in self.text_facts]
+            out += [r"\end{tabular}", r"\par\medskip"]
+        header, body = self._latex_table()
+        if header:
+            out += [rf"\begin{{tabular}}{{{'l' + 'r' * (len(header) - 1)}}}", r"\toprule",
+                    " & ".join(esc(c) for c in header) + r" \\", r"\midrule"]
+            out += [" & ".join(esc(c) for c in row) + r" \\" for row in body]
+            out += [r"\bottomrule", r"\end{tabular}"]
+        if self.notes:
+            out += [r"\par\smallskip", r"\begin{minipage}{\linewidth}\footnotesize"]
+            out += [rf"Note: {esc(n)}\par" for n in self.notes]
+            out.append(r"\end{minipage}")
+        out.append(r"\end{table}")
+        return "\n".join(out)
+
+    def _latex_table(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """Header and rows of the tabular: the table, or the facts (fact, value) for a summary without one."""
+        if self.columns:
+            width = len(self.columns)
+            return self.columns, tuple((tuple(r) + ("",) * width)[:width] for r in self.text_rows)
+        if self.facts:
+            return ("fact", "value"), self.text_facts
+        return (), ()
+
+    def as_csv(self) -> str:
+        """The table as CSV: a header row, then one line per row; numbers unformatted, at full precision.
+
+        A float is written as ``repr`` writes it (the shortest text that reads back as the same float;
+        ``nan``, ``inf``, ``-inf``), an int as its digits, ``None`` as an empty field, text as it is (quoted
+        where needed). A summary without a table gives its facts, under the header ``fact,value``.
+        ``pandas.read_csv(io.StringIO(s.as_csv()))`` reads it back with the same numbers. The
+        ``significant`` option does not apply: it is for display.
+
+        Examples
+        --------
+        >>> print(Summary("T", columns=("city", "share"), rows=(("A, B", 1 / 3), ("C", None))).as_csv())
+        city,share
+        "A, B",0.3333333333333333
+        C,
+        <BLANKLINE>
+        """
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        if self.columns:
+            writer.writerow(self.columns)
+            writer.writerows([_csv_field(c) for c in row] for row in self.rows)
+        elif self.facts:
+            writer.writerow(("fact", "value"))
+            writer.writerows((k, _csv_field(v)) for k, v in self.facts)
+        return buf.getvalue()
+
+    def cells(self) -> list[tuple[str, int, str, Cell]]:
+        """Every fact and table cell in long form: ``(part, row, column, value)``.
+
+        ``part`` is ``"fact"`` (row: its position, column: the fact's name) or ``"table"`` (row: the row's
+        position from 0, column: the column's name); values as stored (numbers unformatted).
+
+        Examples
+        --------
+        >>> Summary("T", facts=(("n", 2),), columns=("city", "x"), rows=(("A", 0.5),)).cells()
+        [('fact', 0, 'n', 2), ('table', 0, 'city', 'A'), ('table', 0, 'x', 0.5)]
+        """
+        out: list[tuple[str, int, str, Cell]] = [("fact", i, k, v) for i, (k, v) in enumerate(self.facts)]
+        out += [("table", i, c, v) for i, row in enumerate(self.rows) for c, v in zip(self.columns, row)]
+        return out
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form of the summary itself."""
-        return {"title": self.title, "facts": dict(self.facts), "columns": list(self.columns),
-                "rows": [list(r) for r in self.rows], "notes": list(self.notes)}
+        """JSON-ready form of the summary itself: numbers stay numbers (non-finite ones become None)."""
+        return {"title": self.title, "facts": {k: to_jsonable(v) for k, v in self.facts},
+                "columns": list(self.columns), "rows": [[to_jsonable(c) for c in r] for r in self.rows],
+                "notes": list(self.notes)}
 
 
 REPR_MAX = 160
@@ -340,10 +590,15 @@ class Result(ReadOnlyState):
     def _repr_html_(self) -> str:
         """Jupyter shows the summary table, not a dump of the fields."""
         try:
-            return self.summary().as_html()
+            s = self.summary()
+            if not s.columns and s.facts:   # a yes/no answer and its facts: shown as a two-column table
+                s = dataclasses.replace(s, facts=(), columns=("fact", "value"), rows=tuple(s.facts))
+            page = s.as_html()
+            latex = getattr(self, "_repr_latex_", None)
+            if latex is not None:   # symbolic results: the formulas after the table (Jupyter typesets math in HTML)
+                page += f'<div class="coopgame-latex">{html.escape(latex())}</div>'
+            return page
         except Exception:  # a display hook never raises; the one-line repr is shown instead
-            import html
-
             return f"<pre>{html.escape(repr(self))}</pre>"
 
 
@@ -403,14 +658,15 @@ class AllocationResult(Result):
             columns.append("cost share")
         rows = []
         for i, (p, x) in enumerate(zip(self.players, self.allocation)):
-            row = [p, format_number(x), f"{x / total:.1%}" if abs(total) > 0 else "n/a"]
+            row = [p, x, f"{x / total:.1%}" if abs(total) > 0 else "n/a"]
             if self.standard_errors is not None:
-                row.append(format_number(self.standard_errors[i]))
+                row.append(self.standard_errors[i])
             if self.cost_shares is not None:
-                row.append(format_number(self.cost_shares[i]))
+                row.append(self.cost_shares[i])
             rows.append(tuple(row))
-        facts = [("concept", self.concept), ("method", self.method), ("players", str(len(self.players))),
-                 ("total", format_number(total)), ("efficiency gap", f"{self.efficiency_gap:.1e}")]
+        facts: list[tuple[str, Cell]] = [("concept", self.concept), ("method", self.method),
+                                         ("players", str(len(self.players))), ("total", total),
+                                         ("efficiency gap", f"{self.efficiency_gap:.1e}")]
         facts += [(k, str(v)) for k, v in self.parameters.items()]
         return Summary(title=f"{self.concept.capitalize()} allocation", facts=tuple(facts),
                        columns=tuple(columns), rows=tuple(rows))

@@ -21,7 +21,7 @@ from coopgame.cooperative.sampling import DEFAULT_SAMPLES, shapley_permutation
 from coopgame.cooperative.shapley import shapley_rows
 from coopgame.errors import InvalidGameError
 from coopgame.games.structured import StructuredGame
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 
 __all__ = ["shapley_values", "banzhaf_values", "structured_shapley_values", "quadratic_shapley_values",
            "BatchAllocationResult"]
@@ -58,7 +58,7 @@ class BatchAllocationResult(Result):
     def summary(self) -> Summary:
         """Per player: mean, minimum and maximum payoff over the batch."""
         a = self.allocations
-        rows = tuple((p, format_number(a[:, i].mean()), format_number(a[:, i].min()), format_number(a[:, i].max()))
+        rows = tuple((p, a[:, i].mean(), a[:, i].min(), a[:, i].max())
                      for i, p in enumerate(self.players))
         gap = float(np.abs(self.efficiency_gaps).max()) if self.efficiency_gaps.size else 0.0
         return Summary(f"{self.concept.capitalize()} allocations of {a.shape[0]} games",

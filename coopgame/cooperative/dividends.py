@@ -17,7 +17,7 @@ from coopgame.cooperative._dispatch import AnyGame, check_game, dense_values
 from coopgame.tolerances import power_of_two_below
 from coopgame.errors import InvalidGameError
 from coopgame.games.tu import TUGame
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 
 __all__ = ["harsanyi_dividends", "game_from_dividends", "DividendResult"]
 
@@ -49,7 +49,7 @@ class DividendResult(Result):
         """The ``top`` largest dividends in absolute value."""
         order = np.argsort(-np.abs(self.dividends), kind="stable")[:top]
         rows = tuple(("{" + ", ".join(member_labels(m, self.players)) + "}",
-                      format_number(self.dividends[m])) for m in order if self.dividends[m] != 0)
+                      self.dividends[m]) for m in order if self.dividends[m] != 0)
         return Summary("Harsanyi dividends", facts=(("method", self.method), ("players", str(len(self.players))),
                                                     ("nonzero", str(int(np.count_nonzero(self.dividends))))),
                        columns=("coalition", "dividend"), rows=rows)

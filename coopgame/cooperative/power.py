@@ -37,7 +37,7 @@ from coopgame._typing import FloatVector
 from coopgame._validation import check_players, label_sequence
 from coopgame.errors import GameTooLargeError, InvalidParameterError
 from coopgame.games.tu import voting_weights
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 
 __all__ = ["power_indices", "PowerIndexResult", "MAX_POWER_WORK"]
 
@@ -117,12 +117,12 @@ class PowerIndexResult(Result):
         """Each player's weight and weight share beside its Shapley–Shubik and Banzhaf power."""
         weights = [float(w) for w in self.parameters.get("weights", ())] or [math.nan] * len(self.players)
         total = sum(weights)
-        rows = tuple((p, format_number(w), f"{w / total:.1%}" if total > 0 else "n/a", f"{ss:.4f}", f"{bz:.4f}",
+        rows = tuple((p, w, f"{w / total:.1%}" if total > 0 else "n/a", f"{ss:.4f}", f"{bz:.4f}",
                       f"{ba:.4f}", str(s))
                      for p, w, ss, bz, ba, s in zip(self.players, weights, self.shapley_shubik, self.banzhaf,
                                                     self.banzhaf_absolute, self.swings))
         facts = [("players", str(len(self.players))), ("quota", str(self.parameters.get("quota"))),
-                 ("total weight", format_number(total)), ("method", self.method),
+                 ("total weight", total), ("method", self.method),
                  ("dummies", ", ".join(self.dummies) or "none")]
         return Summary("Voting power", facts=tuple(facts),
                        columns=("player", "weight", "weight share", "Shapley-Shubik", "Banzhaf", "abs. Banzhaf",

@@ -12,7 +12,7 @@ from coopgame._memory import ensure_dense_fits
 from coopgame._validation import check_tol
 from coopgame.cooperative._dispatch import AnyGame, check_game, dense_values
 from coopgame.tolerances import power_of_two_below
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
 __all__ = ["is_superadditive", "is_convex", "check_superadditivity", "check_convexity", "PropertyCheck"]
@@ -58,7 +58,7 @@ class PropertyCheck(Result):
                 else "v(S ∪ T) + v(S ∩ T) >= v(S) + v(T)")
         return Summary(f"Is the game {self.property}?",
                        facts=(("answer", "yes" if self.passed else "no"), ("condition", rule),
-                              ("worst violation", format_number(self.worst_violation)),
+                              ("worst violation", self.worst_violation),
                               ("attained at", f"S = {s}, T = {t}"), ("tol", str(self.parameters.get("tol")))))
 
 

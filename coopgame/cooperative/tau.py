@@ -68,9 +68,9 @@ class TauResult(AllocationResult):
     def summary(self) -> Summary:
         """Each player's minimal right, τ-value and utopia payoff, with ``λ``."""
         base = super().summary()
-        rows = tuple((*row, format_number(mi), format_number(ui))
+        rows = tuple((*row, mi, ui)
                      for row, mi, ui in zip(base.rows, self.minimal_rights, self.utopia))
-        facts = (*base.facts, ("compromise weight (lambda)", format_number(self.compromise_weight)))
+        facts = (*base.facts, ("compromise weight (lambda)", self.compromise_weight))
         return Summary("Tau-value allocation", facts=facts, columns=(*base.columns, "minimal right", "utopia"),
                        rows=rows, notes=("tau = m + lambda (M - m): the efficient point between each player's "
                                          "minimal right m and utopia payoff M",))

@@ -138,8 +138,8 @@ class RestPointsResult(Result):
         for p in self.points:
             ref = float(np.max(np.abs(p.eigenvalues), initial=0.0))
             eig = ", ".join(_format_complex(v, ref) for v in p.eigenvalues)
-            rows.append((p.name(), format_number(p.determinant), _sign(p.determinant, p, p.jacobian.shape[0]),
-                         format_number(p.trace), _sign(p.trace, p), eig, p.label))
+            rows.append((p.name(), p.determinant, _sign(p.determinant, p, p.jacobian.shape[0]),
+                         p.trace, _sign(p.trace, p), eig, p.label))
         facts = (("state", ", ".join(self.coordinates)), ("rest points", str(len(self.points))),
                  ("ESS", ", ".join(p.name() for p in self.points if p.is_ess) or "none"))
         return Summary(title="Rest points and local stability (Friedman 1991)", facts=facts,

@@ -175,7 +175,7 @@ class TrajectoryResult(Result):
                  ("output times", str(self.times.size)),
                  ("state", ", ".join(self.coordinates))]
         if self.n_steps is not None:
-            facts.append(("steps per run (median)", format_number(float(np.median(self.n_steps)))))
+            facts.append(("steps per run (median)", float(np.median(self.n_steps))))
         if self.success is not None:
             facts.append(("runs completed", f"{int(np.count_nonzero(self.success))}/{self.n_states}"))
         notes = [("Endpoints within 1e-3 of a pure profile are counted at that profile; "

@@ -479,7 +479,7 @@ class SinglePopulationRestPointsResult(Result):
         rows = []
         for p in self.points:
             eig = ", ".join(_format_complex(v) for v in p.eigenvalues)
-            rows.append((p.name(), format_number(p.payoff), eig, p.stability + ("" if p.isolated else " (continuum)"),
+            rows.append((p.name(), p.payoff, eig, p.stability + ("" if p.isolated else " (continuum)"),
                          "yes" if p.is_nash else "no", "yes" if p.is_ess else "no"))
         facts = (("strategies", ", ".join(self.strategies)), ("rest points", str(len(self.points))),
                  ("ESS", ", ".join(p.name() for p in self.points if p.is_ess) or "none"))

@@ -10,7 +10,7 @@ from coopgame._validation import check_tol
 from coopgame.dynamics.local_stability import rest_points
 from coopgame.errors import InvalidGameError
 from coopgame.games.tripartite import TripartiteGame
-from coopgame.results import Summary, format_number
+from coopgame.results import Summary
 from coopgame.tolerances import DYNAMICS_TOL, power_of_two_below
 
 __all__ = ["tripartite_stability_table", "VERDICTS"]
@@ -39,7 +39,7 @@ def tripartite_stability_table(game: Any, *, tol: float = DYNAMICS_TOL) -> Summa
     >>> t.columns
     ('point', 'profile', 'λ1', 'λ2', 'λ3', 'signs', 'stability')
     >>> t.rows[1]
-    ('E2 (1, 0, 0)', '(supervise, defect, defect)', '-6', '-0.5', '-0.5', '(-, -, -)', 'ESS')
+    ('E2 (1, 0, 0)', '(supervise, defect, defect)', -6.0, -0.5, -0.5, '(-, -, -)', 'ESS')
     """
     if not isinstance(game, TripartiteGame):
         raise InvalidGameError("tripartite_stability_table(): game must be a TripartiteGame; "
@@ -51,7 +51,7 @@ def tripartite_stability_table(game: Any, *, tol: float = DYNAMICS_TOL) -> Summa
     for k, p in enumerate(res.points):
         lam = np.diag(p.jacobian)
         signs = ["0" if abs(v) <= zero else "+" if v > 0 else "-" for v in lam]
-        rows.append((f"E{k + 1} {p.name()}", game.profile_name(k), *(format_number(float(v) + 0.0) for v in lam),
+        rows.append((f"E{k + 1} {p.name()}", game.profile_name(k), *(float(v) + 0.0 for v in lam),
                      "(" + ", ".join(signs) + ")", VERDICTS[p.label]))
     ess = [f"E{k + 1} {game.profile_name(k)}" for k, p in enumerate(res.points) if p.is_ess]
     facts = (("state", f"(z, x_A, x_B): P({game.players[0]} supervises), shares of cooperating "

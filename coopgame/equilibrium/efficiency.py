@@ -58,11 +58,11 @@ class EfficiencyResult(Result):
 
     def summary(self) -> Summary:
         """Optimum, best and worst equilibrium welfare and the two prices."""
-        rows = (("welfare optimum", format_number(self.optimum_welfare)),
-                ("best equilibrium", format_number(self.best_welfare)),
-                ("worst equilibrium", format_number(self.worst_welfare)))
-        facts = (("price of anarchy", format_number(self.price_of_anarchy)),
-                 ("price of stability", format_number(self.price_of_stability)),
+        rows = (("welfare optimum", self.optimum_welfare),
+                ("best equilibrium", self.best_welfare),
+                ("worst equilibrium", self.worst_welfare))
+        facts = (("price of anarchy", self.price_of_anarchy),
+                 ("price of stability", self.price_of_stability),
                  ("pure equilibria", str(self.n_equilibria)))
         notes = ("Ratios need positive welfare; the gaps (optimum − equilibrium) are given as well: "
                  f"anarchy gap {format_number(self.anarchy_gap)}, stability gap {format_number(self.stability_gap)}.",)

@@ -18,7 +18,7 @@ from coopgame.equilibrium.pure import perceived_payoffs_differ
 from coopgame.errors import InvalidGameError
 from coopgame.games.ncity import NCityGame
 from coopgame.games.pairwise import PairwiseGame
-from coopgame.results import Result, Summary, format_number, to_jsonable
+from coopgame.results import Result, Summary, to_jsonable
 from coopgame.tolerances import EQUILIBRIUM_TOL
 
 __all__ = ["NASH_METHODS", "NashEquilibriaResult", "nash_equilibria"]
@@ -204,8 +204,8 @@ class NashEquilibriaResult(Result):
             true = [(float(x @ TA @ y), float(x @ TB @ y)) for x, y in self.equilibria]
         rows = tuple(
             (f"#{k + 1}", strat(x, self.actions[0]), strat(y, self.actions[1]),
-             format_number(self.payoffs[k, 0]), format_number(self.payoffs[k, 1]),
-             *((format_number(true[k][0]), format_number(true[k][1])) if perceived else ()),
+             self.payoffs[k, 0], self.payoffs[k, 1],
+             *((true[k][0], true[k][1]) if perceived else ()),
              f"{self.regrets[k].max():.1e}")
             for k, (x, y) in enumerate(self.equilibria))
         facts = [("method", self.method), ("equilibria", str(self.n_equilibria)),

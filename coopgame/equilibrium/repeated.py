@@ -43,7 +43,7 @@ from coopgame._validation import check_tol
 from coopgame.equilibrium.pure import pure_equilibria
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.ncity import NCityGame
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 from coopgame.tolerances import EQUILIBRIUM_TOL
 
 __all__ = ["CriticalDiscountResult", "critical_discount_factors", "grim_trigger_thresholds"]
@@ -101,7 +101,7 @@ class CriticalDiscountResult(Result):
 
     def summary(self) -> Summary:
         """One row per city: R, T, P and its critical discount factor."""
-        rows = tuple((p, format_number(r), format_number(t), format_number(q), _delta_text(d))
+        rows = tuple((p, r, t, q, _delta_text(d))
                      for p, r, t, q, d in zip(self.players, self.cooperation_payoff, self.deviation_payoff,
                                               self.punishment_payoff, self.delta))
         facts = (("group critical delta", _delta_text(self.group_delta)),
@@ -118,8 +118,8 @@ def _profile_text(mask: int, players: tuple[str, ...]) -> str:
     return "all protect" if not coop else "cooperate: " + ", ".join(coop)
 
 
-def _delta_text(d: float) -> str:
-    return "never" if not np.isfinite(d) else format_number(d)
+def _delta_text(d: float) -> str | float:
+    return "never" if not np.isfinite(d) else float(d)
 
 
 def grim_trigger_thresholds(cooperate: ArrayLike, deviate: ArrayLike, punished: ArrayLike, *,

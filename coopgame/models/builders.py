@@ -160,7 +160,7 @@ def _weights(spec: ModelSpec, names: tuple[str, ...] = ()) -> dict[str, np.ndarr
 
 
 def _rows(players: tuple[str, ...], *cols: np.ndarray) -> tuple[tuple[str, ...], ...]:
-    return tuple((p, *(format_number(float(c[i])) for c in cols)) for i, p in enumerate(players))
+    return tuple((p, *(float(c[i]) for c in cols)) for i, p in enumerate(players))
 
 
 # ---------------------------------------------------------------------------------------------------- cost games
@@ -222,7 +222,7 @@ def _build_graded_contract(spec: ModelSpec) -> BuiltModel:
     game = PairwiseGame(A, B, players=spec.players, actions=(("high effort", "low effort"), ("renew", "exit")))
     table = Summary(title="Contract transfer by upstream effort",
                     columns=("effort", "classes better than base", "index change (pp)", "transfer D→U"),
-                    rows=tuple((lab, format_number(float(k[i])), format_number(float(dp[i])), format_number(float(t[i])))
+                    rows=tuple((lab, float(k[i]), float(dp[i]), float(t[i]))
                                for i, lab in enumerate(("high", "low"))))
     return BuiltModel(spec, pairwise=game, tables={"transfers": table}, values={"transfer": t})
 
@@ -296,7 +296,7 @@ def _build_fund(spec: ModelSpec) -> BuiltModel:
         tables["fund_flows"] = Summary(
             title="Fund settlement under the negotiated rule (" + (
                 "all sections pass" if not failed else "failed: section " + ", section ".join(failed)) + ")",
-            facts=(("fund", format_number(rule.fund)),) + base.facts, columns=base.columns, rows=base.rows,
+            facts=(("fund", rule.fund),) + base.facts, columns=base.columns, rows=base.rows,
             notes=("net = allocated - deducted + received - pays in; a failed section's deduction goes to the "
                    "parties its recipients row names.",) if rule.sections else ())
         values.update(fund_rule=rule, settlement=settlement)
@@ -400,7 +400,7 @@ def _build_enclave(spec: ModelSpec) -> BuiltModel:
     stock_increment = rule.split(total)
     rows = _rows(spec.players, baseline, stock_increment)
     table = Summary(title="Stock/increment rule: each keeps its stock, the increment is split",
-                    facts=(("zone revenue v(N)", format_number(total)), ("increment", format_number(increment))),
+                    facts=(("zone revenue v(N)", total), ("increment", increment)),
                     columns=("party", "stock (baseline)", "stock/increment share"), rows=rows)
     return BuiltModel(spec, tu=game, weights=_weights(spec, ("capital", "land")), tables={"stock_increment": table},
                       values={"stock_increment": stock_increment, "stock_increment_rule": rule})
@@ -416,7 +416,7 @@ def _build_tax_base_pool(spec: ModelSpec) -> BuiltModel:
     r = {"contribution": rule.contributions(), "need_index": rule.distribution_index(),
          "distribution": rule.distribution(), "net": rule.net_transfers()}
     table = Summary(title="Tax-base pool: contributions, distribution and net position",
-                    facts=(("pool", format_number(rule.pool())),),
+                    facts=(("pool", rule.pool()),),
                     columns=("member", "pays in", "need index", "receives", "net"),
                     rows=_rows(spec.players, r["contribution"], r["need_index"], r["distribution"], r["net"]))
     weights = _weights(spec, ("population",))
@@ -468,21 +468,21 @@ def _relocation_tables(spec: ModelSpec) -> tuple[dict[str, Summary], dict[str, A
         kept = float(spec[pname])
         facts = (("representative firm's tax", f"{format_number(tax)} a year before and after the move"),
                  ("eligible (threshold)", f"{sched.eligible} ({format_number(arg['threshold'])} a year)"),
-                 ("cap (3 pre-move years)", format_number(sched.cap)),
+                 ("cap (3 pre-move years)", sched.cap),
                  ("extended", str(sched.extended)), ("cap reached", str(sched.cap_reached)),
                  ("central subsidy owed", "yes, of unspecified size (left out)" if sched.eligible
                   and sched.extended and not sched.cap_reached else "no"),
                  ("horizon", f"{horizon} years"), ("discount rate", f"{rate:.4g}"),
-                 ("present value of the tax", format_number(pv_tax)),
-                 ("present value to the out-region", format_number(sched.present_value_out)),
+                 ("present value of the tax", pv_tax),
+                 ("present value to the out-region", sched.present_value_out),
                  (f"kept by the in-region ({pname})", f"{format_number(kept)} of the present value "
                   f"(annual equivalent; {format_number(kept / (1 - arg['share']))} x a split for ever)"
-                  if arg["share"] < 1 else format_number(kept)))
-        rows = [(str(t + 1), format_number(tax), format_number(float(out[t])), format_number(tax - float(out[t])))
+                  if arg["share"] < 1 else kept))
+        rows = [(str(t + 1), tax, float(out[t]), tax - float(out[t]))
                 for t in range(min(last, horizon))]
         if last < horizon:
             span = str(last + 1) if last + 1 == horizon else f"{last + 1}-{horizon}"
-            rows.append((span, format_number(tax), "0", format_number(tax)))
+            rows.append((span, tax, 0.0, tax))
         tables[f"relocation_{pname}"] = Summary(
             title="Relocation tax sharing (2015 rule) for a representative firm, by year after production starts",
             facts=facts, columns=("year", "tax", "out-region", "in-region"), rows=tuple(rows))

@@ -24,7 +24,7 @@ from coopgame.errors import InvalidParameterError
 from coopgame.models.catalog import load_model
 from coopgame.models.schema import ModelSpec, ProvenanceItem
 from coopgame.models.seeds import seed_store
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 
 __all__ = ["BM1_CASES", "XINAN_ROUNDS", "EvolutionaryPreset", "bm1_preset", "xinan_preset"]
 
@@ -65,7 +65,7 @@ class EvolutionaryPreset(Result):
 
     def summary(self) -> Summary:
         """Each parameter with its value and source."""
-        rows = tuple((k, format_number(v), self.sources.get(k, "")) for k, v in self.values.items())
+        rows = tuple((k, v, self.sources.get(k, "")) for k, v in self.values.items())
         facts = (("model", self.spec.slug + (f" (scenario {self.spec.active_scenario})"
                                              if self.spec.active_scenario else "")), ("kind", self.method))
         return Summary(title=f"Preset: {self.name}", facts=facts, columns=("parameter", "value", "source"),

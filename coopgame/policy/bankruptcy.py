@@ -41,7 +41,7 @@ from coopgame._validation import check_players, check_real, frozen, label_sequen
 from coopgame.errors import InvalidParameterError
 from coopgame.games.tu import TUGame, bankruptcy_claims
 from coopgame.policy.rules import SharingRule, _check_game
-from coopgame.results import AllocationResult, Summary, format_number
+from coopgame.results import AllocationResult, Summary
 from coopgame.tolerances import DEFAULT_TOL, power_of_two_below
 
 __all__ = [
@@ -106,13 +106,13 @@ class BankruptcyResult(AllocationResult):
     def summary(self) -> Summary:
         """Each claimant's claim, award, loss and the share of the claim paid."""
         losses = self.losses
-        rows = tuple((p, format_number(c), format_number(x), format_number(d),
+        rows = tuple((p, c, x, d,
                       f"{x / c:.1%}" if c > 0 else "n/a")
                      for p, c, x, d in zip(self.players, self.claims, self.allocation, losses))
         total = float(np.sum(self.claims))
-        facts = (("rule", self.concept), ("estate", format_number(self.estate)),
-                 ("total claim", format_number(total)), ("players", str(len(self.players))),
-                 (_LEVEL.get(self.rule, "level"), format_number(self.level)),
+        facts = (("rule", self.concept), ("estate", self.estate),
+                 ("total claim", total), ("players", str(len(self.players))),
+                 (_LEVEL.get(self.rule, "level"), self.level),
                  ("efficiency gap", f"{self.efficiency_gap:.1e}"))
         return Summary(f"{self.concept.capitalize()} division of a bankruptcy estate", facts=facts,
                        columns=("player", "claim", "award", "loss", "paid"), rows=rows)

@@ -52,7 +52,7 @@ from coopgame._validation import as_float_array, check_tol
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
-from coopgame.results import AllocationResult, Summary, format_number
+from coopgame.results import AllocationResult, Summary
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
 __all__ = ["CostAllocationResult", "alternative_cost_avoided", "scrb"]
@@ -90,12 +90,12 @@ class CostAllocationResult(AllocationResult):
 
     def summary(self) -> Summary:
         """The method's table: separable cost, justifiable cost, remaining benefit, cost share and saving."""
-        rows = tuple((p, format_number(sc), format_number(a), format_number(rb), format_number(c), format_number(x))
+        rows = tuple((p, sc, a, rb, c, x)
                      for p, sc, a, rb, c, x in zip(self.players, self.separable_costs, self.justifiable_costs,
                                                    self.remaining_benefits, self.cost_shares, self.allocation))
         facts = (("method", self.concept), ("players", str(len(self.players))),
-                 ("total cost C(N)", format_number(self.total_cost)),
-                 ("non-separable cost", format_number(self.nonseparable_cost)),
+                 ("total cost C(N)", self.total_cost),
+                 ("non-separable cost", self.nonseparable_cost),
                  ("efficiency gap", f"{self.efficiency_gap:.1e}"))
         return Summary(f"{self.concept.upper() if self.concept == 'scrb' else self.concept.capitalize()} "
                        "cost allocation", facts=facts,

@@ -785,7 +785,7 @@ class MechanismResult(Result):
         facts = (
             ("answer", self.headline()),
             ("dues rule", m.dues.describe() if m is not None else fmt(self.rate)),
-            ("fund (all pay)", fmt(float(self.dues.sum()))),
+            ("fund (all pay)", float(self.dues.sum())),
             ("least rate for the projects", _rate(self.minimal_rate, m)),
             ("least rate for every group", _rate(self.covering_rate, m)),
             ("projects funded (all pay)", f"{len(self.projects_funded)} of {p['n_projects']}, cost "
@@ -797,9 +797,9 @@ class MechanismResult(Result):
             ("enforcement", f"withholding p = {fmt(p['withholding'])}, penalty " + (
                 fmt(float(m.penalty[0])) if m is not None and np.all(m.penalty == m.penalty[0]) else "per city")),
             ("paying self-enforcing", _yes_no(self.self_enforcing)),
-            ("least p for that", _prob(float(np.max(self.min_withholding)))),
+            ("least p for that", float(np.max(self.min_withholding))),
             ("paying dominant", _yes_no(self.paying_dominant)),
-            ("least p for dominance", _prob(float(np.max(self.min_withholding_dominant)))),
+            ("least p for dominance", float(np.max(self.min_withholding_dominant))),
             ("method", self.method),
             ("horizon", f"{p['years']} years at {fmt(100 * p['discount_rate'])} % (present-value factor "
                         f"{fmt(p['pv_factor'])})"),
@@ -812,11 +812,11 @@ class MechanismResult(Result):
                 "transfer", "net", "net PV", "free-ride", "least p (eq.)", "least p (dom.)",
                 "least penalty (dom.)")
         rows = tuple(
-            (c, fmt(self.dues[i]), fmt(self.dues_share[i]), fmt(self.voice_shapley_shubik[i]),
-             fmt(self.voice_banzhaf[i]), fmt(self.in_kind[i]), fmt(self.status_quo[i]), fmt(self.transfer[i]),
-             fmt(self.net_position[i]), fmt(self.net_present_value[i]), fmt(self.free_ride_payoff[i]),
-             _prob(self.min_withholding[i]), _prob(self.min_withholding_dominant[i]),
-             fmt(self.min_penalty_dominant[i]))
+            (c, self.dues[i], self.dues_share[i], self.voice_shapley_shubik[i],
+             self.voice_banzhaf[i], self.in_kind[i], self.status_quo[i], self.transfer[i],
+             self.net_position[i], self.net_present_value[i], self.free_ride_payoff[i],
+             self.min_withholding[i], self.min_withholding_dominant[i],  # inf shows as 'inf'
+             self.min_penalty_dominant[i])
             for i, c in enumerate(self.players))
         notes = (
             "True payoffs (the mechanism has no perception factor: decisions and welfare use the same). Yearly "
@@ -840,10 +840,6 @@ class MechanismResult(Result):
 
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
-
-
-def _prob(p: float) -> str:
-    return "inf" if not np.isfinite(p) else format_number(p)
 
 
 def _rate(rate: float, m: Any) -> str:

@@ -294,7 +294,7 @@ class FundSettlement(Result):
 
     def summary(self) -> Summary:
         """Per-party contribution, allocation, deduction, receipt and net."""
-        rows = tuple((p, format_number(c), format_number(a), format_number(-d), format_number(r), format_number(t))
+        rows = tuple((p, c, a, -d, r, t)
                      for p, c, a, d, r, t in zip(self.players, self.contributions, self.allocations,
                                                  self.deductions, self.receipts, self.net))
         facts = tuple((f"section {k}", "passed" if v == 1 else ("failed" if v == 0 else f"{v:.0%} passed"))
@@ -569,12 +569,12 @@ class RelocationSchedule(Result):
 
     def summary(self) -> Summary:
         """Per-year shares and the contract's flags."""
-        rows = tuple((str(t + 1), format_number(o + i), format_number(o), format_number(i))
+        rows = tuple((str(t + 1), o + i, o, i)
                      for t, (o, i) in enumerate(zip(self.out_region_share, self.in_region_share)))
-        facts = (("eligible", str(self.eligible)), ("cap", format_number(self.cap)),
+        facts = (("eligible", str(self.eligible)), ("cap", self.cap),
                  ("extended", str(self.extended)), ("cap reached", str(self.cap_reached)),
-                 ("central subsidy", format_number(self.central_subsidy)),
-                 ("present value to out-region", format_number(self.present_value_out)))
+                 ("central subsidy", self.central_subsidy),
+                 ("present value to out-region", self.present_value_out))
         return Summary("Relocation tax sharing", facts, ("year", "tax", "out-region", "in-region"), rows)
 
 

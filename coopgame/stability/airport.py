@@ -101,7 +101,7 @@ class AirportNucleolusResult(AllocationResult):
         """Allocation table plus each stage's cost share and players."""
         base = super().summary()
         facts = base.facts + (("stages", str(len(self.stage_levels))),
-                              ("least-core epsilon", format_number(self.epsilon)),
+                              ("least-core epsilon", self.epsilon),
                               ("certificate", "closed form (Littlechild 1974); no LP solved"))
         last = len(self.stage_levels) - 1
         notes = tuple(f"stage {k + 1}: cost share {format_number(-t)} each for "

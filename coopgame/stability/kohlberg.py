@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 from coopgame._bitmask import additive_values, membership_matrix
 from coopgame._validation import check_tol
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 from coopgame.stability._lp import solve_lp
 from coopgame.tolerances import LP_TOL, payoff_scale
 
@@ -75,9 +75,9 @@ class KohlbergCheck(Result):
 
     def summary(self) -> Summary:
         """One row per excess level with its size, rank and balancedness margin."""
-        rows = tuple((str(k + 1), format_number(lv.excess), str(lv.n_coalitions), str(lv.union_rank),
+        rows = tuple((str(k + 1), lv.excess, str(lv.n_coalitions), str(lv.union_rank),
                       "yes" if lv.balanced else "NO",
-                       "span" if np.isnan(lv.min_weight) else format_number(lv.min_weight))
+                       "span" if np.isnan(lv.min_weight) else lv.min_weight)
                      for k, lv in enumerate(self.levels))
         return Summary("Kohlberg criterion", facts=(("passed", str(self.passed)), ("domain", self.domain),
                                                     ("tie tolerance", f"{self.tie_atol:.1e}")),

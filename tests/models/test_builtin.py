@@ -176,7 +176,7 @@ def test_relocation_model_schedule_is_the_policy_rule():
     sched = built.values["schedule"]
     np.testing.assert_allclose(sched.out_region_share, [0.125, 0.15, 0.175, 0.2, 0.225])
     assert sched.out_region_share.tolist() == built.values["rule"].schedule().out_region_share.tolist()
-    assert built.tables["schedule"].rows[0][:3] == ("1", "0.25", "0.125")
+    assert built.tables["schedule"].text_rows[0][:3] == ("1", "0.25", "0.125")
 
 
 def test_relocation_model_payoffs():

@@ -213,8 +213,8 @@ def test_bth13_report_shows_the_rule_year_by_year():
     table = built.tables["relocation_kept_by_receiver"]
     # years 1-5: the out-region takes half of 0.5; years 6-20: the in-region keeps all of it
     assert [r[0] for r in table.rows] == ["1", "2", "3", "4", "5", "6-20"]
-    assert [r[2] for r in table.rows] == ["0.25"] * 5 + ["0"]
-    facts = dict(table.facts)
+    assert [r[2] for r in table.text_rows] == ["0.25"] * 5 + ["0"]
+    facts = dict(table.text_facts)
     assert facts["cap (3 pre-move years)"] == "1.5" and facts["cap reached"] == "False"
     assert facts["central subsidy owed"].startswith("yes")
     sched = built.values["relocation_schedule_kept_by_receiver"]

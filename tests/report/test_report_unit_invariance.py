@@ -33,8 +33,8 @@ def _verdicts(analysis) -> list[tuple[str, ...]]:
     """Every fact of every section, numbers masked, and every table cell that holds no number (yes / no: A, B)."""
     out = []
     for s in analysis.sections:
-        out += [(s.key, k, _NUMBER.sub("#", v)) for k, v in s.summary.facts]
-        for row in s.summary.rows:
+        out += [(s.key, k, _NUMBER.sub("#", v)) for k, v in s.summary.text_facts]
+        for row in s.summary.text_rows:
             out += [(s.key, row[0], cell) for cell in row[1:] if not _NUMBER.search(cell)]
     return out
 
