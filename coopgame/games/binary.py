@@ -93,6 +93,12 @@ class BinaryActionGame(ReadOnlyState):
         return (f"BinaryActionGame(n_players={self._n}, actions={self._actions!r}, "
                 f"players={list(self._players)!r})")
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a compact summary table (:mod:`coopgame._display`), never all 2**n values of a big game."""
+        from coopgame._display import html_of, binary_summary
+
+        return html_of(self, binary_summary)
+
     @property
     def n_players(self) -> int:
         """Number of players n."""

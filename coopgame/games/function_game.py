@@ -118,3 +118,9 @@ class ValueFunctionGame(Sealed, ReadOnlyState):
 
     def __repr__(self) -> str:
         return f"ValueFunctionGame(n_players={self.n_players}, func={getattr(self._func, '__name__', '?')})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a compact summary table (:mod:`coopgame._display`), never all 2**n values of a big game."""
+        from coopgame._display import html_of, tu_summary
+
+        return html_of(self, tu_summary)

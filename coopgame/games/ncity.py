@@ -623,6 +623,12 @@ class NCityGame(ReadOnlyState):
         layers = "" if self._k == 1 else f", layers={self._k}"
         return f"NCityGame(n_players={self._n}{layers})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a compact summary table (:mod:`coopgame._display`), never all 2**n values of a big game."""
+        from coopgame._display import html_of, ncity_summary
+
+        return html_of(self, ncity_summary)
+
 
 def payoffs_of_states(params: Mapping[str, np.ndarray], x: np.ndarray, *, perceived: bool) -> np.ndarray:
     """The payoffs of :class:`NCityGame` for ``G`` stacked games at once: the one place the formula is written.

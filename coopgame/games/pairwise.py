@@ -23,7 +23,7 @@ from coopgame._typing import FloatMatrix
 from coopgame._validation import _short, as_float_array, check_players, check_probability_vector, check_tol, frozen
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.regimes import REGIME_CODES, Regime, regimes_2x2
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale, power_of_two_below
 
 __all__ = ["PairwiseGame", "GameClassification", "COOPERATE", "DEFECT", "two_city_payoffs"]
@@ -423,6 +423,12 @@ class PairwiseGame(ReadOnlyState):
         perceived = ", perceived payoffs" if self._true is not None else ""
         return f"PairwiseGame({m}x{n}, players={self._players!r}{perceived})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a compact summary table (:mod:`coopgame._display`), never all 2**n values of a big game."""
+        from coopgame._display import html_of, pairwise_summary
+
+        return html_of(self, pairwise_summary)
+
     def __eq__(self, other: object) -> bool:
         """Same payoff matrices, and the same true payoffs (a perceived game differs from its true twin)."""
         if not isinstance(other, PairwiseGame):
@@ -464,8 +470,8 @@ class GameClassification(Result):
             labels = self.game.actions
             for i in range(2):
                 for j in range(2):
-                    rows.append((f"({labels[0][i]}, {labels[1][j]})", format_number(A[i, j]),
-                                 format_number(B[i, j])))
+                    rows.append((f"({labels[0][i]}, {labels[1][j]})", A[i, j],
+                                 B[i, j]))
         facts = (("class", self.name), (f"type of {self.players[0]}", self.row_type),
                  (f"type of {self.players[1]}", self.col_type), ("regime", self.regime))
         cols = ("outcome", self.players[0], self.players[1]) if rows else ()

@@ -163,7 +163,10 @@ class AirportCost(CostTerm):
         return shares
 
     def __repr__(self) -> str:
-        return f"AirportCost(costs={self._costs.tolist()})"
+        costs = self._costs.tolist()
+        if len(costs) <= 8:
+            return f"AirportCost(costs={costs})"
+        return f"AirportCost(n_players={len(costs)}, max_cost={max(costs):g})"   # one short line for long lists
 
 
 class ScaleEconomyCost(CostTerm):
@@ -441,7 +444,15 @@ class StructuredGame(Sealed, ReadOnlyState):
 
     def __repr__(self) -> str:
         extra = f", costs={list(self._costs)!r}" if self._costs else ""
+        if len(extra) > 100:
+            extra = f", costs=<{len(self._costs)} terms>"
         return f"StructuredGame(n_players={self.n_players}, v(N)={self.grand_value:g}{extra})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a compact summary table (:mod:`coopgame._display`), never all 2**n values of a big game."""
+        from coopgame._display import html_of, tu_summary
+
+        return html_of(self, tu_summary)
 
 
 def _members(member: ArrayLike, n: int, *, func: str) -> np.ndarray:

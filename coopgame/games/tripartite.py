@@ -29,7 +29,7 @@ from coopgame._validation import _describe, as_float_array, label_sequence
 from coopgame.errors import InvalidParameterError
 from coopgame.games.binary import BinaryActionGame
 from coopgame.games.ncity import NCityGame
-from coopgame.results import Summary, format_number
+from coopgame.results import Summary
 
 __all__ = ["TripartiteGame", "CENTRE_ACTIONS", "LOCAL_ACTIONS"]
 
@@ -180,6 +180,12 @@ class TripartiteGame(BinaryActionGame):
     def __repr__(self) -> str:
         return f"TripartiteGame(players={list(self.players)!r})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the payoff matrix (:meth:`summary`)."""
+        from coopgame._display import html_of
+
+        return html_of(self, TripartiteGame.summary)
+
     # ------------------------------------------------------------------ parameters
     @property
     def parameters(self) -> dict[str, Any]:
@@ -214,9 +220,9 @@ class TripartiteGame(BinaryActionGame):
         --------
         >>> g = TripartiteGame(supervision_cost=2, penalty=3, cost=4, synergy=[[0, 5], [5, 0]])
         >>> print(g.payoff_matrix().rows[0])
-        ('(lax, defect, defect)', '0', '0', '0')
+        ('(lax, defect, defect)', 0.0, 0.0, 0.0)
         """
-        rows = tuple((self.profile_name(m), *(format_number(float(v)) for v in self.payoff_table[m]))
+        rows = tuple((self.profile_name(m), *(float(v) for v in self.payoff_table[m]))
                      for m in range(8))
         return Summary(title="Tripartite game: payoff matrix", facts=(("players", ", ".join(self.players)),),
                        columns=("profile", *self.players), rows=rows,

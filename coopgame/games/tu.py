@@ -518,6 +518,12 @@ class TUGame(Sealed, ReadOnlyState):
         kind = ", cost game" if self.is_cost_game else ""
         return f"TUGame(n_players={self._n}, players={list(self._players)!r}{kind}, v(N)={self.grand_value:g})"
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a compact summary table (:mod:`coopgame._display`), never all 2**n values of a big game."""
+        from coopgame._display import html_of, tu_summary
+
+        return html_of(self, tu_summary)
+
 
 def as_masks(masks: ArrayLike, n: int, *, func: str) -> np.ndarray:
     """``masks`` as an int64 array of coalition bitmasks of ``n`` players, each in ``[0, 2**n)``.

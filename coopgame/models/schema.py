@@ -445,6 +445,13 @@ class ModelSpec(ReadOnlyState):
         return {"slug": self.slug, "title": self.title, "kind": self.kind,
                 "n_players": self.n_players, "model_id": self.model_id}
 
+    def __repr__(self) -> str:
+        """One line: the slug, kind, players and how many parameters (the table is :meth:`summary`)."""
+        players = ", ".join(self.players[:4]) + (f" +{len(self.players) - 4}" if len(self.players) > 4 else "")
+        scenario = f", scenario={self.active_scenario!r}" if self.active_scenario else ""
+        return (f"ModelSpec({self.slug!r}, kind={self.kind!r}, players=({players}), "
+                f"parameters={len(self.parameters)}{scenario})")
+
     def _repr_html_(self) -> str:
         """Jupyter shows the parameter table (:meth:`summary`), not a dump of the fields."""
         return self.summary().as_html()

@@ -15,6 +15,7 @@ _PUBLIC: dict[str, str] = {
     "model_analysis": "coopgame.report.analysis",
     "ModelAnalysis": "coopgame.report.analysis",
     "plots": "coopgame.report.plots",
+    "labels": "coopgame.report.labels",
     "Section": "coopgame.report.section",
     "render_html": "coopgame.report.html",
     "write_report": "coopgame.report.html",

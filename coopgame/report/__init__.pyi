@@ -3,6 +3,7 @@
 from coopgame.report.analysis import ModelAnalysis as ModelAnalysis
 from coopgame.report.section import Section as Section
 from coopgame.report.html import SweepFigure as SweepFigure
+from coopgame.report import labels as labels
 from coopgame.report.analysis import model_analysis as model_analysis
 from coopgame.report import plots as plots
 from coopgame.report.html import render_html as render_html

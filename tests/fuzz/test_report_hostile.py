@@ -14,7 +14,7 @@ from coopgame import TUGame
 from coopgame.errors import CoopgameWarning, InvalidParameterError, ModelSpecError
 from coopgame.report import ModelAnalysis, Section, SweepFigure, model_analysis, render_html, write_plots, \
     write_report
-from coopgame.report import plots
+from coopgame.report import labels, plots
 from coopgame.report.analysis import UnknownSectionError
 from coopgame.results import Summary, format_number
 from tests.report.reference import embedded_pngs, matplotlib_available
@@ -121,6 +121,21 @@ def test_unwritable_paths_are_typed_errors(towns, tmp_path):
      r"^phase_portrait\(\): initial must contain only finite"),
     (lambda: plots.figure_png(object()), r"^figure_png\(\): fig must be a matplotlib Figure"),
     (lambda: plots.save_png(object(), "x.png"), r"^save_png\(\): fig must be a matplotlib Figure"),
+    (lambda: plots.sweep_line([0, 1], [0], xlabel="x", zlabel="z"), r"^sweep_line\(\): z must have shape"),
+    (lambda: plots.sweep_line([], [], xlabel="x", zlabel="z"), r"^sweep_line\(\): x must hold at least one"),
+    (lambda: plots.sweep_line([0, 1], [0, 5], xlabel="x", zlabel="z", categories=["a"]),
+     r"^sweep_line\(\): with categories, z must hold integer codes"),
+    (lambda: plots.sweep_line([0, 1], [0, 1], xlabel=None, zlabel="z"), r"^sweep_line\(\): xlabel must be a str"),
+    (lambda: plots.allocation_bars(["A", "B"], {"x": [1, 2]}, labels="fr"),
+     r"^allocation_bars\(\): labels must be one of \['en', 'zh'\]"),
+    (lambda: plots.fund_flows(["A", "B"], [1, -1], labels="fr"), r"^fund_flows\(\): labels must be one of"),
+    (lambda: plots.wrap_text(None, 2), r"^wrap_text\(\): text must be a str"),
+    (lambda: plots.wrap_text("a", float("nan")), r"^wrap_text\(\): width_in must be a positive number"),
+    (lambda: labels.translate(3, "zh"), r"^translate\(\): text must be a str"),
+    (lambda: labels.translate("x", "fr"), r"^translate\(\): labels must be one of"),
+    (lambda: labels.display_names("AB", "zh"), r"^display_names\(\): players must be a sequence of str names"),
+    (lambda: labels.display_name(None), r"^display_name\(\): player must be a str"),
+    (lambda: labels.translate_names(b"x", "zh"), r"^translate_names\(\): text must be a str"),
 ])
 def test_plot_functions_check_their_arguments(call, message):
     with pytest.raises(InvalidParameterError, match=message):

@@ -52,7 +52,9 @@ def test_every_built_in_model_solves_and_renders_a_report(slug, tmp_path):
 
 def _hide_matplotlib(monkeypatch):
     """Make every ``import matplotlib...`` fail for this test, as on a machine without it."""
-    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")] + ["matplotlib"]:
+    # coopgame.report._figure too: it subclasses matplotlib's Figure, so once imported it would keep drawing
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")] + [
+            "matplotlib", "coopgame.report._figure"]:
         monkeypatch.setitem(sys.modules, name, None)
 
 
