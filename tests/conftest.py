@@ -16,7 +16,10 @@ Markers (declared in pyproject.toml):
   where the oracle is missing their tests are skipped with the reason, and every other test
   still runs; ``-m "not oracle"`` deselects them. ``tests/test_optional_oracles.py`` checks
   that without pygambit, matplotlib, numba and pandas every module still collects and only
-  the oracle tests skip.
+  the oracle tests skip. pygambit's answers on the same fixed cases are recorded in
+  ``tests/oracle_records`` (``python -m tests.oracle_records.regenerate``) and checked on every
+  run by ``tests/equilibrium/test_gambit_records.py``, without pygambit; the live modules also
+  check that the records still agree with the oracle (``.ci/run`` installs the ``oracles`` extra).
 """
 
 import os

@@ -22,6 +22,13 @@ def available(module: str) -> bool:
     return True
 
 
+#: What to do where an oracle is missing, added to the skip reason.
+HINTS = {"pygambit": "pip install '.[oracles]' to run it live; tests/equilibrium/test_gambit_records.py checks "
+                     "its recorded answers on every run"}
+
+
 def requires(module: str) -> pytest.MarkDecorator:
     """Skip the marked tests unless ``module`` imports: ``pytestmark = [pytest.mark.oracle, requires("pygambit")]``."""
-    return pytest.mark.skipif(not available(module), reason=f"{module} is not installed (an optional test oracle)")
+    hint = f"; {HINTS[module]}" if module in HINTS else ""
+    return pytest.mark.skipif(not available(module),
+                              reason=f"{module} is not installed (an optional test oracle){hint}")

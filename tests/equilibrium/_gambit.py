@@ -24,18 +24,30 @@ def _exact(values: np.ndarray) -> list:
 
 def gambit_extreme_equilibria(A: np.ndarray, B: np.ndarray, rational: bool = True) -> list[tuple[np.ndarray, np.ndarray]]:
     """Gambit's extreme equilibria; ``rational=False`` uses its floating-point enumeration (fast)."""
+    return equilibria_as_arrays(gambit_extreme_equilibria_as_text(A, B, rational))
+
+
+def gambit_extreme_equilibria_as_text(A: np.ndarray, B: np.ndarray,
+                                      rational: bool = True) -> list[tuple[list[str], list[str]]]:
+    """Gambit's distinct extreme equilibria, each probability as Gambit writes it ("p/q" when ``rational``)."""
     if rational:
         game = gbt.Game.from_arrays(_exact(A), _exact(B))
     else:
         game = gbt.Game.from_arrays(np.asarray(A, dtype=float), np.asarray(B, dtype=float))
     result = gbt.nash.enummixed_solve(game, rational=rational)
-    out = []
+    out: list[tuple[list[str], list[str]]] = []
     for eq in result.equilibria:
-        x, y = (np.array([float(Fraction(str(p))) for _, p in eq[pl]]) for pl in game.players)
+        text = tuple([str(p) for _, p in eq[pl]] for pl in game.players)
         # Gambit lists a degenerate vertex once per basis that reaches it: keep one copy.
-        if not any(np.array_equal(x, u) and np.array_equal(y, v) for u, v in out):
-            out.append((x, y))
+        (x, y), = equilibria_as_arrays([text])
+        if not any(np.array_equal(x, u) and np.array_equal(y, v) for u, v in equilibria_as_arrays(out)):
+            out.append(text)
     return out
+
+
+def equilibria_as_arrays(equilibria: list) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Equilibria written as text ("p/q" or decimals, as Gambit and the records write them) as float arrays."""
+    return [tuple(np.array([float(Fraction(p)) for p in strategy]) for strategy in eq) for eq in equilibria]
 
 
 def gambit_pure_equilibria(payoffs: np.ndarray, n: int) -> set[int]:

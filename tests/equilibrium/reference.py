@@ -26,13 +26,18 @@ def same_equilibrium_sets(ours, theirs, atol: float = 1e-7) -> bool:
 
 def random_city_game(n: int, rng: np.random.Generator, integer: bool = False) -> NCityGame:
     """A random n-city game; ``integer=True`` draws small integers (ties, several equilibria)."""
+    return NCityGame(**random_city_game_parameters(n, rng, integer))
+
+
+def random_city_game_parameters(n: int, rng: np.random.Generator, integer: bool = False) -> dict:
+    """The keyword arguments of :func:`random_city_game` (recorded with the oracle outputs in tests/oracle_records)."""
     def mat(scale):
         m = rng.integers(0, 3, size=(n, n)).astype(float) if integer else rng.random((n, n)) * scale
         np.fill_diagonal(m, 0.0)
         return m
-    return NCityGame(cost=rng.integers(1, 4, n).astype(float) if integer else rng.random(n) * 2,
-                     reward=rng.random(n) * (0 if integer else 1), synergy=mat(4.0 / n), spillover=mat(1.0),
-                     siphon=mat(0.3), deadweight=0.2, perception=1.0 + rng.random(n) * (0 if integer else 0.5))
+    return dict(cost=rng.integers(1, 4, n).astype(float) if integer else rng.random(n) * 2,
+                reward=rng.random(n) * (0 if integer else 1), synergy=mat(4.0 / n), spillover=mat(1.0),
+                siphon=mat(0.3), deadweight=0.2, perception=1.0 + rng.random(n) * (0 if integer else 0.5))
 
 
 def brute_force_pure_equilibria(game: NCityGame) -> set[int]:
