@@ -110,6 +110,37 @@ def _gravity_commuting(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
     return kept * (plain[inside].sum() / kept.sum()) if kept.sum() > 0 else kept
 
 
+def _gravity_scale_for_saving(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
+                              players: tuple[str, ...]) -> np.ndarray:
+    # Anchors a gravity term's size on a saving: the group's joint gain Σ_{i≠j} m_ij is the share saved on a
+    # spending of rate * x. Gravity at scale a totals a ((Σx)² − Σx²) / Σx, and gravity_distance and
+    # gravity_commuting keep that total, so the scale below holds for all three.
+    x = _vector(args["x"], len(players), "x")
+    share, rate = _scalar(args["share"], "share"), _scalar(args["rate"], "rate")
+    if share < 0 or rate < 0:
+        raise ValueError(f"share and rate must be >= 0; got {share:g} and {rate:g}")
+    total, squares = float(x.sum()), float((x * x).sum())
+    if total <= 0 or total * total - squares <= 0:
+        raise ValueError("x must be positive for at least two cities")
+    return np.asarray(share * rate * total * total / (total * total - squares))
+
+
+def _exponential_decay(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
+                       players: tuple[str, ...]) -> np.ndarray:
+    # literature/04 F2: a spillover decays with distance as s_0 exp(-d / δ); x holds the s_0 (any leading
+    # axes, e.g. one matrix per issue layer), distance the n x n matrix
+    n = len(players)
+    d, length = args["distance"], _scalar(args["length"], "length")
+    if d.shape != (n, n):
+        raise ValueError(f"distance must be an {n}x{n} matrix; got shape {d.shape}")
+    if length <= 0:
+        raise ValueError(f"length must be a positive distance; got {length:g}")
+    x = args["x"]
+    if x.shape[-2:] != (n, n):
+        raise ValueError(f"x must end in an {n}x{n} matrix; got shape {x.shape}")
+    return x * np.exp(-d / length)
+
+
 def _proportional(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
     return _scalar(args["rate"], "rate") * args["x"]
 
@@ -248,4 +279,10 @@ RULES: dict[str, Rule] = {
                         "that draws share at the gap between incomes high and low", _per_log_gap),
     "fill": Rule(("value",), "a constant vector, or matrix with zero diagonal (options.shape)", _fill, ("shape",)),
     "scale": Rule(("x", "factor"), "out = factor * x (any shape)", _scale),
+    "gravity_scale_for_saving": Rule(("x", "share", "rate"),
+                                     "the gravity scale at which the group's joint gain sum m_ij is share * rate * "
+                                     "sum(x): a saving of share on a spending of rate * x", _gravity_scale_for_saving),
+    "exponential_decay": Rule(("x", "distance", "length"),
+                              "out_ij = x_ij * exp(-d_ij / length) (literature/04 F2: spillovers decay with "
+                              "distance; x may hold one matrix per issue layer)", _exponential_decay),
 }

@@ -46,7 +46,7 @@ from coopgame.games.pairwise import PairwiseGame
 from coopgame.games.tu import TUGame
 from coopgame.policy._checks import check_labels
 from coopgame.policy.outside import OutsideOptions, outside_options
-from coopgame.policy.rules import ShapleyRule, SharingRule, as_rule
+from coopgame.policy.rules import ShapleyRule, SharingRule, as_rules
 from coopgame.results import Result, Summary, format_number
 from coopgame.stability.coreset import CoreViolation, largest_core_violation
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
@@ -246,22 +246,22 @@ class RuleOutcome(Result):
             cols += ["self-enforcing margin (perceived)"]
         rows = []
         for i, p in enumerate(self.players):
-            row = [p, format_number(self.allocation[i]), format_number(self.net_transfer[i]),
-                   format_number(self.ir_shortfall[i]), format_number(self.shapley_gap[i])]
+            row = [p, self.allocation[i], self.net_transfer[i],
+                   self.ir_shortfall[i], self.shapley_gap[i]]
             if self.cost_shares is not None:
-                row.insert(2, format_number(self.cost_shares[i]))
+                row.insert(2, self.cost_shares[i])
             if has_oo:
-                row += [format_number(self.stand_alone_margin[i]), format_number(self.free_ride_margin[i])]
+                row += [self.stand_alone_margin[i], self.free_ride_margin[i]]
             if has_se:
-                row += [format_number(self.enforcement_margin[i])]
+                row += [self.enforcement_margin[i]]
             rows.append(tuple(row))
         facts = [("every city at or above its stand-alone payoff", _yes_no(self.below_stand_alone)),
                  ("in core", str(self.in_core)),
                  ("largest core violation", str(self.core_violation)),
-                 ("efficiency gap", format_number(self.efficiency_gap))]
+                 ("efficiency gap", self.efficiency_gap)]
         if has_se:
             facts += [("self-enforcing (perceived payoffs)", _yes_no(self.free_riders, "free-ride")),
-                      ("central subsidy to make it self-enforcing", format_number(self.subsidy_needed))]
+                      ("central subsidy to make it self-enforcing", self.subsidy_needed)]
         notes = tuple(str(f) for f in self.flows) or ("no transfers",)
         return Summary(f"Rule: {self.rule}", tuple(facts), tuple(cols), tuple(rows), notes)
 
@@ -341,9 +341,9 @@ class FundAnalysis(Result):
             row = [o.rule, _yes_no(o.below_stand_alone)]
             if has_oo:
                 row += ["not tested" if o.self_enforcing is None else _yes_no(o.free_riders),
-                        format_number(o.subsidy_needed)]
-            row += ["yes" if o.in_core else "no", str(o.core_violation), format_number(o.max_shapley_gap),
-                    format_number(o.volume)]
+                        o.subsidy_needed]
+            row += ["yes" if o.in_core else "no", str(o.core_violation), o.max_shapley_gap,
+                    o.volume]
             rows.append(tuple(row))
         cols = ["rule", "every city >= stand-alone" + (" (true)" if has_oo else "")]
         if has_oo:
@@ -358,7 +358,7 @@ class FundAnalysis(Result):
                             "payoffs); 'in core' needs the core of the game given and every city at or above it. "
                             "Self-enforcing: no city gains by free-riding under the rule, in perceived payoffs "
                             "(decisions); the subsidy keeps the rule's split and tops up each shortfall.")
-        facts = (("cities", str(len(self.players))), ("v(N)", format_number(float(self.status_quo.sum()))),
+        facts = (("cities", str(len(self.players))), ("v(N)", float(self.status_quo.sum())),
                  ("core", "empty" if self.core_is_empty else "non-empty"))
         return Summary("Fund sharing rules compared", facts, tuple(cols), tuple(rows), tuple(notes))
 
@@ -374,15 +374,15 @@ class FundAnalysis(Result):
             cols += ["free-ride (true)"]
         rows = []
         for i, p in enumerate(self.players):
-            row = [p, format_number(self.status_quo[i]), format_number(self.stand_alone[i])]
+            row = [p, self.status_quo[i], self.stand_alone[i]]
             if oo is not None:
-                row.append(format_number(oo.free_ride[i]))
+                row.append(oo.free_ride[i])
             for o in self.outcomes:
-                row.append(format_number(o.allocation[i]))
-                row.append(format_number(o.allocation[i] - self.stand_alone[i]))
+                row.append(o.allocation[i])
+                row.append(o.allocation[i] - self.stand_alone[i])
                 if oo is not None:
-                    row += [format_number(o.free_ride_margin[i]),
-                            format_number(None if o.enforcement_margin is None else o.enforcement_margin[i])]
+                    row += [o.free_ride_margin[i],
+                            None if o.enforcement_margin is None else o.enforcement_margin[i]]
             rows.append(tuple(row))
         for o in self.outcomes:
             cols += [f"{o.rule}", f"{o.rule} - stand-alone"]
@@ -397,7 +397,7 @@ class FundAnalysis(Result):
         """Per-city table: status quo, Shapley (unless it is one of the rules), each rule's allocation."""
         show_phi = all(o.rule != "Shapley" for o in self.outcomes)   # no duplicate Shapley column
         cols = ("city", "status quo") + (("Shapley",) if show_phi else ()) + tuple(o.rule for o in self.outcomes)
-        rows = tuple((p, format_number(self.status_quo[i])) + ((format_number(self.shapley[i]),) if show_phi else ())
+        rows = tuple((p, self.status_quo[i]) + ((self.shapley[i],) if show_phi else ())
                      + tuple(f"{format_number(o.allocation[i])} ({format_number(o.net_transfer[i])})"
                              for o in self.outcomes)
                      for i, p in enumerate(self.players))
@@ -464,13 +464,7 @@ def fund_analysis(game: TUGame | StructuredGame, *, status_quo: ArrayLike | None
     # every test is relative to the largest payoff compared (no floor: the verdicts do not depend on the unit)
     scale = payoff_scale(dense.values, sq, *(() if oo is None else (*oo.true, *oo.perceived)))
     slack = tol * scale
-    if rules is not None and (isinstance(rules, (str, bytes, SharingRule)) or not hasattr(rules, "__iter__")):
-        raise InvalidParameterError(f"{func}(): rules must be a sequence of rules (SharingRule objects or names "
-                                    f"such as 'shapley'); got {rules!r} ({type(rules).__name__}); "
-                                    f"write rules=[{rules!r}] for one rule")
-    chosen = [as_rule(r, func=func) for r in (DEFAULT_RULES if rules is None else rules)]
-    if not chosen:
-        raise InvalidParameterError(f"{func}(): rules must name at least one rule; got an empty sequence")
+    chosen = as_rules(rules, func=func, default=DEFAULT_RULES)
     phi = ShapleyRule().allocate(dense, sq)
     alone = np.asarray(dense.singleton_values, dtype=float)
     bounds = None

@@ -29,10 +29,11 @@ from coopgame._validation import as_float_array, frozen
 from coopgame.errors import InvalidGameError, InvalidParameterError
 from coopgame.games.ncity import MAX_PROFILE_PLAYERS, PARAMETER_NAMES, NCityGame, payoffs_of_states
 from coopgame.games.pairwise import PairwiseGame
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import Result, Summary
 from coopgame.tolerances import DEFAULT_TOL, payoff_scale
 
-__all__ = ["OutsideOptions", "OptionSet", "outside_options", "option_stack", "package_bounds", "OPTION_NAMES"]
+__all__ = ["OutsideOptions", "OptionSet", "outside_options", "option_stack", "package_bounds", "welfare_status_quo",
+           "optimum_gap", "OPTION_NAMES"]
 
 OPTION_NAMES = ("status_quo", "stand_alone", "free_ride")
 """The three outside options, in the order of every table."""
@@ -129,8 +130,8 @@ class OutsideOptions(Result):
         """One row per city: the three options in true and in perceived payoffs, and the free-ride gain."""
         cols = ("city", "status quo (true)", "stand-alone (true)", "free-ride (true)", "status quo (perceived)",
                 "stand-alone (perceived)", "free-ride (perceived)", "free-ride gain (perceived)")
-        rows = tuple((p, *(format_number(a[i]) for a in (*self.true, *self.perceived)),
-                      format_number(self.free_ride_gain[i])) for i, p in enumerate(self.players))
+        rows = tuple((p, *(a[i] for a in (*self.true, *self.perceived)),
+                      self.free_ride_gain[i]) for i, p in enumerate(self.players))
         riders = ", ".join(self.free_riders) or "none"
         facts = (("cities", str(len(self.players))), ("issues", ", ".join(self.issues)),
                  ("would free-ride without transfers (perceived)", riders))
@@ -196,6 +197,54 @@ def outside_options(game: NCityGame | PairwiseGame) -> OutsideOptions:
     return OutsideOptions(*tot_t, *tot_p, players=tuple(players), issues=tuple(issues),
                           by_issue=MappingProxyType(by_issue),
                           parameters={"atol": DEFAULT_TOL * scale}, game=game)
+
+
+def welfare_status_quo(game: NCityGame) -> tuple[np.ndarray, np.ndarray | None]:
+    """The payoffs without transfers that the alpha game's allocations are compared with (true payoffs).
+
+    ``u_i(1_N)`` (everyone cooperates on every issue) when that is the grand coalition's best choice;
+    otherwise the payoffs at the welfare optimum (:meth:`NCityGame.welfare_optimum`), the profile whose
+    welfare is the alpha game's ``v(N)``. They add up to ``v(N)`` either way.
+
+    Returns
+    -------
+    status_quo : ndarray, shape (n,)
+    optimum : ndarray of int64 or None
+        The optimum's cooperating masks (one per layer) when full cooperation is not optimal, else None.
+
+    Examples
+    --------
+    Cooperation costs 4 and pays each pair 3: full cooperation is optimal.
+
+    >>> sq, optimum = welfare_status_quo(NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3))))
+    >>> sq.tolist(), optimum
+    ([2.0, 2.0, 2.0], None)
+    """
+    gap = optimum_gap(game)
+    if gap is None:
+        return np.asarray(game.status_quo(), dtype=float), None
+    optimum = gap[2]
+    profile = optimum.reshape(1, -1)
+    sq = np.asarray(game.payoffs(profile if game.n_layers > 1 else profile[:, 0]), dtype=float)[0]
+    return sq, optimum
+
+
+def optimum_gap(game: NCityGame) -> tuple[float, float, np.ndarray] | None:
+    """``(welfare of full cooperation, optimal welfare, optimal masks)`` when full cooperation is not optimal, else None.
+
+    Examples
+    --------
+    >>> print(optimum_gap(NCityGame(cost=4.0, synergy=3.0 * (1 - np.eye(3)))))
+    None
+    """
+    full = np.asarray(game.status_quo(), dtype=float)
+    masks, best = game.welfare_optimum()
+    # relative to the payoffs themselves (no floor at 1: the verdict must not depend on the money unit);
+    # a per-city scale, as the total may cancel to ~0 while single payoffs are large
+    scale = max(abs(float(best)), float(np.max(np.abs(full), initial=0.0)))
+    if float(best) - float(full.sum()) <= DEFAULT_TOL * scale:
+        return None
+    return float(full.sum()), float(best), np.atleast_1d(np.asarray(masks, dtype=np.int64))
 
 
 def package_bounds(d: np.ndarray) -> np.ndarray:

@@ -44,6 +44,7 @@ __all__ = [
     "TauRule",
     "SCRBRule",
     "as_rule",
+    "as_rules",
     "player_indices",
 ]
 
@@ -424,6 +425,18 @@ def as_rule(rule: SharingRule | str, *, func: str) -> SharingRule:
     if isinstance(rule, str) and rule in _BY_NAME:
         return _BY_NAME[rule]
     raise UnknownMethodError(f"{func}(): a rule must be a SharingRule or one of {list(RULE_NAMES)}; got {rule!r}")
+
+
+def as_rules(rules: Any, *, func: str, default: Sequence[SharingRule | str]) -> list[SharingRule]:
+    """A non-empty sequence of rules (objects or names), or ``default`` for None; typed errors otherwise."""
+    if rules is not None and (isinstance(rules, (str, bytes, SharingRule)) or not hasattr(rules, "__iter__")):
+        raise InvalidParameterError(f"{func}(): rules must be a sequence of rules (SharingRule objects or names "
+                                    f"such as 'shapley'); got {rules!r} ({type(rules).__name__}); "
+                                    f"write rules=[{rules!r}] for one rule")
+    chosen = [as_rule(r, func=func) for r in (default if rules is None else rules)]
+    if not chosen:
+        raise InvalidParameterError(f"{func}(): rules must name at least one rule; got an empty sequence")
+    return chosen
 
 
 def player_indices(labels: Sequence[str], players: Sequence[str], *, func: str) -> np.ndarray:

@@ -157,9 +157,10 @@ class SelfEnforcingTransfers(Result):
         atol = float(self.parameters.get("atol", 0.0))
         return tuple(p for p, t in zip(self.players, self.transfers) if t < -atol)
 
-    def headline(self, unit: str = "") -> str:
-        """One sentence a policy designer reads first; ``unit`` (the model's money unit) follows the subsidy."""
-        z = format_number(self.subsidy) + (f" ({unit})" if unit else "")
+    def headline(self, unit: str = "", *, significant: int | None = None) -> str:
+        """One sentence a policy designer reads first; ``unit`` (the model's money unit) follows the subsidy;
+        numbers to ``significant`` figures when given (a model resting on modeling choices), else 4 decimals."""
+        z = format_number(self.subsidy, significant=significant) + (f" ({unit})" if unit else "")
         riders = [p for p, b in zip(self.players, self.lower_bounds)
                   if b > float(self.parameters.get("atol", 0.0))]
         if self.subsidy <= float(self.parameters.get("atol", 0.0)):
@@ -169,30 +170,31 @@ class SelfEnforcingTransfers(Result):
         if riders:
             text += f"; without transfers, {', '.join(riders)} would free-ride"
         if not self.feasible:
-            text += f"; the cap {format_number(self.subsidy_cap)} falls short by {format_number(self.shortfall)}"
+            text += (f"; the cap {format_number(self.subsidy_cap, significant=significant)} falls short by "
+                     f"{format_number(self.shortfall, significant=significant)}")
         return text + "."
 
     def summary(self) -> Summary:
         """Per city: status quo, least transfer needed, the transfer, allocation and margin; then the core test."""
-        facts = [("headline", self.headline()), ("minimal central subsidy Z*", format_number(self.subsidy)),
+        facts = [("headline", self.headline()), ("minimal central subsidy Z*", self.subsidy),
                  ("reference rule", self.reference), ("feasible within the cap", str(self.feasible))]
         if self.subsidy_cap is not None:
-            facts += [("subsidy cap", format_number(self.subsidy_cap)), ("shortfall", format_number(self.shortfall))]
+            facts += [("subsidy cap", self.subsidy_cap), ("shortfall", self.shortfall)]
         if self.in_core is None:
             facts.append(("core test", f"not run (n > {CORE_MAX_PLAYERS})"))
         else:
             facts += [("some cheapest transfer lies in the core", str(self.in_core)),
                       ("this allocation lies in the core", str(self.allocation_in_core)),
-                      ("least subsidy for self-enforcing and core", format_number(self.core_subsidy))]
+                      ("least subsidy for self-enforcing and core", self.core_subsidy)]
         if len(self.issues) > 1:
             facts.append(("subsidy per issue", ", ".join(f"{k}: {format_number(z)}"
                                                            for k, z in zip(self.issues, self.subsidy_by_issue))))
         cols = ("city", "status quo (true)", "least transfer (perceived)", "reference transfer", "transfer",
                 "allocation (true)", "margin (perceived)")
-        rows = tuple((p, format_number(self.status_quo[i]), format_number(self.lower_bounds[i]),
-                      format_number(None if self.reference_transfers is None else self.reference_transfers[i]),
-                      format_number(self.transfers[i]),
-                      format_number(self.allocation[i]), format_number(self.margins[i]))
+        rows = tuple((p, self.status_quo[i], self.lower_bounds[i],
+                      None if self.reference_transfers is None else self.reference_transfers[i],
+                      self.transfers[i],
+                      self.allocation[i], self.margins[i])
                      for i, p in enumerate(self.players))
         notes = ("Transfers are received (negative: paid) and add up to the central subsidy.",
                  "Least transfer and margin use perceived payoffs (decisions); status quo and allocation true ones.",

@@ -24,15 +24,28 @@ low to its high bound with the others at the file's values; and each
 verdict that changes within a parameter's range gets its **tipping point**,
 found by bisection on the same kernel.
 
-Verdicts that need the cooperative game (a sharing rule in the core, who
-pays whom under the reference rule) are not drawn here: the dense alpha game
-has to be built at every draw (tens of milliseconds each for 13 cities).
+The verdicts on the cooperative game (DESIGN §2.1: the ``"alpha"`` game) --
+each sharing rule **in the core**, and each city a **net payer** under the
+Shapley rule (its allocation below its status quo without transfers, true
+payoffs) -- need the game's ``2**n`` worths at each draw, which the model's
+builder computes one draw at a time (about a millisecond for two to six
+cities, ten for thirteen). They are therefore drawn on the first
+``cooperative_draws`` of the same draws (by default every draw up to 1,000
+for eight cities or fewer, 200 up to sixteen, none beyond unless asked),
+and everything after the worths is
+evaluated on all of them at once: the Shapley values by
+:func:`coopgame.shapley_values`, the core test by
+:func:`coopgame.stability.coreset.coalition_excesses`. A nucleolus lies in
+the core exactly when the core is non-empty, which a rule's split in the core
+proves; only the draws where no split is in the core get the core's LP.
+Each such probability comes with its Monte Carlo standard error.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,15 +54,23 @@ import numpy as np
 from coopgame._validation import check_positive_int, make_rng
 from coopgame.errors import InvalidParameterError
 from coopgame.games.ncity import PARAMETER_NAMES
-from coopgame.policy.outside import option_stack, package_bounds
+from coopgame.cooperative.batch import shapley_values
+from coopgame.policy.outside import option_stack, package_bounds, welfare_status_quo
+from coopgame.policy.rules import NucleolusRule, ShapleyRule, SharingRule, as_rules
+from coopgame.stability.coreset import coalition_excesses, core
 from coopgame.policy.transfers import minimal_subsidy
-from coopgame.results import Result, Summary, format_number
+from coopgame.results import ILLUSTRATIVE_SIGNIFICANT, Result, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL
 
-__all__ = ["UncertaintyResult", "uncertainty_analysis", "MAX_DRAWS"]
+__all__ = ["UncertaintyResult", "uncertainty_analysis", "MAX_DRAWS", "COOPERATIVE_DRAWS"]
 
 MAX_DRAWS: int = 1_000_000
 """Most draws one analysis takes (each keeps a few arrays of the game's size)."""
+
+COOPERATIVE_DRAWS: tuple[tuple[int, int], ...] = ((8, 1000), (16, 200), (62, 0))
+"""Default number of draws on which the cooperative verdicts are evaluated: ``(most cities, draws)``,
+the first row that admits the model's number of cities (the worths of each draw are built one at a time;
+beyond 16 cities a draw's dense alpha game takes seconds, and none is drawn unless asked)."""
 
 _BLOCK = 2048           # draws evaluated together: bounds the stacked parameter arrays
 _BISECTION_STEPS = 48   # halvings of a parameter's range: below 1e-14 of it
@@ -72,14 +93,19 @@ class UncertaintyResult(Result):
         The same verdicts, and the minimal subsidy, at the model file's own values.
     bands : dict of str -> ndarray
         5 %, 50 % and 95 % quantiles over the draws: ``"status_quo"`` and
-        ``"free_ride_gain"`` per city (shape (3, n)), ``"subsidy"`` (shape (3,)).
+        ``"free_ride_gain"`` per city (shape (3, n)), ``"subsidy"`` (shape (3,)); over the cooperative
+        draws, ``"shapley"`` (the Shapley allocation, true payoffs) and ``"shapley_net"`` (allocation minus
+        status quo: + received, - paid) per city.
     tornado : tuple of tuple
         ``(parameter, low, high, subsidy at low, subsidy at high, swing, verdicts that flip)``, largest swing first.
     tipping_points : tuple of tuple
         ``(parameter, verdict, value, holds above)``: where the verdict flips inside the range (the parameter's
         value, or its factor for a ``"factor"`` range), and whether it holds above that value.
+    cooperative_draws : int
+        The first this many draws carry the cooperative verdicts (a rule in the core, net payers); their
+        probabilities (keys starting ``"in the core: "`` and ``"net payer: "``) are shares of these draws.
     samples : dict of str -> ndarray
-        Per draw: each verdict (bool) and the minimal subsidy.
+        Per draw: each verdict (bool) and the minimal subsidy; the cooperative verdicts per cooperative draw.
     method : str
     parameters : dict
         ``seed``, ``draws``, ``elapsed`` and the units.
@@ -95,6 +121,7 @@ class UncertaintyResult(Result):
     tornado: tuple[tuple[Any, ...], ...]
     tipping_points: tuple[tuple[Any, ...], ...]
     samples: Mapping[str, np.ndarray] = field(repr=False)
+    cooperative_draws: int = 0
     method: str = "vectorised outside options over the draws"
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
@@ -106,7 +133,8 @@ class UncertaintyResult(Result):
             return bool(x) if isinstance(x, (bool, np.bool_)) else float(x)
 
         return {
-            "result": "UncertaintyResult", "draws": self.draws, "players": list(self.players),
+            "result": "UncertaintyResult", "draws": self.draws, "cooperative_draws": self.cooperative_draws,
+            "players": list(self.players),
             "issues": list(self.issues), "ranged": dict(self.ranged), "probabilities": dict(self.probabilities),
             "at_file_values": {k: num(v) for k, v in self.at_file_values.items()},
             "bands": {k: np.asarray(v).tolist() for k, v in self.bands.items()},
@@ -121,36 +149,66 @@ class UncertaintyResult(Result):
 
     def summary(self) -> Summary:
         """Verdict probabilities, per-city bands, the tornado and the tipping points, in one table per part."""
-        fmt = format_number
+        # every number here rests on the ranged modeling choices: 3 significant figures (the JSON keeps all digits)
+        fmt = partial(format_number, significant=ILLUSTRATIVE_SIGNIFICANT)
         facts = [("draws", f"{self.draws:,} (seed {self.parameters.get('seed')})"),
                  ("ranged parameters", str(len(self.ranged))),
                  ("minimal central subsidy", "5-95 %: " + " / ".join(fmt(v) for v in self.bands["subsidy"])
                   + f" (at the file's values {fmt(self.at_file_values['subsidy'])})")]
         for name, p in self.probabilities.items():
-            if not name.startswith("free rider: "):
-                facts.append((name, f"P = {p:.1%} (at the file's values: {'yes' if self.at_file_values[name] else 'no'})"))
+            if name.startswith(("free rider: ", "net payer: ")):
+                continue
+            at = self.at_file_values.get(name)
+            told = "" if at is None else f" (at the file's values: {'yes' if at else 'no'})"
+            if name.startswith("in the core: "):
+                told += f", over the first {self.cooperative_draws:,} draws, ± {self._standard_error(p):.1%}"
+            facts.append((name, f"P = {p:.1%}{told}"))
         for param, verdict, value, above in self.tipping_points:
             facts.append((f"tipping point of {param}", f"{verdict} {'above' if above else 'below'} "
                                                        f"{fmt(value)}"))
-        sq, gain = self.bands["status_quo"], self.bands["free_ride_gain"]
-        rows = tuple((c, f"{fmt(sq[0, i])} / {fmt(sq[1, i])} / {fmt(sq[2, i])}",
-                      f"{fmt(gain[0, i])} / {fmt(gain[1, i])} / {fmt(gain[2, i])}",
-                      f"{self.probabilities['free rider: ' + c]:.1%}")
-                     for i, c in enumerate(self.players))
+        def band(b: np.ndarray, i: int) -> str:
+            return " / ".join(fmt(b[k, i]) for k in range(3))
+
+        columns = ["city", "status quo (true) 5/50/95 %", "free-ride gain (perceived) 5/50/95 %", "P(free rider)"]
+        cooperative = "shapley" in self.bands
+        if cooperative:
+            columns += ["Shapley allocation (true) 5/50/95 %", "Shapley net transfer 5/50/95 %",
+                        "P(net payer, Shapley)"]
+        rows = []
+        for i, c in enumerate(self.players):
+            row = [c, band(self.bands["status_quo"], i), band(self.bands["free_ride_gain"], i),
+                   f"{self.probabilities['free rider: ' + c]:.1%}"]
+            if cooperative:
+                row += [band(self.bands["shapley"], i), band(self.bands["shapley_net"], i),
+                        f"{self.probabilities['net payer: ' + c]:.1%}"]
+            rows.append(tuple(row))
         notes = ["Bands are the 5 %, 50 % and 95 % quantiles over the draws. Status quo: true payoffs; free-ride "
-                 "gain, free riders and the verdicts: perceived payoffs (decisions).",
+                 "gain, free riders and the verdicts: perceived payoffs (decisions)."
+                 + (f" The cooperative columns and the core verdicts come from the alpha game of the first "
+                    f"{self.cooperative_draws:,} draws (true payoffs: coalition worths are welfare); a net payer "
+                    f"pays into the fund under the Shapley rule, its allocation below its status quo." if cooperative
+                    else ""),
                  "Tornado (one parameter at a time, the others at the file's values; minimal subsidy at the low and "
                  "high end of its range): " + "; ".join(
                      f"{p}: {fmt(a)} .. {fmt(b)}" + (f" (flips {', '.join(f)})" if f else "")
                      for p, _, _, a, b, _, f in self.tornado)]
+        if not cooperative:
+            notes.append("The cooperative verdicts (each rule in the core, net payers) were not drawn "
+                         "(cooperative_draws = 0; by default none beyond 16 cities, whose alpha game takes seconds "
+                         "a draw).")
         if self.parameters.get("unit"):
             notes.append(f"Unit: {self.parameters['unit']}.")
-        return Summary("Uncertainty over the ranged parameters", facts=tuple(facts),
-                       columns=("city", "status quo (true) 5/50/95 %", "free-ride gain (perceived) 5/50/95 %",
-                                "P(free rider)"), rows=rows, notes=tuple(notes))
+        return Summary("Uncertainty over the ranged parameters", facts=tuple(facts), columns=tuple(columns),
+                       rows=tuple(rows), notes=tuple(notes))
+
+    def _standard_error(self, p: float) -> float:
+        """Monte Carlo standard error of a share ``p`` of the cooperative draws."""
+        return float(np.sqrt(p * (1 - p) / max(1, self.cooperative_draws)))
 
 
-def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None) -> UncertaintyResult:
+def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
+                         rules: Sequence[Any] | None = None,
+                         cooperative_draws: int | None = None) -> UncertaintyResult:
     """Draw every ranged parameter of an n-city model and report its verdicts with their probabilities.
 
     Parameters
@@ -163,6 +221,12 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None) ->
     rng : None, int, SeedSequence, BitGenerator or Generator, optional
         Anything ``numpy.random.default_rng`` takes; ``None`` means a fixed default seed, recorded in
         ``parameters["seed"]``.
+    rules : sequence of SharingRule or str, optional
+        The sharing rules whose place in the core is drawn (default ``('shapley', 'nucleolus', 'equal')``,
+        those :func:`coopgame.fund_analysis` compares by default).
+    cooperative_draws : int, optional
+        On how many of the draws (the first ones) the cooperative verdicts are evaluated: 0 for none;
+        default from :data:`COOPERATIVE_DRAWS` (at most ``draws``).
 
     Returns
     -------
@@ -179,6 +243,8 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None) ->
     >>> res = uncertainty_analysis(coopgame.load_model("chengdu_chongqing"), draws=2000, rng=1)
     >>> res.at_file_values["cooperation an ESS on infrastructure"], 0 < res.probabilities["cooperation an ESS on infrastructure"] < 1
     (False, True)
+    >>> res.cooperative_draws, 0 < res.probabilities["in the core: Shapley"] <= 1
+    (1000, True)
     """
     func = "uncertainty_analysis"
     start = time.perf_counter()
@@ -193,16 +259,28 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None) ->
     draws = check_positive_int(draws, func=func, name="draws")
     if draws > MAX_DRAWS:
         raise InvalidParameterError(f"{func}(): draws must be at most {MAX_DRAWS:,}; got {draws:,}")
-    gen, seed = make_rng(rng, func=func)
-    sampled = {name: u.sample(gen, draws) for name, u in ranged.items()}
     base = spec.ncity_game()
     players, issues = tuple(base.players), tuple(base.issues)
+    if cooperative_draws is None:
+        cooperative_draws = min(draws, next(m for most, m in COOPERATIVE_DRAWS if len(players) <= most))
+    elif not (isinstance(cooperative_draws, (int, np.integer)) and not isinstance(cooperative_draws, bool)
+              and 0 <= cooperative_draws <= draws):
+        raise InvalidParameterError(f"{func}(): cooperative_draws must be an integer from 0 to draws ({draws:,}); "
+                                    f"got {cooperative_draws!r}")
+    chosen = as_rules(rules, func=func, default=("shapley", "nucleolus", "equal"))
+    gen, seed = make_rng(rng, func=func)
+    sampled = {name: u.sample(gen, draws) for name, u in ranged.items()}
     kernel = _Kernel(players, issues)
     point = kernel.evaluate([base])
     point = {k: (bool(v[0]) if v.dtype == bool and v.ndim == 1 else v[0]) for k, v in point.items()}
-    blocks = [kernel.evaluate([spec.with_arrays(**{n: v[g] for n, v in sampled.items()}).ncity_game()
-                               for g in range(lo, min(draws, lo + _BLOCK))])
-              for lo in range(0, draws, _BLOCK)]
+    blocks, cooperative = [], []
+    for lo in range(0, draws, _BLOCK):
+        games = [spec.with_arrays(**{n: v[g] for n, v in sampled.items()}).ncity_game()
+                 for g in range(lo, min(draws, lo + _BLOCK))]
+        blocks.append(kernel.evaluate(games))
+        if lo < cooperative_draws:
+            cooperative.append(_cooperative_verdicts(games[:cooperative_draws - lo], chosen,
+                                                     blocks[-1]["scale"][:cooperative_draws - lo]))
     samples = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}
     verdicts = [k for k, v in samples.items() if v.dtype == bool and v.ndim == 1]
     probabilities = {k: float(samples[k].mean()) for k in verdicts}
@@ -212,15 +290,64 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None) ->
     bands = {"status_quo": np.quantile(samples["status quo"], q, axis=0),
              "free_ride_gain": np.quantile(samples["free-ride gain"], q, axis=0),
              "subsidy": np.quantile(samples["subsidy"], q)}
-    tornado, tipping = _one_at_a_time(spec, ranged, kernel, point, verdicts)
     keep = {k: samples[k] for k in (*verdicts, "subsidy")}
+    at_file = {k: point[k] for k in (*verdicts, "subsidy")}
+    if cooperative:
+        coop = {k: np.concatenate([b[k] for b in cooperative]) for k in cooperative[0]}
+        at_coop = _cooperative_verdicts([base], chosen, point["scale"][None])
+        for rule in chosen:
+            key = f"in the core: {rule.label}"
+            probabilities[key] = float(coop[key].mean())
+            at_file[key] = bool(at_coop[key][0])
+            keep[key] = coop[key]
+        payers = coop["net payers"]
+        probabilities |= {f"net payer: {c}": float(payers[:, i].mean()) for i, c in enumerate(players)}
+        keep["net payers"] = payers
+        bands["shapley"] = np.quantile(coop["shapley"], q, axis=0)
+        bands["shapley_net"] = np.quantile(coop["shapley"] - coop["status quo"], q, axis=0)
+    tornado, tipping = _one_at_a_time(spec, ranged, kernel, point, verdicts)
     return UncertaintyResult(
         players=players, issues=issues, draws=draws, ranged={n: u.describe() for n, u in ranged.items()},
-        probabilities=probabilities, at_file_values={k: point[k] for k in (*verdicts, "subsidy")}, bands=bands,
-        tornado=tornado, tipping_points=tipping, samples=keep,
-        parameters={"seed": seed, "draws": draws, "elapsed": time.perf_counter() - start,
+        probabilities=probabilities, at_file_values=at_file, bands=bands,
+        tornado=tornado, tipping_points=tipping, samples=keep, cooperative_draws=int(cooperative_draws),
+        parameters={"seed": seed, "draws": draws, "cooperative_draws": int(cooperative_draws),
+                    "rules": [r.label for r in chosen], "elapsed": time.perf_counter() - start,
                     "unit": getattr(spec, "unit", "")},
         game=spec)
+
+
+def _cooperative_verdicts(games: list[Any], rules: list[SharingRule], scale: np.ndarray) -> dict[str, np.ndarray]:
+    """Each rule in the core and the Shapley net payers at a list of draws' n-city games, evaluated together.
+
+    The tests are :func:`coopgame.fund_analysis`'s: a split is in the core when it hands out ``v(N)`` and no
+    coalition (the cities alone included: their stand-alone worths) gets more by leaving, within the tolerance
+    relative to the draw's payoff scale; the status quo is the payoffs without transfers at the welfare optimum
+    (:func:`~coopgame.policy.outside.welfare_status_quo`).
+    """
+    tus = [g.tu_game() for g in games]                 # the alpha game of each draw: the builder, one at a time
+    values = np.stack([np.asarray(t.values, dtype=float) for t in tus])
+    sq = np.stack([welfare_status_quo(g)[0] for g in games])
+    scale = np.maximum(scale, np.maximum(np.abs(values).max(axis=1), np.abs(sq).max(axis=1)))
+    slack = DEFAULT_TOL * scale
+    shapley = shapley_values(values).allocations
+    out: dict[str, np.ndarray] = {"shapley": shapley, "status quo": sq,
+                                  "net payers": shapley - sq < -slack[:, None]}
+    pending = []
+    for rule in rules:
+        if isinstance(rule, NucleolusRule):   # in the core exactly when the core is non-empty
+            pending.append(rule.label)
+            continue
+        x = shapley if isinstance(rule, ShapleyRule) else np.stack([rule.allocate(t, s.copy())
+                                                                     for t, s in zip(tus, sq)])
+        fits = np.abs(x.sum(axis=1) - values[:, -1]) <= slack
+        out[f"in the core: {rule.label}"] = fits & (coalition_excesses(values, x).max(axis=1) <= slack)
+    if pending:
+        some = [v for k, v in out.items() if k.startswith("in the core: ")]
+        nonempty = np.logical_or.reduce(some) if some else np.zeros(len(games), dtype=bool)
+        for g in np.flatnonzero(~nonempty):   # the core's LP only where no split above proves it non-empty
+            nonempty[g] = not core(tus[g]).is_empty
+        out |= {f"in the core: {label}": nonempty for label in pending}
+    return out
 
 
 class _Kernel:
@@ -239,6 +366,7 @@ class _Kernel:
         scale = np.max([np.abs(a).reshape(len(games), -1).max(axis=1) for a in (*true, *perc)], axis=0)
         atol = DEFAULT_TOL * scale
         out: dict[str, np.ndarray] = {
+            "scale": scale,
             "status quo": true.status_quo.sum(axis=1),
             "free-ride gain": bounds,
             "free riders": bounds > atol[:, None],
@@ -280,7 +408,7 @@ def _one_at_a_time(spec: Any, ranged: Mapping[str, Any], kernel: _Kernel, point:
             label = name
             if u.kind == "factor":   # say what the factor makes of the file's value when that value is one number
                 same = np.unique(np.asarray(u.mode)[np.asarray(u.mode) != 0])
-                label += (f" (factor; {format_number(float(same[0]) * x)} where the file has "
+                label += (f" (factor; {format_number(float(same[0]) * x, significant=4)} where the file has "
                           f"{format_number(float(same[0]))})" if same.size == 1 else " (factor)")
             tipping.append((label, verdict, x, bool(b[verdict])))
     tornado.sort(key=lambda row: -row[5])

@@ -19,7 +19,7 @@ from coopgame.policy.concepts import concepts_for, game_forms
 from coopgame.report import _sections
 from coopgame.report.plots import fund_flows
 from coopgame.report.section import Section
-from coopgame.results import Result
+from coopgame.results import ILLUSTRATIVE_SIGNIFICANT, Result
 
 __all__ = ["sections_for", "sections_of", "kind_of", "games_of"]
 
@@ -153,6 +153,8 @@ def _timed_forms(forms: Iterable[tuple[str, Any]]) -> Iterable[tuple[str, Any, f
 def _context(built: Any, spec: Any) -> dict[str, Any]:
     """Side information for sections: weights for proportional rules, initial shares, money unit."""
     ctx: dict[str, Any] = {"unit": getattr(spec, "unit", "") if spec is not None else ""}
+    if spec is not None and any(item.label == "modeling choice" for item in spec.provenance().items):
+        ctx["significant"] = ILLUSTRATIVE_SIGNIFICANT   # the headline and compound cells, as the tables
     ctx["collect"] = {}  # results the sections deposit for the policy answer (_sections.policy_answer_section)
     ncity = getattr(built, "ncity", None)
     if isinstance(ncity, NCityGame):  # every verdict on the model's cooperative games uses its outside options

@@ -86,13 +86,13 @@ def _payoff_section(game: Any, label: str, *, classify: bool = False, notes: tup
     if perceived:
         columns = ("profile (row, column)", f"{p1} perceived", f"{p2} perceived", f"{p1} true", f"{p2} true",
                    "welfare (true)")
-        rows = tuple((f"({acts[0][i]}, {acts[1][j]})", format_number(A[i, j]), format_number(B[i, j]),
-                      format_number(TA[i, j]), format_number(TB[i, j]), format_number(W[i, j]))
+        rows = tuple((f"({acts[0][i]}, {acts[1][j]})", A[i, j], B[i, j],
+                      TA[i, j], TB[i, j], W[i, j])
                      for i in cells[0] for j in cells[1])
     else:
         columns = ("profile (row, column)", p1, p2, "welfare")
-        rows = tuple((f"({acts[0][i]}, {acts[1][j]})", format_number(A[i, j]), format_number(B[i, j]),
-                      format_number(W[i, j]))
+        rows = tuple((f"({acts[0][i]}, {acts[1][j]})", A[i, j], B[i, j],
+                      W[i, j])
                      for i in cells[0] for j in cells[1])
     facts = [("players", f"{p1} (row), {p2} (column)")]
     data: dict[str, Any] = {"row_payoffs": A, "col_payoffs": B, "players": game.players, "welfare": W,
@@ -140,8 +140,8 @@ def _dynamics_section(game: Any, label: str, skipped: list[str], initial: Any = 
     A, B = np.asarray(game.row_payoffs), np.asarray(game.col_payoffs)
     start = time.perf_counter()
     found = rest_points(game).points
-    points = [(float(p.state[0]), float(p.state[1]), str(p.label), format_number(p.determinant),
-               format_number(p.trace)) for p in found]
+    points = [(float(p.state[0]), float(p.state[1]), str(p.label), p.determinant,
+               p.trace) for p in found]
     k = 41
     # default target: full cooperation (C, C); default horizon 200 / the largest payoff advantage (any unit)
     basins = basin_share(game, points=k)
@@ -266,40 +266,28 @@ def _given(name: str, game: Any, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _alpha_status_quo(game: Any) -> tuple[np.ndarray, tuple[str, ...]]:
-    """The status quo the alpha game's allocations are compared with: payoffs without transfers that add up to v(N).
+    """The status quo the alpha game's allocations are compared with (:func:`~coopgame.policy.outside.
+    welfare_status_quo`), with a note when it is not full cooperation."""
+    from coopgame.policy.outside import welfare_status_quo
 
-    ``u_i(1_N)`` (everyone cooperates on every issue) when that is the grand coalition's best choice; otherwise
-    (full cooperation on some issue lowers total welfare) the payoffs at the welfare optimum, the profile whose
-    welfare is the alpha game's ``v(N)``, with a note saying so.
-    """
-    full = np.asarray(game.status_quo(), dtype=float)
-    gap = _optimum_gap(game)
-    if gap is None:
-        return full, ()
-    _, best, masks = gap
-    profile = np.asarray(masks, dtype=np.int64).reshape(1, -1)
-    sq = np.asarray(game.payoffs(profile if game.n_layers > 1 else profile[:, 0]), dtype=float)[0]
-    per = np.asarray(masks, dtype=np.int64).reshape(-1)
+    sq, optimum = welfare_status_quo(game)
+    if optimum is None:
+        return sq, ()
+    full = float(np.sum(game.status_quo()))
     where = "; ".join((f"{issue}: " if game.n_layers > 1 else "")
-                      + (", ".join(p for i, p in enumerate(game.players) if m >> i & 1) or "nobody")
-                      for issue, m in zip(game.issues if game.n_layers > 1 else ("",), per))
+                      + (", ".join(p for i, p in enumerate(game.players) if int(m) >> i & 1) or "nobody")
+                      for issue, m in zip(game.issues if game.n_layers > 1 else ("",), optimum))
     return sq, (f"Status quo for the allocations: full cooperation on every issue is not the grand coalition's best "
-                f"choice (total {format_number(float(full.sum()))} < v(N) = {format_number(float(best))}); "
+                f"choice (total {format_number(full)} < v(N) = {format_number(float(sq.sum()))}); "
                 f"the status quo is each city's payoff without transfers at the welfare optimum, where "
                 f"cooperate: {where}.",)
 
 
 def _optimum_gap(game: Any) -> tuple[float, float, np.ndarray] | None:
-    """``(welfare of full cooperation, optimal welfare, optimal masks)`` when full cooperation is not optimal, else None."""
-    status_quo = np.asarray(game.status_quo(), dtype=float)
-    full = float(np.sum(status_quo))
-    masks, best = game.welfare_optimum()
-    # relative to the payoffs themselves (no floor at 1: the verdict must not depend on the money unit);
-    # a per-city scale, as the total may cancel to ~0 while single payoffs are large
-    scale = max(abs(float(best)), float(np.max(np.abs(status_quo), initial=0.0)))
-    if float(best) - full <= 1e-9 * scale:
-        return None
-    return full, float(best), np.atleast_1d(masks)
+    """:func:`coopgame.policy.outside.optimum_gap`: full cooperation's welfare, the optimum's and its masks, or None."""
+    from coopgame.policy.outside import optimum_gap
+
+    return optimum_gap(game)
 
 
 def _perception_note(game: Any) -> tuple[str, ...]:
@@ -330,7 +318,7 @@ def _ncity_equilibria(game: Any, label: str, skipped: list[str], finder: Callabl
     masks = np.atleast_1d(opt)
     who = [", ".join(member_labels(m, game.players)) or "none" for m in masks]
     summary = Summary(title=_title("Welfare optimum of the n-city game", label),
-                      facts=(("cities", str(n)), ("welfare at the optimum (true payoffs)", format_number(best)),
+                      facts=(("cities", str(n)), ("welfare at the optimum (true payoffs)", best),
                              ("cooperating at the optimum", "; ".join(who))))
     return Section(key="welfare", summary=summary, data={"optimum_masks": masks, "welfare": best}, elapsed=dt)
 
@@ -447,13 +435,13 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
         stand_alone, alone, rtol=0.0, atol=1e-9 * max(float(np.abs(alone).max()), float(np.abs(stand_alone).max())))
     if extra_col:
         columns.insert(2, "stand-alone (true)")
-    rows = tuple((p, format_number(alone[i]), *((format_number(stand_alone[i]),) if extra_col else ()),
-                  *(format_number(v[i]) for v in vectors.values()))
+    rows = tuple((p, alone[i], *((stand_alone[i],) if extra_col else ()),
+                  *(v[i] for v in vectors.values()))
                  for i, p in enumerate(players))
-    facts = [("players", str(len(players))), ("v(N), the grand coalition's worth", format_number(grand))]
+    facts = [("players", str(len(players))), ("v(N), the grand coalition's worth", grand)]
     if is_cost:
         total_cost = getattr(game, "total_cost", None)
-        facts.append(("joint cost C(N)", format_number(alone.sum() - grand if total_cost is None else total_cost)))
+        facts.append(("joint cost C(N)", alone.sum() - grand if total_cost is None else total_cost))
     if "build_seconds" in context and dense is game:
         facts.append(("coalition values", f"{2 ** len(players):,} computed in {context['build_seconds']:.3f} s"))
     sampled = shap is not None and shap.standard_errors is not None
@@ -467,12 +455,12 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
         j = list(allocs).index("shapley") + 2
         se = np.asarray(shap.standard_errors, dtype=float)
         columns.insert(j + 1, "Shapley s.e.")
-        rows = tuple((*row[:j + 1], format_number(se[i]), *row[j + 1:]) for i, row in enumerate(rows))
+        rows = tuple((*row[:j + 1], se[i], *row[j + 1:]) for i, row in enumerate(rows))
     for k in allocs:
         if k in times and k != "shapley":
             facts.append((f"{names[k]} time", f"{times[k]:.3f} s"))
     if least is not None:
-        facts.append(("least-core epsilon", format_number(least.epsilon)))
+        facts.append(("least-core epsilon", least.epsilon))
     if core_res is not None:
         facts.append(("core", "empty" if core_res.is_empty else "non-empty"))
         if not core_res.is_empty:
@@ -510,7 +498,7 @@ def _allocation_section(game: Any, dense: Any, allocs: dict[str, Any], times: di
     status_quo = context.get("status_quo") if not is_cost else None
 
     draw = partial(allocation_bars, players, shown, status_quo=status_quo,
-                   ylabel="cost share" if is_cost else "payoff" + (f" ({unit})" if unit else ""),
+                   ylabel=("cost share" if is_cost else "payoff") + (f" ({unit})" if unit else ""),
                    title=_title("Allocation by solution concept", label))
 
     return Section(key="allocations", summary=summary, data=data, elapsed=sum(times.values()), figure=draw,
@@ -523,6 +511,20 @@ def _contains(core_res: Any, x: np.ndarray) -> bool:
         return bool(core_res.contains(x))
     except (CoopgameError, TypeError):
         return False
+
+
+def fund_rules(context: dict[str, Any], proportional: list[Any]) -> list[Any]:
+    """The sharing rules a model's fund is tested with: the textbook ones, the model's own, its proportional ones."""
+    return ["shapley", "nucleolus", "equal", *context.get("rules", ()), *proportional]
+
+
+def model_fund_rules(built: Any, n: int) -> list[Any]:
+    """:func:`fund_rules` of a built model (its weights and negotiated rule), outside a report's context."""
+    context: dict[str, Any] = {"weights": dict(getattr(built, "weights", None) or {})}
+    rule = getattr(built, "values", {}).get("fund_rule")
+    if rule is not None:
+        context["rules"] = [rule]
+    return fund_rules(context, _proportional_rules(context, n, []))
 
 
 def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str, Any],
@@ -541,7 +543,7 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
     if not_applicable is not None:
         skipped.append(f"{concept.title}: {not_applicable}")
         return []
-    rules: list[Any] = ["shapley", "nucleolus", "equal", *context.get("rules", ()), *proportional]
+    rules = fund_rules(context, proportional)
     outside = context.get("outside")
     if outside is not None and len(outside.players) != game.n_players:
         skipped.append(f"fund analysis against the outside options: they are for {len(outside.players)} cities, "
@@ -691,25 +693,27 @@ def policy_answer_section(context: dict[str, Any]) -> Section | None:
     unit = str(context.get("unit", "") or "")
     untested = fund is not None and any(o.self_enforcing is None for o in fund.outcomes)
     outcomes = tuple(o for o in fund.outcomes if o.self_enforcing is not None) if fund is not None else ()
-    headline = policy_headline(tr, outcomes, unit)
+    sig = context.get("significant")   # 3 figures where the magnitudes rest on modeling choices
+    headline = policy_headline(tr, outcomes, unit, significant=sig)
     cols = ["city", "status quo (true)", "stand-alone (true)", "free-ride (true)", "free-ride gain (perceived)"]
     cols += [f"{o.rule} (margin)" for o in outcomes]
     cols += ["minimal self-enforcing transfer", "allocation with it (true)"]
     rows = []
     for i, p in enumerate(tr.players):
-        row = [p, format_number(oo.status_quo[i]), format_number(oo.stand_alone[i]), format_number(oo.free_ride[i]),
-               format_number(tr.lower_bounds[i])]
-        row += [f"{format_number(o.allocation[i])} ({format_number(o.enforcement_margin[i])})" for o in outcomes]
-        row += [format_number(tr.transfers[i]), format_number(tr.allocation[i])]
+        row = [p, oo.status_quo[i], oo.stand_alone[i], oo.free_ride[i],
+               tr.lower_bounds[i]]
+        row += [f"{format_number(o.allocation[i], significant=sig)} "
+                f"({format_number(o.enforcement_margin[i], significant=sig)})" for o in outcomes]
+        row += [tr.transfers[i], tr.allocation[i]]
         rows.append(tuple(row))
-    facts = [("minimal central subsidy", _money(tr.subsidy, unit))]
+    facts = [("minimal central subsidy", _money(tr.subsidy, unit, sig))]
     if untested:
         facts.append(("sharing rules", "not tested for self-enforcement: full cooperation is not the welfare "
                                        "optimum, and the rules share the optimum's worth (see the fund analysis)"))
     for o in outcomes:
         verdict = "self-enforcing" if o.self_enforcing else \
             f"not self-enforcing ({', '.join(o.free_riders)} would free-ride); subsidy that makes it so, " \
-            f"keeping its split: {_money(o.subsidy_needed, unit)}"
+            f"keeping its split: {_money(o.subsidy_needed, unit, sig)}"
         facts.append((o.rule, verdict))
     notes = ["Status quo: everyone cooperates, no transfers. Stand-alone: a city's best payoff on its own (v({i}) "
              "of the alpha game). Free-ride: the city protects while the others cooperate. These three are true "
@@ -742,11 +746,12 @@ def policy_answer_section(context: dict[str, Any]) -> Section | None:
     return Section(key="policy_answer", summary=summary, data=data)
 
 
-def _money(x: float, unit: str) -> str:
-    return f"{format_number(x)} ({unit})" if unit else format_number(x)
+def _money(x: float, unit: str, significant: int | None = None) -> str:
+    text = format_number(x, significant=significant)
+    return f"{text} ({unit})" if unit else text
 
 
-def _optimum_caveat(game: Any, unit: str) -> str:
+def _optimum_caveat(game: Any, unit: str, significant: int | None = None) -> str:
     """A warning when full cooperation, which the transfers make self-enforcing, is not the welfare optimum."""
     gap = _optimum_gap(game) if isinstance(game, NCityGame) else None
     if gap is None:
@@ -754,14 +759,16 @@ def _optimum_caveat(game: Any, unit: str) -> str:
     full, best, masks = gap
     short = [name for name, m in zip(game.issues, masks) if int(m) != (1 << game.n_players) - 1]
     where = f" on {', '.join(short)}" if game.n_layers > 1 and short else ""
-    return (f" Caveat: full cooperation is not the welfare optimum{where} (true welfare {format_number(full)} "
-            f"against {_money(best, unit)} when fewer cities cooperate there); the subsidy buys full cooperation, "
+    return (f" Caveat: full cooperation is not the welfare optimum{where} (true welfare "
+            f"{format_number(full, significant=significant)} against {_money(best, unit, significant)} when fewer "
+            f"cities cooperate there); the subsidy buys full cooperation, "
             "not the optimum.")
 
 
-def policy_headline(tr: Any, outcomes: Any = (), unit: str = "") -> str:
-    """The sentence a policy designer reads first: the central subsidy, who would free-ride, and the rules."""
-    text = tr.headline(unit=unit) + _optimum_caveat(tr.game, unit)
+def policy_headline(tr: Any, outcomes: Any = (), unit: str = "", *, significant: int | None = None) -> str:
+    """The sentence a policy designer reads first: the central subsidy, who would free-ride, and the rules
+    (numbers to ``significant`` figures when given)."""
+    text = tr.headline(unit=unit, significant=significant) + _optimum_caveat(tr.game, unit, significant)
     if outcomes:
         good = [o.rule for o in outcomes if o.self_enforcing]
         if good:
@@ -769,5 +776,5 @@ def policy_headline(tr: Any, outcomes: Any = (), unit: str = "") -> str:
         else:
             best = min(outcomes, key=lambda o: o.subsidy_needed)
             text += (f" No sharing rule compared is self-enforcing on its own; the cheapest to fix, {best.rule}, "
-                     f"needs {_money(best.subsidy_needed, unit)}.")
+                     f"needs {_money(best.subsidy_needed, unit, significant)}.")
     return text

@@ -22,6 +22,7 @@ the reason, never silently left out.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import time
@@ -33,7 +34,7 @@ import numpy as np
 
 from coopgame._validation import check_positive_int, make_rng
 from coopgame.errors import CoopgameError, InvalidParameterError
-from coopgame.results import Result, Summary, format_number, to_jsonable
+from coopgame.results import ILLUSTRATIVE_SIGNIFICANT, Result, Summary, format_number, to_jsonable
 
 from coopgame.models.schema import ModelSpec
 from coopgame.report import _dispatch
@@ -184,6 +185,61 @@ class ModelAnalysis(Result):
     def __str__(self) -> str:
         return self.as_text()
 
+    CSV_COLUMNS = ("section", "title", "part", "row", "column", "value", "text")
+    """The columns of :meth:`as_csv`."""
+
+    def as_csv(self) -> str:
+        """Every table of the analysis as one long CSV table (``coopgame solve --format csv``).
+
+        One line per fact and per table cell, in reading order: the overview (section ``overview``), every
+        section (by its key; a key may repeat, e.g. one ``game`` per issue layer: ``title`` tells them apart),
+        then the provenance (section ``provenance``). Columns (:attr:`CSV_COLUMNS`):
+
+        ``section, title``
+            the section's key and its table's title;
+        ``part, row, column``
+            ``fact`` (row: its position, column: its name) or ``table`` (row: from 0, column: the header);
+        ``value``
+            a number at full precision (``repr``: it reads back as the same float), else empty;
+        ``text``
+            a text cell as shown (``"yes"``, ``"12.5%"``, ``"3.2 (0.4)"``), else empty.
+
+        ``pandas.read_csv`` reads it with ``value`` as float64 and ``text`` as strings (NaN where empty);
+        ``df.pivot`` of one section's table rows gives the table back.
+
+        Examples
+        --------
+        >>> import io, pandas as pd
+        >>> from coopgame import TUGame
+        >>> res = model_analysis(TUGame.from_costs([0, 230, 160, 350, 230, 460, 365, 556], players=["t1", "t2", "t3"]))
+        >>> df = pd.read_csv(io.StringIO(res.as_csv()))
+        >>> list(df.columns)
+        ['section', 'title', 'part', 'row', 'column', 'value', 'text']
+        >>> str(df["value"].dtype)
+        'float64'
+        """
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(self.CSV_COLUMNS)
+        tables = [("overview", self.summary()), *((s.key, s.summary) for s in self.sections)]
+        if self.provenance is not None:
+            tables.append(("provenance", self.provenance))
+        for key, table in tables:
+            for part, row, column, value in table.cells():
+                number = isinstance(value, (int, float))
+                writer.writerow((key, table.title, part, row, column, repr(value) if isinstance(value, float)
+                                 else value if number else "", value if isinstance(value, str) else ""))
+        return buf.getvalue()
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the headline, the overview and every section's table (:func:`coopgame._display.analysis_html`)."""
+        from coopgame._display import analysis_html, html_of
+
+        return html_of(self, analysis_html)
+
     def to_dict(self) -> dict[str, Any]:
         answer = self.policy_answer
         lead: dict[str, Any] = {} if answer is None else {
@@ -267,7 +323,7 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
     built = spec.build() if spec is not None else model
     sections, skipped = _dispatch.sections_for(built, spec=spec, progress=progress)
     if draws is not None:
-        _add_uncertainty(sections, skipped, spec, draws, rng)
+        _add_uncertainty(sections, skipped, spec, draws, rng, built)
     provenance, choices = None, 0
     if spec is not None:
         prov = spec.provenance()
@@ -280,20 +336,32 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
     else:
         slug = title = type(model).__name__
         kind, description, params = _dispatch.kind_of(model), "", {}
+    if choices:   # magnitudes that rest on modeling choices: shown with 3 significant figures, not 4 decimals
+        sections = [_illustrative(s) for s in sections]
     return ModelAnalysis(sections=tuple(sections), model=slug, title=title, kind=kind, parameters=params,
                          provenance=provenance, skipped=tuple(dict.fromkeys(skipped)), elapsed=time.perf_counter() - start,
                          description=description, modeling_choices=choices, game=built)
 
 
-def _add_uncertainty(sections: list[Section], skipped: list[str], spec: Any, draws: int, rng: Any) -> None:
+def _illustrative(section: Section) -> Section:
+    """``section`` with its table shown at :data:`ILLUSTRATIVE_SIGNIFICANT` figures (unless it chose its own)."""
+    if section.summary.significant is not None:
+        return section
+    return dataclasses.replace(section, summary=section.summary.with_significant(ILLUSTRATIVE_SIGNIFICANT))
+
+
+def _add_uncertainty(sections: list[Section], skipped: list[str], spec: Any, draws: int, rng: Any,
+                     built: Any) -> None:
     """The uncertainty section (verdict probabilities, bands, tornado, tipping points), after the policy answer."""
     from coopgame.policy.uncertainty import uncertainty_analysis
+    from coopgame.report import _sections
 
     if spec is None or spec.ncity_game() is None:
         skipped.append("uncertainty: drawn for n-city models (kinds ncity and ncity_dense) only")
         return
     try:
-        res = uncertainty_analysis(spec, draws=draws, rng=rng)
+        res = uncertainty_analysis(spec, draws=draws, rng=rng,
+                                   rules=_sections.model_fund_rules(built, len(spec.players)))
     except CoopgameError as err:   # e.g. a model without ranged parameters: the rest of the analysis stands
         skipped.append(f"uncertainty: {str(err).removeprefix('uncertainty_analysis(): ')}")
         return
@@ -304,7 +372,18 @@ def _add_uncertainty(sections: list[Section], skipped: list[str], spec: Any, dra
         sure = (f" Over {res.draws:,} draws of the ranged modeling choices: self-enforcing without a central subsidy "
                 f"in {res.probabilities['self-enforcing without a central subsidy']:.0%} of them, cooperation an "
                 f"equilibrium without transfers in {res.probabilities['cooperation an equilibrium']:.0%}; minimal "
-                f"subsidy 5-95 %: {format_number(band[0])} to {format_number(band[2])}.")
+                f"subsidy 5-95 %: {format_number(band[0], significant=ILLUSTRATIVE_SIGNIFICANT)} to "
+                f"{format_number(band[2], significant=ILLUSTRATIVE_SIGNIFICANT)}.")
+        if "in the core: Shapley" in res.probabilities:
+            median = res.bands["shapley_net"][1]
+            order = [i for i in np.argsort(median, kind="stable") if median[i] < 0][:3]
+            payers = [f"{res.players[i]} {format_number(-median[i], significant=ILLUSTRATIVE_SIGNIFICANT)}"
+                      for i in order]
+            sure += (f" The Shapley split is in the core in {res.probabilities['in the core: Shapley']:.0%} of the "
+                     f"first {res.cooperative_draws:,} draws; "
+                     + (f"the largest payers into the fund under it, by the median over those draws: "
+                        f"{', '.join(payers)}." if payers else "under it no city pays into the fund in the median "
+                                                               "draw."))
         sections[0] = Section(key=answer.key, summary=answer.summary, data=dict(answer.data,
                               headline=str(answer.data["headline"]) + sure), elapsed=answer.elapsed,
                               figure=answer.figure, caption=answer.caption)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coopgame._bitmask import additive_values, popcounts
+from coopgame._bitmask import popcounts
 from coopgame._typing import FloatVector
 from coopgame._validation import check_tol
 from coopgame.games.structured import StructuredGame
@@ -34,7 +34,8 @@ from coopgame.stability._common import as_allocation, as_dense_game, coalition_l
 from coopgame.stability.lexicographic import NucleolusResult, nucleolus
 from coopgame.tolerances import DEFAULT_TOL, LP_TOL
 
-__all__ = ["CoreResult", "CoreViolation", "LeastCoreResult", "core", "largest_core_violation", "least_core"]
+__all__ = ["CoreResult", "CoreViolation", "LeastCoreResult", "core", "largest_core_violation", "least_core",
+           "coalition_excesses"]
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,48 @@ def _largest_violation(game: TUGame | StructuredGame, allocation: ArrayLike | No
         gap = float(x.sum() - values[-1]) * unit
         if n == 1:
             return CoreViolation(dense.players, 1, -np.inf, gap)
-        excess = values - additive_values(x)
-        excess[0] = excess[-1] = -np.inf
+        excess = coalition_excesses(values[None, :], x[None, :])[0]
         # Coalitions whose excesses tie up to rounding (relative to the payoffs) are one answer in any unit:
         # the smallest of them, then the lowest mask, instead of whichever rounding put first.
         slack = DEFAULT_TOL * max(float(np.max(np.abs(values))), float(np.max(np.abs(x), initial=0.0)))
         tied = np.flatnonzero(excess >= excess.max() - slack)
         mask = int(tied[np.lexsort((tied, popcounts(n)[tied]))[0]])
         return CoreViolation(coalition_labels(mask, dense.players), mask, float(excess[mask]) * unit, gap)
+
+
+def coalition_excesses(values: np.ndarray, allocations: np.ndarray) -> np.ndarray:
+    """``e(S, x) = v(S) - x(S)`` of a stack of games at a stack of payoff vectors, ``-inf`` at ∅ and N.
+
+    The one computation of the core test: :func:`largest_core_violation` takes its row's maximum, and an
+    uncertainty analysis takes the maxima of thousands of draws at once.
+
+    Parameters
+    ----------
+    values : ndarray, shape (G, 2**n)
+        Coalition values in bitmask order, one game per row.
+    allocations : ndarray, shape (G, n)
+        One payoff vector per game.
+
+    Returns
+    -------
+    ndarray, shape (G, 2**n)
+
+    Examples
+    --------
+    >>> coalition_excesses(np.array([[0.0, 1, 1, 4]]), np.array([[1.5, 2.5]])).tolist()
+    [[-inf, -0.5, -1.5, -inf]]
+    """
+    g, size = values.shape
+    n = allocations.shape[1]
+    if size != 1 << n or allocations.shape[0] != g:
+        raise ValueError(f"coalition_excesses(): values of shape (G, 2**n) and allocations of shape (G, n) needed; "
+                         f"got {values.shape} and {allocations.shape}")
+    paid = np.zeros((g, size))
+    for j in range(n):   # x(S) by doubling, as additive_values does for one vector
+        np.add(paid[:, : 1 << j], allocations[:, j: j + 1], out=paid[:, 1 << j: 2 << j])
+    excess = np.subtract(values, paid, out=paid)
+    excess[:, 0] = excess[:, -1] = -np.inf
+    return excess
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,10 +179,10 @@ class LeastCoreResult(Result):
     def summary(self) -> Summary:
         """ε, core emptiness, and the central point."""
         cols = ("player", "payoff") + (("cost share",) if self.cost_shares is not None else ())
-        rows = tuple((p, format_number(x)) + ((format_number(self.cost_shares[i]),)
+        rows = tuple((p, x) + ((self.cost_shares[i],)
                                               if self.cost_shares is not None else ())
                      for i, (p, x) in enumerate(zip(self.players, self.allocation)))
-        facts = (("epsilon", format_number(self.epsilon)), ("core", "empty" if self.core_is_empty else "non-empty"),
+        facts = (("epsilon", self.epsilon), ("core", "empty" if self.core_is_empty else "non-empty"),
                  ("point", "pre-nucleolus"), ("method", self.method))
         notes = ("tight at epsilon: " + ", ".join("{" + ",".join(c) + "}" for c in self.tight_coalitions[:8])
                  + (" ..." if len(self.tight_coalitions) > 8 else ""),)
@@ -212,8 +247,8 @@ class CoreResult(Result):
 
     def summary(self) -> Summary:
         """Emptiness, ε and the reported point."""
-        rows = tuple((p, format_number(x)) for p, x in zip(self.players, self.point))
-        facts = (("core", "EMPTY" if self.is_empty else "non-empty"), ("least-core epsilon", format_number(self.epsilon)),
+        rows = tuple((p, x) for p, x in zip(self.players, self.point))
+        facts = (("core", "EMPTY" if self.is_empty else "non-empty"), ("least-core epsilon", self.epsilon),
                  ("point", "pre-nucleolus" + ("" if not self.is_empty else " (least core, not in the core)")),
                  ("method", self.method))
         notes = (("epsilon is the smallest amount every coalition must give up for some efficient split to "

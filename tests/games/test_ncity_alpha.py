@@ -30,7 +30,7 @@ def _brute_force(game):
     best_sets = []
     for layer in _layers(game):
         table = layer.payoffs(np.arange(2**n, dtype=np.int64))  # u_i(1_T) for every profile T
-        scale = 1e-9 * max(1.0, float(np.abs(table).max()))
+        scale = 1e-10 * game.payoff_scale * n  # the tie tolerance of NCityGame._alpha_layers (relative, no floor)
         best = np.zeros(2**n, dtype=np.int64)
         for s in range(1, 2**n):
             members = [i for i in range(n) if (s >> i) & 1]

@@ -9,12 +9,13 @@ import pytest
 import coopgame
 from coopgame import NCityGame, PairwiseGame
 from coopgame.errors import InvalidGameError
+from tests.models.variants import chengdu_chongqing_round
 from tests.strategies import ncity_params
 from hypothesis import given
 
 
 def _chengdu_chongqing_services() -> PairwiseGame:
-    return coopgame.load_model("chengdu_chongqing").build().ncity.layer(0).to_pairwise()
+    return chengdu_chongqing_round().build().ncity.layer(0).to_pairwise()
 
 
 def test_chengdu_chongqing_full_cooperation_welfare_is_the_true_value():
@@ -84,7 +85,7 @@ def test_perception_one_gives_a_plain_game():
 
 
 def test_layered_two_city_game_is_perceived_too():
-    g = coopgame.load_model("chengdu_chongqing").build().ncity
+    g = chengdu_chongqing_round().build().ncity
     seen, true = g.to_pairwise(), g.to_pairwise(perceived=False)
     assert seen.shape == (8, 8) and seen.is_perceived and seen.true_game == true
     # "all issues" against "all issues": the sum of the three layers' true (C, C) welfare, 15 + 20.2 − 2.2

@@ -53,7 +53,8 @@ def test_known_distances(a, b, low, high):
     assert low < _km(a, b) < high
 
 
-@pytest.mark.parametrize("slug", ["bth13", "guangzhou_siphon", "nanjing_fund", "chengdu_chongqing_fund", "yrd26"])
+@pytest.mark.parametrize("slug", ["bth13", "guangzhou_siphon", "nanjing_fund", "chengdu_chongqing_fund", "yrd26",
+                                  "chengdu_chongqing"])
 def test_model_distances_equal_an_independent_great_circle_computation(slug):
     spec = coopgame.load_model(slug)
     d = spec["distance"]
@@ -107,3 +108,33 @@ def test_a_commuting_circle_cuts_off_far_pairs_and_keeps_the_total_of_the_pairs_
     np.testing.assert_allclose(m[inside], w / w.sum() * plain[inside].sum(), rtol=1e-12)
     with pytest.raises(ValueError, match="no pair of cities lies within"):
         RULES["gravity_commuting"].func(dict(args, cutoff=np.asarray(1.0)), {}, spec.players)
+
+
+def test_bth13_joint_gain_is_the_seeded_saving_on_the_pollution_control_spending():
+    # issue 14: the synergy anchored on the joint air-pollution control saving (seeds/cases/bth_air.toml)
+    spec = coopgame.load_model("bth13")
+    gdp = np.asarray(spec["gdp"], dtype=float)
+    synergy = np.asarray(spec.ncity_game().synergy, dtype=float)[0]
+    assert spec["joint_saving"] == 0.065 and spec.uncertain_parameters()["joint_saving"].low == 0.0458
+    assert synergy.sum() == pytest.approx(0.065 * 0.01 * gdp.sum(), rel=1e-12)
+    # the derived scale, by hand: total = scale ((Σx)² − Σx²) / Σx
+    scale = float(spec["synergy_scale"])
+    assert scale * (gdp.sum() ** 2 - (gdp ** 2).sum()) / gdp.sum() == pytest.approx(0.065 * 0.01 * gdp.sum())
+    # and so at any distance decay in its range: the decay moves the gain between pairs, not its total
+    for decay in (1.0, 1.5):
+        again = np.asarray(spec.with_arrays(distance_decay=decay).ncity_game().synergy, dtype=float)[0]
+        assert again.sum() == pytest.approx(synergy.sum(), rel=1e-12)
+
+
+def test_chengdu_chongqing_spillover_decays_exponentially_with_the_sourced_distance():
+    # literature/04 F2: s_0 exp(-d / δ), d the great-circle distance between the two centres (about 269 km)
+    spec = coopgame.load_model("chengdu_chongqing")
+    d = float(np.asarray(spec["distance"])[0, 1])
+    assert d == pytest.approx(_km("Chengdu", "Chongqing"), rel=1e-9) and 260 < d < 280
+    s0 = np.asarray(spec["spillover_at_source"], dtype=float)
+    for length in (100.0, 300.0, 1000.0):
+        got = np.asarray(spec.with_arrays(spillover_length=length).ncity_game().spillover, dtype=float)
+        np.testing.assert_allclose(got, s0 * math.exp(-d / length) * (1 - np.eye(2)), rtol=1e-12)
+    with pytest.raises(ValueError, match="length must be a positive distance"):
+        RULES["exponential_decay"].func({"x": s0, "distance": np.asarray(spec["distance"]),
+                                          "length": np.asarray(0.0)}, {}, ("Chengdu", "Chongqing"))

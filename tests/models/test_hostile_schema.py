@@ -148,9 +148,10 @@ def test_the_magnitude_bound_itself_is_accepted(tmp_path):
 
 
 def test_a_rule_whose_result_exceeds_the_bound_is_refused(tmp_path):
-    # gravity: scale * gdp_i gdp_j / sum(gdp); Beijing's GDP is about 4e4 (100 million yuan), so a scale of 1e99
-    # derives values near 1e103 from inputs that are each within the bound
-    text = variant_text("bth13", "value = 0.002\n", "value = 1e99\n")
+    # gravity: scale * gdp_i gdp_j / sum(gdp); Beijing's GDP is about 4e4 (100 million yuan), so a saving of 1e99
+    # (a scale near 1e97) derives values near 1e101 from inputs that are each within the bound
+    text = variant_text("bth13", "value = 0.065\n", "value = 1e99\n").replace("range = [0.0458, 0.1129]",
+                                                                            "range = [0.0458, 1e100]")
     _refused(_write(tmp_path, text),
              "parameters.synergy: expected inputs from which rule 'gravity_distance' derives finite")
 

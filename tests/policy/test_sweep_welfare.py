@@ -9,11 +9,16 @@ from coopgame.policy.sweep import pairwise_outcomes
 
 BETAS = [1.0, 1.1, 1.2, 1.5, 2.0, 3.0]
 
-# True welfare of full cooperation per issue of models/chengdu_chongqing.toml (W = 1, F = 0.5, δ = 0.2, base 0):
-#   services:       Chengdu 1 − 19 + 4 + 22 = 8,  Chongqing 1 − 24 + 4 + 26 = 7                     -> 15
-#   infrastructure: Chengdu 1 − 29 + 6 + 33 + 0.8·2 − 2 = 10.6, Chongqing 1 − 37 + 6 + 40 + 1.6 − 2 = 9.6 -> 20.2
-#   consumption hub: Chengdu 1 − 10 + 1 + 9 + 0.8·6 − 5 = 0.8,  Chongqing 1 − 12 + 1 + 9 + 0.8·5 − 6 = −3 -> −2.2
-TRUE_CC = {"shared public services": 15.0, "infrastructure": 20.2, "international consumption hub": -2.2}
+# True welfare of full cooperation per issue of models/chengdu_chongqing.toml (W = 1, F = 0.5, δ = 0.2, base 0;
+# spillovers s_0 e^{-d/300} with s_0 = 10, 15, 2.5 and d the 269 km between the centres, checked against an
+# independent great-circle computation in tests/models/test_distances.py):
+#   services:       Chengdu 1 − 19 + s + 22, Chongqing 1 − 24 + s + 26                             -> 7 + 2s
+#   infrastructure: Chengdu 1 − 29 + s + 33 + 0.8·2 − 2, Chongqing 1 − 37 + s + 40 + 1.6 − 2      -> 8.2 + 2s
+#   consumption hub: Chengdu 1 − 10 + s + 9 + 0.8·6 − 5, Chongqing 1 − 12 + s + 9 + 0.8·5 − 6     -> −4.2 + 2s
+_D = float(np.asarray(coopgame.load_model("chengdu_chongqing")["distance"])[0, 1])
+_S = [s0 * np.exp(-_D / 300.0) for s0 in (10.0, 15.0, 2.5)]
+TRUE_CC = {"shared public services": 7.0 + 2 * _S[0], "infrastructure": 8.2 + 2 * _S[1],
+           "international consumption hub": -4.2 + 2 * _S[2]}
 
 
 @pytest.mark.parametrize("issue", list(TRUE_CC))
@@ -23,7 +28,7 @@ def test_chengdu_chongqing_welfare_over_perception_is_constant_and_true(issue):
     np.testing.assert_allclose(res.outputs["welfare_cc"], TRUE_CC[issue], rtol=0, atol=1e-9)
     # the decisions do move with β (the sweep is not constant for a trivial reason): at β = 1 the
     # services and infrastructure games are stag hunts; from the model's β = 1.2 on, (C, C) is no ESS
-    # (services at 1.2: Chongqing perceives 1 − 1.2·24 + 30 = 2.2 < 3.5, its free-ride payoff)
+    # (services at 1.2: Chongqing perceives 1 − 1.2·24 + s + 26 ≈ 2.3 < s − 0.5 ≈ 3.6, its free-ride payoff)
     if issue != "international consumption hub":
         assert res.outputs["cooperation_ess"][0] and not res.outputs["cooperation_ess"][2:].any()
 

@@ -107,3 +107,47 @@ def test_solve_draws_reports_probabilities_bands_and_tipping_points_in_json():
     assert len(unc["bands"]["status_quo"]) == 3 and unc["tipping_points"]
     assert "Over 500 draws" in d["policy_answer"]["headline"]
     assert list(d["sections"])[:2] == ["policy_answer", "uncertainty"]
+
+
+@pytest.mark.parametrize("slug", ["chengdu_chongqing", "guangzhou_siphon"])
+def test_cooperative_verdicts_equal_fund_analysis_in_a_loop_over_the_same_draws(slug):
+    # the core and net-payer verdicts of each draw, from the public single-game path: the draw's alpha game,
+    # its status quo at the welfare optimum, and fund_analysis against its outside options
+    spec = coopgame.load_model(slug)
+    res = uncertainty_analysis(spec, draws=80, rng=11, cooperative_draws=60)
+    assert res.cooperative_draws == 60 and res.samples["in the core: Shapley"].shape == (60,)
+    gen = np.random.default_rng(11)
+    sampled = {name: u.sample(gen, 80) for name, u in spec.uncertain_parameters().items()}
+    in_core = {"Shapley": [], "nucleolus": [], "equal split": []}
+    payers, shapley = [], []
+    for g in range(60):
+        game = spec.with_arrays(**{k: v[g] for k, v in sampled.items()}).ncity_game()
+        profile, best = game.welfare_optimum()
+        full = np.asarray(game.status_quo(), dtype=float)
+        sq = full if best <= full.sum() + 1e-9 * abs(best) else \
+            np.asarray(game.payoffs(np.atleast_1d(profile)[None, :] if game.n_layers > 1 else np.atleast_1d(profile)),
+                       dtype=float)[0]
+        fa = coopgame.fund_analysis(game.tu_game(), status_quo=sq, rules=["shapley", "nucleolus", "equal"],
+                                    outside=coopgame.outside_options(game))
+        for o in fa.outcomes:
+            in_core[o.rule].append(o.in_core)
+        payers.append(fa["Shapley"].net_transfer < -1e-9 * max(np.abs(sq).max(), 1e-300))
+        shapley.append(fa["Shapley"].allocation)
+    for rule, flags in in_core.items():
+        np.testing.assert_array_equal(res.samples[f"in the core: {rule}"], flags)
+        assert res.probabilities[f"in the core: {rule}"] == pytest.approx(np.mean(flags))
+    np.testing.assert_array_equal(res.samples["net payers"], payers)
+    q = np.quantile(np.array(shapley), (0.05, 0.5, 0.95), axis=0)
+    np.testing.assert_allclose(res.bands["shapley"], q, rtol=1e-12, atol=1e-9)
+    # the bands contain the Shapley split at the file's values when that lies inside the draws' spread
+    assert np.all(res.bands["shapley"][0] <= res.bands["shapley"][2])
+
+
+def test_cooperative_draws_is_checked_and_zero_leaves_the_cooperative_verdicts_out():
+    spec = coopgame.load_model("chengdu_chongqing")
+    res = uncertainty_analysis(spec, draws=50, rng=1, cooperative_draws=0)
+    assert res.cooperative_draws == 0 and not any(k.startswith("in the core") for k in res.probabilities)
+    assert "shapley" not in res.bands and "P(net payer" not in str(res.summary())
+    for bad in (-1, 51, 2.5, True):
+        with pytest.raises(InvalidParameterError, match="cooperative_draws must be an integer from 0 to draws"):
+            uncertainty_analysis(spec, draws=50, cooperative_draws=bad)

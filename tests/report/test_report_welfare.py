@@ -7,14 +7,15 @@ import pytest
 
 from coopgame import NCityGame
 from coopgame.report import model_analysis, render_html
+from tests.models.variants import chengdu_chongqing_round
 
 
 def _rows(summary):
-    return {row[0]: row for row in summary.rows}
+    return {row[0]: row for row in summary.text_rows}
 
 
 def test_chengdu_chongqing_payoff_table_shows_perceived_and_true_welfare():
-    analysis = model_analysis("chengdu_chongqing")
+    analysis = model_analysis(chengdu_chongqing_round())  # spillovers 4, 6, 1: round hand numbers
     game = analysis.section("game")  # shared public services
     s = game.summary
     assert s.columns == ("profile (row, column)", "Chengdu perceived", "Chongqing perceived", "Chengdu true",
@@ -45,7 +46,7 @@ def test_chengdu_chongqing_payoff_table_shows_perceived_and_true_welfare():
 
 
 def test_chengdu_chongqing_html_and_json_label_perceived_payoffs():
-    analysis = model_analysis("chengdu_chongqing")
+    analysis = model_analysis(chengdu_chongqing_round())  # spillovers 4, 6, 1: round hand numbers
     page = render_html(analysis, figures=False)
     assert "Chengdu perceived" in page and "welfare (true)" in page
     sections = json.loads(json.dumps(analysis.to_dict()))["sections"]
