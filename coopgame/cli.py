@@ -7,11 +7,14 @@ Commands
     wastewater plant), solved and explained.
 ``coopgame models [--json]``
     The catalogue of built-in models.
-``coopgame solve MODEL [--scenario NAME] [--draws N [--seed S]] [--json] [--report FILE.html] [--plots DIR]``
+``coopgame solve MODEL [--scenario NAME] [--draws N [--seed S]] [--format text|json|csv] [--report FILE.html] [--plots DIR]
+[--labels en|zh]``
     Solve a built-in model (by slug) or a model file (by path) with every
     concept that applies; print a summary with the provenance of every number.
-``coopgame sweep MODEL --grid NAME=START:STOP:NUM [--grid ...] [--json] [--report FILE.html] [--plots DIR]``
+``coopgame sweep MODEL --grid NAME=START:STOP:NUM [--grid ...] [--format text|json|csv] [--report FILE.html] [--plots DIR]``
     Evaluate the model over a grid of parameter values (vectorized; progress bar on standard error).
+    ``--scheduler ADDRESS``, ``--scheduler-file FILE`` (a Dask scheduler) or ``--workers N`` (a local
+    process pool) evaluate the grid's blocks elsewhere, with the same result as one process.
 ``coopgame validate FILE``
     Check a model file; print what it defines, or one error naming the file and the key.
 ``coopgame concepts [MODEL] [--json]``
@@ -37,6 +40,9 @@ are dropped (the error says what went wrong); on success they are shown, after
 coopgame's own warnings, as ``coopgame: warning: ...`` lines. Text that the
 terminal's encoding cannot show (``PYTHONIOENCODING=ascii``) is written with
 backslash escapes instead of failing; ``--json`` output is then pure ASCII JSON.
+``solve`` and ``sweep`` print text, JSON or CSV (``--format``; ``--json`` is ``--format json``); JSON ends
+with ``schema_version`` and ``coopgame_version`` and writes non-finite numbers as null; CSV has a header row
+and its numbers at full precision (``pandas.read_csv`` reads them back equal).
 """
 
 from __future__ import annotations
@@ -72,6 +78,9 @@ examples:
   coopgame validate my_model.toml
   coopgame concepts airport_runway
 """
+
+_FORMATS = ("text", "json", "csv")
+"""Output formats of ``solve`` and ``sweep`` (``--format``; ``--json`` is ``--format json``)."""
 
 # Fallback data for the showcase when no model files are installed (source S-C01, literature/03 §3.2).
 _WASTEWATER_COSTS = (0.0, 230.0, 160.0, 350.0, 230.0, 460.0, 365.0, 556.0)
@@ -129,9 +138,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", metavar="N", type=int, help="draw the model's ranged parameters N times: verdict "
                    "probabilities, 5-95 %% bands, tornado and tipping points (n-city models)")
     p.add_argument("--seed", metavar="S", type=int, default=None, help="seed of the draws (default: a fixed seed)")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--format", choices=_FORMATS, default="text", help="what to print: text (default), json, or csv "
+                   "(every table in one long table: section, title, part, row, column, value, text; numbers at "
+                   "full precision)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     p.add_argument("--report", metavar="FILE.html", type=Path, help="write a self-contained HTML report")
     p.add_argument("--plots", metavar="DIR", type=Path, help="write the figures as PNG files into DIR")
+    p.add_argument("--labels", choices=("en", "zh"), default="en", help="names in the report and figures: en "
+                   "(the players' names) or zh (the cities' Chinese names, a Chinese report; needs a CJK font)")
 
     p = sub.add_parser("sweep", help="evaluate a model over a grid of parameter values",
                        description="Sweep model parameters over a grid; each --grid adds one axis.")
@@ -141,10 +155,21 @@ def _parser() -> argparse.ArgumentParser:
                         "each parameter once")
     p.add_argument("--scenario", metavar="NAME", help="apply a named scenario first")
     p.add_argument("--issue", metavar="ISSUE", help="for models with issue layers: the issue to sweep")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--format", choices=_FORMATS, default="text", help="what to print: text (default), json, or csv "
+                   "(one line per grid point: the swept values and the scalar outcomes, at full precision)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     p.add_argument("--report", metavar="FILE.html", type=Path, help="write an HTML report with the heat map")
     p.add_argument("--plots", metavar="DIR", type=Path, help="write the heat map as a PNG file into DIR")
+    p.add_argument("--labels", choices=("en", "zh"), default="en", help="names in the report and figures: en "
+                   "or zh (Chinese)")
     p.add_argument("--no-progress", action="store_true", help="do not show the progress bar on standard error")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="evaluate the grid's blocks on a running Dask "
+                       "scheduler, e.g. tcp://10.0.0.5:8786 (needs the distributed extra)")
+    where.add_argument("--scheduler-file", metavar="FILE", type=Path, help="the Dask scheduler named in FILE (dask "
+                       "scheduler --scheduler-file, dask-mpi, dask-jobqueue)")
+    where.add_argument("--workers", metavar="N", type=_workers_arg, help="evaluate the grid's blocks in a local pool "
+                       "of N processes (results are identical to one process)")
 
     p = sub.add_parser("validate", help="check a model file")
     p.add_argument("file", metavar="FILE", type=Path, help="the .toml model file")
@@ -190,6 +215,47 @@ class _GridAppend(argparse.Action):
                                                "--grid (each --grid adds one axis)")
         axes.append(values)
         setattr(namespace, self.dest, axes)
+
+
+def _workers_arg(text: str) -> int:
+    """argparse type for --workers: a positive integer (else a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"N must be a positive integer; got {text!r}")
+    return value
+
+
+@contextlib.contextmanager
+def _sweep_executor(args: argparse.Namespace) -> Iterator[Any]:
+    """The ``executor=`` of ``coopgame sweep``: ``None``, a process count, or a client of the named scheduler.
+
+    A client this command opened is closed afterwards (the scheduler and its workers keep running).
+    """
+    if args.scheduler is None and args.scheduler_file is None:
+        yield args.workers
+        return
+    from coopgame.distributed import connect
+
+    if args.scheduler_file is not None and not args.scheduler_file.is_file():
+        from coopgame.errors import InvalidParameterError
+
+        raise InvalidParameterError(f"sweep: --scheduler-file {args.scheduler_file} is not a file (a Dask scheduler "
+                                    "writes it when started with --scheduler-file)")
+    where = f"scheduler file {args.scheduler_file}" if args.scheduler is None else f"scheduler {args.scheduler}"
+    try:
+        client = connect(args.scheduler, scheduler_file=args.scheduler_file)
+    except (OSError, TimeoutError) as err:  # unreachable scheduler: distributed raises OSError or TimeoutError
+        from coopgame.errors import InvalidParameterError
+
+        raise InvalidParameterError(f"sweep: cannot connect to the Dask {where}: {_one_line(err)}") from None
+    _err(f"coopgame: connected to the Dask {where} ({len(client.scheduler_info().get('workers', {}))} workers)")
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def _count(num: int) -> str:
@@ -371,11 +437,13 @@ def _solve(args: argparse.Namespace) -> None:
     _err(f"coopgame: solving {spec.slug} ({spec.kind}, {spec.n_players} players) ...")
     analysis = model_analysis(spec, scenario=args.scenario, progress=True, draws=args.draws, rng=args.seed)
     _err(f"coopgame: solved {spec.slug} in {analysis.elapsed:.2f} s")
-    if args.json:
+    if args.format == "json":
         _dump(analysis.to_dict())
+    elif args.format == "csv":
+        print(analysis.as_csv(), end="")
     else:
         print(analysis.as_text())
-    _write_outputs(analysis, args.report, args.plots)
+    _write_outputs(analysis, args.report, args.plots, labels=args.labels)
 
 
 def _sweep(args: argparse.Namespace) -> None:
@@ -395,33 +463,37 @@ def _sweep(args: argparse.Namespace) -> None:
     issue: str | int | None = args.issue
     if issue is not None and issue.isdigit():
         issue = int(issue)
-    result = parameter_sweep(spec, grid, progress=not args.no_progress, issue=issue)
-    if args.json:
+    with _sweep_executor(args) as executor:
+        result = parameter_sweep(spec, grid, progress=not args.no_progress, issue=issue, executor=executor)
+    if args.format == "json":
         out = result.to_dict()
         out["model"] = spec.slug
         _dump(out)
+    elif args.format == "csv":   # every grid point, not the first 40 of the text table
+        print(result.summary(max_rows=points).as_csv(), end="")
     else:
         print(result.summary().as_text())
     if args.report or args.plots:
         analysis = model_analysis(spec)
-        _write_outputs(analysis, args.report, args.plots, extra=[SweepFigure(result)], sweep_only=True)
+        _write_outputs(analysis, args.report, args.plots, extra=[SweepFigure(result, model=spec)], sweep_only=True,
+                       labels=args.labels)
 
 
 def _write_outputs(analysis: Any, report: Path | None, plots: Path | None, *, extra: Sequence[Any] = (),
-                   sweep_only: bool = False) -> None:
+                   sweep_only: bool = False, labels: str = "en") -> None:
     from coopgame.report import write_plots, write_report
 
     if report is not None:
-        path = write_report(analysis, report, extra=extra)
+        path = write_report(analysis, report, extra=extra, labels=labels)
         _err(f"coopgame: wrote report {path}")
     if plots is not None:
         if sweep_only:
             from coopgame.report.plots import save_png
 
             plots.mkdir(parents=True, exist_ok=True)
-            paths = [save_png(item.figure(), plots / f"{analysis.model}-sweep.png") for item in extra]
+            paths = [save_png(item.figure(labels=labels), plots / f"{analysis.model}-sweep.png") for item in extra]
         else:
-            paths = write_plots(analysis, plots)
+            paths = write_plots(analysis, plots, labels=labels)
         for path in paths:
             _err(f"coopgame: wrote figure {path}")
 

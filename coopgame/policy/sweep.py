@@ -40,6 +40,12 @@ A model file is swept the same way, its per-city ``reward`` set for both cities 
 >>> res = parameter_sweep(coopgame.load_model("two_city_coop"), {"reward": [0, 4], "penalty": [0, 4]})
 >>> res.method, res.outputs["cooperation_ess"].tolist()
 ('batched', [[False, True], [True, True]])
+
+The same sweep with its blocks evaluated in a pool of two processes (or on a Dask ``Client``): the same bits.
+
+>>> same = parameter_sweep(coopgame.load_model("two_city_coop"), {"reward": [0, 4], "penalty": [0, 4]}, executor=2)
+>>> all(np.array_equal(same.outputs[k], v) for k, v in res.outputs.items())
+True
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ import numbers
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
@@ -173,7 +180,7 @@ class SweepResult(Result):
         rows = []
         total = int(np.prod(self.shape))
         for g in range(min(total, max_rows)):
-            cells = [format_number(f[g]) for f in flat]
+            cells = [f[g] for f in flat]
             for k in scalars:
                 value = self.outputs[k].ravel()[g]
                 if k in self.categories:
@@ -181,7 +188,7 @@ class SweepResult(Result):
                 elif self.outputs[k].dtype == bool:
                     cells.append("yes" if value else "no")
                 else:
-                    cells.append(format_number(value))
+                    cells.append(value)
             rows.append(tuple(cells))
         facts = [("kind", self.kind), ("grid", " x ".join(f"{n} ({v.size})" for n, v in self.grid.items())),
                  ("points", str(total)), ("method", self.method), ("time", f"{self.elapsed:.3f} s")]
@@ -213,6 +220,46 @@ class SweepResult(Result):
                        if k in self.categories else flat)
         return pd.DataFrame(cols, index=index)
 
+    def to_xarray(self) -> Any:
+        """The sweep as an :class:`xarray.Dataset` (needs xarray, the optional ``frames`` extra).
+
+        One dimension per swept parameter (its values as coordinates, in the
+        order of ``grid``), and ``player`` for per-player outcomes; one data
+        variable per outcome. A categorical outcome (the regime) holds its
+        labels, with every label in the variable's ``categories`` attribute.
+
+        Examples
+        --------
+        >>> import coopgame
+        >>> game = lambda reward: coopgame.PairwiseGame.from_two_city(cost=4, synergy=6, reward=reward)
+        >>> ds = coopgame.parameter_sweep(game, {"reward": [0, 3, 5]}).to_xarray()
+        >>> ds["regime"].values.tolist()
+        ['defection dominant', 'bistable', 'cooperation dominant']
+        >>> ds["welfare_cc"].dims, ds["welfare_cc"].values.tolist()
+        (('reward',), [-2.0, 4.0, 8.0])
+        """
+        try:
+            import xarray as xr
+        except ImportError:
+            raise ImportError("SweepResult.to_xarray() needs xarray, an optional dependency: "
+                              "pip install 'coopgame[frames]' (or pip install xarray)") from None
+        dims = tuple(self.grid)
+        coords: dict[str, Any] = {k: np.asarray(v) for k, v in self.grid.items()}
+        if self.players:
+            coords["player"] = list(self.players)
+        data: dict[str, Any] = {}
+        for k, v in self.outputs.items():
+            extra = v.shape[len(dims):]
+            tail = (("player",) if extra == (len(self.players),) and self.players
+                    else tuple(f"{k}_axis{j}" for j in range(len(extra))))
+            if k in self.categories:
+                data[k] = (dims + tail, np.asarray(self.categories[k])[v.astype(np.intp)],
+                           {"categories": list(self.categories[k])})
+            else:
+                data[k] = (dims + tail, np.asarray(v))
+        return xr.Dataset(data, coords=coords,
+                          attrs={"kind": self.kind, "method": self.method, "elapsed_seconds": float(self.elapsed)})
+
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out["shape"] = list(self.shape)
@@ -227,6 +274,7 @@ def parameter_sweep(
     chunk_size: int = 2048,
     issue: str | int | None = None,
     tol: float = EQUILIBRIUM_TOL,
+    executor: Any = None,
 ) -> SweepResult:
     """Evaluate a model's outcomes over the Cartesian grid of parameter values.
 
@@ -255,6 +303,16 @@ def parameter_sweep(
     tol : float, default 1e-9
         Relative tolerance for payoff ties (times each game's payoff scale),
         as in :func:`coopgame.batch_equilibria_2x2` and :meth:`PairwiseGame.classify`.
+    executor : None, int, concurrent.futures.Executor or dask.distributed.Client, optional
+        Where the grid's blocks are evaluated: ``None`` in this process, an
+        int ``n`` a local pool of ``n`` processes, any ``concurrent.futures``
+        executor (``mpi4py.futures`` works) or a Dask ``Client``. The blocks
+        (2**17 points on the batched path, ``chunk_size`` on the
+        point-by-point path) depend only on the grid and the model, never on
+        the workers; each block is one task and the outputs are joined in
+        grid order, so the result is bit-identical to ``executor=None``. The
+        model (a callable too) must be picklable: a function defined at
+        module level, not a lambda (a Dask client also ships lambdas).
 
     Returns
     -------
@@ -305,10 +363,19 @@ def parameter_sweep(
             f"({plan.method}), which is limited to {_MAX_PER_POINT} points; sweep parameters the model builds "
             f"in batches, or split the grid into several sweeps")
     pieces: list[dict[str, np.ndarray]] = []
+    blocks = plan.blocks(total, chunk_size)
     with Progress(total, "sweep", enabled=progress) as bar:
-        for lo, hi in plan.blocks(total, chunk_size):
-            pieces.append(plan.evaluate(_columns(axes, shape, lo, hi), tol=tol))
-            bar.advance(hi - lo)
+        if executor is None:
+            for lo, hi in blocks:
+                pieces.append(plan.evaluate(_columns(axes, shape, lo, hi), tol=tol))
+                bar.advance(hi - lo)
+        else:  # the same blocks as tasks; a completed task advances the bar by one block (clamped at the end)
+            from coopgame._executor import resolve_executor
+
+            step = blocks[0][1] - blocks[0][0]
+            with resolve_executor(executor, func=func) as runner:
+                pieces = runner.map(partial(_evaluate_block, plan, axes, shape, tol), blocks,
+                                    progress=lambda done: bar.advance(done * step))
     outputs = {k: _sealed(np.concatenate([p[k] for p in pieces])).reshape(shape + pieces[0][k].shape[1:])
                for k in pieces[0]}
     categories = {"regime": REGIME_NAMES} if plan.kind == "pairwise" else {}
@@ -316,6 +383,12 @@ def parameter_sweep(
         fixed["chunk_size"] = chunk_size
     return SweepResult(outputs=outputs, grid=axes, kind=plan.kind, method=plan.method, categories=categories,
                        players=plan.players, parameters=fixed, elapsed=time.perf_counter() - start, game=model)
+
+
+def _evaluate_block(plan: Any, axes: Mapping[str, np.ndarray], shape: tuple[int, ...], tol: float,
+                    block: tuple[int, int]) -> dict[str, np.ndarray]:
+    """One task of a sweep: the outcomes at flat grid points ``block[0] .. block[1] - 1``."""
+    return plan.evaluate(_columns(axes, shape, *block), tol=tol)
 
 
 def _sealed(arr: np.ndarray) -> np.ndarray:
@@ -564,6 +637,10 @@ class _FormChoice:
         self.index = next((i for i, game in enumerate(forms) if game is self.first.game), 0)
         self.issue = issue if self.index == 0 else None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # shipped to executor workers without the first form (its game may hold closures; workers rebuild games)
+        return {k: v for k, v in self.__dict__.items() if k != "first"}
+
     def __call__(self, built: Any) -> Any:
         forms = built.games()
         for _ in range(self.index):
@@ -707,7 +784,7 @@ def cooperative_outcomes(games: Sequence[Any]) -> dict[str, np.ndarray]:
                                     f"{sorted({g.n_players for g in games})}")
     if any(isinstance(g, ValueFunctionGame) for g in games):
         # coalition by coalition (the alpha game beyond ALPHA_DENSE_MAX_PLAYERS cities): the Shapley value as
-        # coopgame.shapley_value gives it (sampled with a fixed seed above 20 players)
+        # coopgame.shapley_value gives it (exact, streamed, up to 24 players; sampled with a fixed seed above)
         from coopgame.cooperative import shapley_value
 
         phi = np.stack([shapley_value(g).allocation for g in games])

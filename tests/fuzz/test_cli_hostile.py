@@ -101,7 +101,7 @@ def test_any_grid_text_is_a_result_or_one_clean_error(capsys, text):
 
 # ------------------------------------------------------------------------------------------------ other flags
 @pytest.mark.parametrize("argv", [
-    ["solve", "default", "--format", "json"],
+    ["solve", "default", "--format", "yaml"],
     ["solve"],
     ["solve", "default", "extra"],
     ["sweep", "two_city_coop"],
