@@ -51,6 +51,7 @@ from typing import Any
 
 import numpy as np
 
+from coopgame._executor import block_plan, resolve_executor
 from coopgame._validation import check_positive_int, make_rng
 from coopgame.errors import InvalidParameterError
 from coopgame.games.ncity import PARAMETER_NAMES
@@ -208,7 +209,7 @@ class UncertaintyResult(Result):
 
 def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
                          rules: Sequence[Any] | None = None,
-                         cooperative_draws: int | None = None) -> UncertaintyResult:
+                         cooperative_draws: int | None = None, executor: Any = None) -> UncertaintyResult:
     """Draw every ranged parameter of an n-city model and report its verdicts with their probabilities.
 
     Parameters
@@ -227,6 +228,10 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
     cooperative_draws : int, optional
         On how many of the draws (the first ones) the cooperative verdicts are evaluated: 0 for none;
         default from :data:`COOPERATIVE_DRAWS` (at most ``draws``).
+    executor : None, int, concurrent.futures.Executor or distributed.Client, optional
+        Where the blocks of 2,048 draws are evaluated: in this process (None), a local pool of that many
+        processes, any executor, or a Dask cluster (``docs/distributed.md``). The blocks and their order do not
+        depend on it, so the answer is the same bit for bit.
 
     Returns
     -------
@@ -273,14 +278,13 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
     kernel = _Kernel(players, issues)
     point = kernel.evaluate([base])
     point = {k: (bool(v[0]) if v.dtype == bool and v.ndim == 1 else v[0]) for k, v in point.items()}
-    blocks, cooperative = [], []
-    for lo in range(0, draws, _BLOCK):
-        games = [spec.with_arrays(**{n: v[g] for n, v in sampled.items()}).ncity_game()
-                 for g in range(lo, min(draws, lo + _BLOCK))]
-        blocks.append(kernel.evaluate(games))
-        if lo < cooperative_draws:
-            cooperative.append(_cooperative_verdicts(games[:cooperative_draws - lo], chosen,
-                                                     blocks[-1]["scale"][:cooperative_draws - lo]))
+    # blocks of draws fixed by the problem (never by the executor), evaluated anywhere, joined in plan order
+    plan = block_plan(draws, _BLOCK)
+    tasks = [({n: v[lo:hi] for n, v in sampled.items()}, max(0, min(hi, cooperative_draws) - lo)) for lo, hi in plan]
+    with resolve_executor(executor, func=func) as runner:
+        done = runner.map(partial(_evaluate_block, spec, kernel, chosen), tasks)
+    blocks = [b for b, _ in done]
+    cooperative = [c for _, c in done if c is not None]
     samples = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}
     verdicts = [k for k, v in samples.items() if v.dtype == bool and v.ndim == 1]
     probabilities = {k: float(samples[k].mean()) for k in verdicts}
@@ -314,6 +318,19 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
                     "rules": [r.label for r in chosen], "elapsed": time.perf_counter() - start,
                     "unit": getattr(spec, "unit", "")},
         game=spec)
+
+
+def _evaluate_block(spec: Any, kernel: _Kernel, rules: list[SharingRule],
+                    task: tuple[Mapping[str, np.ndarray], int]) -> tuple[dict[str, np.ndarray], dict | None]:
+    """One block of draws: the games at the drawn values, their verdicts, and the cooperative verdicts of the
+    first ``task[1]`` of them (None when none). A module-level function, so that an executor can ship it."""
+    values, n_cooperative = task
+    count = len(next(iter(values.values())))
+    games = [spec.with_arrays(**{n: v[g] for n, v in values.items()}).ncity_game() for g in range(count)]
+    out = kernel.evaluate(games)
+    coop = (_cooperative_verdicts(games[:n_cooperative], rules, out["scale"][:n_cooperative])
+            if n_cooperative else None)
+    return out, coop
 
 
 def _cooperative_verdicts(games: list[Any], rules: list[SharingRule], scale: np.ndarray) -> dict[str, np.ndarray]:

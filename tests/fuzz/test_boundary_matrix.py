@@ -122,7 +122,7 @@ def _entries() -> list[Entry]:
                "tol": 1e-9}),
         Entry("uncertainty_analysis", cg.uncertainty_analysis,
               {"model": cg.load_model("chengdu_chongqing"), "draws": 20, "rng": 1, "cooperative_draws": 5,
-               "rules": ["shapley", "equal"]}),
+               "rules": ["shapley", "equal"], "executor": None}),
         Entry("BinaryActionGame", cg.BinaryActionGame, {"payoffs": [[1, 1], [0, 5], [5, 0], [3, 3]],
                                                         "players": ["a", "b"], "actions": ("defect", "cooperate")}),
         Entry("PairwiseGame.from_arrays", cg.PairwiseGame.from_arrays,
