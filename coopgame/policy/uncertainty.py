@@ -193,6 +193,9 @@ class UncertaintyResult(Result):
                  "high end of its range): " + "; ".join(
                      f"{p}: {fmt(a)} .. {fmt(b)}" + (f" (flips {', '.join(f)})" if f else "")
                      for p, _, _, a, b, _, f in self.tornado)]
+        if not self.tipping_points:
+            notes.append("Tipping points: none; no ranged parameter alone flips a verdict inside its range with the "
+                         "others at the file's values (the verdicts above change only when several move together).")
         if not cooperative:
             notes.append("The cooperative verdicts (each rule in the core, net payers) were not drawn "
                          "(cooperative_draws = 0; by default none beyond 16 cities, whose alpha game takes seconds "

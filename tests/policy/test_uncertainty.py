@@ -151,3 +151,13 @@ def test_cooperative_draws_is_checked_and_zero_leaves_the_cooperative_verdicts_o
     for bad in (-1, 51, 2.5, True):
         with pytest.raises(InvalidParameterError, match="cooperative_draws must be an integer from 0 to draws"):
             uncertainty_analysis(spec, draws=50, cooperative_draws=bad)
+
+
+def test_no_tipping_point_is_said_and_every_flip_in_the_tornado_has_one():
+    # bth13 at the file's values: no single ranged parameter flips a verdict in its range (the tornado lists no
+    # flips), and the summary says there is no tipping point rather than leaving it out silently
+    res = uncertainty_analysis(coopgame.load_model("bth13"), draws=50, rng=2, cooperative_draws=0)
+    flips = [(p, v) for p, _, _, _, _, _, fl in res.tornado for v in fl]
+    assert len(res.tipping_points) == len(flips)
+    notes = " ".join(res.summary().notes)
+    assert ("Tipping points: none" in notes) == (not flips)
