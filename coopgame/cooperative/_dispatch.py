@@ -24,10 +24,12 @@ AUTO_EXACT_MAX: int = 20
 """With ``method='auto'``, games known only through a function (value-function games, cost
 terms without a closed form) are enumerated exactly up to this many players, sampled above."""
 
-AUTO_STREAM_MAX: int = 24
-"""With ``method='auto'``, value-function games are streamed exactly up to this many players (2**24
-evaluations of the function: seconds for a vectorised one, in about 40 MiB), sampled above. An explicit
-``method='exact'`` streams up to ``coopgame.cooperative._streaming.STREAM_EXACT_MAX`` players."""
+AUTO_STREAM_MAX: int = AUTO_EXACT_MAX
+"""With ``method='auto'``, value-function games are streamed exactly up to this many players, sampled above.
+The function's cost is unknown: a cheap vectorised one takes seconds at 2**24 coalitions, but the alpha game
+of an n-city model takes about 10 µs a coalition (2**24 of them: about three minutes), so ``auto`` stays where
+it was; an explicit ``method='exact'`` streams up to ``coopgame.cooperative._streaming.STREAM_EXACT_MAX``
+players, in bounded memory, and takes ``executor=``."""
 
 
 def check_game(game: Any, *, func: str) -> AnyGame:

@@ -49,7 +49,7 @@ def banzhaf_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
           for an :class:`AirportCost`; other cost terms exact when n <= 20,
           sampled above.
         * ``'sampling'``: marginal contributions to uniformly random coalitions.
-        * ``'auto'``: structured, exact, or (value-function games above 24
+        * ``'auto'``: structured, exact, or (value-function games above 20
           players) sampling.
     n_samples : int, default 2000
         Random coalitions drawn (each gives one marginal contribution per player).

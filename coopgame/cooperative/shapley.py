@@ -60,7 +60,7 @@ def shapley_value(game: AnyGame, *, method: str = "auto", n_samples: int = DEFAU
         * ``'stratified'``: Monte Carlo stratified by coalition size.
         * ``'auto'`` (default): ``'structured'`` for structured games,
           ``'exact'`` for dense ones, and for value-function games ``'exact'``
-          (streamed) up to 24 players (2**24 evaluations: seconds), ``'permutation'`` above.
+          (streamed) up to 20 players, ``'permutation'`` above (ask ``'exact'`` to stream up to 34).
     n_samples : int, default 2000
         Sampled marginal contributions per player (orders for
         ``'permutation'``; spread evenly over the n coalition sizes for

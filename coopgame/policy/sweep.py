@@ -784,7 +784,7 @@ def cooperative_outcomes(games: Sequence[Any]) -> dict[str, np.ndarray]:
                                     f"{sorted({g.n_players for g in games})}")
     if any(isinstance(g, ValueFunctionGame) for g in games):
         # coalition by coalition (the alpha game beyond ALPHA_DENSE_MAX_PLAYERS cities): the Shapley value as
-        # coopgame.shapley_value gives it (exact, streamed, up to 24 players; sampled with a fixed seed above)
+        # coopgame.shapley_value gives it (exact up to 20 players; sampled with a fixed seed above)
         from coopgame.cooperative import shapley_value
 
         phi = np.stack([shapley_value(g).allocation for g in games])
