@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import time
 
 import numpy as np
 import pytest
@@ -133,9 +132,7 @@ def test_small_games_list_every_coalition_or_profile():
 def test_big_games_show_a_short_table_without_evaluating_every_coalition(name):
     _calls.clear()
     game = BIG_GAMES[name]()
-    start = time.perf_counter()
     page = game._repr_html_()
-    assert time.perf_counter() - start < 0.5
     assert "<table>" in page and _rows(page) <= 21 and len(page) < 20_000
     assert len(repr(game)) < REPR_LIMIT
     assert sum(_calls) <= 64   # a few coalitions of 2**50 (the grand coalition and each player alone)

@@ -231,16 +231,14 @@ def test_extreme_estates():
         assert bankruptcy_awards(0, [0, 0], rule=rule).awards.tolist() == [0.0, 0.0]
 
 
-def test_hundred_thousand_claimants_quickly():
-    import time
-
+def test_hundred_thousand_claimants_share_the_whole_estate():
+    # the speed at this size is benchmarks/test_bankruptcy.py's (never a timed unit test)
     rng = np.random.default_rng(1)
     claims = rng.uniform(0, 100, size=10**5)
     for rule in BANKRUPTCY_RULES:
-        start = time.perf_counter()
         r = bankruptcy_awards(0.3 * claims.sum(), claims, rule=rule)
-        assert time.perf_counter() - start < 1.0
         assert abs(r.awards.sum() - 0.3 * claims.sum()) <= 1e-9 * claims.sum()
+        assert np.all(r.awards >= 0) and np.all(r.awards <= claims * (1 + 1e-12))
 
 
 # --------------------------------------------------------------------------- results, rule object, bad input
