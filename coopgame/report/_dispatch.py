@@ -167,14 +167,10 @@ def _context(built: Any, spec: Any) -> dict[str, Any]:
             pass
     if not isinstance(built, BuiltModel):
         return ctx
-    if built.weights:
-        ctx["weights"] = dict(built.weights)
+    ctx |= _sections.rule_context(built)   # weights for proportional rules, the model's negotiated rule
     mechanism = built.values.get("mechanism")
     if mechanism is not None:  # everyone pays, no settlement: what the fund's sharing rules move cities from
         ctx["status_quo"] = mechanism.status_quo()
-    rule = built.values.get("fund_rule")
-    if rule is not None:
-        ctx["rules"] = [rule]  # the model's negotiated rule, compared with the textbook ones
     if built.initial is not None:
         ctx["initial"] = built.initial
     own = built.own_cooperative_label

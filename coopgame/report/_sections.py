@@ -518,12 +518,21 @@ def fund_rules(context: dict[str, Any], proportional: list[Any]) -> list[Any]:
     return ["shapley", "nucleolus", "equal", *context.get("rules", ()), *proportional]
 
 
-def model_fund_rules(built: Any, n: int) -> list[Any]:
-    """:func:`fund_rules` of a built model (its weights and negotiated rule), outside a report's context."""
-    context: dict[str, Any] = {"weights": dict(getattr(built, "weights", None) or {})}
+def rule_context(built: Any) -> dict[str, Any]:
+    """What a built model says about its sharing rules: ``weights`` for proportional rules and, under ``rules``,
+    the model's negotiated rule (compared with the textbook ones)."""
+    context: dict[str, Any] = {}
+    if getattr(built, "weights", None):
+        context["weights"] = dict(built.weights)
     rule = getattr(built, "values", {}).get("fund_rule")
     if rule is not None:
         context["rules"] = [rule]
+    return context
+
+
+def model_fund_rules(built: Any, n: int) -> list[Any]:
+    """:func:`fund_rules` of a built model (:func:`rule_context`), outside a report's context."""
+    context = rule_context(built)
     return fund_rules(context, _proportional_rules(context, n, []))
 
 
