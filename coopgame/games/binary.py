@@ -172,13 +172,24 @@ class BinaryActionGame(ReadOnlyState):
 
 
 def advantages(table: np.ndarray) -> np.ndarray:
-    """:meth:`BinaryActionGame.advantage_table` of a payoff table ``(2**n, n)`` (one gather per player)."""
-    n = table.shape[1]
-    masks = np.arange(table.shape[0])
+    """:meth:`BinaryActionGame.advantage_table` of a payoff table ``(..., 2**n, n)`` (one gather per player).
+
+    Leading axes hold stacked games (e.g. one per draw of an uncertainty analysis): each gets its own advantages.
+
+    Examples
+    --------
+    >>> t = np.array([[0.0, 0.0], [1.0, -1.0], [-2.0, 3.0], [4.0, 5.0]])
+    >>> advantages(t).tolist()
+    [[1.0, 3.0], [1.0, 6.0], [6.0, 3.0], [6.0, 6.0]]
+    >>> advantages(np.stack([t, 2 * t])).shape
+    (2, 4, 2)
+    """
+    n = table.shape[-1]
+    masks = np.arange(table.shape[-2])
     out = np.empty_like(table)
     for i in range(n):
         on, off = masks | (1 << i), masks & ~(1 << i)
-        out[:, i] = table[on, i] - table[off, i]
+        out[..., i] = table[..., on, i] - table[..., off, i]
     return out
 
 

@@ -19,7 +19,7 @@ city's payoff is therefore written once, in ``NCityGame``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,10 +28,10 @@ from numpy.typing import ArrayLike
 from coopgame._validation import _describe, as_float_array, label_sequence
 from coopgame.errors import InvalidParameterError
 from coopgame.games.binary import BinaryActionGame
-from coopgame.games.ncity import NCityGame
+from coopgame.games.ncity import NCityGame, payoffs_of_states
 from coopgame.results import Summary
 
-__all__ = ["TripartiteGame", "CENTRE_ACTIONS", "LOCAL_ACTIONS"]
+__all__ = ["TripartiteGame", "CENTRE_ACTIONS", "LOCAL_ACTIONS", "payoff_stack"]
 
 CENTRE_ACTIONS = ("lax", "supervise")
 """The centre's actions 0 and 1."""
@@ -309,14 +309,61 @@ def _signed(terms: list[tuple[int, str]], *, negate: bool) -> str:
 
 
 def _payoff_table(params: dict[str, Any], lax: NCityGame, supervised: NCityGame, *, perceived: bool) -> np.ndarray:
-    """The (8, 3) table: centre's payoff in closed form, cities' from their n-city games (one per centre action)."""
+    """The (8, 3) table: :func:`payoff_stack` of this one game."""
+    from coopgame.games.ncity import PARAMETER_NAMES
+
+    centre = {k: np.asarray(v)[None] for k, v in params.items()}
+    return payoff_stack(centre, {k: lax.parameter(k)[None] for k in PARAMETER_NAMES},
+                        {k: supervised.parameter(k)[None] for k in PARAMETER_NAMES}, perceived=perceived)[0]
+
+
+def payoff_stack(centre: Mapping[str, np.ndarray], lax: Mapping[str, np.ndarray],
+                 supervised: Mapping[str, np.ndarray], *, perceived: bool) -> np.ndarray:
+    """The payoff tables of ``G`` stacked tripartite games at once, shape (G, 8, 3): the one place they are written.
+
+    The centre's payoff in closed form (the table of :class:`TripartiteGame`), the cities' from the n-city payoff
+    formula (:func:`coopgame.games.ncity.payoffs_of_states`) of their game without and with supervision. No
+    validation: the games' constructors (or the model file's checks) did it.
+
+    Parameters
+    ----------
+    centre : mapping of str to ndarray
+        ``supervision_cost``, ``supervision_benefit`` of shape (G,); ``reward``, ``penalty``, ``social_benefit``,
+        ``reputation_loss`` of shape (G, 2).
+    lax, supervised : mapping of str to ndarray
+        The local governments' two-city games (:meth:`NCityGame.parameter` of each name in
+        :data:`~coopgame.games.ncity.PARAMETER_NAMES`, with a leading axis of ``G`` games, one issue layer):
+        without supervision, and under it (the centre's reward and penalty as the n-city ``reward`` and
+        ``penalty`` terms).
+    perceived : bool
+        Decision payoffs (the cities' perception factor on their own losses) or true ones.
+
+    Returns
+    -------
+    ndarray, shape (G, 8, 3)
+        Row = profile bitmask (bit 0 the centre supervises, bits 1 and 2 the cities cooperate).
+
+    Examples
+    --------
+    >>> g = TripartiteGame(supervision_cost=2, reward=0.5, penalty=3, cost=4, synergy=[[0, 5], [5, 0]])
+    >>> lax, sup = g.local_games
+    >>> from coopgame.games.ncity import PARAMETER_NAMES
+    >>> centre = {k: np.asarray(v)[None] for k, v in g.parameters.items()}
+    >>> t = payoff_stack(centre, {k: lax.parameter(k)[None] for k in PARAMETER_NAMES},
+    ...                  {k: sup.parameter(k)[None] for k in PARAMETER_NAMES}, perceived=True)
+    >>> t.shape, bool(np.array_equal(t[0], g.payoff_table))
+    ((1, 8, 3), True)
+    """
     masks = np.arange(8)
-    z = (masks & 1).astype(float)
+    z = (masks & 1).astype(float)                                              # (8,) the centre supervises
     x = np.stack([(masks >> 1) & 1, (masks >> 2) & 1], axis=1).astype(float)  # (8, 2) cooperating cities
-    R, P, B, L = (params[k] for k in _CITY_PARAMS)
-    centre = (x @ B + z * (params["supervision_benefit"] - params["supervision_cost"] - x @ R + (1.0 - x) @ P)
-              - (1.0 - z) * ((1.0 - x) @ L))
-    city_masks = masks >> 1
-    local = np.where(z[:, None] == 1.0, supervised.payoffs(city_masks, perceived=perceived),
-                     lax.payoffs(city_masks, perceived=perceived))
-    return np.column_stack([centre, local]) + 0.0
+    R, P, B, L = (np.asarray(centre[k], dtype=float) for k in _CITY_PARAMS)   # (G, 2) each
+    gain = np.asarray(centre["supervision_benefit"], dtype=float) - np.asarray(centre["supervision_cost"],
+                                                                                dtype=float)
+    boss = (B @ x.T + z * (gain[:, None] - R @ x.T + P @ (1.0 - x).T)
+            - (1.0 - z) * (L @ (1.0 - x).T))                                   # (G, 8)
+    states = x[::2][None, :, None, :]                                          # the 4 city profiles, (1, 4, 1, 2)
+    u = [payoffs_of_states(p, states, perceived=perceived)[:, :, 0, :] for p in (lax, supervised)]  # (G, 4, 2)
+    city = masks >> 1
+    local = np.where(z[None, :, None] == 1.0, u[1][:, city], u[0][:, city])    # (G, 8, 2)
+    return np.concatenate([boss[..., None], local], axis=2) + 0.0

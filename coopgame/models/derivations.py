@@ -54,8 +54,9 @@ EARTH_RADIUS_KM = 6371.0088
 
 def _great_circle(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
     # haversine on the sphere of mean radius: accurate to about 0.5 % against the ellipsoid, far below the
-    # uncertainty of a "city centre"
-    n = len(players)
+    # uncertainty of a "city centre". The cities are those the coordinates name (all the players, or some of
+    # them: a tripartite model's two cities beside the centre)
+    n = np.shape(args["latitude"])[0] if np.ndim(args["latitude"]) == 1 else len(players)
     lat = np.radians(_vector(args["latitude"], n, "latitude"))
     lon = np.radians(_vector(args["longitude"], n, "longitude"))
     if np.any(np.abs(args["latitude"]) > 90) or np.any(np.abs(args["longitude"]) > 180):
@@ -128,9 +129,10 @@ def _gravity_scale_for_saving(args: Mapping[str, np.ndarray], opts: Mapping[str,
 def _exponential_decay(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
                        players: tuple[str, ...]) -> np.ndarray:
     # literature/04 F2: a spillover decays with distance as s_0 exp(-d / δ); x holds the s_0 (any leading
-    # axes, e.g. one matrix per issue layer), distance the n x n matrix
-    n = len(players)
+    # axes, e.g. one matrix per issue layer), distance the n x n matrix of the cities it names (all the players,
+    # or some of them: a tripartite model's two cities)
     d, length = args["distance"], _scalar(args["length"], "length")
+    n = d.shape[0] if d.ndim == 2 else len(players)
     if d.shape != (n, n):
         raise ValueError(f"distance must be an {n}x{n} matrix; got shape {d.shape}")
     if length <= 0:
