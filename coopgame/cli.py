@@ -136,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("model", metavar="MODEL", help="slug of a built-in model (see `coopgame models`) or a .toml path")
     p.add_argument("--scenario", metavar="NAME", help="apply a named scenario of the model file")
     p.add_argument("--draws", metavar="N", type=int, help="draw the model's ranged parameters N times: verdict "
-                   "probabilities, 5-95 %% bands, tornado and tipping points (n-city models)")
+                   "probabilities, 5-95 %% bands, tornado and tipping points (n-city, fund-mechanism and tripartite models)")
     p.add_argument("--seed", metavar="S", type=int, default=None, help="seed of the draws (default: a fixed seed)")
     p.add_argument("--format", choices=_FORMATS, default="text", help="what to print: text (default), json, or csv "
                    "(every table in one long table: section, title, part, row, column, value, text; numbers at "

@@ -124,6 +124,10 @@ CASES: dict[str, Callable[[], Any]] = {
                                                       synergy=[[0, 5], [5, 0]]),
     "UncertaintyResult": lambda: coopgame.uncertainty_analysis(coopgame.load_model("chengdu_chongqing"), draws=50,
                                                                 rng=1),
+    "FundUncertaintyResult": lambda: coopgame.uncertainty_analysis(coopgame.load_model("nanjing_fund"), draws=40,
+                                                                    rng=1),
+    "TripartiteUncertaintyResult": lambda: coopgame.uncertainty_analysis(
+        coopgame.load_model("chengdu_chongqing_tripartite"), draws=40, rng=1),
     "FundMechanism": lambda: _mechanism(),
     "MechanismResult": lambda: _mechanism().analyse(),
     "KohlbergCheck": lambda: coopgame.nucleolus(towns()).kohlberg,

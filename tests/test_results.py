@@ -80,6 +80,10 @@ BUILD: dict[str, Callable[[], Result]] = {
         np.array([[0.0, 6.0, -4.0], [-3.0, 0.0, 5.0], [-1.0, 3.0, 0.0]])),
     "UncertaintyResult": lambda: coopgame.uncertainty_analysis(coopgame.load_model("chengdu_chongqing"), draws=50,
                                                                 rng=1),
+    "FundUncertaintyResult": lambda: coopgame.uncertainty_analysis(coopgame.load_model("nanjing_fund"), draws=40,
+                                                                    rng=1),
+    "TripartiteUncertaintyResult": lambda: coopgame.uncertainty_analysis(
+        coopgame.load_model("chengdu_chongqing_tripartite"), draws=40, rng=1),
     "MechanismResult": lambda: coopgame.FundMechanism(
         ["A", "B"], coopgame.DuesRule([1.0, 1.0], 2.0), [coopgame.Project("link", 4.0, [5.0, 5.0], ("A", "B"))],
         participation=[-0.5, -1.0]).analyse(),

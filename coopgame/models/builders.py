@@ -303,6 +303,35 @@ def _build_fund(spec: ModelSpec) -> BuiltModel:
     return BuiltModel(spec, tu=game, weights=weights, tables=tables, values=values)
 
 
+def fund_terms(spec: ModelSpec) -> dict[str, Any]:
+    """The numbers of a fund-mechanism model file, as :func:`fund_mechanism` reads them.
+
+    ``dues_base`` (n,), ``dues_rate``, ``synergy`` and ``project_cost`` (n, n), ``spillover`` (n, n) or None,
+    ``participation`` (n,) = ``own_benefit - cost``, ``withholding``, ``penalty`` (n,), ``quota`` (a share of the
+    votes), ``years``, ``discount_rate``, and the file's ``settlement`` rule and ``votes``: what an uncertainty
+    analysis stacks over its draws.
+    """
+    missing = [k for k in ("dues_base", "dues_rate") if k not in spec.parameters]
+    if missing or "contributions" in spec.parameters:
+        raise ModelSpecError(f"{spec.slug}: a fund mechanism (project_cost) takes its dues from dues_base and "
+                                "dues_rate, and no separate contributions" + (
+                                    f"; missing {missing}" if missing else ""))
+    n = spec.n_players
+    years = float(_opt(spec, "years", 1))
+    if years != int(years):
+        raise ModelSpecError(f"{spec.slug}: years must be a whole number of years; got {years:g}")
+    return {"dues_base": spec["dues_base"], "dues_rate": float(spec["dues_rate"]),
+            "synergy": _opt(spec, "synergy", np.zeros((n, n))), "project_cost": spec["project_cost"],
+            "spillover": spec["spillover"] if "spillover" in spec.parameters else None,
+            "participation": _opt(spec, "own_benefit", np.zeros(n)) - spec["cost"],
+            "withholding": float(_opt(spec, "withholding", 0.0)),
+            "penalty": np.broadcast_to(_opt(spec, "withholding_penalty", 0.0), (n,)).astype(float),
+            "quota": float(_opt(spec, "conference_quota", 1.0)), "years": int(years),
+            "discount_rate": float(_opt(spec, "discount_rate", 0.0)),
+            "settlement": spec.analysis.get("settlement", "shapley"),
+            "votes": spec.analysis.get("conference_votes", "equal")}
+
+
 def fund_mechanism(spec: ModelSpec) -> Any:
     """The model's fund as a :class:`~coopgame.policy.mechanism.FundMechanism` (DESIGN §2.1).
 
@@ -313,38 +342,25 @@ def fund_mechanism(spec: ModelSpec) -> Any:
     payoff is ``own_benefit - cost``; the conference adopts the plan with
     ``conference_quota`` of the votes (``analysis.conference_votes``), the
     returns are split by ``analysis.settlement``; unpaid dues are withheld with
-    probability ``withholding`` plus ``withholding_penalty``.
+    probability ``withholding`` plus ``withholding_penalty`` (:func:`fund_terms`).
     """
     from coopgame.policy.mechanism import Conference, DuesRule, FundMechanism, Project, pair_projects
     from coopgame.policy.rules import ProportionalRule
 
-    missing = [k for k in ("dues_base", "dues_rate") if k not in spec.parameters]
-    if missing or "contributions" in spec.parameters:
-        raise ModelSpecError(f"{spec.slug}: a fund mechanism (project_cost) takes its dues from dues_base and "
-                                "dues_rate, and no separate contributions" + (
-                                    f"; missing {missing}" if missing else ""))
-    n = spec.n_players
-    base = spec.parameters["dues_base"]
-    dues = DuesRule(base.value, float(spec["dues_rate"]), basis=base.description or "base")
-    projects = pair_projects(_opt(spec, "synergy", np.zeros((n, n))), spec["project_cost"], spec.players)
-    if "spillover" in spec.parameters:   # what j's taking part brings the others, whether they pay or not
-        e = spec["spillover"]
+    t = fund_terms(spec)
+    dues = DuesRule(t["dues_base"], t["dues_rate"], basis=spec.parameters["dues_base"].description or "base")
+    projects = pair_projects(t["synergy"], t["project_cost"], spec.players)
+    if t["spillover"] is not None:   # what j's taking part brings the others, whether they pay or not
+        e = t["spillover"]
         projects += tuple(Project(f"{p} takes part", 0.0, e[:, j], (p,)) for j, p in enumerate(spec.players)
                           if np.any(e[:, j] > 0))
-    settlement = spec.analysis.get("settlement", "shapley")
-    rule = ProportionalRule(dues.dues, basis="dues") if settlement == "proportional_to_dues" else settlement
-    quota = float(_opt(spec, "conference_quota", 1.0))
-    years = float(_opt(spec, "years", 1))
-    if years != int(years):
-        raise ModelSpecError(f"{spec.slug}: years must be a whole number of years; got {years:g}")
-    conference = Conference(votes=spec.analysis.get("conference_votes", "equal"),
-                            quota="unanimity" if quota == 1.0 else "two-thirds" if abs(quota - 2 / 3) < 1e-12
-                            else quota)
-    return FundMechanism(spec.players, dues, projects,
-                         participation=_opt(spec, "own_benefit", np.zeros(n)) - spec["cost"],
-                         conference=conference, rule=rule, withholding=float(_opt(spec, "withholding", 0.0)),
-                         penalty=_opt(spec, "withholding_penalty", 0.0), years=int(years),
-                         discount_rate=float(_opt(spec, "discount_rate", 0.0)))
+    rule = ProportionalRule(dues.dues, basis="dues") if t["settlement"] == "proportional_to_dues" else t["settlement"]
+    quota = t["quota"]
+    conference = Conference(votes=t["votes"], quota="unanimity" if quota == 1.0 else "two-thirds"
+                            if abs(quota - 2 / 3) < 1e-12 else quota)
+    return FundMechanism(spec.players, dues, projects, participation=t["participation"], conference=conference,
+                         rule=rule, withholding=t["withholding"], penalty=t["penalty"], years=t["years"],
+                         discount_rate=t["discount_rate"])
 
 
 def pooled_fund_rule(spec: ModelSpec) -> Any:
@@ -546,15 +562,21 @@ _TRIPARTITE_ARGS = ("supervision_cost", "supervision_benefit", "reward", "penalt
                     "reputation_loss", "cost", "base", "spillover", "synergy", "siphon", "deadweight", "perception")
 
 
-def _build_tripartite(spec: ModelSpec) -> BuiltModel:
-    from coopgame.dynamics.tripartite import tripartite_stability_table
-    from coopgame.games.tripartite import TripartiteGame
-
+def tripartite_arguments(spec: ModelSpec) -> dict[str, Any]:
+    """The keyword arguments of :class:`~coopgame.games.tripartite.TripartiteGame` a tripartite model file gives
+    (its ``players`` aside): what the builder and an uncertainty analysis evaluate at every draw."""
     kwargs = {k: spec[k] for k in _TRIPARTITE_ARGS if k in spec.parameters}
     for k in ("supervision_cost", "supervision_benefit", "deadweight"):
         if k in kwargs:
             kwargs[k] = float(kwargs[k])
-    game = TripartiteGame(players=spec.players, **kwargs)
+    return kwargs
+
+
+def _build_tripartite(spec: ModelSpec) -> BuiltModel:
+    from coopgame.dynamics.tripartite import tripartite_stability_table
+    from coopgame.games.tripartite import TripartiteGame
+
+    game = TripartiteGame(players=spec.players, **tripartite_arguments(spec))
     # the papers' tables: the payoff matrix of the 8 profiles, the eigenvalues at the 8 vertices as formulas,
     # and their values with the stability verdicts
     tables = {"payoff_matrix": game.payoff_matrix(), "eigenvalues": game.eigenvalue_formulas(),

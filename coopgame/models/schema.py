@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -376,6 +376,45 @@ class ModelSpec(ReadOnlyState):
         self._recompute_derived(params, set(values), func=func)
         return replace(self, parameters=MappingProxyType(params))
 
+    def at_draws(self, values: Mapping[str, Any]) -> Iterator[ModelSpec]:
+        """One copy per row of ``values``: what :meth:`with_arrays` gives at each draw of an uncertainty analysis.
+
+        Each parameter's draws are checked once, stacked (:meth:`check_values`), and the order in which derived
+        parameters are recomputed is found once; the copies then differ from ``with_arrays`` only in being cheaper.
+
+        Parameters
+        ----------
+        values : mapping of str -> array_like, shape (G, *shape)
+            The draws of each replaced parameter, stacked on a leading axis of the same length ``G``.
+
+        Examples
+        --------
+        >>> import coopgame, numpy as np
+        >>> spec = coopgame.load_model("chengdu_chongqing")
+        >>> copies = list(spec.at_draws({"spillover_length": np.array([100.0, 1000.0])}))
+        >>> [round(float(c["spillover"][1, 0, 1]), 4) for c in copies]   # 15 exp(-269.3 km / length)
+        [1.0148, 11.4583]
+        >>> bool(np.array_equal(copies[1]["spillover"], spec.with_arrays(spillover_length=1000.0)["spillover"]))
+        True
+        """
+        func = "ModelSpec.at_draws"
+        checked = {name: self.check_values(name, v, func=func) for name, v in values.items()}
+        counts = {len(v) for v in checked.values()}
+        if len(counts) > 1:
+            raise InvalidParameterError(f"{func}(): every parameter needs the same number of draws; got "
+                                        f"{ {k: len(v) for k, v in checked.items()} }")
+        order = self.derived_from(sorted(values))
+        for g in range(counts.pop() if counts else 0):
+            params = dict(self.parameters)
+            for name, arr in checked.items():
+                value = frozen(arr[g])
+                old = params[name]
+                params[name] = Parameter(name=name, value=value, unit=old.unit, description=old.description,
+                                         provenance=(ProvenanceItem(name, "", _plain(value), "modeling choice", "",
+                                                                    "value set by the caller (at_draws)"),))
+            self._recompute_derived(params, set(values), func=func, order=order)
+            yield replace(self, parameters=MappingProxyType(params))
+
     def can_batch(self, names: Sequence[str]) -> bool:
         """Whether a sweep of parameters ``names`` builds its games at once (see :mod:`coopgame.models.batch`)."""
         from coopgame.models.batch import can_batch
@@ -405,11 +444,12 @@ class ModelSpec(ReadOnlyState):
                     grew = True
         return tuple(out)
 
-    def _recompute_derived(self, params: dict[str, Parameter], names: set[str], *, func: str) -> None:
+    def _recompute_derived(self, params: dict[str, Parameter], names: set[str], *, func: str,
+                           order: Sequence[str] | None = None) -> None:
         from coopgame.models.derivations import RULES
 
         raw = self._raw.get("parameters", {})
-        for pname in self.derived_from(sorted(names)):  # in dependency order
+        for pname in self.derived_from(sorted(names)) if order is None else order:  # in dependency order
             body = raw[pname]
             args = {k: params[v].value for k, v in dict(body.get("inputs", {})).items()}
             try:
@@ -439,6 +479,29 @@ class ModelSpec(ReadOnlyState):
         from coopgame.models.builders import ncity_game
 
         return ncity_game(self) if self.kind in ("ncity", "ncity_dense") else None
+
+    def fund_mechanism(self) -> Any:
+        """The model's :class:`~coopgame.policy.mechanism.FundMechanism` alone (a ``fund`` file with dues and
+        ``project_cost``), without its cooperative game: what an uncertainty analysis evaluates at every draw.
+        ``None`` for the other kinds and for funds without a mechanism.
+        """
+        from coopgame.models.builders import fund_mechanism
+
+        return fund_mechanism(self) if self.kind == "fund" and "project_cost" in self.parameters else None
+
+    def fund_terms(self) -> dict[str, Any] | None:
+        """The numbers :meth:`fund_mechanism` reads (``coopgame.models.builders.fund_terms``), without building
+        the projects; ``None`` where there is no mechanism."""
+        from coopgame.models.builders import fund_terms
+
+        return fund_terms(self) if self.kind == "fund" and "project_cost" in self.parameters else None
+
+    def tripartite_arguments(self) -> dict[str, Any] | None:
+        """The keyword arguments of :class:`~coopgame.games.tripartite.TripartiteGame` (``players`` aside) that
+        a ``tripartite`` file gives; ``None`` for the other kinds."""
+        from coopgame.models.builders import tripartite_arguments
+
+        return tripartite_arguments(self) if self.kind == "tripartite" else None
 
     def describe(self) -> dict[str, Any]:
         """One line of the catalogue: slug, title, kind, number of players, model id."""

@@ -393,13 +393,16 @@ class FundAnalysis(Result):
                  "from free-riding."] if oo is not None else []
         return Summary("Margins by rule against the outside options", (), tuple(cols), tuple(rows), tuple(notes))
 
-    def allocation_table(self) -> Summary:
-        """Per-city table: status quo, Shapley (unless it is one of the rules), each rule's allocation."""
+    def allocation_table(self, *, significant: int | None = None) -> Summary:
+        """Per-city table: status quo, Shapley (unless it is one of the rules), each rule's allocation.
+
+        ``significant``: the allocation-and-transfer cells to that many significant figures (else up to 4
+        decimals), for magnitudes that rest on modeling choices; plain numbers follow the table's own setting."""
         show_phi = all(o.rule != "Shapley" for o in self.outcomes)   # no duplicate Shapley column
         cols = ("city", "status quo") + (("Shapley",) if show_phi else ()) + tuple(o.rule for o in self.outcomes)
         rows = tuple((p, self.status_quo[i]) + ((self.shapley[i],) if show_phi else ())
-                     + tuple(f"{format_number(o.allocation[i])} ({format_number(o.net_transfer[i])})"
-                             for o in self.outcomes)
+                     + tuple(f"{format_number(o.allocation[i], significant=significant)} "
+                             f"({format_number(o.net_transfer[i], significant=significant)})" for o in self.outcomes)
                      for i, p in enumerate(self.players))
         return Summary("Allocations by rule (net transfer in brackets)", (), cols, rows)
 

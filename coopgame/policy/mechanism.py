@@ -63,6 +63,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,7 @@ from coopgame.games.binary import BinaryActionGame, MAX_TABLE_PLAYERS, advantage
 from coopgame.games.structured import StructuredGame
 from coopgame.games.tu import TUGame
 from coopgame.policy._checks import check_labels, check_name
+from coopgame.policy._mechanism_stack import best_subset, funded_stack, pair_order, quota_threshold
 from coopgame.policy.fund import Flow, payment_flows
 from coopgame.policy.real_rules import present_value
 from coopgame.policy.rules import SharingRule, as_rule
@@ -228,18 +230,12 @@ def pair_projects(benefits: ArrayLike, costs: ArrayLike, players: Sequence[str])
                                     f"{K.shape}")
     if np.any(B < 0) or np.any(K < 0):
         raise InvalidParameterError(f"{func}(): benefits and costs must be >= 0")
-    i, j = np.triu_indices(n, 1)
-    gain, cost = B[i, j] + B[j, i], K[i, j] + K[j, i]
-    keep = gain > 0
-    i, j, gain, cost = i[keep], j[keep], gain[keep], cost[keep]
-    with np.errstate(divide="ignore"):
-        ratio = np.where(cost > 0, gain / np.where(cost > 0, cost, 1.0), np.inf)
-    order = np.lexsort((j, i, -ratio))
+    i, j, cost, keep = (a[0] for a in pair_order(B[None], K[None]))
     out = []
-    for k in order:
+    for a, b_, c in zip(i[keep], j[keep], cost[keep]):
         b = np.zeros(n)
-        b[i[k]], b[j[k]] = B[i[k], j[k]], B[j[k], i[k]]
-        out.append(Project(f"{labels[i[k]]}-{labels[j[k]]}", float(cost[k]), b, (labels[i[k]], labels[j[k]])))
+        b[a], b[b_] = B[a, b_], B[b_, a]
+        out.append(Project(f"{labels[a]}-{labels[b_]}", float(c), b, (labels[a], labels[b_])))
     return tuple(out)
 
 
@@ -304,7 +300,7 @@ class Conference(ReadOnlyState):
             return total // 2 + 1
         if self.quota == "two-thirds":
             return -(-2 * total // 3)
-        return max(1, math.ceil(self.quota * total - 1e-12 * total))
+        return int(quota_threshold(self.quota, total))
 
     def describe(self) -> str:
         votes = "one vote per city" if isinstance(self.votes, str) and self.votes == "equal" else (
@@ -443,10 +439,8 @@ class FundMechanism(ReadOnlyState):
         masks = np.asarray(masks, dtype=np.int64)
         pmask, cost, _ = self._arrays()
         paid = membership_matrix(masks, self.n_players) @ self.dues.dues
-        eligible = (masks[:, None] & pmask[None, :]) == pmask[None, :]
-        spent = np.cumsum(np.where(eligible, cost[None, :], 0.0), axis=1)
         slack = DEFAULT_TOL * max(self._scale(), 0.0)
-        return eligible & (spent <= paid[:, None] + slack)
+        return funded_stack(masks, pmask[None], cost[None], paid[None], np.array([slack]))[0]
 
     def _benefits(self, masks: np.ndarray) -> np.ndarray:
         """In-kind benefits per city ``(m, n)`` of the projects that run when ``masks`` pay."""
@@ -521,7 +515,7 @@ class FundMechanism(ReadOnlyState):
         if convention == "members":
             return TUGame(paying, self.players)
         if excludable:   # non-payers of S get nothing: v(S) is the best of v_members(T) over T ⊆ S
-            return TUGame(_best_subset(paying, n), self.players)
+            return TUGame(best_subset(paying, n), self.players)
         return TUGame(self._alpha_with_spillovers(own), self.players)
 
     def _alpha_with_spillovers(self, own: np.ndarray) -> np.ndarray:
@@ -612,21 +606,6 @@ class FundMechanism(ReadOnlyState):
             and enumeration otherwise.
         """
         return analyse_mechanism(self, method=method)
-
-
-def _best_subset(values: np.ndarray, n: int) -> np.ndarray:
-    """``out[S] = max_{T ⊆ S} values[T]``, one player at a time (``O(n 2**n)``).
-
-    Examples
-    --------
-    >>> _best_subset(np.array([0.0, -2.0, 1.0, 0.5]), 2).tolist()
-    [0.0, 0.0, 1.0, 1.0]
-    """
-    out = values.copy()
-    for i in range(n):
-        view = out.reshape(-1, 2, 1 << i)          # [.., 0, ..] lacks player i, [.., 1, ..] has it
-        np.maximum(view[:, 1, :], view[:, 0, :], out=view[:, 1, :])
-    return out
 
 
 def _check_convention(value: Any, *, func: str) -> str:
@@ -733,9 +712,10 @@ class MechanismResult(Result):
     method: str
     parameters: dict[str, Any]
 
-    def headline(self, unit: str = "") -> str:
-        """The answer in sentences: the plan, self-enforcement, dominance, and voice against dues."""
-        fmt = format_number
+    def headline(self, unit: str = "", *, significant: int | None = None) -> str:
+        """The answer in sentences: the plan, self-enforcement, dominance, and voice against dues (numbers to
+        ``significant`` figures when given, for magnitudes that rest on modeling choices)."""
+        fmt = partial(format_number, significant=significant)
         p = self.parameters["withholding"]
         losers = [c for c in self.players if c not in self.supporters]
         if not self.plan_adopted:

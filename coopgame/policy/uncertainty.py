@@ -52,21 +52,18 @@ from typing import Any
 import numpy as np
 
 from coopgame._executor import block_plan, resolve_executor
-from coopgame._validation import check_positive_int, make_rng
+from coopgame.policy._drawing import (MAX_DRAWS, NO_TIPPING_NOTE, core_verdicts, draw_ranged, one_at_a_time,
+                                      probability_fact, standard_error, tipping_facts, tornado_note)
 from coopgame.errors import InvalidParameterError
 from coopgame.games.ncity import PARAMETER_NAMES
 from coopgame.cooperative.batch import shapley_values
 from coopgame.policy.outside import option_stack, package_bounds, welfare_status_quo
-from coopgame.policy.rules import NucleolusRule, ShapleyRule, SharingRule, as_rules
-from coopgame.stability.coreset import coalition_excesses, core
+from coopgame.policy.rules import SharingRule, as_rules
 from coopgame.policy.transfers import minimal_subsidy
 from coopgame.results import ILLUSTRATIVE_SIGNIFICANT, Result, Summary, format_number
 from coopgame.tolerances import DEFAULT_TOL
 
 __all__ = ["UncertaintyResult", "uncertainty_analysis", "MAX_DRAWS", "COOPERATIVE_DRAWS"]
-
-MAX_DRAWS: int = 1_000_000
-"""Most draws one analysis takes (each keeps a few arrays of the game's size)."""
 
 COOPERATIVE_DRAWS: tuple[tuple[int, int], ...] = ((8, 1000), (16, 200), (62, 0))
 """Default number of draws on which the cooperative verdicts are evaluated: ``(most cities, draws)``,
@@ -74,7 +71,6 @@ the first row that admits the model's number of cities (the worths of each draw 
 beyond 16 cities a draw's dense alpha game takes seconds, and none is drawn unless asked)."""
 
 _BLOCK = 2048           # draws evaluated together: bounds the stacked parameter arrays
-_BISECTION_STEPS = 48   # halvings of a parameter's range: below 1e-14 of it
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,6 +144,25 @@ class UncertaintyResult(Result):
             "payoffs": "status quo true; free-ride gains and verdicts perceived",
         }
 
+    def headline(self) -> str:
+        """One sentence for the policy answer: how sure its verdicts are (3 significant figures)."""
+        fmt = partial(format_number, significant=ILLUSTRATIVE_SIGNIFICANT)
+        p, band = self.probabilities, self.bands["subsidy"]
+        text = (f" Over {self.draws:,} draws of the ranged modeling choices: self-enforcing without a central subsidy "
+                f"in {p['self-enforcing without a central subsidy']:.0%} of them, cooperation an equilibrium without "
+                f"transfers in {p['cooperation an equilibrium']:.0%}; minimal subsidy 5-95 %: {fmt(band[0])} to "
+                f"{fmt(band[2])}.")
+        if "in the core: Shapley" in p:
+            median = self.bands["shapley_net"][1]
+            order = [i for i in np.argsort(median, kind="stable") if median[i] < 0][:3]
+            payers = [f"{self.players[i]} {fmt(-median[i])}" for i in order]
+            text += (f" The Shapley split is in the core in {p['in the core: Shapley']:.0%} of the first "
+                     f"{self.cooperative_draws:,} draws; "
+                     + (f"the largest payers into the fund under it, by the median over those draws: "
+                        f"{', '.join(payers)}." if payers else "under it no city pays into the fund in the median "
+                                                               "draw."))
+        return text
+
     def summary(self) -> Summary:
         """Verdict probabilities, per-city bands, the tornado and the tipping points, in one table per part."""
         # every number here rests on the ranged modeling choices: 3 significant figures (the JSON keeps all digits)
@@ -159,14 +174,10 @@ class UncertaintyResult(Result):
         for name, p in self.probabilities.items():
             if name.startswith(("free rider: ", "net payer: ")):
                 continue
-            at = self.at_file_values.get(name)
-            told = "" if at is None else f" (at the file's values: {'yes' if at else 'no'})"
-            if name.startswith("in the core: "):
-                told += f", over the first {self.cooperative_draws:,} draws, ± {self._standard_error(p):.1%}"
-            facts.append((name, f"P = {p:.1%}{told}"))
-        for param, verdict, value, above in self.tipping_points:
-            facts.append((f"tipping point of {param}", f"{verdict} {'above' if above else 'below'} "
-                                                       f"{fmt(value)}"))
+            extra = (f", over the first {self.cooperative_draws:,} draws, ± "
+                     f"{standard_error(p, self.cooperative_draws):.1%}" if name.startswith("in the core: ") else "")
+            facts.append(probability_fact(name, p, self.at_file_values.get(name), extra))
+        facts += tipping_facts(self.tipping_points, fmt)
         def band(b: np.ndarray, i: int) -> str:
             return " / ".join(fmt(b[k, i]) for k in range(3))
 
@@ -189,13 +200,9 @@ class UncertaintyResult(Result):
                     f"{self.cooperative_draws:,} draws (true payoffs: coalition worths are welfare); a net payer "
                     f"pays into the fund under the Shapley rule, its allocation below its status quo." if cooperative
                     else ""),
-                 "Tornado (one parameter at a time, the others at the file's values; minimal subsidy at the low and "
-                 "high end of its range): " + "; ".join(
-                     f"{p}: {fmt(a)} .. {fmt(b)}" + (f" (flips {', '.join(f)})" if f else "")
-                     for p, _, _, a, b, _, f in self.tornado)]
+                 tornado_note(self.tornado, "minimal subsidy", fmt)]
         if not self.tipping_points:
-            notes.append("Tipping points: none; no ranged parameter alone flips a verdict inside its range with the "
-                         "others at the file's values (the verdicts above change only when several move together).")
+            notes.append(NO_TIPPING_NOTE)
         if not cooperative:
             notes.append("The cooperative verdicts (each rule in the core, net payers) were not drawn "
                          "(cooperative_draws = 0; by default none beyond 16 cities, whose alpha game takes seconds "
@@ -204,10 +211,6 @@ class UncertaintyResult(Result):
             notes.append(f"Unit: {self.parameters['unit']}.")
         return Summary("Uncertainty over the ranged parameters", facts=tuple(facts), columns=tuple(columns),
                        rows=tuple(rows), notes=tuple(notes))
-
-    def _standard_error(self, p: float) -> float:
-        """Monte Carlo standard error of a share ``p`` of the cooperative draws."""
-        return float(np.sqrt(p * (1 - p) / max(1, self.cooperative_draws)))
 
 
 def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
@@ -257,16 +260,26 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
     func = "uncertainty_analysis"
     start = time.perf_counter()
     spec = model
+    kind = getattr(spec, "kind", None) if hasattr(spec, "uncertain_parameters") else None
+    if kind == "tripartite":
+        from coopgame.policy.uncertainty_tripartite import tripartite_uncertainty
+
+        for name, given in (("rules", rules), ("cooperative_draws", cooperative_draws)):
+            if given is not None:
+                raise InvalidParameterError(f"{func}(): {name} applies to n-city and fund models; a tripartite "
+                                            f"model has no sharing rule (got {name}={given!r})")
+        return tripartite_uncertainty(spec, draws=draws, rng=rng, executor=executor)
+    if kind == "fund":
+        from coopgame.policy.uncertainty_fund import fund_uncertainty
+
+        return fund_uncertainty(spec, draws=draws, rng=rng, rules=rules, cooperative_draws=cooperative_draws,
+                                executor=executor)
     if not (hasattr(spec, "uncertain_parameters") and hasattr(spec, "ncity_game")) or spec.ncity_game() is None:
-        raise InvalidParameterError(f"{func}(): model must be a loaded n-city model (coopgame.load_model of an "
-                                    f"'ncity' or 'ncity_dense' file); got {type(model).__name__}")
-    ranged = spec.uncertain_parameters()
-    if not ranged:
-        raise InvalidParameterError(f"{func}(): model {spec.slug!r} has no ranged parameter (give its modeling "
-                                    "choices a range, docs/model-files.md 'Ranges')")
-    draws = check_positive_int(draws, func=func, name="draws")
-    if draws > MAX_DRAWS:
-        raise InvalidParameterError(f"{func}(): draws must be at most {MAX_DRAWS:,}; got {draws:,}")
+        raise InvalidParameterError(f"{func}(): model must be a loaded n-city, fund-mechanism or tripartite model "
+                                    f"(coopgame.load_model of an 'ncity', 'ncity_dense', 'fund' or 'tripartite' "
+                                    f"file); got {type(model).__name__}" + (f" of kind {kind!r}" if kind else ""))
+    ranged, sampled, seed = draw_ranged(spec, draws, rng, func=func)
+    draws = len(next(iter(sampled.values())))
     base = spec.ncity_game()
     players, issues = tuple(base.players), tuple(base.issues)
     if cooperative_draws is None:
@@ -276,8 +289,6 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
         raise InvalidParameterError(f"{func}(): cooperative_draws must be an integer from 0 to draws ({draws:,}); "
                                     f"got {cooperative_draws!r}")
     chosen = as_rules(rules, func=func, default=("shapley", "nucleolus", "equal"))
-    gen, seed = make_rng(rng, func=func)
-    sampled = {name: u.sample(gen, draws) for name, u in ranged.items()}
     kernel = _Kernel(players, issues)
     point = kernel.evaluate([base])
     point = {k: (bool(v[0]) if v.dtype == bool and v.ndim == 1 else v[0]) for k, v in point.items()}
@@ -312,7 +323,10 @@ def uncertainty_analysis(model: Any, *, draws: int = 10_000, rng: Any = None,
         keep["net payers"] = payers
         bands["shapley"] = np.quantile(coop["shapley"], q, axis=0)
         bands["shapley_net"] = np.quantile(coop["shapley"] - coop["status quo"], q, axis=0)
-    tornado, tipping = _one_at_a_time(spec, ranged, kernel, point, verdicts)
+    def at(name: str, values: list[np.ndarray]) -> dict[str, np.ndarray]:
+        return kernel.evaluate([s.ncity_game() for s in spec.at_draws({name: np.stack(values)})])
+
+    tornado, tipping = one_at_a_time(ranged, at, verdicts, "subsidy")
     return UncertaintyResult(
         players=players, issues=issues, draws=draws, ranged={n: u.describe() for n, u in ranged.items()},
         probabilities=probabilities, at_file_values=at_file, bands=bands,
@@ -328,8 +342,7 @@ def _evaluate_block(spec: Any, kernel: _Kernel, rules: list[SharingRule],
     """One block of draws: the games at the drawn values, their verdicts, and the cooperative verdicts of the
     first ``task[1]`` of them (None when none). A module-level function, so that an executor can ship it."""
     values, n_cooperative = task
-    count = len(next(iter(values.values())))
-    games = [spec.with_arrays(**{n: v[g] for n, v in values.items()}).ncity_game() for g in range(count)]
+    games = [s.ncity_game() for s in spec.at_draws(values)]
     out = kernel.evaluate(games)
     coop = (_cooperative_verdicts(games[:n_cooperative], rules, out["scale"][:n_cooperative])
             if n_cooperative else None)
@@ -352,22 +365,7 @@ def _cooperative_verdicts(games: list[Any], rules: list[SharingRule], scale: np.
     shapley = shapley_values(values).allocations
     out: dict[str, np.ndarray] = {"shapley": shapley, "status quo": sq,
                                   "net payers": shapley - sq < -slack[:, None]}
-    pending = []
-    for rule in rules:
-        if isinstance(rule, NucleolusRule):   # in the core exactly when the core is non-empty
-            pending.append(rule.label)
-            continue
-        x = shapley if isinstance(rule, ShapleyRule) else np.stack([rule.allocate(t, s.copy())
-                                                                     for t, s in zip(tus, sq)])
-        fits = np.abs(x.sum(axis=1) - values[:, -1]) <= slack
-        out[f"in the core: {rule.label}"] = fits & (coalition_excesses(values, x).max(axis=1) <= slack)
-    if pending:
-        some = [v for k, v in out.items() if k.startswith("in the core: ")]
-        nonempty = np.logical_or.reduce(some) if some else np.zeros(len(games), dtype=bool)
-        for g in np.flatnonzero(~nonempty):   # the core's LP only where no split above proves it non-empty
-            nonempty[g] = not core(tus[g]).is_empty
-        out |= {f"in the core: {label}": nonempty for label in pending}
-    return out
+    return out | core_verdicts(tus, values, sq, slack, rules, shapley)
 
 
 class _Kernel:
@@ -399,37 +397,3 @@ class _Kernel:
             for k, issue in enumerate(self.issues):
                 out[f"cooperation an ESS on {issue}"] = np.all(gain[:, k] < -atol[:, None], axis=1)
         return out
-
-
-def _one_at_a_time(spec: Any, ranged: Mapping[str, Any], kernel: _Kernel, point: Mapping[str, Any],
-                   verdicts: list[str]) -> tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]:
-    """The tornado (each ranged parameter at its two bounds) and the tipping points (bisection inside them)."""
-    def at(name: str, u: Any, x: float) -> dict[str, Any]:
-        value = u.mode * x if u.kind == "factor" else np.asarray(x, dtype=float)
-        out = kernel.evaluate([spec.with_arrays(**{name: value}).ncity_game()])
-        return {k: v[0] for k, v in out.items()}
-
-    tornado, tipping = [], []
-    for name, u in ranged.items():
-        lo, hi = float(u.low), float(u.high)
-        a, b = at(name, u, lo), at(name, u, hi)
-        flips = [v for v in verdicts if bool(a[v]) != bool(b[v])]
-        tornado.append((name, lo, hi, float(a["subsidy"]), float(b["subsidy"]),
-                        abs(float(b["subsidy"]) - float(a["subsidy"])), tuple(flips)))
-        for verdict in flips:
-            left, right = lo, hi
-            for _ in range(_BISECTION_STEPS):
-                mid = 0.5 * (left + right)
-                if bool(at(name, u, mid)[verdict]) == bool(a[verdict]):
-                    left = mid
-                else:
-                    right = mid
-            x = 0.5 * (left + right)
-            label = name
-            if u.kind == "factor":   # say what the factor makes of the file's value when that value is one number
-                same = np.unique(np.asarray(u.mode)[np.asarray(u.mode) != 0])
-                label += (f" (factor; {format_number(float(same[0]) * x, significant=4)} where the file has "
-                          f"{format_number(float(same[0]))})" if same.size == 1 else " (factor)")
-            tipping.append((label, verdict, x, bool(b[verdict])))
-    tornado.sort(key=lambda row: -row[5])
-    return tuple(tornado), tuple(tipping)

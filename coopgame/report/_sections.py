@@ -567,7 +567,7 @@ def _fund_sections(game: Any, label: str, skipped: list[str], context: dict[str,
     players = tuple(res.players)
     outcome = res.outcomes[0]
     flows = [(f.payer, f.receiver, float(f.amount)) for f in outcome.flows]
-    table = res.allocation_table()
+    table = res.allocation_table(significant=context.get("significant"))
     table = Summary(title=_title(table.title, label), facts=(("status quo", "each city's payoff with everyone "
                                                                    "cooperating and no transfers"),),
                     columns=table.columns, rows=table.rows, notes=table.notes)
@@ -641,13 +641,15 @@ def mechanism_section(mechanism: Any, context: dict[str, Any]) -> Section:
     res, dt = _timed(mechanism.analyse)
     unit = str(context.get("unit", "") or "")
     summary = res.summary()
-    if unit:
-        summary = Summary(title=summary.title, facts=summary.facts, columns=summary.columns, rows=summary.rows,
-                          notes=summary.notes + (f"Unit: {unit}.",))
-    return Section(key="mechanism", summary=summary, data=mechanism_data(res, unit), elapsed=dt)
+    sig = context.get("significant")   # the answer's sentence to the figures its inputs support, as the table
+    facts = tuple((k, res.headline(significant=sig)) if k == "answer" else (k, v) for k, v in summary.facts)
+    summary = Summary(title=summary.title, facts=facts, columns=summary.columns, rows=summary.rows,
+                      notes=summary.notes + ((f"Unit: {unit}.",) if unit else ()))
+    return Section(key="mechanism", summary=summary, data=mechanism_data(res, unit, context.get("significant")),
+                   elapsed=dt)
 
 
-def mechanism_data(res: Any, unit: str = "") -> dict[str, Any]:
+def mechanism_data(res: Any, unit: str = "", significant: int | None = None) -> dict[str, Any]:
     """The machine-readable form of a :class:`~coopgame.policy.mechanism.MechanismResult` (``--json``)."""
     def num(x: Any) -> float | None:
         x = float(x)
@@ -655,7 +657,8 @@ def mechanism_data(res: Any, unit: str = "") -> dict[str, Any]:
 
     p = res.parameters
     return {
-        "headline": res.headline(), "unit": unit, "payoffs": "true (the mechanism has no perception factor)",
+        "headline": res.headline(significant=significant), "unit": unit,
+        "payoffs": "true (the mechanism has no perception factor)",
         "rate": res.rate,
         "dues_rule": res.game.dues.describe(), "fund": float(res.dues.sum()),
         "minimal_rate": num(res.minimal_rate), "covering_rate": num(res.covering_rate),

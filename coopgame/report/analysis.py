@@ -34,7 +34,7 @@ import numpy as np
 
 from coopgame._validation import check_positive_int, make_rng
 from coopgame.errors import CoopgameError, InvalidParameterError
-from coopgame.results import ILLUSTRATIVE_SIGNIFICANT, Result, Summary, format_number, to_jsonable
+from coopgame.results import ILLUSTRATIVE_SIGNIFICANT, Result, Summary, to_jsonable
 
 from coopgame.models.schema import ModelSpec
 from coopgame.report import _dispatch
@@ -276,8 +276,8 @@ def model_analysis(model: Any, *, scenario: str | None = None, progress: bool = 
     progress : bool, default False
         Show progress of long computations on standard error.
     draws : int, optional
-        Draw the model's ranged parameters this many times (:func:`coopgame.uncertainty_analysis`, n-city
-        models) and add the ``"uncertainty"`` section after the policy answer.
+        Draw the model's ranged parameters this many times (:func:`coopgame.uncertainty_analysis`: n-city,
+        fund-mechanism and tripartite models) and add the ``"uncertainty"`` section after the policy answer.
     rng : optional
         The seed of those draws (anything ``numpy.random.default_rng`` takes; default a fixed seed).
 
@@ -352,42 +352,30 @@ def _illustrative(section: Section) -> Section:
 
 def _add_uncertainty(sections: list[Section], skipped: list[str], spec: Any, draws: int, rng: Any,
                      built: Any) -> None:
-    """The uncertainty section (verdict probabilities, bands, tornado, tipping points), after the policy answer."""
+    """The uncertainty section (verdict probabilities, bands, tornado, tipping points), after the policy answer,
+    whose headline then says how sure it is (:func:`coopgame.uncertainty_analysis`)."""
     from coopgame.policy.uncertainty import uncertainty_analysis
     from coopgame.report import _sections
 
-    if spec is None or spec.ncity_game() is None:
-        skipped.append("uncertainty: drawn for n-city models (kinds ncity and ncity_dense) only")
+    kind = getattr(spec, "kind", None)
+    if spec is None or not (spec.ncity_game() is not None or spec.fund_terms() is not None or kind == "tripartite"):
+        skipped.append("uncertainty: drawn for n-city, fund-mechanism and tripartite models only")
         return
+    rules = None if kind == "tripartite" else _sections.model_fund_rules(built, len(spec.players))
     try:
-        res = uncertainty_analysis(spec, draws=draws, rng=rng,
-                                   rules=_sections.model_fund_rules(built, len(spec.players)))
+        res = uncertainty_analysis(spec, draws=draws, rng=rng, rules=rules)
     except CoopgameError as err:   # e.g. a model without ranged parameters: the rest of the analysis stands
         skipped.append(f"uncertainty: {str(err).removeprefix('uncertainty_analysis(): ')}")
         return
-    at = 0
-    if sections and sections[0].key == "policy_answer":   # the headline says how sure it is
-        answer = sections[0]
-        band = res.bands["subsidy"]
-        sure = (f" Over {res.draws:,} draws of the ranged modeling choices: self-enforcing without a central subsidy "
-                f"in {res.probabilities['self-enforcing without a central subsidy']:.0%} of them, cooperation an "
-                f"equilibrium without transfers in {res.probabilities['cooperation an equilibrium']:.0%}; minimal "
-                f"subsidy 5-95 %: {format_number(band[0], significant=ILLUSTRATIVE_SIGNIFICANT)} to "
-                f"{format_number(band[2], significant=ILLUSTRATIVE_SIGNIFICANT)}.")
-        if "in the core: Shapley" in res.probabilities:
-            median = res.bands["shapley_net"][1]
-            order = [i for i in np.argsort(median, kind="stable") if median[i] < 0][:3]
-            payers = [f"{res.players[i]} {format_number(-median[i], significant=ILLUSTRATIVE_SIGNIFICANT)}"
-                      for i in order]
-            sure += (f" The Shapley split is in the core in {res.probabilities['in the core: Shapley']:.0%} of the "
-                     f"first {res.cooperative_draws:,} draws; "
-                     + (f"the largest payers into the fund under it, by the median over those draws: "
-                        f"{', '.join(payers)}." if payers else "under it no city pays into the fund in the median "
-                                                               "draw."))
-        sections[0] = Section(key=answer.key, summary=answer.summary, data=dict(answer.data,
-                              headline=str(answer.data["headline"]) + sure), elapsed=answer.elapsed,
-                              figure=answer.figure, caption=answer.caption)
-        at = 1
+    answer = next((k for k, s in enumerate(sections) if s.key in ("policy_answer", "mechanism")), None)
+    if answer is not None:   # the headline says how sure it is
+        old = sections[answer]
+        sections[answer] = Section(key=old.key, summary=old.summary, data=dict(
+            old.data, headline=str(old.data["headline"]) + res.headline()), elapsed=old.elapsed, figure=old.figure,
+            caption=old.caption)
+        at = answer + 1
+    else:                    # a tripartite model: after the stability table it qualifies
+        at = next((k + 1 for k, s in enumerate(sections) if s.key == "stability"), 0)
     sections.insert(at, Section(key="uncertainty", summary=res.summary(), data=res.to_dict(),
                                 elapsed=float(res.parameters["elapsed"])))
 

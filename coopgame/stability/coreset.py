@@ -144,6 +144,59 @@ def coalition_excesses(values: np.ndarray, allocations: np.ndarray) -> np.ndarra
     return excess
 
 
+def least_core_values(values: np.ndarray) -> np.ndarray:
+    """The least-core value ``ε* = min {ε : x(N) = v(N), x(S) >= v(S) - ε for all S ≠ ∅, N}`` of a stack of games.
+
+    One LP per game (HiGHS), without the nucleolus's later stages that :func:`least_core` and :func:`core` solve
+    too: the core is empty exactly when ``ε* > 0``. What an uncertainty analysis asks of the draws where no split
+    proves the core non-empty.
+
+    Parameters
+    ----------
+    values : ndarray, shape (G, 2**n)
+        Coalition values in bitmask order, one game per row (``n >= 2``).
+
+    Returns
+    -------
+    ndarray, shape (G,)
+
+    Examples
+    --------
+    The three-player majority game (ε* = 1/3, empty core) and a glove game (ε* = 0):
+
+    >>> least_core_values(np.array([[0, 0, 0, 1, 0, 1, 1, 1], [0, 0, 0, 1, 0, 1, 0, 1]], dtype=float)).round(9).tolist()
+    [0.333333333, 0.0]
+    """
+    from coopgame._bitmask import membership_matrix
+    from coopgame.stability._lp import solve_lp
+
+    g, size = values.shape
+    n = size.bit_length() - 1
+    if size != 1 << n or n < 2:
+        raise ValueError(f"least_core_values(): values of shape (G, 2**n) with n >= 2 needed; got {values.shape}")
+    everything = np.arange(1, size - 1, dtype=np.int64)
+    sizes = popcounts(n)[everything]
+    start = everything[(sizes <= 1) | (sizes >= n - 1)]          # singletons and their complements first
+    a_eq = np.hstack([np.ones((1, n)), np.zeros((1, 1))])
+    c = np.zeros(n + 1)
+    c[n] = 1.0
+    out = np.empty(g)
+    for k in range(g):   # one LP per game (HiGHS has no batch), by constraint generation
+        v, rows = values[k], start
+        while True:
+            a_ub = np.hstack([-membership_matrix(rows, n).astype(float), -np.ones((rows.size, 1))])
+            sol = solve_lp(c, a_ub=a_ub, b_ub=-v[rows], a_eq=a_eq, b_eq=v[-1:], bounds=[(None, None)] * (n + 1),
+                           func="least_core_values")
+            x, eps = sol.x[:n], sol.objective
+            excess = coalition_excesses(v[None], x[None])[0]
+            worst = everything[excess[everything] > eps + 1e-12 * max(1.0, float(np.abs(v).max()))]
+            if worst.size == 0:
+                break
+            rows = np.union1d(rows, worst[np.argsort(-excess[worst], kind="stable")[: 4 * n]])
+        out[k] = eps
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class LeastCoreResult(Result):
     """The least core: its value ε and a central point.

@@ -85,15 +85,18 @@ def test_chengdu_chongqing_tipping_points_are_the_issues_perception_thresholds_a
 
 
 def test_refusals_are_typed_and_name_the_argument():
-    with pytest.raises(InvalidParameterError, match="uncertainty_analysis\\(\\): model must be a loaded n-city"):
-        uncertainty_analysis(coopgame.load_model("nanjing_fund"))
+    with pytest.raises(InvalidParameterError, match="uncertainty_analysis\\(\\): model must be a loaded n-city, "
+                                                    "fund-mechanism or tripartite model.*kind 'cost_game'"):
+        uncertainty_analysis(coopgame.load_model("default"))
+    with pytest.raises(InvalidParameterError, match="a fund model is drawn when it is a mechanism"):
+        uncertainty_analysis(coopgame.load_model("pooled_basin_fund"))
     with pytest.raises(InvalidParameterError, match="draws"):
         uncertainty_analysis(coopgame.load_model("bth13"), draws=0)
     with pytest.raises(InvalidParameterError, match="model_analysis\\(\\).*draws"):
         coopgame.model_analysis("bth13", draws=-5)
-    # a fund model gets the rest of its analysis, and says why no draws were made
-    res = coopgame.model_analysis("nanjing_fund", draws=100)
-    assert any(s.startswith("uncertainty: drawn for n-city models") for s in res.skipped)
+    # a model of another kind gets the rest of its analysis, and says why no draws were made
+    res = coopgame.model_analysis("default", draws=100)
+    assert any(s.startswith("uncertainty: drawn for n-city, fund-mechanism and tripartite models") for s in res.skipped)
 
 
 def test_solve_draws_reports_probabilities_bands_and_tipping_points_in_json():
