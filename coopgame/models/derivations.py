@@ -186,6 +186,25 @@ def _siphon_gap(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players
     return out
 
 
+def _siphon_gap_distance(args: Mapping[str, np.ndarray], opts: Mapping[str, Any],
+                         players: tuple[str, ...]) -> np.ndarray:
+    # literature/04 F2 whole: a periphery's siphon loss h_0 g + h_1 d grows with the log gap and with its remoteness
+    # from the drawing city (the h_1 d term), both on j's mobile base; the remoteness term acts where the gap does
+    # (a stronger city drawing from a weaker one), so two cities at the same level draw nothing from each other
+    n = len(players)
+    gap_part = _siphon_gap({k: args[k] for k in ("y", "base", "rate")}, opts, players)
+    d = args["distance"]
+    if d.shape != (n, n):
+        raise ValueError(f"distance must be an {n}x{n} matrix; got shape {d.shape}")
+    per_km = _scalar(args["per_distance"], "per_distance")
+    if per_km < 0:
+        raise ValueError(f"per_distance must be >= 0; got {per_km:g}")
+    y = _vector(args["y"], n, "y")
+    draws = (y[:, None] > y[None, :]) & (_siphon_gap({"y": y, "base": np.ones(n), "rate": np.asarray(1.0)}, opts,
+                                                        players) > 0)
+    return gap_part + np.where(draws, per_km * d * _vector(args["base"], n, "base")[None, :], 0.0)
+
+
 def _fill(args: Mapping[str, np.ndarray], opts: Mapping[str, Any], players: tuple[str, ...]) -> np.ndarray:
     n = len(players)
     v = _scalar(args["value"], "value")
@@ -274,6 +293,10 @@ RULES: dict[str, Rule] = {
     "siphon_gap": Rule(("y", "base", "rate"),
                        "f_ij = rate * max(0, ln(y_i / y_j)) * base_j (rows: options.cores only)", _siphon_gap,
                        ("cores",)),
+    "siphon_gap_distance": Rule(("y", "base", "rate", "distance", "per_distance"),
+                                "f_ij = (rate * max(0, ln(y_i / y_j)) + per_distance * d_ij) * base_j where y_i > y_j "
+                                "(literature/04 F2: the gap and the remoteness terms; rows: options.cores only)",
+                                _siphon_gap_distance, ("cores",)),
     "gravity_commuting": Rule(("x", "scale", "distance", "decay", "cutoff"),
                               "gravity_distance for the pairs at most cutoff apart (a commuting circle), 0 beyond; "
                               "the total is gravity's over the pairs inside", _gravity_commuting),

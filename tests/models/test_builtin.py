@@ -240,15 +240,25 @@ def test_guangzhou_siphon_follows_formula_from_the_data():
     path = data_dir("seeds") / "cities" / "g3_guangzhou_metro_circle.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = {row["city_en"]: row for row in csv.DictReader(fh)}
+    with open(data_dir("seeds") / "cities" / "coordinates.csv", encoding="utf-8", newline="") as fh:
+        where = {row["city_en"]: (math.radians(float(row["latitude"])), math.radians(float(row["longitude"])))
+                 for row in csv.DictReader(fh)}
+
+    def km(a: str, b: str) -> float:   # haversine on the 6371.0088 km sphere, written out here
+        (p1, l1), (p2, l2) = where[a], where[b]
+        h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
+        return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
     f = spec["siphon"]
     for i, ci in enumerate(spec.players):
         for j, cj in enumerate(spec.players):
             yi, yj = float(rows[ci]["gdp_per_capita_yuan"]), float(rows[cj]["gdp_per_capita_yuan"])
             want = 0.0
-            if ci in ("Guangzhou", "Foshan") and i != j:
-                # the rate draws 4 % of revenue at source 004's 2022 Guangzhou-Zhaoqing gap (153,600 / 65,500)
+            if ci in ("Guangzhou", "Foshan") and i != j and yi > yj:
+                # the rate draws 4 % of revenue at source 004's 2022 Guangzhou-Zhaoqing gap (153,600 / 65,500);
+                # literature/04 F2's remoteness term adds 1 % of revenue per 100 km between the centres
                 rate = 0.04 / math.log(153600 / 65500)
-                want = rate * max(0.0, math.log(yi / yj)) * float(rows[cj]["budget_revenue_100m_yuan"])
+                want = (rate * math.log(yi / yj) + 0.0001 * km(ci, cj)) * float(rows[cj]["budget_revenue_100m_yuan"])
             assert f[i, j] == pytest.approx(want)
     assert f[0, 2] > 0 and f[2, 0] == 0  # Guangzhou draws from Zhaoqing, not the reverse
 
