@@ -24,7 +24,7 @@ from coopgame.results import format_number
 from coopgame.stability.coreset import coalition_excesses, least_core_values
 
 __all__ = ["MAX_DRAWS", "SECTION_POINTS", "SECTION_ROUNDS", "draw_ranged", "value_at", "one_at_a_time", "tipping_facts",
-           "tornado_note", "probability_fact", "standard_error", "core_verdicts", "NO_TIPPING_NOTE"]
+           "tornado_note", "closing_notes", "drawn_dict", "probability_fact", "standard_error", "core_verdicts", "NO_TIPPING_NOTE"]
 
 MAX_DRAWS: int = 1_000_000
 """Most draws one analysis takes (each keeps a few arrays of the game's size)."""
@@ -149,6 +149,36 @@ def tornado_note(tornado: Sequence[tuple[Any, ...]], what: str, fmt: Callable[[f
     return (f"Tornado (one parameter at a time, the others at the file's values; {what} at the low and high end of "
             "its range): " + "; ".join(f"{p}: {fmt(a)} .. {fmt(b)}" + (f" (flips {', '.join(f)})" if f else "")
                                        for p, _, _, a, b, _, f in tornado))
+
+
+def closing_notes(result: Any, what: str, fmt: Callable[[float], str]) -> list[str]:
+    """The notes every uncertainty summary ends with: the tornado (of ``what``), "no tipping point" when there is
+    none, and the unit."""
+    notes = [tornado_note(result.tornado, what, fmt)]
+    if not result.tipping_points:
+        notes.append(NO_TIPPING_NOTE)
+    if result.parameters.get("unit"):
+        notes.append(f"Unit: {result.parameters['unit']}.")
+    return notes
+
+
+def drawn_dict(result: Any, metric: str) -> dict[str, Any]:
+    """The JSON keys every uncertainty result shares: draws, the verdicts' probabilities and file values, the bands,
+    the tornado (its number named ``metric``), the tipping points, the method and parameters."""
+    def num(x: Any) -> Any:
+        return bool(x) if isinstance(x, (bool, np.bool_)) else float(x)
+
+    return {
+        "draws": result.draws, "players": list(result.players), "ranged": dict(result.ranged),
+        "probabilities": dict(result.probabilities),
+        "at_file_values": {k: num(v) for k, v in result.at_file_values.items()},
+        "bands": {k: np.asarray(v).tolist() for k, v in result.bands.items()}, "bands_quantiles": [0.05, 0.5, 0.95],
+        "tornado": [{"parameter": p, "low": lo, "high": hi, f"{metric}_at_low": a, f"{metric}_at_high": b,
+                     "swing": w, "flips": list(f)} for p, lo, hi, a, b, w, f in result.tornado],
+        "tipping_points": [{"parameter": p, "verdict": v, "value": x, "holds_above": above}
+                           for p, v, x, above in result.tipping_points],
+        "method": result.method, "parameters": dict(result.parameters),
+    }
 
 
 def probability_fact(name: str, p: float, at_file: Any, extra: str = "") -> tuple[str, str]:

@@ -52,8 +52,8 @@ from typing import Any
 import numpy as np
 
 from coopgame._executor import block_plan, resolve_executor
-from coopgame.policy._drawing import (MAX_DRAWS, NO_TIPPING_NOTE, core_verdicts, draw_ranged, one_at_a_time,
-                                      probability_fact, standard_error, tipping_facts, tornado_note)
+from coopgame.policy._drawing import (MAX_DRAWS, closing_notes, core_verdicts, draw_ranged, drawn_dict,
+                                      one_at_a_time, probability_fact, standard_error, tipping_facts)
 from coopgame.errors import InvalidParameterError
 from coopgame.games.ncity import PARAMETER_NAMES
 from coopgame.cooperative.batch import shapley_values
@@ -126,23 +126,8 @@ class UncertaintyResult(Result):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: probabilities, the file's values, bands, tornado and tipping points (not the draws)."""
-        def num(x: Any) -> Any:
-            return bool(x) if isinstance(x, (bool, np.bool_)) else float(x)
-
-        return {
-            "result": "UncertaintyResult", "draws": self.draws, "cooperative_draws": self.cooperative_draws,
-            "players": list(self.players),
-            "issues": list(self.issues), "ranged": dict(self.ranged), "probabilities": dict(self.probabilities),
-            "at_file_values": {k: num(v) for k, v in self.at_file_values.items()},
-            "bands": {k: np.asarray(v).tolist() for k, v in self.bands.items()},
-            "bands_quantiles": [0.05, 0.5, 0.95],
-            "tornado": [{"parameter": p, "low": lo, "high": hi, "subsidy_at_low": a, "subsidy_at_high": b,
-                         "swing": w, "flips": list(f)} for p, lo, hi, a, b, w, f in self.tornado],
-            "tipping_points": [{"parameter": p, "verdict": v, "value": x, "holds_above": above}
-                               for p, v, x, above in self.tipping_points],
-            "method": self.method, "parameters": {k: v for k, v in self.parameters.items()},
-            "payoffs": "status quo true; free-ride gains and verdicts perceived",
-        }
+        return {"result": "UncertaintyResult", **drawn_dict(self, "subsidy"), "cooperative_draws": self.cooperative_draws,
+                "issues": list(self.issues), "payoffs": "status quo true; free-ride gains and verdicts perceived"}
 
     def headline(self) -> str:
         """One sentence for the policy answer: how sure its verdicts are (3 significant figures)."""
@@ -199,16 +184,12 @@ class UncertaintyResult(Result):
                  + (f" The cooperative columns and the core verdicts come from the alpha game of the first "
                     f"{self.cooperative_draws:,} draws (true payoffs: coalition worths are welfare); a net payer "
                     f"pays into the fund under the Shapley rule, its allocation below its status quo." if cooperative
-                    else ""),
-                 tornado_note(self.tornado, "minimal subsidy", fmt)]
-        if not self.tipping_points:
-            notes.append(NO_TIPPING_NOTE)
+                    else "")]
         if not cooperative:
             notes.append("The cooperative verdicts (each rule in the core, net payers) were not drawn "
                          "(cooperative_draws = 0; by default none beyond 16 cities, whose alpha game takes seconds "
                          "a draw).")
-        if self.parameters.get("unit"):
-            notes.append(f"Unit: {self.parameters['unit']}.")
+        notes += closing_notes(self, "minimal subsidy", fmt)
         return Summary("Uncertainty over the ranged parameters", facts=tuple(facts), columns=tuple(columns),
                        rows=tuple(rows), notes=tuple(notes))
 

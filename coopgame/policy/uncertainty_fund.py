@@ -44,8 +44,8 @@ from coopgame.cooperative.batch import shapley_values
 from coopgame.errors import InvalidParameterError
 from coopgame.games.binary import advantages
 from coopgame.games.tu import TUGame
-from coopgame.policy._drawing import (NO_TIPPING_NOTE, core_verdicts, draw_ranged, one_at_a_time, probability_fact,
-                                      standard_error, tipping_facts, tornado_note)
+from coopgame.policy._drawing import (closing_notes, core_verdicts, draw_ranged, drawn_dict, one_at_a_time,
+                                      probability_fact, standard_error, tipping_facts)
 from coopgame.policy._mechanism_stack import benefit_stack, best_subset, funded_stack, pair_order, quota_threshold
 from coopgame.policy.mechanism import VOTE_RESOLUTION, _least_probability
 from coopgame.policy.rules import ProportionalRule, as_rule, as_rules
@@ -117,23 +117,10 @@ class FundUncertaintyResult(Result):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: probabilities, the file's values, bands, tornado and tipping points (not the draws)."""
-        def num(x: Any) -> Any:
-            return bool(x) if isinstance(x, (bool, np.bool_)) else float(x)
-
-        return {
-            "result": "FundUncertaintyResult", "draws": self.draws, "settlement_draws": self.settlement_draws,
-            "players": list(self.players), "ranged": dict(self.ranged), "probabilities": dict(self.probabilities),
-            "settlement_verdicts": list(self.settlement_verdicts), "core_draws": self.core_draws,
-            "at_file_values": {k: num(v) for k, v in self.at_file_values.items()},
-            "bands": {k: np.asarray(v).tolist() for k, v in self.bands.items()}, "bands_quantiles": [0.05, 0.5, 0.95],
-            "tornado": [{"parameter": p, "low": lo, "high": hi, "least_paying_advantage_at_low": a,
-                         "least_paying_advantage_at_high": b, "swing": w, "flips": list(f)}
-                        for p, lo, hi, a, b, w, f in self.tornado],
-            "tipping_points": [{"parameter": p, "verdict": v, "value": x, "holds_above": above}
-                               for p, v, x, above in self.tipping_points],
-            "method": self.method, "parameters": dict(self.parameters),
-            "payoffs": "true (the mechanism has no perception factor: decisions and welfare use the same)",
-        }
+        return {"result": "FundUncertaintyResult", **drawn_dict(self, "least_paying_advantage"),
+                "settlement_draws": self.settlement_draws, "settlement_verdicts": list(self.settlement_verdicts),
+                "core_draws": self.core_draws,
+                "payoffs": "true (the mechanism has no perception factor: decisions and welfare use the same)"}
 
     def headline(self) -> str:
         """One sentence for the policy answer: how sure its verdicts are."""
@@ -182,11 +169,7 @@ class FundUncertaintyResult(Result):
                  "everyone paying; transfer = the settlement rule's allocation - that; a net payer's transfer is "
                  "negative (it pays into the fund); least p = the withholding probability at which paying by all is "
                  "an equilibrium ('inf': none suffices).",
-                 tornado_note(self.tornado, "the smallest advantage of paying, everyone else paying", fmt)]
-        if not self.tipping_points:
-            notes.append(NO_TIPPING_NOTE)
-        if self.parameters.get("unit"):
-            notes.append(f"Unit: {self.parameters['unit']}.")
+                 *closing_notes(self, "the smallest advantage of paying, everyone else paying", fmt)]
         return Summary("Uncertainty over the ranged parameters (fund mechanism)", facts=tuple(facts),
                        columns=columns, rows=rows, notes=tuple(notes))
 

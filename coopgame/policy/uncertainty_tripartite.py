@@ -44,8 +44,8 @@ from coopgame.errors import InvalidParameterError
 from coopgame.games.binary import advantages
 from coopgame.games.ncity import PARAMETER_NAMES
 from coopgame.games.tripartite import CENTRE_ACTIONS, LOCAL_ACTIONS, TripartiteGame, payoff_stack
-from coopgame.policy._drawing import (NO_TIPPING_NOTE, draw_ranged, one_at_a_time, probability_fact, tipping_facts,
-                                      tornado_note)
+from coopgame.policy._drawing import (closing_notes, draw_ranged, drawn_dict, one_at_a_time, probability_fact,
+                                      tipping_facts)
 from coopgame.results import ILLUSTRATIVE_SIGNIFICANT, Result, Summary, format_number
 from coopgame.tolerances import DYNAMICS_TOL, power_of_two_below
 
@@ -125,24 +125,9 @@ class TripartiteUncertaintyResult(Result):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: probabilities, the file's values, bands, tornado and tipping points (not the draws)."""
-        def num(x: Any) -> Any:
-            return bool(x) if isinstance(x, (bool, np.bool_)) else float(x)
-
-        return {
-            "result": "TripartiteUncertaintyResult", "draws": self.draws, "players": list(self.players),
-            "vertices": list(PROFILES), "ranged": dict(self.ranged), "probabilities": dict(self.probabilities),
-            "at_file_values": {k: num(v) for k, v in self.at_file_values.items()},
-            "bands": {k: np.asarray(v).tolist() for k, v in self.bands.items()},
-            "bands_quantiles": [0.05, 0.5, 0.95],
-            "city_advantage_states": list(_ADVANTAGE_STATES),
-            "tornado": [{"parameter": p, "low": lo, "high": hi, "margin_at_low": a, "margin_at_high": b,
-                         "swing": w, "flips": list(f)} for p, lo, hi, a, b, w, f in self.tornado],
-            "tipping_points": [{"parameter": p, "verdict": v, "value": x, "holds_above": above}
-                               for p, v, x, above in self.tipping_points],
-            "method": self.method, "parameters": {k: v for k, v in self.parameters.items()},
-            "payoffs": "perceived (decision) payoffs: they drive the dynamics",
-            "illustrative": True,
-        }
+        return {"result": "TripartiteUncertaintyResult", **drawn_dict(self, "margin"), "vertices": list(PROFILES),
+                "city_advantage_states": list(_ADVANTAGE_STATES),
+                "payoffs": "perceived (decision) payoffs: they drive the dynamics", "illustrative": True}
 
     def headline(self) -> str:
         """One sentence on how sure the stability verdicts are."""
@@ -189,11 +174,7 @@ class TripartiteUncertaintyResult(Result):
                  "At a vertex the Jacobian is diagonal: λ_p = (1 - 2 x_p) times player p's advantage of action 1; "
                  "a vertex is an ESS when all three are below -tol × the payoff scale (tol = DYNAMICS_TOL, as "
                  "coopgame.rest_points).",
-                 tornado_note(self.tornado, "the stability margin of full cooperation under supervision", fmt)]
-        if not self.tipping_points:
-            notes.append(NO_TIPPING_NOTE)
-        if self.parameters.get("unit"):
-            notes.append(f"Unit: {self.parameters['unit']}.")
+                 *closing_notes(self, "the stability margin of full cooperation under supervision", fmt)]
         return Summary("Uncertainty over the ranged parameters (tripartite game, illustrative)", facts=tuple(facts),
                        columns=columns, rows=rows, notes=tuple(notes))
 
