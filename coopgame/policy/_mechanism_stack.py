@@ -77,7 +77,8 @@ def funded_stack(masks: np.ndarray, participants: np.ndarray, cost: np.ndarray, 
     ...              np.zeros(1)).tolist()
     [[[True, False]]]
     """
-    small = np.int32 if masks.size == 0 or int(np.max(masks)) < 1 << 31 else np.int64   # halves the table's reads
+    top = max(int(np.max(masks, initial=0)), int(np.max(participants, initial=0)))
+    small = np.int32 if top < 1 << 31 else np.int64   # halves the table's reads
     parts = participants.astype(small)[:, None, :]
     eligible = (masks.astype(small)[None, :, None] & parts) == parts
     spent = np.multiply(eligible, cost[:, None, :])

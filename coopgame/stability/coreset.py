@@ -189,7 +189,7 @@ def least_core_values(values: np.ndarray) -> np.ndarray:
                            func="least_core_values")
             x, eps = sol.x[:n], sol.objective
             excess = coalition_excesses(v[None], x[None])[0]
-            worst = everything[excess[everything] > eps + 1e-12 * max(1.0, float(np.abs(v).max()))]
+            worst = everything[excess[everything] > eps + 1e-12 * float(np.abs(v).max())]   # relative: unit-free
             if worst.size == 0:
                 break
             rows = np.union1d(rows, worst[np.argsort(-excess[worst], kind="stable")[: 4 * n]])
